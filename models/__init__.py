@@ -1,0 +1,20 @@
+"""SQLAlchemy 2 models and the query functions that read and write them."""
+
+from models.base import Base
+from models.fund import Award, Fund
+from models.geography import Commune, Department, Region, Territory, TerritoryMember
+from models.project import Project
+from models.scenario import SavedScenario
+
+__all__ = [
+    "Award",
+    "Base",
+    "Commune",
+    "Department",
+    "Fund",
+    "Project",
+    "Region",
+    "SavedScenario",
+    "Territory",
+    "TerritoryMember",
+]

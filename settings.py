@@ -1,0 +1,91 @@
+"""Settings read once from the environment (see README, "Settings")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+class SettingsError(ValueError):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(name, f"must be true or false, got {raw!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(name, f"must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(name, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(name, f"must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise SettingsError(name, f"must be a positive number, got {raw!r}")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'territoires.db'}"
+    data_dir: Path = ROOT.parent / "shared" / "data"
+    project_count: int = 1600
+    seed: int = 2020
+    production: bool = False
+    api_key_hashes: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    solver_time_limit_s: float = 30.0
+    max_body_bytes: int = 65_536
+    db_pool_size: int = 5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            data_dir=Path(env.get("TERRITOIRES_DATA_DIR") or defaults.data_dir),
+            project_count=_int(env, "TERRITOIRES_PROJECTS", defaults.project_count, minimum=1),
+            seed=_int(env, "TERRITOIRES_SEED", defaults.seed),
+            production=_bool(env, "TERRITOIRES_PRODUCTION", False),
+            api_key_hashes=_list(env, "TERRITOIRES_API_KEY_HASHES"),
+            cors_origins=_list(env, "TERRITOIRES_CORS_ORIGINS"),
+            solver_time_limit_s=_float(
+                env, "TERRITOIRES_SOLVER_TIME_LIMIT", defaults.solver_time_limit_s
+            ),
+            max_body_bytes=_int(env, "TERRITOIRES_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
+            db_pool_size=_int(env, "TERRITOIRES_DB_POOL_SIZE", defaults.db_pool_size, 1),
+        )

@@ -1,0 +1,1 @@
+"""Pure allocation engine: numpy and scipy/highspy only, nothing of the rest of the project."""
