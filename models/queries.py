@@ -1,0 +1,277 @@
+"""Read queries. Functions take a session and never commit; the caller owns the transaction.
+
+Paged queries take an offset and a limit and return the rows of the page plus the total count,
+so a GraphQL connection costs two statements whatever the page or the number of parents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models.fund import Award, Fund
+from models.geography import Region, Territory
+from models.project import Project
+from simulation.projects import Projects
+from simulation.scenario import ProjectSelection
+
+
+class ProjectOrder(StrEnum):
+    ID = "id"
+    AID_REQUESTED_DESC = "aid_requested_desc"
+    INVESTMENT_DESC = "investment_desc"
+    JOBS_CREATED_DESC = "jobs_created_desc"
+    JOBS_PER_AID_DESC = "jobs_per_aid_desc"
+
+
+@dataclass(frozen=True)
+class TerritoryFilter:
+    region_code: str | None = None
+    phase: int | None = None
+    name_contains: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    region_code: str | None = None
+    territory_id: str | None = None
+    phase: int | None = None
+    fragile: bool | None = None
+    decarbonisation: bool | None = None
+    sector: str | None = None
+    funded: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+async def regions(session: AsyncSession) -> Sequence[Region]:
+    """Regions that have at least one territory, by code."""
+    has_territory = select(Territory.region_code).distinct()
+    stmt = select(Region).where(Region.code.in_(has_territory)).order_by(Region.code)
+    return (await session.scalars(stmt)).all()
+
+
+async def regions_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, Region]:
+    rows = await session.scalars(select(Region).where(Region.code.in_(set(codes))))
+    return {row.code: row for row in rows}
+
+
+async def territories_by_region(
+    session: AsyncSession, region_codes: Iterable[str], phase: int | None
+) -> dict[str, list[Territory]]:
+    stmt = select(Territory).where(Territory.region_code.in_(set(region_codes)))
+    if phase is not None:
+        stmt = stmt.where(Territory.phase == phase)
+    grouped: dict[str, list[Territory]] = defaultdict(list)
+    for row in await session.scalars(stmt.order_by(Territory.phase, Territory.code)):
+        grouped[row.region_code].append(row)
+    return grouped
+
+
+async def territories_by_id(session: AsyncSession, ids: Iterable[str]) -> dict[str, Territory]:
+    rows = await session.scalars(select(Territory).where(Territory.id.in_(set(ids))))
+    return {row.id: row for row in rows}
+
+
+def _territory_conditions(where: TerritoryFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.region_code is not None:
+        conditions.append(Territory.region_code == where.region_code)
+    if where.phase is not None:
+        conditions.append(Territory.phase == where.phase)
+    if where.name_contains:
+        conditions.append(Territory.name.icontains(where.name_contains, autoescape=True))
+    return conditions
+
+
+async def territory_page(
+    session: AsyncSession, where: TerritoryFilter, page: Page
+) -> tuple[Sequence[Territory], int]:
+    conditions = _territory_conditions(where)
+    total = await session.scalar(select(func.count()).select_from(Territory).where(*conditions))
+    stmt = (
+        select(Territory)
+        .where(*conditions)
+        .order_by(Territory.phase, Territory.code)
+        .offset(page.offset)
+        .limit(page.limit)
+    )
+    return (await session.scalars(stmt)).all(), int(total or 0)
+
+
+def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.region_code is not None:
+        conditions.append(Project.region_code == where.region_code)
+    if where.territory_id is not None:
+        conditions.append(Project.territory_id == where.territory_id)
+    if where.phase is not None:
+        phase_territories = select(Territory.id).where(Territory.phase == where.phase)
+        conditions.append(Project.territory_id.in_(phase_territories))
+    if where.fragile is not None:
+        conditions.append(Project.fragile.is_(where.fragile))
+    if where.decarbonisation is not None:
+        conditions.append(Project.decarbonisation.is_(where.decarbonisation))
+    if where.sector is not None:
+        conditions.append(Project.sector == where.sector)
+    if where.funded is not None:
+        awarded = select(Award.project_id)
+        conditions.append(
+            Project.id.in_(awarded) if where.funded else Project.id.not_in(awarded)
+        )
+    return conditions
+
+
+def _project_ordering(order: ProjectOrder) -> list[Any]:
+    by_id = Project.id.asc()
+    if order is ProjectOrder.AID_REQUESTED_DESC:
+        return [Project.aid_requested_eur.desc(), by_id]
+    if order is ProjectOrder.INVESTMENT_DESC:
+        return [Project.investment_eur.desc(), by_id]
+    if order is ProjectOrder.JOBS_CREATED_DESC:
+        return [Project.jobs_created.desc(), by_id]
+    if order is ProjectOrder.JOBS_PER_AID_DESC:
+        ratio = Project.jobs_created * 1.0 / func.nullif(Project.aid_requested_eur, 0)
+        return [ratio.desc(), by_id]
+    return [by_id]
+
+
+async def project_page(
+    session: AsyncSession, where: ProjectFilter, order: ProjectOrder, page: Page
+) -> tuple[Sequence[Project], int]:
+    conditions = _project_conditions(where)
+    total = await session.scalar(select(func.count()).select_from(Project).where(*conditions))
+    stmt: Select[tuple[Project]] = (
+        select(Project)
+        .where(*conditions)
+        .order_by(*_project_ordering(order))
+        .offset(page.offset)
+        .limit(page.limit)
+    )
+    return (await session.scalars(stmt)).all(), int(total or 0)
+
+
+async def project_pages_by_territory(
+    session: AsyncSession,
+    territory_ids: Sequence[str],
+    where: ProjectFilter,
+    order: ProjectOrder,
+    page: Page,
+) -> dict[str, tuple[list[Project], int]]:
+    """One page of projects for each territory, in two statements (a window function)."""
+    conditions = [Project.territory_id.in_(set(territory_ids)), *_project_conditions(where)]
+    counts = await session.execute(
+        select(Project.territory_id, func.count()).where(*conditions).group_by(Project.territory_id)
+    )
+    totals = {tid: int(n) for tid, n in counts.tuples()}
+    rank = (
+        func.row_number()
+        .over(partition_by=Project.territory_id, order_by=_project_ordering(order))
+        .label("rank")
+    )
+    ranked = select(Project, rank).where(*conditions).subquery()
+    row = aliased(Project, ranked)
+    stmt = (
+        select(row)
+        .where(ranked.c.rank > page.offset, ranked.c.rank <= page.offset + page.limit)
+        .order_by(ranked.c.territory_id, ranked.c.rank)
+    )
+    pages: dict[str, tuple[list[Project], int]] = {
+        tid: ([], totals.get(tid, 0)) for tid in territory_ids
+    }
+    for project in await session.scalars(stmt):
+        pages[project.territory_id][0].append(project)
+    return pages
+
+
+async def projects_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Project]:
+    rows = await session.scalars(select(Project).where(Project.id.in_(set(ids))))
+    return {row.id: row for row in rows}
+
+
+async def awards_by_project(
+    session: AsyncSession, project_ids: Iterable[int]
+) -> dict[int, list[Award]]:
+    stmt = select(Award).where(Award.project_id.in_(set(project_ids))).order_by(Award.id)
+    grouped: dict[int, list[Award]] = defaultdict(list)
+    for award in await session.scalars(stmt):
+        grouped[award.project_id].append(award)
+    return grouped
+
+
+async def awards_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Award]:
+    rows = await session.scalars(select(Award).where(Award.id.in_(set(ids))))
+    return {row.id: row for row in rows}
+
+
+async def funds(session: AsyncSession) -> Sequence[Fund]:
+    return (await session.scalars(select(Fund).order_by(Fund.id))).all()
+
+
+async def funds_by_id(session: AsyncSession, ids: Iterable[str]) -> dict[str, Fund]:
+    rows = await session.scalars(select(Fund).where(Fund.id.in_(set(ids))))
+    return {row.id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class FundTotals:
+    awarded_eur: int
+    award_count: int
+
+
+async def fund_totals(session: AsyncSession, fund_ids: Iterable[str]) -> dict[str, FundTotals]:
+    stmt = (
+        select(Award.fund_id, func.coalesce(func.sum(Award.amount_eur), 0), func.count())
+        .where(Award.fund_id.in_(set(fund_ids)))
+        .group_by(Award.fund_id)
+    )
+    return {
+        fid: FundTotals(int(total), int(count))
+        for fid, total, count in (await session.execute(stmt)).tuples()
+    }
+
+
+async def load_projects(session: AsyncSession, selection: ProjectSelection) -> Projects:
+    """The engine's column arrays for the projects a scenario lets compete, by id."""
+    where = ProjectFilter(phase=selection.phase)
+    conditions = _project_conditions(where)
+    if selection.regions:
+        conditions.append(Project.region_code.in_(selection.regions))
+    if selection.sectors:
+        conditions.append(Project.sector.in_(selection.sectors))
+    columns = (
+        Project.id,
+        Project.aid_requested_eur,
+        Project.investment_eur,
+        Project.jobs_created,
+        Project.region_code,
+        Project.territory_id,
+        Project.fragile,
+        Project.decarbonisation,
+    )
+    rows = (await session.execute(select(*columns).where(*conditions).order_by(Project.id))).all()
+    ids, aid, investment, jobs, region, territory, fragile, decarbonisation = (
+        zip(*rows, strict=True) if rows else ((),) * len(columns)
+    )
+    return Projects(
+        ids=np.array(ids, dtype=np.int64),
+        aid_requested_eur=np.array(aid, dtype=np.int64),
+        investment_eur=np.array(investment, dtype=np.int64),
+        jobs_created=np.array(jobs, dtype=np.int64),
+        region=np.array(region, dtype=np.str_),
+        territory=np.array(territory, dtype=np.str_),
+        fragile=np.array(fragile, dtype=np.bool_),
+        decarbonisation=np.array(decarbonisation, dtype=np.bool_),
+    )
