@@ -1,0 +1,470 @@
+"""Read the reference open data (regions, departments, communes, EPCI, Territoires d'industrie).
+
+The files live outside the repo (setting ``data_dir``, see ../shared/data/SOURCES.md). Every
+value is checked while reading, and a bad value raises ``ReferenceDataError`` naming the file,
+the line and the column. Without any reference folder, ``load_geography`` falls back to a
+built-in synthetic geography (``models.synthetic``) and logs a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FILES = {
+    "regions": "regions.csv",
+    "departments": "departements.csv",
+    "communes": "communes.csv",
+    "epci": "epci.csv",
+    "phase1": "territoires_industrie_phase1.csv",
+    "phase2": "territoires_industrie_phase2.csv",
+    "acv": "action_coeur_de_ville_communes.csv",
+    "qpv": "qpv_2024_communes.csv",
+}
+# Overseas collectivities (zone "com") have no Territoire d'industrie and are not regions.
+ZONES = ("metro", "drom")
+
+REGION_CODE = re.compile(r"\d{2,3}")
+DEPARTMENT_CODE = re.compile(r"\d{2,3}|2[AB]")
+COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+SIREN = re.compile(r"\d{9}")
+TERRITORY_CODE = re.compile(r"ti-\d{4}")
+
+
+class ReferenceDataError(ValueError):
+    def __init__(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        self.file, self.row, self.column, self.message = file, row, column, message
+        where = [file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+    department_code: str
+    region_code: str
+    epci_siren: str | None
+    population: int
+    action_coeur_de_ville: bool = False
+    qpv: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    siren: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Territory:
+    phase: int
+    code: str
+    name: str
+    region_code: str
+    departments: tuple[str, ...]
+    population: int | None
+    members: tuple[Member, ...]
+    commune_codes: tuple[str, ...]  # where generated projects may be placed
+
+    @property
+    def id(self) -> str:
+        return f"p{self.phase}-{self.code}"
+
+
+@dataclass(frozen=True)
+class Geography:
+    regions: tuple[Region, ...]
+    departments: tuple[Department, ...]
+    communes: tuple[Commune, ...]
+    territories: tuple[Territory, ...]
+    source: str  # the data folder, or a sentence saying the geography is synthetic
+    fingerprint: str  # changes whenever the files change
+    synthetic: bool = False
+
+    def phase(self, phase: int) -> tuple[Territory, ...]:
+        return tuple(t for t in self.territories if t.phase == phase)
+
+
+class _Reader:
+    """One CSV file: checks the header, yields (line number, row) and parses fields."""
+
+    def __init__(self, directory: Path, name: str, columns: tuple[str, ...]) -> None:
+        self.name = name
+        self.path = directory / name
+        self.columns = columns
+        self.line = 0
+
+    def error(self, column: str | None, message: str) -> ReferenceDataError:
+        return ReferenceDataError(self.name, self.line, column, message)
+
+    def rows(self) -> Iterator[dict[str, str]]:
+        if not self.path.is_file():
+            raise ReferenceDataError(
+                self.name, None, None, f"file not found in the reference folder {self.path.parent}"
+            )
+        with self.path.open(encoding="utf-8-sig", newline="") as file:
+            reader = csv.reader(file)
+            header = next(reader, None)
+            self.line = reader.line_num
+            if not header:
+                raise ReferenceDataError(self.name, 1, None, "file is empty, expected a header")
+            for column in self.columns:
+                if column not in header:
+                    found = ", ".join(header)
+                    raise self.error(column, f"column missing from the header (found: {found})")
+            for values in reader:
+                self.line = reader.line_num
+                if not values:
+                    continue
+                if len(values) != len(header):
+                    column = header[len(values)] if len(values) < len(header) else None
+                    raise self.error(
+                        column, f"row has {len(values)} fields, the header has {len(header)}"
+                    )
+                yield dict(zip(header, values, strict=True))
+
+    def text(self, row: dict[str, str], column: str) -> str:
+        value = row[column].strip()
+        if not value:
+            raise self.error(column, "empty value")
+        return value
+
+    def code(self, row: dict[str, str], column: str, pattern: re.Pattern[str]) -> str:
+        value = row[column].strip()
+        if not pattern.fullmatch(value):
+            raise self.error(column, f"{value!r} is not a valid code (expected {pattern.pattern})")
+        return value
+
+    def integer(self, row: dict[str, str], column: str) -> int:
+        value = row[column].strip()
+        try:
+            number = int(value)
+        except ValueError:
+            raise self.error(column, f"{value!r} is not an integer") from None
+        if number < 0:
+            raise self.error(column, f"{number} is negative")
+        return number
+
+    def sirens(self, row: dict[str, str], column: str, separator: str) -> tuple[str, ...]:
+        sirens = tuple(part.strip() for part in row[column].split(separator) if part.strip())
+        if not sirens:
+            raise self.error(column, "no SIREN")
+        for siren in sirens:
+            if not SIREN.fullmatch(siren):
+                raise self.error(column, f"{siren!r} is not a 9-digit SIREN")
+        return sirens
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A hash of the files read, so a second setup can tell nothing changed."""
+    digest = hashlib.sha256()
+    for name in sorted(FILES.values()):
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:16]
+
+
+def load_geography(data_dir: Path) -> Geography:
+    if not data_dir.is_dir():
+        from models.synthetic import synthetic_geography
+
+        log.warning(
+            "reference data folder %s not found: using the BUILT-IN SYNTHETIC geography "
+            "(real region codes, invented departments, communes and territories); "
+            "set TERRITOIRES_DATA_DIR to the reference data folder to use real data",
+            data_dir,
+        )
+        return synthetic_geography()
+    return _load(data_dir)
+
+
+def _load(data_dir: Path) -> Geography:
+    regions = _regions(_Reader(data_dir, FILES["regions"], ("code_region", "nom_region", "zone")))
+    region_codes = {r.code for r in regions}
+    departments = _departments(
+        _Reader(
+            data_dir, FILES["departments"], ("code_departement", "nom_departement", "code_region")
+        ),
+        region_codes,
+    )
+    acv = _commune_set(
+        _Reader(data_dir, FILES["acv"], ("code_insee",)), "code_insee", allow_na=False
+    )
+    qpv = _commune_set(_Reader(data_dir, FILES["qpv"], ("insee_com",)), "insee_com", allow_na=True)
+    communes = _communes(
+        _Reader(
+            data_dir,
+            FILES["communes"],
+            ("code_insee", "nom", "code_departement", "code_region", "siren_epci", "population"),
+        ),
+        region_codes,
+        acv,
+        qpv,
+    )
+    epci = _epci(
+        _Reader(data_dir, FILES["epci"], ("siren_epci", "nom_epci", "population_municipale"))
+    )
+    index = _Index(communes, epci)
+    phase2 = _territories(
+        _Reader(
+            data_dir,
+            FILES["phase2"],
+            (
+                "id_ti",
+                "lib_ti",
+                "code_region_from_id",
+                "departements_from_epci",
+                "sirens_groupements",
+                "liste_groupements_raw",
+                "population_municipale_cog2026",
+            ),
+        ),
+        2,
+        region_codes,
+        index,
+    )
+    # Phase 1 has no population: it is the sum over member SIRENs (EPCI, commune, or a phase-2
+    # territory made of that single member, which covers the Grand Paris EPTs).
+    for territory in phase2:
+        if len(territory.members) == 1 and territory.population is not None:
+            index.population.setdefault(territory.members[0].siren, territory.population)
+    phase1 = _territories(
+        _Reader(
+            data_dir,
+            FILES["phase1"],
+            (
+                "id_ti",
+                "lib_ti",
+                "code_region_from_id",
+                "departements_from_epci",
+                "nb_groupements",
+                "sirens_groupements_raw",
+                "libs_groupements_raw",
+            ),
+        ),
+        1,
+        region_codes,
+        index,
+    )
+    return Geography(
+        regions=regions,
+        departments=departments,
+        communes=communes,
+        territories=phase1 + phase2,
+        source=str(data_dir),
+        fingerprint=fingerprint(data_dir),
+    )
+
+
+def _regions(reader: _Reader) -> tuple[Region, ...]:
+    regions = []
+    for row in reader.rows():
+        zone = reader.text(row, "zone")
+        if zone not in (*ZONES, "com"):
+            raise reader.error("zone", f"{zone!r} is not one of metro, drom, com")
+        code = reader.code(row, "code_region", REGION_CODE)
+        if zone in ZONES:
+            regions.append(Region(code, reader.text(row, "nom_region"), zone))
+    return tuple(regions)
+
+
+def _departments(reader: _Reader, region_codes: set[str]) -> tuple[Department, ...]:
+    departments = []
+    for row in reader.rows():
+        region = reader.code(row, "code_region", REGION_CODE)
+        code = reader.code(row, "code_departement", DEPARTMENT_CODE)
+        if region in region_codes:
+            departments.append(Department(code, reader.text(row, "nom_departement"), region))
+    return tuple(departments)
+
+
+def _commune_set(reader: _Reader, column: str, allow_na: bool) -> set[str]:
+    codes = set()
+    for row in reader.rows():
+        if allow_na and row[column].strip() == "NA":
+            continue
+        codes.add(reader.code(row, column, COMMUNE_CODE))
+    return codes
+
+
+def _communes(
+    reader: _Reader, region_codes: set[str], acv: set[str], qpv: set[str]
+) -> tuple[Commune, ...]:
+    communes = []
+    for row in reader.rows():
+        code = reader.code(row, "code_insee", COMMUNE_CODE)
+        region = reader.code(row, "code_region", REGION_CODE)
+        if region not in region_codes:
+            continue  # overseas collectivities, some uninhabited (no population)
+        siren = row["siren_epci"].strip() or None
+        if siren is not None and not SIREN.fullmatch(siren):
+            raise reader.error("siren_epci", f"{siren!r} is not a 9-digit SIREN")
+        communes.append(
+            Commune(
+                code=code,
+                name=reader.text(row, "nom"),
+                department_code=reader.code(row, "code_departement", DEPARTMENT_CODE),
+                region_code=region,
+                epci_siren=siren,
+                population=reader.integer(row, "population"),
+                action_coeur_de_ville=code in acv,
+                qpv=code in qpv,
+            )
+        )
+    return tuple(communes)
+
+
+def _epci(reader: _Reader) -> dict[str, tuple[str, int]]:
+    epci = {}
+    for row in reader.rows():
+        siren = reader.code(row, "siren_epci", SIREN)
+        epci[siren] = (reader.text(row, "nom_epci"), reader.integer(row, "population_municipale"))
+    return epci
+
+
+class _Index:
+    """Joins member SIRENs to communes: EPCI members through communes.siren_epci, commune
+    members through their SIREN ("21" + department + "0" + 3-digit commune number + key;
+    Corsica uses department "20")."""
+
+    def __init__(self, communes: tuple[Commune, ...], epci: dict[str, tuple[str, int]]) -> None:
+        self.epci_names = {siren: name for siren, (name, _) in epci.items()}
+        self.population = {siren: population for siren, (_, population) in epci.items()}
+        self.by_epci: dict[str, list[str]] = {}
+        self.by_department: dict[str, list[str]] = {}
+        self.communes = {c.code: c for c in communes}
+        for c in communes:
+            if c.epci_siren:
+                self.by_epci.setdefault(c.epci_siren, []).append(c.code)
+            self.by_department.setdefault(c.department_code, []).append(c.code)
+
+    def commune_of(self, siren: str) -> Commune | None:
+        if not siren.startswith("21"):
+            return None
+        if siren[2:4] == "97":  # overseas: "21" + 3-digit department + 3-digit number + key
+            return self.communes.get(siren[2:5] + siren[6:8])
+        department, number = siren[2:4], siren[5:8]
+        for prefix in ("2A", "2B") if department == "20" else (department,):
+            if commune := self.communes.get(prefix + number):
+                return commune
+        return None
+
+    def communes_of(self, sirens: tuple[str, ...], departments: tuple[str, ...]) -> tuple[str, ...]:
+        codes: list[str] = []
+        for siren in sirens:
+            commune = self.commune_of(siren)
+            codes.extend([commune.code] if commune else self.by_epci.get(siren, []))
+        if not codes:  # e.g. Grand Paris EPTs, which are not in the EPCI list
+            for department in departments:
+                codes.extend(self.by_department.get(department, []))
+        return tuple(sorted(set(codes)))
+
+    def population_of(self, sirens: tuple[str, ...]) -> int | None:
+        total, found = 0, False
+        for siren in sirens:
+            commune = self.commune_of(siren)
+            population = commune.population if commune else self.population.get(siren)
+            if population is not None:
+                total, found = total + population, True
+        return total if found else None
+
+
+GROUPEMENT = re.compile(r"\s*(.*?)\s*\((\d{9})\)\s*")
+
+
+def _territories(
+    reader: _Reader, phase: int, region_codes: set[str], index: _Index
+) -> tuple[Territory, ...]:
+    territories = []
+    seen: set[str] = set()
+    for row in reader.rows():
+        code = reader.code(row, "id_ti", TERRITORY_CODE)
+        if code in seen:
+            raise reader.error("id_ti", f"{code} appears twice")
+        seen.add(code)
+        region = reader.code(row, "code_region_from_id", REGION_CODE)
+        if region not in region_codes:
+            raise reader.error("code_region_from_id", f"{region} is not a region of regions.csv")
+        departments = tuple(d for d in row["departements_from_epci"].split("|") if d)
+        for department in departments:
+            if not DEPARTMENT_CODE.fullmatch(department):
+                raise reader.error("departements_from_epci", f"{department!r} is not a department")
+        if phase == 2:
+            sirens = reader.sirens(row, "sirens_groupements", "|")
+            members = _members_phase2(reader, row, sirens)
+            population = reader.integer(row, "population_municipale_cog2026")
+        else:
+            # Names contain ", " in some rows: split on the SIRENs, take names from epci.csv.
+            sirens = reader.sirens(row, "sirens_groupements_raw", ",")
+            if len(sirens) != reader.integer(row, "nb_groupements"):
+                raise reader.error(
+                    "sirens_groupements_raw",
+                    f"{len(sirens)} SIRENs but nb_groupements is {row['nb_groupements']}",
+                )
+            members = _members_phase1(row, sirens, index)
+            population = index.population_of(sirens)
+        territories.append(
+            Territory(
+                phase=phase,
+                code=code,
+                name=reader.text(row, "lib_ti"),
+                region_code=region,
+                departments=departments,
+                population=population,
+                members=members,
+                commune_codes=index.communes_of(sirens, departments),
+            )
+        )
+    return tuple(territories)
+
+
+def _members_phase2(
+    reader: _Reader, row: dict[str, str], sirens: tuple[str, ...]
+) -> tuple[Member, ...]:
+    raw = row["liste_groupements_raw"]
+    names = {siren: name for name, siren in GROUPEMENT.findall(raw)}
+    missing = [s for s in sirens if s not in names]
+    if missing:
+        raise reader.error("liste_groupements_raw", f"no 'Name (SIREN)' entry for {missing[0]}")
+    return tuple(Member(s, names[s]) for s in sirens)
+
+
+def _members_phase1(
+    row: dict[str, str], sirens: tuple[str, ...], index: _Index
+) -> tuple[Member, ...]:
+    raw_names = [n.strip() for n in row["libs_groupements_raw"].split(", ")]
+    aligned = len(raw_names) == len(sirens)
+    members = []
+    for i, siren in enumerate(sirens):
+        commune = index.commune_of(siren)
+        name: str | None = raw_names[i] if aligned else None
+        name = name or index.epci_names.get(siren) or (commune.name if commune else None)
+        members.append(Member(siren, name or siren))
+    return tuple(members)
