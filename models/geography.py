@@ -43,7 +43,7 @@ class Commune(Base):
 
 
 class Territory(Base):
-    """A Territoire d'industrie of one phase; ``id`` is "p1-ti-8401" (codes are reused across phases)."""
+    """A Territoire d'industrie of one phase; ``id`` is "p1-ti-8401" (codes recur across phases)."""
 
     __tablename__ = "territory"
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -128,9 +128,7 @@ def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
         conditions.append(Project.sector == where.sector)
     if where.funded is not None:
         awarded = select(Award.project_id)
-        conditions.append(
-            Project.id.in_(awarded) if where.funded else Project.id.not_in(awarded)
-        )
+        conditions.append(Project.id.in_(awarded) if where.funded else Project.id.not_in(awarded))
     return conditions
 
 
@@ -153,7 +151,7 @@ async def project_page(
 ) -> tuple[Sequence[Project], int]:
     conditions = _project_conditions(where)
     total = await session.scalar(select(func.count()).select_from(Project).where(*conditions))
-    stmt: Select[tuple[Project]] = (
+    stmt = (
         select(Project)
         .where(*conditions)
         .order_by(*_project_ordering(order))
@@ -175,7 +173,7 @@ async def project_pages_by_territory(
     counts = await session.execute(
         select(Project.territory_id, func.count()).where(*conditions).group_by(Project.territory_id)
     )
-    totals = {tid: int(n) for tid, n in counts.tuples()}
+    totals = {tid: int(n) for tid, n in counts}
     rank = (
         func.row_number()
         .over(partition_by=Project.territory_id, order_by=_project_ordering(order))
@@ -238,8 +236,7 @@ async def fund_totals(session: AsyncSession, fund_ids: Iterable[str]) -> dict[st
         .group_by(Award.fund_id)
     )
     return {
-        fid: FundTotals(int(total), int(count))
-        for fid, total, count in (await session.execute(stmt)).tuples()
+        fid: FundTotals(int(total), int(count)) for fid, total, count in await session.execute(stmt)
     }
 
 

@@ -1,0 +1,80 @@
+"""Relay-style connections over offset pages: opaque cursors, `first` capped at 100, totalCount."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+from strawberry import relay
+
+from models.queries import Page
+from schema.errors import UserInputError
+
+MAX_PAGE = 100
+_PREFIX = "offset:"
+
+N = TypeVar("N")
+R = TypeVar("R")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str, argument: str = "after") -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError
+        offset = int(text.removeprefix(_PREFIX))
+        if offset < 0:
+            raise ValueError
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise UserInputError(argument, "is not a cursor returned by this API") from None
+    return offset
+
+
+def page_from(first: int | None, after: str | None) -> Page:
+    if first is None:
+        first = MAX_PAGE
+    if not 0 <= first <= MAX_PAGE:
+        raise UserInputError("first", f"must be between 0 and {MAX_PAGE}, got {first}")
+    offset = 0 if after is None else decode_cursor(after) + 1
+    return Page(offset=offset, limit=first)
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    total_count: int
+    edges: list[Edge[N]]
+    page_info: relay.PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[N]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def of(cls, rows: Sequence[R], total: int, page: Page, wrap: Callable[[R], N]) -> Connection[N]:
+        edges = [
+            Edge(cursor=encode_cursor(page.offset + i), node=wrap(row))
+            for i, row in enumerate(rows)
+        ]
+        return cls(
+            total_count=total,
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=page.offset + len(rows) < total,
+                has_previous_page=page.offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
