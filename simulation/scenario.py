@@ -77,7 +77,7 @@ EXPECT_FIGURES = (
 )
 EXPECT_KEYS = ("status", *EXPECT_FIGURES, "conflicts")
 TOLERANCE_KEYS = ("value", "rel_tol", "abs_tol")
-EXPECT_STATUSES = ("optimal", "infeasible", "time_limit")
+EXPECT_STATUSES = ("optimal", "feasible", "infeasible", "time_limit", "error")
 # Keys a child scenario never takes from its base: they describe the file itself.
 NOT_INHERITED = ("name", "title", "description", "base", "expect")
 
@@ -191,7 +191,9 @@ class Expectation:
                 problems.append(f"{name}: expected {tolerance.describe()}, got {actual:g}")
         if self.conflicts:
             diagnosis = getattr(result, "diagnosis", None)
-            found = {_conflict_name(c) for c in getattr(diagnosis, "conflicts", ())}
+            # Stable names ("region_94") when the engine gives them, planner labels otherwise.
+            found = {str(n) for n in getattr(diagnosis, "names", ())}
+            found |= {_conflict_name(c) for c in getattr(diagnosis, "conflicts", ())}
             missing = [name for name in self.conflicts if name not in found]
             if missing:
                 shown = ", ".join(sorted(found)) or "none"

@@ -217,8 +217,9 @@ def test_to_dict_round_trips() -> None:
             id="regions-not-a-list",
         ),
         pytest.param(
-            {"expect": {"status": "feasible"}},
-            "a.yaml: expect.status: must be one of optimal, infeasible, time_limit, got 'feasible'",
+            {"expect": {"status": "solved"}},
+            "a.yaml: expect.status: must be one of optimal, feasible, infeasible, time_limit, "
+            "error, got 'solved'",
             id="bad-expected-status",
         ),
         pytest.param(
@@ -328,9 +329,13 @@ def test_expectation_failures_name_each_figure() -> None:
 
 
 def test_expected_conflicts_are_looked_up_in_the_diagnosis() -> None:
-    expect = Expectation(status="infeasible", conflicts=("min_spend", "region_min_94"))
-    diagnosis = SimpleNamespace(conflicts=(SimpleNamespace(name="min_spend"),))
+    expect = Expectation(status="infeasible", conflicts=("budget", "region_94"))
+    diagnosis = SimpleNamespace(
+        conflicts=("Budget", "Minimum spend"), names=("budget", "min_spend")
+    )
     result = SimpleNamespace(status="infeasible", message="", diagnosis=diagnosis)
     assert expect.failures(result) == (
-        "conflicts: expected region_min_94 among them, got min_spend",
+        "conflicts: expected region_94 among them, got Budget, Minimum spend, budget, min_spend",
     )
+    diagnosis = SimpleNamespace(conflicts=("Budget",), names=("budget", "region_94"))
+    assert expect.failures(SimpleNamespace(status="infeasible", diagnosis=diagnosis)) == ()

@@ -1,0 +1,66 @@
+"""Charts of scenario outcomes (PNG, matplotlib without a display)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from simulation.scenario import REGION_NAMES
+
+# Colour-blind safe (Okabe-Ito), one per scenario; cycles beyond eight.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def region_bars(
+    allocated_eur: Mapping[str, Mapping[str, float]],
+    jobs: Mapping[str, Mapping[str, float]],
+    path: Path,
+    *,
+    title: str = "Allocation by region",
+    size_px: tuple[int, int] = (1400, 900),
+    dpi: int = 100,
+) -> None:
+    """Grouped bars, one colour per scenario: M EUR allocated (top) and jobs (bottom) by region.
+
+    ``allocated_eur`` and ``jobs`` map scenario name -> region code -> value, in scenario order.
+    """
+    scenarios = list(allocated_eur)
+    codes = sorted({code for values in allocated_eur.values() for code in values})
+    labels = [REGION_NAMES.get(code, code) for code in codes]
+    figure = Figure(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi, layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    x = np.arange(len(codes))
+    width = 0.8 / max(len(scenarios), 1)
+    for i, name in enumerate(scenarios):
+        offset = (i - (len(scenarios) - 1) / 2) * width
+        colour = COLOURS[i % len(COLOURS)]
+        money = [allocated_eur[name].get(code, 0) / 1e6 for code in codes]
+        created = [jobs.get(name, {}).get(code, 0) for code in codes]
+        top.bar(x + offset, money, width, label=name, color=colour)
+        bottom.bar(x + offset, created, width, label=name, color=colour)
+    top.set_ylabel("allocated (M EUR)")
+    bottom.set_ylabel("jobs created")
+    top.set_title(title)
+    top.legend(loc="upper right", fontsize="small")
+    for axes in (top, bottom):
+        axes.grid(axis="y", alpha=0.3)
+        axes.set_axisbelow(True)
+    bottom.set_xticks(x, labels, rotation=35, ha="right")
+    _save(figure, path)
+
+
+def _save(figure: Figure, path: Path) -> None:
+    # Write beside the target then rename, so an interrupted run never leaves half a PNG.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            figure.savefig(file, format="png")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

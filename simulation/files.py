@@ -1,0 +1,385 @@
+"""Scenario files: safe YAML in and out, base resolution, atomic writes, the JSON Schema."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulation.scenario import (
+    CONSTRAINT_KEYS,
+    ENVELOPE_KEYS,
+    EXPECT_FIGURES,
+    EXPECT_KEYS,
+    EXPECT_STATUSES,
+    FORMAT_VERSION,
+    MAX_EUR,
+    NAME_PATTERN,
+    PHASES,
+    REGION_NAMES,
+    SELECTION_KEYS,
+    TOLERANCE_KEYS,
+    TOP_KEYS,
+    Mode,
+    Scenario,
+    ScenarioError,
+    ScenarioErrors,
+    merge,
+)
+
+MAX_FILE_BYTES = 256 * 1024
+SUFFIXES = (".yaml", ".yml")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without anchors/aliases (no "billion laughs") and without duplicate keys."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&, *) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_int(dumper: yaml.SafeDumper, value: int) -> yaml.ScalarNode:
+    # Euros read better as 400_000_000 (an int for PyYAML's YAML 1.1 resolver).
+    text = f"{value:_}" if abs(value) >= 100_000 else str(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:int", text)
+
+
+_Dumper.add_representer(int, _represent_int)
+
+
+def parse_text(text: str, *, source: str) -> dict[str, Any]:
+    """The raw mapping a scenario file holds (not validated beyond being YAML and a mapping)."""
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise ScenarioError("", f"file is larger than {MAX_FILE_BYTES // 1024} KiB", source)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ScenarioError("", f"{where}{error.problem or error.context}", source) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError("", f"not valid YAML: {error}", source) from None
+    if data is None:
+        raise ScenarioError("", "the file is empty; start it with `version: 1`", source)
+    if not isinstance(data, dict):
+        raise ScenarioError("", f"must be a mapping of keys, got {type(data).__name__}", source)
+    if "version" not in data:
+        raise ScenarioError("version", "missing; start the file with `version: 1`", source)
+    return data
+
+
+def read_data(path: Path) -> dict[str, Any]:
+    """The raw mapping of one file; its name defaults to the file name without suffix."""
+    source = str(path)
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ScenarioError("", f"cannot read: {error.strerror or error}", source) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError("", f"file is larger than {MAX_FILE_BYTES // 1024} KiB", source)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError("", f"not UTF-8 text (byte {error.start})", source) from None
+    data = parse_text(text, source=source)
+    data.setdefault("name", path.stem)
+    return data
+
+
+class Bases:
+    """Where ``base:`` names are looked up: the scenario files of a folder (``<name>.yaml``
+    first, then the ``name:`` written inside any file) and YAML texts by name (saved scenarios)."""
+
+    def __init__(self, folder: Path | None = None, texts: Mapping[str, str] | None = None) -> None:
+        self.folder = folder
+        self.texts = dict(texts or {})
+        self._index: dict[str, tuple[str, dict[str, Any]]] | None = None
+
+    def find(self, name: str) -> tuple[str, dict[str, Any]] | None:
+        """(where it came from, raw data) of the scenario called ``name``, or None."""
+        if self.folder is not None:
+            for suffix in SUFFIXES:
+                path = self.folder / f"{name}{suffix}"
+                if path.is_file():
+                    data = read_data(path)
+                    if data.get("name") == name:
+                        return str(path), data
+            found = self._folder_index().get(name)
+            if found is not None:
+                return found
+        if name in self.texts:
+            source = f"saved scenario {name!r}"
+            data = parse_text(self.texts[name], source=source)
+            data.setdefault("name", name)
+            return source, data
+        return None
+
+    def names(self) -> list[str]:
+        return sorted({*self._folder_index(), *self.texts})
+
+    def _folder_index(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        if self._index is None:
+            self._index = {}
+            for path in scenario_paths(self.folder) if self.folder is not None else []:
+                try:
+                    data = read_data(path)
+                except ScenarioError:
+                    continue  # a broken neighbour is reported when it is itself loaded
+                self._index.setdefault(str(data.get("name")), (str(path), data))
+        return self._index
+
+
+def scenario_paths(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def resolve(data: Mapping[str, Any], *, source: str, bases: Bases | None) -> dict[str, Any]:
+    """``data`` merged over its chain of bases, each base validated on its own first.
+
+    A missing base or a cycle (a -> b -> a) is an error on the ``base`` field, never a loop.
+    """
+    return _resolve(data, source, bases or Bases(), ())
+
+
+def _resolve(
+    data: Mapping[str, Any],
+    source: str,
+    bases: Bases,
+    seen: tuple[str, ...],
+) -> dict[str, Any]:
+    name = str(data.get("name", ""))
+    base = data.get("base")
+    if base is None or not isinstance(base, str):
+        return dict(data)  # a wrong type is reported by Scenario.from_dict
+    chain = (*seen, name)
+    if base in chain:
+        cycle = " -> ".join((*chain[chain.index(base) :], base))
+        raise ScenarioError("base", f"scenarios form a cycle: {cycle}", source)
+    found = bases.find(base)
+    if found is None:
+        known = bases.names()
+        close = difflib.get_close_matches(base, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        listed = f" (known: {', '.join(known)})" if known else ""
+        raise ScenarioError("base", f"no scenario named {base!r}{hint}{listed}", source)
+    base_source, base_data = found
+    merged_base = _resolve(base_data, base_source, bases, chain)
+    Scenario.from_dict(merged_base, source=base_source)
+    Scenario.from_dict(data, source=source)  # the child's own faults, with its own file name
+    return merge(merged_base, data)
+
+
+def load_data(data: Mapping[str, Any], *, source: str, bases: Bases | None = None) -> Scenario:
+    return Scenario.from_dict(resolve(data, source=source, bases=bases), source=source)
+
+
+def load_text(text: str, *, source: str, bases: Bases | None = None) -> Scenario:
+    return load_data(parse_text(text, source=source), source=source, bases=bases)
+
+
+def load_file(path: Path, *, texts: Mapping[str, str] | None = None) -> Scenario:
+    """A scenario file resolved over its bases: files beside it, then ``texts`` by name."""
+    bases = Bases(path.parent, texts)
+    return load_data(read_data(path), source=str(path), bases=bases)
+
+
+def dump(scenario: Scenario | Mapping[str, Any]) -> str:
+    """YAML text of a scenario (or of plain scenario data), keys in file order."""
+    data = scenario.to_dict() if isinstance(scenario, Scenario) else dict(scenario)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_file(scenario: Scenario, path: Path) -> None:
+    write_atomic(path, dump(scenario))
+
+
+def check_all(paths: list[Path]) -> list[ScenarioError]:
+    """Every problem in ``paths`` (each file resolved over its bases)."""
+    problems: list[ScenarioError] = []
+    for path in paths:
+        try:
+            load_file(path)
+        except ScenarioError as error:
+            problems.extend(error.errors)
+    return problems
+
+
+def _euros(description: str, minimum: int = 0) -> dict[str, Any]:
+    return {
+        "description": description,
+        "anyOf": [
+            {"type": "integer", "minimum": minimum, "maximum": MAX_EUR},
+            # 400_000_000 is an int for the tool's YAML 1.1 reader, text for YAML 1.2 editors.
+            {"type": "string", "pattern": r"^[0-9]+(_[0-9]+)*$"},
+        ],
+    }
+
+
+def _share(description: str) -> dict[str, Any]:
+    return {"description": description, "type": "number", "minimum": 0, "maximum": 1}
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the scenario file format, for editors and checks."""
+    region_code = {"enum": list(REGION_NAMES), "description": "INSEE region code, quoted"}
+    tolerance = _object(
+        {
+            "value": {"type": "number"},
+            "rel_tol": {"type": "number", "minimum": 0, "description": "relative, 0.01 = 1 %"},
+            "abs_tol": {"type": "number", "minimum": 0},
+        },
+        TOLERANCE_KEYS,
+    )
+    tolerance["required"] = ["value"]
+    envelope = _object(
+        {
+            "min_eur": _euros("at least this much in the region"),
+            "max_eur": _euros("at most this much in the region"),
+        },
+        ENVELOPE_KEYS,
+    )
+    envelope["minProperties"] = 1
+    constraints: dict[str, Any] = {
+        "fragile_share_min": _share("minimum share of the euros spent in fragile territories"),
+        "decarbonisation_share_min": _share(
+            "minimum share of the euros spent on decarbonising projects"
+        ),
+        "max_aid_intensity": {
+            "description": "aid at most this share of each project's investment; null: no cap",
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                {"type": "null"},
+            ],
+        },
+        "min_spend_share": _share("spend at least this share of the budget"),
+        "regions": {
+            "type": "object",
+            "description": "regional envelopes by INSEE region code",
+            "propertyNames": region_code,
+            "additionalProperties": {"anyOf": [envelope, {"type": "null"}]},
+        },
+    }
+    selection: dict[str, Any] = {
+        "phase": {"enum": [*PHASES, None], "description": "programme phase; null: both"},
+        "regions": {"type": "array", "items": region_code},
+        "sectors": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    }
+    expect: dict[str, Any] = {
+        "status": {"enum": list(EXPECT_STATUSES)},
+        **{name: tolerance for name in EXPECT_FIGURES},
+        "conflicts": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "constraint names the infeasibility diagnosis must list",
+        },
+    }
+    properties: dict[str, Any] = {
+        "version": {"const": FORMAT_VERSION},
+        "name": {"type": "string", "pattern": NAME_PATTERN},
+        "title": {"type": "string", "maxLength": 200},
+        "description": {"type": "string", "maxLength": 5000},
+        "base": {
+            "anyOf": [{"type": "string", "pattern": NAME_PATTERN}, {"type": "null"}],
+            "description": "name of the scenario this one changes; write only what differs",
+        },
+        "budget_eur": _euros("the fund to spread, in euros", minimum=1),
+        "mode": {"enum": [m.value for m in Mode]},
+        "constraints": _object(constraints, CONSTRAINT_KEYS),
+        "projects": _object(selection, SELECTION_KEYS),
+        "expect": _object(expect, EXPECT_KEYS),
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://territoires.example/scenario.schema.json",
+        "title": "Territoires d'industrie fund scenario (format version 1)",
+        "type": "object",
+        "required": ["version"],
+        "additionalProperties": False,
+        "properties": _ordered(properties, TOP_KEYS),
+    }
+
+
+def _object(properties: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": _ordered(properties, keys),
+    }
+
+
+def _ordered(properties: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    # The parser's key lists are the single source: a key missing here fails loudly.
+    if set(properties) != set(keys):
+        raise AssertionError(f"schema keys {sorted(properties)} differ from {sorted(keys)}")
+    return {key: properties[key] for key in keys}
+
+
+def json_schema_text() -> str:
+    """The schema as committed in docs/scenario.schema.json (``territoires schema`` prints it)."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Bases",
+    "ScenarioErrors",
+    "check_all",
+    "dump",
+    "json_schema",
+    "json_schema_text",
+    "load_data",
+    "load_file",
+    "load_text",
+    "parse_text",
+    "read_data",
+    "resolve",
+    "save_file",
+    "scenario_paths",
+    "write_atomic",
+]
