@@ -26,7 +26,7 @@ test: lint
 	$(VENV)/bin/pytest
 
 schema: setup
-	$(VENV)/bin/strawberry export-schema schema:schema --output schema.graphql
+	$(PY) -m schema
 
 bench: setup
 	$(PY) bench/engine.py
