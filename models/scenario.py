@@ -1,13 +1,22 @@
-"""Scenarios saved by planners: the YAML text plus a version for optimistic concurrency."""
+"""Scenarios saved by planners: the YAML text plus a version for optimistic concurrency.
+
+Saving says which version it read; a conditional UPDATE ... WHERE version = :read refuses the
+save when someone else saved in between (works the same on SQLite and PostgreSQL). The functions
+never commit: the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from simulation.files import Bases, dump, load_text
+from simulation.scenario import Scenario
 
 
 class SavedScenario(Base):
@@ -18,3 +27,124 @@ class SavedScenario(Base):
     version: Mapped[int] = mapped_column(default=1)
     body: Mapped[str] = mapped_column(Text)  # the scenario as YAML (format version 1)
     updated_at: Mapped[dt.datetime]
+
+
+class ScenarioNotFoundError(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no saved scenario named {name!r}")
+        self.name = name
+
+
+class ScenarioExistsError(ValueError):
+    def __init__(self, name: str, current: int) -> None:
+        super().__init__(
+            f"scenario {name!r} already exists (version {current}): pass the version you read "
+            "to replace it"
+        )
+        self.name = name
+        self.current = current
+
+
+class StaleScenarioError(ValueError):
+    """Someone saved the scenario after you read it: your change would silently undo theirs."""
+
+    def __init__(self, name: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"scenario {name!r} is at version {current}, you read version {expected}: "
+            "reload and re-apply your change"
+        )
+        self.name = name
+        self.expected = expected
+        self.current = current
+
+
+async def get_scenario(session: AsyncSession, name: str) -> SavedScenario | None:
+    statement = select(SavedScenario).where(SavedScenario.name == name)
+    return await session.scalar(statement.execution_options(populate_existing=True))
+
+
+async def list_scenarios(session: AsyncSession) -> list[SavedScenario]:
+    statement = select(SavedScenario).order_by(SavedScenario.name)
+    return list(await session.scalars(statement.execution_options(populate_existing=True)))
+
+
+async def saved_bases(session: AsyncSession) -> Bases:
+    """Saved scenarios by name, for resolving ``base:`` of a scenario being saved or run."""
+    rows = await session.execute(select(SavedScenario.name, SavedScenario.body))
+    return Bases(texts={name: body for name, body in rows.all()})
+
+
+async def load_saved(session: AsyncSession, name: str) -> Scenario:
+    """A saved scenario resolved over its saved bases."""
+    row = await get_scenario(session, name)
+    if row is None:
+        raise ScenarioNotFoundError(name)
+    bases = await saved_bases(session)
+    return load_text(row.body, source=f"saved scenario {name!r}", bases=bases)
+
+
+async def save_scenario(
+    session: AsyncSession,
+    scenario: str | Scenario,
+    expected_version: int | None,
+    *,
+    source: str = "<input>",
+) -> SavedScenario:
+    """Create (``expected_version=None``) or replace the version you read.
+
+    ``scenario`` is YAML text (kept as written, comments included) or a Scenario. It is
+    validated over its saved bases first; ScenarioError (from simulation) says what is wrong.
+    """
+    body = dump(scenario) if isinstance(scenario, Scenario) else scenario
+    parsed = load_text(body, source=source, bases=await saved_bases(session))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    values = {"title": parsed.title, "body": body, "updated_at": now}
+    if expected_version is None:
+        inserted = await session.execute(
+            _insert_ignoring_conflict(session).values(name=parsed.name, version=1, **values)
+        )
+        if inserted.rowcount != 1:  # type: ignore[attr-defined]
+            raise ScenarioExistsError(parsed.name, await _current_version(session, parsed.name))
+    else:
+        updated = await session.execute(
+            update(SavedScenario)
+            .where(SavedScenario.name == parsed.name, SavedScenario.version == expected_version)
+            .values(version=expected_version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if updated.rowcount != 1:  # type: ignore[attr-defined]
+            await _refuse(session, parsed.name, expected_version)
+    row = await get_scenario(session, parsed.name)
+    assert row is not None
+    return row
+
+
+async def delete_scenario(session: AsyncSession, name: str, expected_version: int) -> None:
+    """Delete the version you read; refused if it changed since (or is gone)."""
+    deleted = await session.execute(
+        delete(SavedScenario)
+        .where(SavedScenario.name == name, SavedScenario.version == expected_version)
+        .execution_options(synchronize_session=False)
+    )
+    if deleted.rowcount != 1:  # type: ignore[attr-defined]
+        await _refuse(session, name, expected_version)
+
+
+async def _refuse(session: AsyncSession, name: str, expected: int) -> None:
+    current = await session.scalar(select(SavedScenario.version).where(SavedScenario.name == name))
+    if current is None:
+        raise ScenarioNotFoundError(name)
+    raise StaleScenarioError(name, expected, current)
+
+
+async def _current_version(session: AsyncSession, name: str) -> int:
+    current = await session.scalar(select(SavedScenario.version).where(SavedScenario.name == name))
+    return int(current or 0)
+
+
+def _insert_ignoring_conflict(session: AsyncSession) -> sqlite.Insert | postgresql.Insert:
+    # ON CONFLICT DO NOTHING: two planners creating the same name at once get one row and one
+    # clear refusal, without a failed transaction to roll back.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(SavedScenario).on_conflict_do_nothing(index_elements=["name"])
