@@ -24,7 +24,7 @@ async def test_health_checks_the_database(app_client: httpx.AsyncClient) -> None
 
 
 async def test_health_reports_an_unreachable_database(tmp_path: object) -> None:
-    app = create_app(Settings(database_url="sqlite+aiosqlite:///nonexistent-dir/x/y.db"))
+    app = create_app(Settings(database_url="postgresql://nobody@127.0.0.1:1/none"))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as http:
