@@ -33,6 +33,7 @@ FIRST_REVIEW = {
 JOBS_TARGET = 1.01 * FIRST_REVIEW["jobs_created"]
 FIRST_REVIEW_NAME = "first-review-2020-11"
 FIRST_REVIEW_DATE = dt.date(2020, 11, 30)  # announced in Nov. 2020; the day is not published
+GENERATOR_VERSION = 1  # bump when the generated rows change for a given seed
 PHASE = 1  # the fund (2020-2022) ran during phase 1 of the programme
 
 # ZRR: 17,694 of 34,965 communes classified in 2021 (ANCT zonage ZRR, COG 2021).
@@ -245,7 +246,8 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
 def _weighted(rng: np.random.Generator, weights: npt.NDArray[Any], count: int) -> npt.NDArray[Any]:
     cumulative = np.cumsum(weights)
     draws = rng.random(count) * cumulative[-1]
-    return np.minimum(np.searchsorted(cumulative, draws, side="right"), len(weights) - 1)
+    picks: npt.NDArray[np.int64] = np.searchsorted(cumulative, draws, side="right")
+    return np.minimum(picks, len(weights) - 1)
 
 
 def _select_first_review(

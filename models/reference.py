@@ -143,9 +143,9 @@ class _Reader:
                 if not values:
                     continue
                 if len(values) != len(header):
-                    column = header[len(values)] if len(values) < len(header) else None
+                    short = header[len(values)] if len(values) < len(header) else None
                     raise self.error(
-                        column, f"row has {len(values)} fields, the header has {len(header)}"
+                        short, f"row has {len(values)} fields, the header has {len(header)}"
                     )
                 yield dict(zip(header, values, strict=True))
 
@@ -416,6 +416,7 @@ def _territories(
         for department in departments:
             if not DEPARTMENT_CODE.fullmatch(department):
                 raise reader.error("departements_from_epci", f"{department!r} is not a department")
+        population: int | None
         if phase == 2:
             sirens = reader.sirens(row, "sirens_groupements", "|")
             members = _members_phase2(reader, row, sirens)

@@ -1,0 +1,263 @@
+"""Create the schema and seed it: reference geography, generated projects, the fund, awards.
+
+Idempotent: rows are upserted on their natural keys. A second run with the same reference
+files, seed and project count does nothing ("database up to date"). A newer reference folder
+updates regions, departments, communes and territories in place and keeps the projects,
+awards and saved scenarios. Projects and awards are regenerated only when the seed, the project
+count or the generator changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+import models  # noqa: F401  (registers every table on Base.metadata)
+from models.base import Base
+from models.dataset import Dataset
+from models.db import make_engine, make_sessionmaker
+from models.fund import Award, Fund
+from models.generator import (
+    FIRST_REVIEW_DATE,
+    FIRST_REVIEW_NAME,
+    GENERATOR_VERSION,
+    generate_projects,
+)
+from models.geography import Commune, Department, Region, Territory, TerritoryMember
+from models.project import Project
+from models.reference import Geography, fingerprint, load_geography
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+FUND = {
+    "id": "fonds-acceleration",
+    "name": "Fonds d'accélération des investissements industriels dans les territoires",
+    "budget_eur": 400_000_000,
+    "start_year": 2020,
+    "end_year": 2022,
+}
+DATASET = "default"
+CHUNK = 5000
+
+
+async def setup_database(settings: Settings) -> str:
+    _make_sqlite_folder(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        await create_schema(engine)
+        async with make_sessionmaker(engine)() as session:
+            return await seed(session, settings)
+    finally:
+        await engine.dispose()
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    # The one place that builds the schema (to be replaced by Alembic migrations).
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+
+
+async def seed(session: AsyncSession, settings: Settings) -> str:
+    """Seed through ``session`` and commit; returns a one-line report."""
+    data_dir = settings.data_dir
+    stamp = fingerprint(data_dir) if data_dir.is_dir() else "synthetic-v1"
+    dataset = await session.get(Dataset, DATASET)
+    same_projects = dataset is not None and (
+        dataset.seed,
+        dataset.project_count,
+        dataset.generator_version,
+    ) == (settings.seed, settings.project_count, GENERATOR_VERSION)
+    if dataset is not None and same_projects and dataset.reference_fingerprint == stamp:
+        return f"database up to date ({await _counts(session)}, seed {dataset.seed})"
+
+    geography = await asyncio.to_thread(load_geography, data_dir)
+    await _upsert_geography(session, geography)
+    if not same_projects:
+        await _replace_projects(session, geography, settings)
+    await _delete_stale(session, geography)
+    if same_projects:
+        report = f"updated the geography from {geography.source}; kept {await _counts(session)}"
+    else:
+        report = f"seeded {await _counts(session)} from {geography.source}"
+    await _upsert(
+        session,
+        Dataset,
+        [
+            {
+                "name": DATASET,
+                "source": geography.source,
+                "synthetic": geography.synthetic,
+                "reference_fingerprint": geography.fingerprint,
+                "seed": settings.seed,
+                "project_count": settings.project_count,
+                "generator_version": GENERATOR_VERSION,
+                "seeded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            }
+        ],
+        ("name",),
+    )
+    await session.commit()
+    return report
+
+
+async def _upsert_geography(session: AsyncSession, geography: Geography) -> None:
+    regions = [{"code": r.code, "name": r.name, "zone": r.zone} for r in geography.regions]
+    await _upsert(session, Region, regions, ("code",))
+    departments = [
+        {"code": d.code, "name": d.name, "region_code": d.region_code}
+        for d in geography.departments
+    ]
+    await _upsert(session, Department, departments, ("code",))
+    communes = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "department_code": c.department_code,
+            "region_code": c.region_code,
+            "epci_siren": c.epci_siren,
+            "population": c.population,
+            "action_coeur_de_ville": c.action_coeur_de_ville,
+            "qpv": c.qpv,
+        }
+        for c in geography.communes
+    ]
+    await _upsert(session, Commune, communes, ("code",))
+    territories = [
+        {
+            "id": t.id,
+            "code": t.code,
+            "phase": t.phase,
+            "name": t.name,
+            "region_code": t.region_code,
+            "departments": "|".join(t.departments),
+            "population": t.population,
+        }
+        for t in geography.territories
+    ]
+    await _upsert(session, Territory, territories, ("id",))
+    members = [
+        {"territory_id": t.id, "siren": m.siren, "name": m.name}
+        for t in geography.territories
+        for m in t.members
+    ]
+    await _upsert(session, TerritoryMember, members, ("territory_id", "siren"))
+
+
+async def _delete_stale(session: AsyncSession, geography: Geography) -> None:
+    """Drop members and territories the reference data no longer has; a territory that still
+    holds projects is kept (its awards must not be lost) and logged."""
+    current = {t.id for t in geography.territories}
+    members = {(t.id, m.siren) for t in geography.territories for m in t.members}
+    rows = await session.execute(select(TerritoryMember.territory_id, TerritoryMember.siren))
+    for territory_id, siren in rows.all():
+        if (territory_id, siren) not in members and territory_id in current:
+            await session.execute(
+                delete(TerritoryMember).where(
+                    TerritoryMember.territory_id == territory_id, TerritoryMember.siren == siren
+                )
+            )
+    stale = set(await session.scalars(select(Territory.id))) - current
+    if not stale:
+        return
+    used = set(
+        await session.scalars(select(Project.territory_id).where(Project.territory_id.in_(stale)))
+    )
+    if used:
+        log.warning(
+            "territories %s are gone from the reference data but keep projects", sorted(used)
+        )
+    removable = stale - used
+    await session.execute(
+        delete(TerritoryMember).where(TerritoryMember.territory_id.in_(removable))
+    )
+    await session.execute(delete(Territory).where(Territory.id.in_(removable)))
+
+
+async def _replace_projects(
+    session: AsyncSession, geography: Geography, settings: Settings
+) -> None:
+    rows = await asyncio.to_thread(
+        generate_projects, geography, settings.project_count, settings.seed
+    )
+    await session.execute(delete(Award))
+    await session.execute(delete(Project))
+    await _upsert(session, Fund, [FUND], ("id",))
+    await _insert(session, Project, rows.to_dicts())
+    awards = [
+        {
+            "id": number,
+            "fund_id": FUND["id"],
+            "project_id": project_id,
+            "amount_eur": amount,
+            "awarded_on": FIRST_REVIEW_DATE,
+            "review": FIRST_REVIEW_NAME,
+        }
+        for number, (project_id, amount) in enumerate(
+            zip(
+                rows.id[rows.first_review].tolist(),
+                rows.aid_requested_eur[rows.first_review].tolist(),
+                strict=True,
+            ),
+            start=1,
+        )
+    ]
+    await _insert(session, Award, awards)
+
+
+async def _counts(session: AsyncSession) -> str:
+    phase = dict(
+        (
+            await session.execute(select(Territory.phase, func.count()).group_by(Territory.phase))
+        ).all()
+    )
+    projects = await session.scalar(select(func.count()).select_from(Project))
+    awards = await session.scalar(select(func.count()).select_from(Award))
+    return (
+        f"{phase.get(1, 0)}+{phase.get(2, 0)} territories, "
+        f"{projects or 0:,} projects, {awards or 0:,} awards"
+    )
+
+
+async def _insert(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    table = Base.metadata.tables[model.__tablename__]
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(table.insert(), rows[start : start + CHUNK])
+
+
+async def _upsert(
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    keys: tuple[str, ...],
+) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE, in chunks (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    dialect = (await session.connection()).dialect.name
+    table = Base.metadata.tables[model.__tablename__]
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    changes = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+    statement = (
+        statement.on_conflict_do_update(index_elements=keys, set_=changes)
+        if changes
+        else statement.on_conflict_do_nothing(index_elements=keys)
+    )
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(statement, rows[start : start + CHUNK])
+
+
+def _make_sqlite_folder(database_url: str) -> None:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
