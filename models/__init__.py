@@ -1,6 +1,7 @@
 """SQLAlchemy 2 models and the query functions that read and write them."""
 
 from models.base import Base
+from models.dataset import Dataset
 from models.fund import Award, Fund
 from models.geography import Commune, Department, Region, Territory, TerritoryMember
 from models.project import Project
@@ -10,6 +11,7 @@ __all__ = [
     "Award",
     "Base",
     "Commune",
+    "Dataset",
     "Department",
     "Fund",
     "Project",
