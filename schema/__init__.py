@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import apply_codes
+from schema.limits import make_cost_limit
 from schema.queries import Query
 from schema.types import EUROS, Euros
 from settings import Settings
@@ -48,6 +49,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        make_cost_limit(),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)

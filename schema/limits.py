@@ -1,0 +1,141 @@
+"""A cost limit for a public endpoint: the product of page sizes down each path.
+
+Every object the query may return costs one; a connection multiplies what is below it by its
+`first` (100 when absent), a plain list by an estimate of its length. The estimated cost is
+reported in the response's `extensions.cost`; a query over the budget is refused before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+)
+from strawberry.extensions import SchemaExtension
+
+COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
+DEFAULT_BUDGET = 100_000
+
+DEFAULT_BUDGET = 200_000
+PAGE_DEFAULT = 100
+LIST_ESTIMATES = {"Query.regions": 18, "Region.territories": 25, "Project.awards": 1}
+LIST_DEFAULT = 25
+WRAPPERS = {"edges", "node", "nodes", "pageInfo"}  # counted at their connection
+
+
+def _first(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value == "first":
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                raw = variables.get(value.name.value)
+                return raw if isinstance(raw, int) and raw >= 0 else PAGE_DEFAULT
+    return PAGE_DEFAULT
+
+
+@dataclass(frozen=True)
+class CostModel:
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: Mapping[str, Any]
+
+    def cost(self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for field, owner in self._fields(parent, selection_set):
+            definition = owner.fields.get(field.name.value)
+            if definition is None or field.selection_set is None:
+                continue  # scalars are free; unknown fields fail validation anyway
+            kind = get_named_type(definition.type)
+            if field.name.value in WRAPPERS:
+                size = 1
+            elif kind.name.endswith("Connection"):
+                size = _first(field, self.variables)
+            elif isinstance(get_nullable_type(definition.type), GraphQLList):
+                size = LIST_ESTIMATES.get(f"{owner.name}.{field.name.value}", LIST_DEFAULT)
+            else:
+                size = 1
+            objects = 0 if field.name.value in WRAPPERS else size
+            total += objects + size * self.cost(kind, field.selection_set)
+        return total
+
+    def _fields(
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None
+    ) -> Iterator[tuple[FieldNode, GraphQLObjectType | GraphQLInterfaceType]]:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+                    yield selection, parent
+            elif isinstance(selection, InlineFragmentNode | FragmentSpreadNode):
+                fragment = (
+                    selection
+                    if isinstance(selection, InlineFragmentNode)
+                    else self.fragments.get(selection.name.value)
+                )
+                if fragment is None:
+                    continue
+                condition = fragment.type_condition
+                kind = self.schema.get_type(condition.name.value) if condition else parent
+                yield from self._fields(kind or parent, fragment.selection_set)
+
+
+def make_cost_limit(budget: int = DEFAULT_BUDGET) -> type[SchemaExtension]:
+    class CostLimit(SchemaExtension):
+        cost = 0
+
+        def on_execute(self) -> Iterator[None]:
+            context = self.execution_context
+            document = context.graphql_document
+            if document is not None:
+                fragments = {
+                    d.name.value: d
+                    for d in document.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                }
+                operations = [
+                    d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                ]
+                chosen = [
+                    op
+                    for op in operations
+                    if context.operation_name is None
+                    or (op.name and op.name.value == context.operation_name)
+                ]
+                schema = context.schema._schema
+                model = CostModel(schema, fragments, context.variables or {})
+                self.cost = sum(
+                    model.cost(root, op.selection_set)
+                    for op in chosen
+                    if (root := schema.get_root_type(op.operation)) is not None
+                )
+                if self.cost > budget:
+                    raise GraphQLError(
+                        f"query cost {self.cost} exceeds the budget of {budget}: "
+                        "ask for smaller pages (first:) or fewer nested lists",
+                        extensions={"code": COST_LIMIT_EXCEEDED, "cost": self.cost},
+                    )
+            yield
+
+        def get_results(self) -> dict[str, Any]:
+            return {"cost": {"estimated": self.cost, "budget": budget}}
+
+    return CostLimit
