@@ -37,7 +37,9 @@ class Projects:
             "decarbonisation",
         ):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"Projects.{name}: has {len(getattr(self, name))} rows, ids has {n}")
+                raise ValueError(
+                    f"Projects.{name}: has {len(getattr(self, name))} rows, ids has {n}"
+                )
 
     def __len__(self) -> int:
         return len(self.ids)
