@@ -64,3 +64,28 @@ def _save(figure: Figure, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def curve_line(
+    values: list[float],
+    jobs: list[float],
+    path: Path,
+    *,
+    parameter: str,
+    title: str,
+    size_px: tuple[int, int] = (1000, 600),
+    dpi: int = 100,
+) -> None:
+    """Jobs against the swept parameter (budget in M EUR, shares in %)."""
+    figure = Figure(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi, layout="constrained")
+    axes = figure.subplots()
+    if parameter == "budget_eur":
+        xs, label = [v / 1e6 for v in values], "budget (M EUR)"
+    else:
+        xs, label = [v * 100 for v in values], f"{parameter} (%)"
+    axes.plot(xs, jobs, marker="o", color=COLOURS[0])
+    axes.set_xlabel(label)
+    axes.set_ylabel("jobs created")
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    _save(figure, path)
