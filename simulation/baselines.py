@@ -1,0 +1,171 @@
+"""Simple allocation rules computed beside the optimum, so planners see what optimisation buys."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from simulation import lp
+from simulation.result import Baseline
+
+Floats = npt.NDArray[np.float64]
+EPS = 1e-9
+MAX_PASSES = 8
+
+
+def shares(p: lp.Problem, x: Floats) -> tuple[float, float, float]:
+    spent = float(x.sum())
+    if spent <= EPS:
+        return spent, 0.0, 0.0
+    return spent, float(x[p.fragile].sum()) / spent, float(x[p.decarbonisation].sum()) / spent
+
+
+def violations(p: lp.Problem, x: Floats) -> tuple[str, ...]:
+    spent, fragile, decarb = shares(p, x)
+    tol = 1e-6
+    out = []
+    if spent > p.budget_m + tol:
+        out.append(f"spends {spent:,.1f} M EUR, above the {p.budget_m:,.1f} M EUR budget")
+    if spent < p.min_spend_m - tol:
+        out.append(f"spends {spent:,.1f} M EUR, below the {p.min_spend_m:,.1f} M EUR minimum spend")
+    if spent > EPS and fragile < p.fragile_min - tol:
+        out.append(
+            f"fragile share {100 * fragile:.1f} % of euros, "
+            f"below the {100 * p.fragile_min:.1f} % floor"
+        )
+    if spent > EPS and decarb < p.decarbonisation_min - tol:
+        out.append(
+            f"decarbonisation share {100 * decarb:.1f} % of euros, "
+            f"below the {100 * p.decarbonisation_min:.1f} % floor"
+        )
+    per_region = np.bincount(p.region, weights=x, minlength=len(p.region_codes))
+    for env in p.envelopes:
+        got = float(per_region[p.region_codes.index(env.code)])
+        if got < env.min_m - tol:
+            out.append(
+                f"region {env.code} gets {got:,.1f} M EUR, below its {env.min_m:,.1f} M EUR minimum"
+            )
+        if got > env.max_m + tol:
+            out.append(
+                f"region {env.code} gets {got:,.1f} M EUR, above its {env.max_m:,.1f} M EUR maximum"
+            )
+    return tuple(out)
+
+
+def order_by_jobs_per_euro(p: lp.Problem) -> npt.NDArray[np.intp]:
+    return np.lexsort((np.arange(p.n), -p.cost)).astype(np.intp)
+
+
+def greedy(p: lp.Problem, whole: bool) -> Floats:
+    """Best jobs per euro first, ignoring everything but the budget."""
+    order = order_by_jobs_per_euro(p)
+    cap = p.cap[order]
+    if not whole:
+        before = np.cumsum(cap) - cap
+        take = np.clip(p.budget_m - before, 0.0, cap)
+    else:
+        take = np.zeros(p.n)
+        left = p.budget_m
+        for k, c in enumerate(cap.tolist()):
+            if c <= left + EPS:
+                take[k] = c
+                left -= c
+    x = np.zeros(p.n)
+    x[order] = take
+    return x
+
+
+def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
+    """Best jobs per euro first, funding each project only as far as floors and envelopes allow.
+
+    Regions below their minimum envelope go first; the floors are kept at every step (a
+    non-fragile euro needs fragile euros before it), so a few passes let slack build up.
+    """
+    order = order_by_jobs_per_euro(p)
+    region_min = np.zeros(len(p.region_codes))
+    region_max = np.full(len(p.region_codes), math.inf)
+    for env in p.envelopes:
+        region_min[p.region_codes.index(env.code)] = env.min_m
+        region_max[p.region_codes.index(env.code)] = env.max_m
+    cap = p.cap.tolist()
+    region = p.region.tolist()
+    fragile = p.fragile.tolist()
+    decarb = p.decarbonisation.tolist()
+    phi, delta, budget = p.fragile_min, p.decarbonisation_min, p.budget_m
+    x = [0.0] * p.n
+    in_region = [0.0] * len(p.region_codes)
+    state = {"spent": 0.0, "fragile": 0.0, "decarb": 0.0}
+
+    def fund(i: int, only_to_min: bool) -> bool:
+        room = cap[i] - x[i]
+        if room <= EPS:
+            return False
+        r = region[i]
+        t = min(room, budget - state["spent"], region_max[r] - in_region[r])
+        if only_to_min and in_region[r] >= region_min[r] - EPS:
+            return False
+        if not fragile[i] and phi > 0:
+            t = min(t, (state["fragile"] - phi * state["spent"]) / phi)
+        if not decarb[i] and delta > 0:
+            t = min(t, (state["decarb"] - delta * state["spent"]) / delta)
+        if t <= EPS or (whole and t < room - EPS):
+            return False
+        x[i] += t
+        in_region[r] += t
+        state["spent"] += t
+        state["fragile"] += t if fragile[i] else 0.0
+        state["decarb"] += t if decarb[i] else 0.0
+        return True
+
+    needy = [i for i in order.tolist() if region_min[region[i]] > 0]
+    for only_to_min, candidates in ((True, needy), (False, order.tolist())):
+        for _ in range(MAX_PASSES):
+            changed = False
+            for i in candidates:
+                if state["spent"] >= budget - EPS:
+                    break
+                changed = fund(i, only_to_min) or changed
+            if not changed:
+                break
+    return np.array(x)
+
+
+def pro_rata(p: lp.Problem) -> Floats:
+    total = float(p.cap.sum())
+    scale = 1.0 if total <= p.budget_m else p.budget_m / total
+    return p.cap * scale
+
+
+LABELS = {
+    "greedy_jobs_per_euro": "Greedy by jobs per euro (ignores floors and envelopes)",
+    "greedy_with_floors": "Greedy by jobs per euro keeping the floors and envelopes",
+    "pro_rata": "Pro rata to requested aid",
+}
+
+
+def baselines(p: lp.Problem, whole: bool, optimum_jobs: float) -> tuple[Baseline, ...]:
+    out = []
+    for name, x in (
+        ("greedy_jobs_per_euro", greedy(p, whole)),
+        ("greedy_with_floors", greedy_with_floors(p, whole)),
+        ("pro_rata", pro_rata(p)),
+    ):
+        spent, fragile, decarb = shares(p, x)
+        broken = violations(p, x)
+        jobs = float(p.cost @ x)
+        out.append(
+            Baseline(
+                name=name,
+                jobs=jobs,
+                spent_eur=round(spent * lp.M),
+                fragile_share=fragile,
+                decarbonisation_share=decarb,
+                feasible=not broken,
+                violations=broken,
+                jobs_gained_by_optimum=optimum_jobs - jobs,
+                label=LABELS[name],
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,88 @@
+"""Trade-off curves: re-solve over values of one parameter, each from the previous basis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from simulation import lp
+from simulation.baselines import shares
+from simulation.diagnose import Aggregate
+from simulation.errors import EngineError
+from simulation.projects import Projects
+from simulation.scenario import Mode, Scenario
+from simulation.sifting import LpSolver
+
+PARAMETERS = ("fragile_share_min", "decarbonisation_share_min", "budget_eur")
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    value: float
+    status: str
+    jobs: float
+    spent_eur: int
+    fragile_share: float
+    decarbonisation_share: float
+
+
+@dataclass(frozen=True)
+class Curve:
+    parameter: str
+    points: tuple[CurvePoint, ...]
+    time_s: float
+    method: str
+    relaxation: bool = False  # True when the scenario is all-or-nothing: points are its LP bound
+
+
+def trade_off_curve(
+    scenario: Scenario,
+    projects: Projects,
+    parameter: str,
+    values: Sequence[float],
+    *,
+    time_limit_s: float = 30.0,
+) -> Curve:
+    if parameter not in PARAMETERS:
+        raise EngineError("parameter", f"must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
+    for v in values:
+        if parameter == "budget_eur" and not v >= 0:
+            raise EngineError("values", f"budgets must be >= 0, got {v}")
+        if parameter != "budget_eur" and not 0.0 <= v <= 1.0:
+            raise EngineError("values", f"shares must be between 0 and 1, got {v}")
+    start = time.perf_counter()
+    deadline = start + time_limit_s
+    p = lp.build(scenario, projects)
+    agg = Aggregate(p, projects)
+    state = {"limits": agg.limits}
+    solver = LpSolver(p, feasible=lambda: agg.feasible(state["limits"]))
+    share = scenario.constraints.min_spend_share
+    points = []
+    for v in values:
+        if parameter == "fragile_share_min":
+            solver.set_floor(lp.FRAGILE, v)
+            state["limits"] = replace(state["limits"], fragile_min=v)
+        elif parameter == "decarbonisation_share_min":
+            solver.set_floor(lp.DECARBONISATION, v)
+            state["limits"] = replace(state["limits"], decarbonisation_min=v)
+        else:
+            solver.set_budget(v / lp.M, share * v / lp.M)
+            state["limits"] = replace(
+                state["limits"], budget_m=v / lp.M, min_spend_m=share * v / lp.M
+            )
+        sol = solver.solve(max(deadline - time.perf_counter(), 1e-3))
+        if sol.status == "optimal":
+            spent, fragile, decarb = shares(p, sol.x)
+            points.append(
+                CurvePoint(v, sol.status, sol.objective, round(spent * lp.M), fragile, decarb)
+            )
+        else:
+            points.append(CurvePoint(v, sol.status, 0.0, 0, 0.0, 0.0))
+    return Curve(
+        parameter=parameter,
+        points=tuple(points),
+        time_s=time.perf_counter() - start,
+        method=f"LP re-solved from the previous basis ({solver.method})",
+        relaxation=scenario.mode == Mode.ALL_OR_NOTHING,
+    )

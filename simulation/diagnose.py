@@ -1,0 +1,283 @@
+"""Why a scenario is infeasible, said as a planner would say it, and the smallest way out.
+
+Feasibility depends on the projects only through how much aid each (region, fragile,
+decarbonisation) group can absorb, so it is decided exactly on an aggregate LP of at most
+4 x regions columns. On that tiny model a deletion filter finds an irreducible set of conflicting
+planner constraints, and bisection finds, for each of them alone, the smallest relaxation that
+makes the scenario feasible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from simulation import lp
+from simulation.highs import Model
+from simulation.projects import Projects
+from simulation.result import Diagnosis, Relaxation
+
+M = lp.M
+BISECTIONS = 48
+
+
+@dataclass(frozen=True)
+class Limits:
+    budget_m: float
+    min_spend_m: float
+    fragile_min: float
+    decarbonisation_min: float
+    region_min: tuple[tuple[str, float], ...]
+    region_max: tuple[tuple[str, float], ...]
+    max_aid_intensity: float | None
+
+
+class Aggregate:
+    def __init__(self, problem: lp.Problem, projects: Projects) -> None:
+        self.problem = problem
+        self.projects = projects
+        p = problem
+        self.group = (p.region * 4 + p.fragile * 2 + p.decarbonisation).astype(np.intp)
+        self.groups = 4 * len(p.region_codes)
+        self.limits = Limits(
+            budget_m=p.budget_m,
+            min_spend_m=p.min_spend_m,
+            fragile_min=p.fragile_min,
+            decarbonisation_min=p.decarbonisation_min,
+            region_min=tuple((e.code, e.min_m) for e in p.envelopes if e.min_m > 0),
+            region_max=tuple((e.code, e.max_m) for e in p.envelopes if math.isfinite(e.max_m)),
+            max_aid_intensity=p.max_aid_intensity,
+        )
+
+    def capacity(self, max_aid_intensity: float | None) -> npt.NDArray[np.float64]:
+        if max_aid_intensity == self.problem.max_aid_intensity:
+            cap = self.problem.cap
+        else:
+            cap = lp.caps_eur(self.projects, max_aid_intensity) / M
+        return np.asarray(
+            np.bincount(self.group, weights=cap, minlength=self.groups), dtype=np.float64
+        )
+
+    def region_capacity(self, code: str) -> float:
+        codes = self.problem.region_codes
+        return float(
+            self.capacity(self.limits.max_aid_intensity).reshape(-1, 4)[codes.index(code)].sum()
+        )
+
+    def feasible(self, limits: Limits) -> bool:
+        p = self.problem
+        g = np.arange(self.groups)
+        region_of, fragile, decarb = g // 4, (g // 2) % 2, g % 2
+        rows: list[npt.NDArray[np.float64]] = []
+        spend: list[float] = []
+        lower: list[float] = []
+        upper: list[float] = []
+
+        def row(coefs: npt.NDArray[np.float64], s: float, lo: float, hi: float) -> None:
+            rows.append(coefs)
+            spend.append(s)
+            lower.append(lo)
+            upper.append(hi)
+
+        row(np.ones(self.groups), -1.0, 0.0, 0.0)
+        row(np.zeros(self.groups), 1.0, limits.min_spend_m, limits.budget_m)
+        row(fragile.astype(float), -limits.fragile_min, 0.0, math.inf)
+        row(decarb.astype(float), -limits.decarbonisation_min, 0.0, math.inf)
+        for code, value in limits.region_min:
+            row((region_of == p.region_codes.index(code)).astype(float), 0.0, value, math.inf)
+        for code, value in limits.region_max:
+            row((region_of == p.region_codes.index(code)).astype(float), 0.0, -math.inf, value)
+        matrix = sp.csc_matrix(np.column_stack([np.array(spend), np.array(rows)]))
+        model = Model({"presolve": "off"})
+        model.load(
+            np.zeros(self.groups + 1),
+            np.zeros(self.groups + 1),
+            np.concatenate([[math.inf], self.capacity(limits.max_aid_intensity)]),
+            matrix,
+            np.array(lower),
+            np.array(upper),
+            tuple(f"r{i}" for i in range(len(rows))),
+        )
+        return model.run(10.0) == "optimal"
+
+
+@dataclass(frozen=True)
+class _Item:
+    name: str
+    label: str
+    relax: Callable[[Limits], Limits]  # dropped entirely
+    move: Callable[[Limits, float], Limits]  # set to a value
+    current: float
+    loosest: float  # the value that relaxes it fully
+    kind: str  # "share" or "money"
+
+
+def _items(agg: Aggregate) -> list[_Item]:
+    lim = agg.limits
+    items = []
+    total_cap = float(agg.capacity(None).sum())
+    if math.isfinite(lim.budget_m):
+        items.append(
+            _Item(
+                "budget",
+                f"the budget of {_m(lim.budget_m)}",
+                lambda x: replace(x, budget_m=math.inf),
+                lambda x, v: replace(x, budget_m=v),
+                lim.budget_m,
+                max(lim.budget_m, total_cap, lim.min_spend_m),
+                "money",
+            )
+        )
+    if lim.min_spend_m > 0:
+        items.append(
+            _Item(
+                "min_spend",
+                f"the minimum spend of {_m(lim.min_spend_m)}",
+                lambda x: replace(x, min_spend_m=0.0),
+                lambda x, v: replace(x, min_spend_m=v),
+                lim.min_spend_m,
+                0.0,
+                "money",
+            )
+        )
+    if lim.fragile_min > 0:
+        items.append(
+            _Item(
+                "fragile_share",
+                f"the fragile-territory floor of {_pct(lim.fragile_min)} of euros spent",
+                lambda x: replace(x, fragile_min=0.0),
+                lambda x, v: replace(x, fragile_min=v),
+                lim.fragile_min,
+                0.0,
+                "share",
+            )
+        )
+    if lim.decarbonisation_min > 0:
+        items.append(
+            _Item(
+                "decarbonisation_share",
+                f"the decarbonisation floor of {_pct(lim.decarbonisation_min)} of euros spent",
+                lambda x: replace(x, decarbonisation_min=0.0),
+                lambda x, v: replace(x, decarbonisation_min=v),
+                lim.decarbonisation_min,
+                0.0,
+                "share",
+            )
+        )
+    for i, (code, value) in enumerate(lim.region_min):
+        items.append(
+            _Item(
+                f"region_{code}_min",
+                f"region {code}'s minimum envelope of {_m(value)} "
+                f"(its projects can take at most {_m(agg.region_capacity(code))})",
+                partial(_set_region_min, v=0.0, i=i),
+                partial(_set_region_min, i=i),
+                value,
+                0.0,
+                "money",
+            )
+        )
+    for i, (code, value) in enumerate(lim.region_max):
+        items.append(
+            _Item(
+                f"region_{code}_max",
+                f"region {code}'s maximum envelope of {_m(value)}",
+                partial(_set_region_max, v=math.inf, i=i),
+                partial(_set_region_max, i=i),
+                value,
+                max(total_cap, value),
+                "money",
+            )
+        )
+    if lim.max_aid_intensity is not None:
+        items.append(
+            _Item(
+                "max_aid_intensity",
+                f"the aid-intensity cap of {_pct(lim.max_aid_intensity)} of investment",
+                lambda x: replace(x, max_aid_intensity=None),
+                lambda x, v: replace(x, max_aid_intensity=v),
+                lim.max_aid_intensity,
+                1.0,
+                "share",
+            )
+        )
+    return items
+
+
+def _with(pairs: tuple[tuple[str, float], ...], i: int, v: float) -> tuple[tuple[str, float], ...]:
+    return (*pairs[:i], (pairs[i][0], v), *pairs[i + 1 :])
+
+
+def _set_region_min(x: Limits, v: float, i: int) -> Limits:
+    return replace(x, region_min=_with(x.region_min, i, v))
+
+
+def _set_region_max(x: Limits, v: float, i: int) -> Limits:
+    return replace(x, region_max=_with(x.region_max, i, v))
+
+
+def diagnose(agg: Aggregate) -> Diagnosis:
+    items = _items(agg)
+    # Deletion filter: drop each constraint in turn and keep it dropped if still infeasible;
+    # what is left is an irreducible conflicting set.
+    keep = list(items)
+    for item in items:
+        trial = [k for k in keep if k is not item]
+        if not agg.feasible(_apply(agg.limits, items, trial)):
+            keep = trial
+    relaxations = []
+    for item in keep:
+        found = _smallest(agg, item)
+        if found is not None:
+            relaxations.append(found)
+    return Diagnosis(
+        conflicts=tuple(k.label for k in keep),
+        relaxations=tuple(relaxations),
+        names=tuple(k.name for k in keep),
+    )
+
+
+def _apply(limits: Limits, items: list[_Item], active: list[_Item]) -> Limits:
+    for item in items:
+        if item not in active:
+            limits = item.relax(limits)
+    return limits
+
+
+def _smallest(agg: Aggregate, item: _Item) -> Relaxation | None:
+    if not agg.feasible(item.move(agg.limits, item.loosest)):
+        return None
+    bad, good = item.current, item.loosest
+    precision = 1e-4 if item.kind == "share" else 1e-6
+    for _ in range(BISECTIONS):
+        if abs(good - bad) <= precision:
+            break
+        mid = (bad + good) / 2
+        if agg.feasible(item.move(agg.limits, mid)):
+            good = mid
+        else:
+            bad = mid
+    up = good > item.current
+    step = 1e-4 if item.kind == "share" else 1e-6  # shares to 0.01 point, money to the euro
+    suggested = (math.ceil(good / step - 1e-9) if up else math.floor(good / step + 1e-9)) * step
+    if item.kind == "share":
+        text = f"{'raise' if up else 'lower'} {item.label} to {_pct(suggested)}"
+        current = item.current
+    else:
+        text = f"{'raise' if up else 'lower'} {item.label.split(' (')[0]} to {_m(suggested)}"
+        current, suggested = round(item.current * M), round(suggested * M)
+    return Relaxation(item.name, item.label, float(current), float(suggested), text)
+
+
+def _m(value_m: float) -> str:
+    return f"{value_m:,.1f} M EUR" if math.isfinite(value_m) else "no limit"
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.2f} %".replace(".00 %", " %")

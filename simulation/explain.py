@@ -1,0 +1,80 @@
+"""Why a project is or is not funded, from the LP prices computed once per solve."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.errors import EngineError
+from simulation.lp import M
+from simulation.projects import Projects
+from simulation.result import Result
+
+
+@dataclass(frozen=True)
+class ProjectExplanation:
+    project_id: int
+    funded: bool
+    allocated_eur: int
+    text: str
+    jobs_needed: float | None = None  # more jobs it would need to enter
+    aid_cut_eur: int | None = None  # or how much less aid it would need to ask for
+    threshold: float | None = None  # jobs per M EUR a project like it must beat
+
+
+def explain_project(result: Result, projects: Projects, project_id: int) -> ProjectExplanation:
+    found = np.flatnonzero(projects.ids == project_id)
+    if len(found) == 0:
+        raise EngineError("project_id", f"no competing project has id {project_id}")
+    i = int(found[0])
+    allocated = int(result.allocation_eur[i])
+    funded = allocated > 0
+    data = result.explanations
+    if data is None:
+        return ProjectExplanation(project_id, funded, allocated, f"No allocation: {result.message}")
+    cost = float(data.cost[i])
+    threshold = float(data.threshold[i])
+    cap = int(data.cap_eur[i])
+    aid = int(projects.aid_requested_eur[i])
+    jobs = int(projects.jobs_created[i])
+    note = "" if data.source == "LP optimum" else f" (threshold from the {data.source})"
+    rate = f"{cost:.1f} jobs per M EUR of aid against a threshold of {threshold:.1f}{note}"
+    if funded and allocated >= cap:
+        spare = max(cost - threshold, 0.0) * aid / M
+        text = (
+            f"Funded in full ({allocated:,} EUR): it creates {rate}; "
+            f"it would stay funded with up to {spare:.1f} fewer jobs."
+        )
+        return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)
+    if funded:
+        text = (
+            f"Partly funded ({allocated:,} of {cap:,} EUR): it is a marginal project, "
+            f"creating {rate}; the binding constraints stop it from getting more."
+        )
+        return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)
+    if cap <= 0:
+        text = "Not funded: the aid-intensity cap leaves it no eligible aid."
+        return ProjectExplanation(project_id, False, 0, text, threshold=threshold)
+    if jobs <= 0:
+        text = (
+            "Not funded: it declares no jobs created, so aid to it adds nothing to the objective."
+        )
+        return ProjectExplanation(project_id, False, 0, text, threshold=threshold)
+    needed = max(threshold * aid / M - jobs, 0.0)
+    cut = None
+    if threshold > 0:
+        cut = max(math.ceil(aid - jobs * M / threshold), 0)
+    if cost >= threshold:
+        # At the threshold: an alternative optimum could fund it (ties, or all-or-nothing fit).
+        text = f"Not funded, though it creates {rate}: it ties with the marginal projects."
+        if data.source != "LP optimum":
+            text = f"Not funded: all-or-nothing funding left no room for it; it creates {rate}."
+    else:
+        text = (
+            f"Not funded: it creates {rate}; it would enter with {needed:.1f} more jobs "
+            f"({jobs + needed:.1f} instead of {jobs})"
+            + (f" or asking {cut:,} EUR less aid." if cut is not None else ".")
+        )
+    return ProjectExplanation(project_id, False, 0, text, needed, cut, threshold)

@@ -1,0 +1,132 @@
+"""The only module that imports the solver: a thin HiGHS model over CSC arrays."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+Floats = npt.NDArray[np.float64]
+INF = highspy.kHighsInf
+
+NAME = "HiGHS"
+VERSION = (
+    f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+)
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kIterationLimit: "time_limit",
+    highspy.HighsModelStatus.kSolutionLimit: "time_limit",
+}
+
+
+def _finite(values: Floats) -> Floats:
+    return np.where(np.isfinite(values), values, np.where(values > 0, INF, -INF))
+
+
+class Model:
+    """One HiGHS instance; kept alive between solves so that re-solves start from its basis."""
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
+        self.options = {"output_flag": False, "random_seed": 0, "threads": 1, **options}
+        for key, value in self.options.items():
+            self.h.setOptionValue(key, value)
+        self.seconds = 0.0
+
+    def set_option(self, key: str, value: Any) -> None:
+        self.options[key] = value
+        self.h.setOptionValue(key, value)
+
+    def load(
+        self,
+        cost: Floats,
+        lower: Floats,
+        upper: Floats,
+        matrix: sp.csc_matrix,
+        row_lower: Floats,
+        row_upper: Floats,
+        row_names: tuple[str, ...],
+        integer: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        lp = highspy.HighsLp()
+        lp.num_col_ = matrix.shape[1]
+        lp.num_row_ = matrix.shape[0]
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = np.ascontiguousarray(cost, dtype=np.float64)
+        lp.col_lower_ = _finite(np.ascontiguousarray(lower, dtype=np.float64))
+        lp.col_upper_ = _finite(np.ascontiguousarray(upper, dtype=np.float64))
+        lp.row_lower_ = _finite(np.ascontiguousarray(row_lower, dtype=np.float64))
+        lp.row_upper_ = _finite(np.ascontiguousarray(row_upper, dtype=np.float64))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = matrix.shape[1]
+        lp.a_matrix_.num_row_ = matrix.shape[0]
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(np.float64)
+        lp.row_names_ = list(row_names)
+        if integer is not None:
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+                for flag in integer
+            ]
+        self.h.passModel(lp)
+
+    def add_columns(
+        self, cost: Floats, lower: Floats, upper: Floats, matrix: sp.csc_matrix
+    ) -> None:
+        self.h.addCols(
+            matrix.shape[1],
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(lower, dtype=np.float64),
+            _finite(np.ascontiguousarray(upper, dtype=np.float64)),
+            matrix.nnz,
+            matrix.indptr[:-1].astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float64),
+        )
+
+    def change_coeff(self, row: int, col: int, value: float) -> None:
+        self.h.changeCoeff(row, col, value)
+
+    def change_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self.h.changeRowBounds(row, _finite(np.array([lower]))[0], _finite(np.array([upper]))[0])
+
+    def set_start(self, values: Floats) -> None:
+        self.h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+
+    def run(self, time_limit_s: float) -> str:
+        self.h.setOptionValue("time_limit", max(time_limit_s, 1e-3))
+        start = time.perf_counter()
+        self.h.run()
+        self.seconds += time.perf_counter() - start
+        status = self.h.getModelStatus()
+        return _STATUS.get(status, f"solver status {self.h.modelStatusToString(status)}")
+
+    def has_solution(self) -> bool:
+        return bool(self.h.getInfo().primal_solution_status == 2)
+
+    def values(self) -> Floats:
+        return np.asarray(self.h.getSolution().col_value, dtype=np.float64)
+
+    def row_duals(self) -> Floats:
+        return np.asarray(self.h.getSolution().row_dual, dtype=np.float64)
+
+    def objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
+    def iterations(self) -> int:
+        return int(self.h.getInfo().simplex_iteration_count)
+
+    def mip_bound(self) -> float:
+        bound = float(self.h.getInfo().mip_dual_bound)
+        return bound if math.isfinite(bound) else INF
