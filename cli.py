@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -115,6 +116,23 @@ def _signed(value: float, digits: int = 1) -> str:
 
 
 @contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    # Native solver banners write to file descriptor 1; keep stdout clean for csv/json.
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+@contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -160,12 +178,12 @@ async def _with_projects(settings: Settings, scenarios: Sequence[Scenario]) -> l
 def _solve_all(
     settings: Settings, scenarios: Sequence[Scenario], time_limit: float | None
 ) -> list[tuple[Projects, Result]]:
-    from simulation.solve import solve
-
     all_projects = asyncio.run(_with_projects(settings, scenarios))
     limit = settings.solver_time_limit_s if time_limit is None else time_limit
     runs = []
-    with _progress(len(scenarios), "solving") as advance:
+    with _progress(len(scenarios), "solving") as advance, _solver_output_to_stderr():
+        from simulation.solve import solve
+
         for scenario, projects in zip(scenarios, all_projects, strict=True):
             runs.append((projects, solve(scenario, projects, time_limit_s=limit)))
             advance(scenario.name)
@@ -288,7 +306,7 @@ def _draw_run(
     console.print(summary)
     for reason in getattr(result, "unspent_reasons", ()):
         console.print(f"  unspent: {reason}")
-    if result.regions:
+    if result.regions and result.spent_eur > 0:
         regions = Table(title="By region", title_justify="left")
         for heading in ("code", "region", "M EUR", "jobs", "projects"):
             regions.add_column(heading, justify="left" if heading == "region" else "right")
@@ -353,21 +371,22 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
         plot = Path(args.plot)
         if not plot.parent.is_dir():
             raise CliError(f"--plot {args.plot}: folder {plot.parent} does not exist")
+        labels = [
+            name if status == "optimal" else f"{name} ({status})"
+            for name, status in zip(comparison.names, comparison.statuses, strict=True)
+        ]
+        regions = comparison.regions
         charts.region_bars(
             {
-                n: {r.code: r.allocated_eur[i] for r in comparison.regions}
-                for i, n in _names(comparison)
+                label: {r.code: r.allocated_eur[i] for r in regions}
+                for i, label in enumerate(labels)
             },
-            {n: {r.code: r.jobs[i] for r in comparison.regions} for i, n in _names(comparison)},
+            {label: {r.code: r.jobs[i] for r in regions} for i, label in enumerate(labels)},
             plot,
-            title="Allocation and jobs by region: " + " vs ".join(comparison.names),
+            title=f"Allocation and jobs by region, {len(labels)} scenarios",
         )
         print(f"wrote {args.plot}", file=sys.stderr)
     return 0
-
-
-def _names(comparison: Any) -> list[tuple[int, str]]:
-    return list(enumerate(comparison.names))
 
 
 def _draw_comparison(console: Console, comparison: Any) -> None:
@@ -376,18 +395,18 @@ def _draw_comparison(console: Console, comparison: Any) -> None:
     names = comparison.names
     if comparison.inputs:
         inputs = Table(title="Inputs that differ", title_justify="left")
-        inputs.add_column("field")
+        inputs.add_column("field", no_wrap=True)
         for name in names:
-            inputs.add_column(name, justify="right")
+            inputs.add_column(name, justify="right", overflow="fold")
         for diff in comparison.inputs:
             inputs.add_row(diff.path, *(_show_input(v) for v in diff.values))
         console.print(inputs)
     else:
         console.print("Inputs: the scenarios ask the same question.")
     outcomes = Table(title=f"Outcomes (deltas against {names[0]})", title_justify="left")
-    outcomes.add_column("outcome")
+    outcomes.add_column("outcome", no_wrap=True)
     for name in names:
-        outcomes.add_column(name, justify="right")
+        outcomes.add_column(name, justify="right", overflow="fold")
     outcomes.add_row("status", *comparison.statuses)
     for outcome in comparison.outcomes:
         cells = [_show_outcome(outcome.unit, outcome.values[0])]
@@ -399,9 +418,9 @@ def _draw_comparison(console: Console, comparison: Any) -> None:
         outcomes.add_row(label, *cells)
     console.print(outcomes)
     regions = Table(title="By region: M EUR allocated / jobs (deltas)", title_justify="left")
-    regions.add_column("region")
+    regions.add_column("region", no_wrap=True)
     for name in names:
-        regions.add_column(name, justify="right")
+        regions.add_column(name, justify="right", overflow="fold")
     for region in comparison.regions:
         cells = [f"{_meur(region.allocated_eur[0])} / {region.jobs[0]:,.0f}"]
         for i in range(1, len(names)):
@@ -462,8 +481,6 @@ def _parse_values(raw: Sequence[str]) -> list[float]:
 
 
 def _curve(args: argparse.Namespace, settings: Settings) -> int:
-    from simulation.solve import trade_off_curve
-
     (scenario,) = _load_files([args.file])
     values = _parse_values(args.values)
     for value in values:
@@ -475,7 +492,10 @@ def _curve(args: argparse.Namespace, settings: Settings) -> int:
     limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
     points: list[Any] = []
     chunk = 10  # warm starts inside a chunk; the bar moves between chunks
-    with _progress(len(values), f"curve over {args.parameter}") as advance:
+    progress = _progress(len(values), f"curve over {args.parameter}")
+    with progress as advance, _solver_output_to_stderr():
+        from simulation.solve import trade_off_curve
+
         for start in range(0, len(values), chunk):
             part = values[start : start + chunk]
             curve = trade_off_curve(scenario, projects, args.parameter, part, time_limit_s=limit)

@@ -1,0 +1,113 @@
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from simulation.compare import compare, input_differences
+from simulation.result import RegionAllocation, Result, SolverInfo, Status
+from simulation.scenario import Constraints, RegionEnvelope, Scenario
+
+
+def result(jobs: float, spent: int, regions: dict[str, tuple[int, float]], **kw: object) -> Result:
+    fields: dict[str, object] = {
+        "status": Status.OPTIMAL,
+        "message": "",
+        "jobs": jobs,
+        "spent_eur": spent,
+        "unspent_eur": 400 - spent,
+        "budget_eur": 400,
+        "fragile_share": 0.7,
+        "fragile_project_share": 0.6,
+        "decarbonisation_share": 0.2,
+        "decarbonisation_project_share": 0.25,
+        "projects_funded": 10,
+        "allocation_eur": np.zeros(0, np.int64),
+        "project_ids": np.zeros(0, np.int64),
+        "regions": tuple(
+            RegionAllocation(code, allocated_eur=eur, jobs=j, projects_funded=1)
+            for code, (eur, j) in regions.items()
+        ),
+        "territories": (),
+        "binding": (),
+        "baselines": (),
+        "diagnosis": None,
+        "solver": SolverInfo("HiGHS", "1", "simplex", {}, 0.01),
+    }
+    fields.update(kw)
+    return Result(**fields)  # type: ignore[arg-type]
+
+
+BASE = Scenario(name="base", constraints=Constraints(fragile_share_min=0.69))
+PUSH = replace(
+    BASE,
+    name="push",
+    title="another title is not an input",
+    base="base",
+    constraints=Constraints(
+        fragile_share_min=0.69,
+        decarbonisation_share_min=0.5,
+        regions={"94": RegionEnvelope(max_eur=5)},
+    ),
+)
+
+
+def test_input_differences_are_flattened_paths_in_order() -> None:
+    top_up = replace(BASE, name="top", budget_eur=700_000_000)
+    differences = input_differences([BASE, PUSH, top_up])
+    assert [(d.path, d.values) for d in differences] == [
+        ("budget_eur", (400_000_000, 400_000_000, 700_000_000)),
+        ("constraints.decarbonisation_share_min", (0.0, 0.5, 0.0)),
+        ("constraints.regions.94.max_eur", (None, 5, None)),
+    ]
+
+
+def test_same_inputs_have_no_differences() -> None:
+    assert input_differences([BASE, replace(BASE, name="copy", title="Copy")]) == ()
+
+
+def test_outcomes_side_by_side_with_deltas_against_the_first() -> None:
+    comparison = compare(
+        [
+            (BASE, result(1000.0, 400, {"84": (300, 800.0), "94": (100, 200.0)})),
+            (PUSH, result(900.5, 390, {"84": (390, 900.5)})),
+        ]
+    )
+    assert comparison.names == ("base", "push")
+    jobs = comparison.outcomes[0]
+    assert (jobs.name, jobs.values, jobs.deltas) == ("jobs", (1000, 900.5), (0, -99.5))
+    spent = comparison.outcomes[1]
+    assert (spent.values, spent.deltas) == ((400, 390), (0, -10))
+    corse = comparison.regions[1]
+    assert (corse.code, corse.name, corse.allocated_eur, corse.allocated_delta_eur) == (
+        "94",
+        "Corse",
+        (100, 0),
+        (0, -100),
+    )
+    assert corse.jobs_delta == (0, -200.0)
+
+
+def test_rows_are_a_wide_table_for_csv() -> None:
+    comparison = compare(
+        [
+            (BASE, result(1000.0, 400, {"84": (400, 1000.0)})),
+            (PUSH, result(900.0, 400, {"84": (400, 900.0)}, status=Status.INFEASIBLE)),
+        ]
+    )
+    rows = comparison.rows()
+    assert rows[0] == ["section", "item", "unit", "base", "push", "delta push vs base"]
+    assert rows[1] == ["outcome", "status", "", "optimal", "infeasible", ""]
+    assert ["input", "constraints.regions.94.max_eur", "", "", 5, ""] in rows
+    assert ["outcome", "jobs", "jobs", 1000, 900, -100] in rows
+    assert ["region jobs", "84 Auvergne-Rhône-Alpes", "jobs", 1000.0, 900.0, -100.0] in rows
+    assert {len(row) for row in rows} == {6}
+
+
+def test_the_same_scenario_twice_gets_two_columns() -> None:
+    run = (BASE, result(1.0, 1, {}))
+    assert compare([run, run]).names == ("base", "base (2)")
+
+
+def test_nothing_to_compare_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least one scenario"):
+        compare([])

@@ -1,0 +1,58 @@
+"""Every shipped scenario run against the seeded database must meet its expect: block."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from models.db import make_engine, make_sessionmaker
+from models.queries import load_projects
+from simulation.files import load_file
+from simulation.projects import Projects
+from simulation.scenario import ProjectSelection, Scenario
+from simulation.solve import solve
+from tests.conftest import needs_real_data
+
+SHIPPED = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+async def _projects(url: str, selection: ProjectSelection) -> Projects:
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await load_projects(session, selection)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def projects_for(seeded_db_url: str) -> dict[ProjectSelection, Projects]:
+    cache: dict[ProjectSelection, Projects] = {}
+    for path in SHIPPED:
+        selection = load_file(path).projects
+        if selection not in cache:
+            cache[selection] = asyncio.run(_projects(seeded_db_url, selection))
+    return cache
+
+
+# The recorded figures come from the default dataset built on the real reference data.
+@needs_real_data
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_meets_its_expectations(
+    path: Path, projects_for: dict[ProjectSelection, Projects]
+) -> None:
+    scenario: Scenario = load_file(path)
+    assert scenario.expect is not None, f"{path.name} has no expect: block"
+    result = solve(scenario, projects_for[scenario.projects])
+    assert scenario.expect.failures(result) == ()
+
+
+def test_the_issue_asks_for_these_scenarios() -> None:
+    scenarios = [load_file(path) for path in SHIPPED]
+    by_name = {s.name: s for s in scenarios}
+    announced = by_name["france-relance-2020"]
+    assert (announced.budget_eur, announced.constraints.fragile_share_min) == (400_000_000, 0.69)
+    assert by_name["march-2021-top-up"].budget_eur == announced.budget_eur + 300_000_000
+    assert [s.name for s in scenarios if s.expect and s.expect.status == "infeasible"] == [
+        "infeasible-corsica-floor"
+    ]
