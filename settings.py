@@ -70,6 +70,8 @@ class Settings:
     solver_time_limit_s: float = 30.0
     max_body_bytes: int = 65_536
     db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout_s: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,4 +90,8 @@ class Settings:
             ),
             max_body_bytes=_int(env, "TERRITOIRES_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
             db_pool_size=_int(env, "TERRITOIRES_DB_POOL_SIZE", defaults.db_pool_size, 1),
+            db_max_overflow=_int(env, "TERRITOIRES_DB_MAX_OVERFLOW", defaults.db_max_overflow),
+            db_pool_timeout_s=_float(
+                env, "TERRITOIRES_DB_POOL_TIMEOUT", defaults.db_pool_timeout_s
+            ),
         )

@@ -1,4 +1,5 @@
-"""Create the schema and seed it: reference geography, generated projects, the fund, awards.
+"""Migrate the schema (Alembic, migrations/) and seed it: reference geography, generated
+projects, the fund, awards.
 
 Idempotent: rows are upserted on their natural keys. A second run with the same reference
 files, seed and project count does nothing ("database up to date"). A newer reference folder
@@ -10,13 +11,17 @@ count or the generator changes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import fcntl
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, delete, func, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -36,7 +41,7 @@ from models.generator import (
 from models.geography import Commune, Department, Region, Territory, TerritoryMember
 from models.project import Project
 from models.reference import Geography, fingerprint, load_geography
-from settings import Settings
+from settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +56,78 @@ DATASET = "default"
 CHUNK = 5000
 
 
+MIGRATIONS = ROOT / "migrations"
+FIRST_REVISION = "0001"  # the schema create_all built before migrations existed
+# Any fixed number: every process setting up the same PostgreSQL database takes this lock.
+SETUP_LOCK_KEY = 742_020_400
+
+
 async def setup_database(settings: Settings) -> str:
+    """Migrate to the newest schema and seed; one process at a time (the others wait, then
+    find the database up to date)."""
     _make_sqlite_folder(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        await create_schema(engine)
-        async with make_sessionmaker(engine)() as session:
-            return await seed(session, settings)
+        async with setup_lock(engine):
+            await migrate(engine)
+            async with make_sessionmaker(engine)() as session:
+                return await seed(session, settings)
     finally:
         await engine.dispose()
 
 
-async def create_schema(engine: AsyncEngine) -> None:
-    # The one place that builds the schema (to be replaced by Alembic migrations).
+@contextlib.asynccontextmanager
+async def setup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Hold the database's setup lock: a PostgreSQL advisory lock, or on SQLite an exclusive
+    lock on a file beside the database (SQLite is on this machine, so a file lock reaches every
+    process that opens it)."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:
+            # Held by this connection's transaction: released on rollback, or when a killed
+            # worker's connection closes.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY}
+            )
+            try:
+                yield
+            finally:
+                await connection.rollback()
+        return
+    database = engine.url.database
+    if database in (None, "", ":memory:"):  # private to this process
+        yield
+        return
+    with open(f"{database}.setup-lock", "a") as lock_file:
+        await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+    """``alembic upgrade head`` (or to ``revision``) in one transaction, from any folder."""
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(_upgrade, revision)
+
+
+def migration_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for the migrations beside the code; with ``connection``, the
+    migrations run on it (in its transaction) rather than on a new one to DATABASE_URL."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = migration_config(connection)
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables and "dataset" in tables:
+        # A database made by create_all before migrations existed: it has the first
+        # revision's schema, so record that instead of creating the tables again.
+        command.stamp(config, FIRST_REVISION)
+    command.upgrade(config, revision)
 
 
 async def seed(session: AsyncSession, settings: Settings) -> str:
