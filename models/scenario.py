@@ -89,14 +89,16 @@ async def save_scenario(
     expected_version: int | None,
     *,
     source: str = "<input>",
+    bases: Bases | None = None,
 ) -> SavedScenario:
     """Create (``expected_version=None``) or replace the version you read.
 
     ``scenario`` is YAML text (kept as written, comments included) or a Scenario. It is
-    validated over its saved bases first; ScenarioError (from simulation) says what is wrong.
+    validated over ``bases`` (default: the saved scenarios) first; ScenarioError (from
+    simulation) says what is wrong.
     """
     body = dump(scenario) if isinstance(scenario, Scenario) else scenario
-    parsed = load_text(body, source=source, bases=await saved_bases(session))
+    parsed = load_text(body, source=source, bases=bases or await saved_bases(session))
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     values = {"title": parsed.title, "body": body, "updated_at": now}
     if expected_version is None:
