@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from simulation.files import write_atomic
 from simulation.scenario import REGION_NAMES
 
 # Colour-blind safe (Okabe-Ito), one per scenario; cycles beyond eight.
@@ -55,15 +55,9 @@ def region_bars(
 
 
 def _save(figure: Figure, path: Path) -> None:
-    # Write beside the target then rename, so an interrupted run never leaves half a PNG.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            figure.savefig(file, format="png")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    write_atomic(path, buffer.getvalue())  # an interrupted run never leaves half a PNG
 
 
 def curve_line(

@@ -112,7 +112,8 @@ def _meur(euros: float) -> str:
 
 
 def _signed(value: float, digits: int = 1) -> str:
-    return f"{value:+,.{digits}f}"
+    rounded = round(value, digits) or 0.0  # no "-0"
+    return f"{rounded:+,.{digits}f}"
 
 
 @contextmanager

@@ -284,3 +284,12 @@ def test_check_all_collects_every_file(tmp_path: Path) -> None:
     good = write(tmp_path, "good.yaml", BASE)
     bad = write(tmp_path, "bad.yaml", "version: 1\nbudget_eur: -1\nmode: x\n")
     assert [e.path for e in check_all([good, bad])] == ["budget_eur", "mode"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "s.yaml", "version: 1\n")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "s.yaml").stat().st_mode & 0o777 == 0o644
