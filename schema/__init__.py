@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 
 from schema.errors import apply_codes
 from schema.limits import make_cost_limit
+from schema.mutations import Mutation
 from schema.queries import Query
 from schema.types import EUROS, Euros
 from settings import Settings
@@ -56,6 +57,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     return Schema(
         production=settings.production,
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(
             scalar_map={Euros: EUROS},

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from models import Award, Fund, Project, Region, Territory, queries
+from schema.runner import Runner
 from settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -83,5 +84,6 @@ class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     loaders: Loaders
+    runner: Runner
     request: Any = None
     response: Any = None

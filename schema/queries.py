@@ -20,6 +20,7 @@ from schema.types import (
     Territory,
     TerritoryFilter,
 )
+from schema.whatif import WhatIfQuery
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
     kind.__name__: kind for kind in (Region, Territory, Project, Fund, Award)
@@ -35,7 +36,7 @@ async def _load_node(info: Info, id: relay.GlobalID, kind: type[T]) -> T | None:
 
 
 @strawberry.type
-class Query:
+class Query(WhatIfQuery):
     @strawberry.field(description="Any object by its global id.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         kind = NODE_TYPES.get(id.type_name)

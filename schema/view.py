@@ -13,6 +13,7 @@ from strawberry.asgi import GraphQL
 
 from schema import make_schema
 from schema.context import Context, Loaders
+from schema.runner import Runner
 from settings import Settings
 
 
@@ -25,6 +26,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.settings = settings
         self.sessions = sessions
+        self.runner = Runner(settings.solver_time_limit_s)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -33,6 +35,7 @@ class GraphQLView(GraphQL[Context, None]):
             settings=self.settings,
             sessions=self.sessions,
             loaders=Loaders(self.sessions),
+            runner=self.runner,
             request=request,
             response=response,
         )

@@ -14,13 +14,15 @@ from models import Award, Base, Fund, Project, Region, Territory
 from models.db import make_engine
 from server import create_app
 from settings import Settings
+from tests.conftest import DATABASES
 
 REGIONS = [("84", "Auvergne-Rhône-Alpes"), ("32", "Hauts-de-France"), ("53", "Bretagne")]
 
 
 async def build_db(path: Path, territories: int, projects_per_territory: int) -> str:
-    """A database with `territories` territories spread over three regions, phase 1 and 2."""
-    url = f"sqlite+aiosqlite:///{path}"
+    """A database with `territories` territories spread over three regions, phase 1 and 2
+    (at `path` on SQLite, a fresh database when PostgreSQL is under test)."""
+    url = DATABASES.create(path)
     engine = make_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)

@@ -1,0 +1,221 @@
+"""Scenarios over GraphQL: the input that mirrors a scenario file, and the catalogue of names.
+
+A name is looked up among saved scenarios (database, versioned) first, then the shipped files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import UNSET
+
+from models import scenario as saved
+from schema.types import Euros
+from simulation import files
+from simulation.scenario import Scenario as ScenarioSpec
+from simulation.scenario import ScenarioError
+
+ANNOUNCED = "france-relance-2020"
+SHIPPED = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@strawberry.enum
+class Mode(Enum):
+    CONTINUOUS = "continuous"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+@strawberry.input(description="A regional envelope: money the region must get at least or most.")
+class RegionEnvelopeInput:
+    region_code: str
+    min_eur: Euros | None = None
+    max_eur: Euros | None = None
+
+
+@strawberry.input(description="Which projects compete (empty: all of the base's selection).")
+class ProjectSelectionInput:
+    phase: int | None = UNSET
+    regions: list[str] | None = UNSET
+    sectors: list[str] | None = UNSET
+
+
+@strawberry.input(
+    description=(
+        "A what-if, mirroring a scenario file. Fields left out come from `base`, which defaults "
+        f"to the programme as announced ({ANNOUNCED!r}: 400 M EUR, 69 % fragile share, phase 1)."
+    )
+)
+class ScenarioInput:
+    name: str = "what-if"
+    title: str | None = UNSET
+    description: str | None = UNSET
+    base: str | None = strawberry.field(
+        default=UNSET, description="Saved or shipped scenario to change; null for none."
+    )
+    budget_eur: Euros | None = UNSET
+    mode: Mode | None = UNSET
+    fragile_share_min: float | None = strawberry.field(
+        default=UNSET, description="Floor on the share of euros spent in fragile territories."
+    )
+    decarbonisation_share_min: float | None = strawberry.field(
+        default=UNSET, description="Floor on the share of euros spent on decarbonisation."
+    )
+    max_aid_intensity: float | None = strawberry.field(
+        default=UNSET, description="Cap on aid as a share of each project's investment."
+    )
+    min_spend_share: float | None = strawberry.field(
+        default=UNSET, description="Commit at least this share of the budget."
+    )
+    region_envelopes: list[RegionEnvelopeInput] | None = strawberry.field(
+        default=UNSET, description="Replaces the base's envelopes when given."
+    )
+    projects: ProjectSelectionInput | None = UNSET
+
+    def to_data(self) -> dict[str, Any]:
+        """The scenario-file dictionary of what was given (only changed fields, like a file)."""
+        data: dict[str, Any] = {"version": 1, "name": self.name}
+        data["base"] = ANNOUNCED if self.base is UNSET else self.base
+        for key in ("title", "description", "budget_eur"):
+            _put(data, key, getattr(self, key))
+        if self.mode is not UNSET:
+            data["mode"] = None if self.mode is None else self.mode.value
+        constraints: dict[str, Any] = {}
+        for key in (
+            "fragile_share_min",
+            "decarbonisation_share_min",
+            "max_aid_intensity",
+            "min_spend_share",
+        ):
+            _put(constraints, key, getattr(self, key))
+        if self.region_envelopes is not UNSET:
+            constraints["regions"] = {
+                envelope.region_code: {
+                    k: v
+                    for k, v in (("min_eur", envelope.min_eur), ("max_eur", envelope.max_eur))
+                    if v is not None
+                }
+                for envelope in self.region_envelopes or []
+            }
+        if constraints:
+            data["constraints"] = constraints
+        if self.projects is not UNSET and self.projects is not None:
+            selection: dict[str, Any] = {}
+            for key in ("phase", "regions", "sectors"):
+                _put(selection, key, getattr(self.projects, key))
+            data["projects"] = selection
+        return data
+
+
+def _put(data: dict[str, Any], key: str, value: object) -> None:
+    if value is not UNSET:
+        data[key] = value
+
+
+# GraphQL input field for each scenario-file path, so clients can point at the field at fault.
+INPUT_FIELDS = {
+    "budget_eur": "budgetEur",
+    "constraints.fragile_share_min": "fragileShareMin",
+    "constraints.decarbonisation_share_min": "decarbonisationShareMin",
+    "constraints.max_aid_intensity": "maxAidIntensity",
+    "constraints.min_spend_share": "minSpendShare",
+    "constraints.regions": "regionEnvelopes",
+    "projects": "projects",
+}
+
+
+def input_field(path: str) -> str | None:
+    for prefix, name in INPUT_FIELDS.items():
+        if path == prefix or path.startswith(prefix + "."):
+            return name
+    return path.split(".")[0] or None
+
+
+@strawberry.enum
+class ScenarioSource(Enum):
+    SAVED = "saved"
+    SHIPPED = "shipped"
+
+
+@strawberry.type(description="A named scenario: saved by a planner (versioned) or shipped.")
+class Scenario:
+    name: str
+    title: str
+    description: str
+    source: ScenarioSource
+    version: int | None = strawberry.field(description="Saved only; send it back to save.")
+    updated_at: dt.datetime | None
+    yaml: str = strawberry.field(description="The scenario file as written.")
+
+
+class Catalogue:
+    """Saved scenarios (database) and shipped files, looked up by name."""
+
+    def __init__(self, session: AsyncSession, folder: Path = SHIPPED) -> None:
+        self.session = session
+        self.folder = folder
+
+    async def bases(self) -> files.Bases:
+        texts = (await saved.saved_bases(self.session)).texts
+        return files.Bases(self.folder, texts)
+
+    async def entries(self) -> list[Scenario]:
+        rows = await saved.list_scenarios(self.session)
+        found = [_saved_entry(row) for row in rows]
+        for path in files.scenario_paths(self.folder):
+            entry = _shipped_entry(path)
+            if entry is not None:
+                found.append(entry)
+        return sorted(found, key=lambda entry: entry.name)
+
+    async def entry(self, name: str) -> Scenario | None:
+        return next((e for e in await self.entries() if e.name == name), None)
+
+    async def load(self, name: str) -> ScenarioSpec:
+        bases = await self.bases()
+        found = bases.find(name)
+        if found is None:
+            known = ", ".join(bases.names())
+            raise ScenarioError("name", f"no saved or shipped scenario {name!r} (known: {known})")
+        source, data = found
+        return files.load_data(data, source=source, bases=bases)
+
+    def is_shipped(self, name: str) -> bool:
+        return files.Bases(self.folder).find(name) is not None
+
+    async def resolve(self, data: dict[str, Any]) -> ScenarioSpec:
+        return files.load_data(data, source="scenario", bases=await self.bases())
+
+
+def _saved_entry(row: saved.SavedScenario) -> Scenario:
+    data = files.parse_text(row.body, source=row.name)
+    return Scenario(
+        name=row.name,
+        title=row.title,
+        description=str(data.get("description") or ""),
+        source=ScenarioSource.SAVED,
+        version=row.version,
+        updated_at=row.updated_at,
+        yaml=row.body,
+    )
+
+
+def _shipped_entry(path: Path) -> Scenario | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = files.parse_text(text, source=str(path))
+    except (OSError, ScenarioError):
+        return None
+    return Scenario(
+        name=str(data.get("name") or path.stem),
+        title=str(data.get("title") or ""),
+        description=str(data.get("description") or "").strip(),
+        source=ScenarioSource.SHIPPED,
+        version=None,
+        updated_at=None,
+        yaml=text,
+    )

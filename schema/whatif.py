@@ -1,0 +1,108 @@
+"""Query fields that run the engine: simulate, saved scenarios, comparison, trade-off curve."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.scenarios import Catalogue, Scenario, ScenarioInput
+from schema.simulation import (
+    Comparison,
+    ComparisonOutcome,
+    CurveParameter,
+    InvalidScenario,
+    SimulationOutcome,
+    TradeOffCurve,
+    TradeOffOutcome,
+    outcome,
+)
+from schema.types import Info
+from simulation import compare
+from simulation.errors import EngineError
+from simulation.scenario import Scenario as ScenarioSpec
+from simulation.scenario import ScenarioError
+
+MAX_COMPARED = 6
+MAX_CURVE_POINTS = 200
+
+
+async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
+    runner = info.context.runner
+    async with info.context.sessions() as session:
+        projects = await runner.projects(session, scenario)
+    try:
+        result = await runner.solve(scenario, projects)
+    except EngineError as error:
+        return InvalidScenario.of(ScenarioError(error.field, error.message))
+    return outcome(scenario, result, projects)
+
+
+@strawberry.type
+class WhatIfQuery:
+    @strawberry.field(description="Solve a what-if; fields left out come from `base`.")
+    async def simulate(self, info: Info, scenario: ScenarioInput) -> SimulationOutcome:
+        try:
+            async with info.context.sessions() as session:
+                spec = await Catalogue(session).resolve(scenario.to_data())
+        except ScenarioError as error:
+            return InvalidScenario.of(error)
+        return await _run(info, spec)
+
+    @strawberry.field(description="Saved (versioned) and shipped scenarios, by name.")
+    async def scenarios(self, info: Info) -> list[Scenario]:
+        async with info.context.sessions() as session:
+            return await Catalogue(session).entries()
+
+    @strawberry.field
+    async def scenario(self, info: Info, name: str) -> Scenario | None:
+        async with info.context.sessions() as session:
+            return await Catalogue(session).entry(name)
+
+    @strawberry.field(description="Solve a saved or shipped scenario by name.")
+    async def run_scenario(self, info: Info, name: str) -> SimulationOutcome:
+        try:
+            async with info.context.sessions() as session:
+                spec = await Catalogue(session).load(name)
+        except ScenarioError as error:
+            return InvalidScenario.of(error)
+        return await _run(info, spec)
+
+    @strawberry.field(description="Scenarios side by side: differing inputs, outcomes, regions.")
+    async def compare_scenarios(self, info: Info, names: list[str]) -> ComparisonOutcome:
+        if not 1 <= len(names) <= MAX_COMPARED:
+            return InvalidScenario.of(
+                ScenarioError("names", f"give 1 to {MAX_COMPARED} names, got {len(names)}")
+            )
+        try:
+            async with info.context.sessions() as session:
+                catalogue = Catalogue(session)
+                specs = [await catalogue.load(name) for name in names]
+        except ScenarioError as error:
+            return InvalidScenario.of(error)
+        runner = info.context.runner
+        runs, outcomes = [], []
+        for spec in specs:
+            async with info.context.sessions() as session:
+                projects = await runner.projects(session, spec)
+            result = await runner.solve(spec, projects)
+            runs.append((spec, result))
+            outcomes.append(outcome(spec, result, projects))
+        return Comparison.of(compare.compare(runs), outcomes)
+
+    @strawberry.field(description="Re-solve over values of one parameter (warm-started).")
+    async def trade_off_curve(
+        self, info: Info, scenario: ScenarioInput, parameter: CurveParameter, values: list[float]
+    ) -> TradeOffOutcome:
+        if not 1 <= len(values) <= MAX_CURVE_POINTS:
+            return InvalidScenario.of(
+                ScenarioError("values", f"give 1 to {MAX_CURVE_POINTS} values, got {len(values)}")
+            )
+        try:
+            async with info.context.sessions() as session:
+                spec = await Catalogue(session).resolve(scenario.to_data())
+                projects = await info.context.runner.projects(session, spec)
+            curve = await info.context.runner.curve(spec, projects, parameter.value, values)
+        except ScenarioError as error:
+            return InvalidScenario.of(error)
+        except EngineError as error:
+            return InvalidScenario.of(ScenarioError(error.field, error.message))
+        return TradeOffCurve.of(curve)
