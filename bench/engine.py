@@ -10,7 +10,13 @@ Run: .venv/bin/python bench/engine.py [--sizes 1600 16000 160000]
 
 from __future__ import annotations
 
+import argparse
+import platform
+import statistics
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulation.projects import Projects
-from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 
 REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 OVERSEAS = ("01", "02", "03", "04", "06")
@@ -61,3 +67,84 @@ def synthetic(n: int, seed: int = 1) -> tuple[Scenario, Projects]:
         ),
     )
     return scenario, projects
+
+
+def plain_linprog(scenario: Scenario, projects: Projects) -> tuple[float, float]:
+    """The same LP through scipy.optimize.linprog(method="highs"), M EUR, sparse rows."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, vstack
+
+    c = scenario.constraints
+    start = time.perf_counter()
+    aid = projects.aid_requested_eur / 1e6
+    jobs_per_m = projects.jobs_created / aid
+    n = len(projects)
+    f = projects.fragile.astype(float)
+    d = projects.decarbonisation.astype(float)
+    rows = [np.ones(n), c.fragile_share_min - f, c.decarbonisation_share_min - d]
+    bounds = [scenario.budget_eur / 1e6, 0.0, 0.0]
+    for code, env in c.regions.items():
+        in_r = (projects.region == code).astype(float)
+        if env.min_eur is not None:
+            rows.append(-in_r)
+            bounds.append(-env.min_eur / 1e6)
+        if env.max_eur is not None:
+            rows.append(in_r)
+            bounds.append(env.max_eur / 1e6)
+    a_ub = vstack([csr_matrix(r) for r in rows]).tocsr()
+    box = np.column_stack([np.zeros(n), aid])
+    res = linprog(-jobs_per_m, A_ub=a_ub, b_ub=bounds, bounds=box, method="highs")
+    return time.perf_counter() - start, float(-res.fun)
+
+
+def timed(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def measure(n: int, curve_values: list[float]) -> str:
+    from simulation.result import Result
+    from simulation.solve import solve, trade_off_curve
+
+    scenario, projects = synthetic(n)
+    repeats = 3 if n <= 16000 else 1
+    solve(scenario, projects)  # warm-up: imports and the first HiGHS instance
+    t_lp, lp_out = timed(lambda: plain_linprog(scenario, projects), repeats)
+    t_engine, result = timed(lambda: solve(scenario, projects), repeats)
+    aon_scenario = replace(scenario, mode=Mode.ALL_OR_NOTHING)
+    t_aon, aon = timed(lambda: solve(aon_scenario, projects, time_limit_s=120), 1)
+    decarb = "decarbonisation_share_min"
+    t_cold, _ = timed(lambda: trade_off_curve(scenario, projects, decarb, [0.42]), repeats)
+    t_curve, _ = timed(lambda: trade_off_curve(scenario, projects, decarb, curve_values), repeats)
+    assert isinstance(result, Result) and isinstance(aon, Result) and isinstance(lp_out, tuple)
+    gap = "n/a" if aon.solver.mip_gap is None else f"{100 * aon.solver.mip_gap:.4f} %"
+    return (
+        f"| {n:,} | {t_lp:.3f} s | {t_engine:.3f} s | {t_engine / t_lp:.3f} "
+        f"| {result.jobs:,.1f} / {lp_out[1]:,.1f} | {t_aon:.3f} s ({aon.status}) | {gap} "
+        f"| {aon.jobs:,.1f} | {t_curve:.3f} s | {t_cold:.3f} s | {t_curve / t_cold:.2f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Engine benchmark on synthetic instances")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1600, 16000, 160000])
+    args = parser.parse_args()
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    header = (
+        "| N | plain linprog | engine solve() | engine / linprog | jobs (engine / linprog) "
+        "| all-or-nothing | gap | all-or-nothing jobs | curve, 50 points | cold (1 point) "
+        "| curve / cold |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    curve_values = [float(v) for v in np.linspace(0.30, 0.60, 50)]
+    for n in args.sizes:
+        print(measure(n, curve_values), flush=True)
+
+
+if __name__ == "__main__":
+    main()

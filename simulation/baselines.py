@@ -12,7 +12,6 @@ from simulation.result import Baseline
 
 Floats = npt.NDArray[np.float64]
 EPS = 1e-9
-MAX_PASSES = 8
 
 
 def shares(p: lp.Problem, x: Floats) -> tuple[float, float, float]:
@@ -78,17 +77,20 @@ def greedy(p: lp.Problem, whole: bool) -> Floats:
 
 
 def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
-    """Best jobs per euro first, funding each project only as far as floors and envelopes allow.
+    """Best jobs per euro first, in phases that keep the floors and envelopes.
 
-    Regions below their minimum envelope go first; the floors are kept at every step (a
-    non-fragile euro needs fragile euros before it), so a few passes let slack build up.
+    Regions below their minimum envelope first, then fragile projects up to the fragile quota of
+    the budget, then decarbonising ones up to theirs, then everyone; each phase takes its
+    projects by jobs per euro and never passes a regional maximum, and the last phase only funds
+    a project as far as the floors still hold.
     """
-    order = order_by_jobs_per_euro(p)
+    order = order_by_jobs_per_euro(p).tolist()
     region_min = np.zeros(len(p.region_codes))
     region_max = np.full(len(p.region_codes), math.inf)
     for env in p.envelopes:
         region_min[p.region_codes.index(env.code)] = env.min_m
         region_max[p.region_codes.index(env.code)] = env.max_m
+    lo, hi = region_min.tolist(), region_max.tolist()
     cap = p.cap.tolist()
     region = p.region.tolist()
     fragile = p.fragile.tolist()
@@ -96,39 +98,44 @@ def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
     phi, delta, budget = p.fragile_min, p.decarbonisation_min, p.budget_m
     x = [0.0] * p.n
     in_region = [0.0] * len(p.region_codes)
-    state = {"spent": 0.0, "fragile": 0.0, "decarb": 0.0}
+    total = {"spent": 0.0, "fragile": 0.0, "decarb": 0.0}
 
-    def fund(i: int, only_to_min: bool) -> bool:
-        room = cap[i] - x[i]
-        if room <= EPS:
-            return False
-        r = region[i]
-        t = min(room, budget - state["spent"], region_max[r] - in_region[r])
-        if only_to_min and in_region[r] >= region_min[r] - EPS:
-            return False
-        if not fragile[i] and phi > 0:
-            t = min(t, (state["fragile"] - phi * state["spent"]) / phi)
-        if not decarb[i] and delta > 0:
-            t = min(t, (state["decarb"] - delta * state["spent"]) / delta)
-        if t <= EPS or (whole and t < room - EPS):
-            return False
-        x[i] += t
-        in_region[r] += t
-        state["spent"] += t
-        state["fragile"] += t if fragile[i] else 0.0
-        state["decarb"] += t if decarb[i] else 0.0
-        return True
+    def run(candidates: list[int], quota: str | None, target: float, keep_floors: bool) -> None:
+        for i in candidates:
+            if total["spent"] >= budget - EPS:
+                return
+            if quota in ("fragile", "decarb") and total[str(quota)] >= target - EPS:
+                return
+            r = region[i]
+            room = cap[i] - x[i]
+            if quota == "region" and in_region[r] >= lo[r] - EPS:
+                continue
+            t = min(room, budget - total["spent"], hi[r] - in_region[r])
+            if quota in ("fragile", "decarb"):
+                t = min(t, target - total[quota]) if not whole else t
+            if not keep_floors:
+                # Leave room in the budget for the quotas still to come.
+                left = budget - total["spent"]
+                if not fragile[i]:
+                    t = min(t, left - max(phi * budget - total["fragile"], 0.0))
+                if not decarb[i]:
+                    t = min(t, left - max(delta * budget - total["decarb"], 0.0))
+            if keep_floors and not fragile[i] and phi > 0:
+                t = min(t, (total["fragile"] - phi * total["spent"]) / phi)
+            if keep_floors and not decarb[i] and delta > 0:
+                t = min(t, (total["decarb"] - delta * total["spent"]) / delta)
+            if t <= EPS or (whole and t < room - EPS):
+                continue
+            x[i] += t
+            in_region[r] += t
+            total["spent"] += t
+            total["fragile"] += t if fragile[i] else 0.0
+            total["decarb"] += t if decarb[i] else 0.0
 
-    needy = [i for i in order.tolist() if region_min[region[i]] > 0]
-    for only_to_min, candidates in ((True, needy), (False, order.tolist())):
-        for _ in range(MAX_PASSES):
-            changed = False
-            for i in candidates:
-                if state["spent"] >= budget - EPS:
-                    break
-                changed = fund(i, only_to_min) or changed
-            if not changed:
-                break
+    run([i for i in order if lo[region[i]] > 0], "region", 0.0, False)
+    run([i for i in order if fragile[i]], "fragile", phi * budget, False)
+    run([i for i in order if decarb[i]], "decarb", delta * budget, False)
+    run(order, None, 0.0, True)
     return np.array(x)
 
 

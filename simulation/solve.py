@@ -257,7 +257,7 @@ def _message(
     reasons: tuple[str, ...],
     whole: bool,
 ) -> str:
-    head = "Optimal" if status == Status.OPTIMAL else "Best found at the time limit"
+    head = "Optimal" if status == Status.OPTIMAL else "Near-optimal (optimality not proven)"
     kind = "all-or-nothing" if whole else "continuous"
     text = (
         f"{head} ({kind}): {jobs:,.0f} jobs for {spent / lp.M:,.1f} M EUR, "

@@ -1,0 +1,58 @@
+import pytest
+
+from simulation.errors import EngineError
+from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.solve import solve, trade_off_curve
+from tests.simulation.conftest import projects_of
+
+M = 1_000_000
+ABC = [(10, 100, "84", False, False), (10, 50, "11", True, False), (10, 20, "11", False, True)]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "values", "constraints"),
+    [
+        pytest.param("fragile_share_min", [0.0, 0.25, 0.5, 0.75, 1.0], {}, id="fragile"),
+        pytest.param(
+            "decarbonisation_share_min",
+            [0.0, 0.1, 0.3, 0.6],
+            {"fragile_share_min": 0.2},
+            id="decarb",
+        ),
+        pytest.param(
+            "budget_eur",
+            [5 * M, 15 * M, 25 * M, 40 * M],
+            {"regions": {"11": RegionEnvelope(min_eur=8 * M)}},
+            id="budget-with-envelope",
+        ),
+    ],
+)
+def test_curve_points_equal_cold_solves(
+    parameter: str, values: list[float], constraints: dict
+) -> None:  # type: ignore[type-arg]
+    base = Scenario(budget_eur=15 * M, constraints=Constraints(**constraints))
+    projects = projects_of(ABC)
+    curve = trade_off_curve(base, projects, parameter, values)
+    assert [p.value for p in curve.points] == values
+    for point in curve.points:
+        if parameter == "budget_eur":
+            cold = solve(
+                Scenario(budget_eur=int(point.value), constraints=base.constraints), projects
+            )
+        else:
+            c = Constraints(**{**constraints, parameter: point.value})
+            cold = solve(Scenario(budget_eur=15 * M, constraints=c), projects)
+        assert point.status == str(cold.status)
+        assert point.jobs == pytest.approx(cold.jobs, abs=1e-3)
+
+
+def test_fragile_floor_curve_falls_as_the_floor_rises() -> None:
+    curve = trade_off_curve(
+        Scenario(budget_eur=15 * M), projects_of(ABC), "fragile_share_min", [0.0, 0.5, 1.0]
+    )
+    assert [round(p.jobs, 3) for p in curve.points] == [125.0, 112.5, 50.0]
+
+
+def test_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(EngineError, match="parameter"):
+        trade_off_curve(Scenario(), projects_of(ABC), "jobs", [1.0])
