@@ -71,9 +71,28 @@ async def setup_database(settings: Settings) -> str:
         async with setup_lock(engine):
             await migrate(engine)
             async with make_sessionmaker(engine)() as session:
-                return await seed(session, settings)
+                report = await seed(session, settings)
+            await _advance_sequences(engine)
+            return report
     finally:
         await engine.dispose()
+
+
+async def _advance_sequences(engine: AsyncEngine) -> None:
+    # The seed writes its own ids; on PostgreSQL the id sequences must move past them, or the
+    # next row inserted without an id would reuse id 1.
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            column = table.autoincrement_column
+            if column is not None:
+                await connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                        f"coalesce(max({column.name}), 0) + 1, false) FROM {table.name}"
+                    )
+                )
 
 
 @contextlib.asynccontextmanager

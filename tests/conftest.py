@@ -1,12 +1,24 @@
-"""Shared fixtures: a seeded database for the whole session, and a tiny reference folder."""
+"""Shared fixtures: a seeded database for the whole session, and a tiny reference folder.
+
+The database backend is SQLite files unless ``--database-url`` or TEST_DATABASE_URL names a
+PostgreSQL server (``postgresql://user@host:port/db``, the role may create databases): then
+every database a fixture makes is a fresh throwaway one on that server, dropped at the end.
+Tests marked ``postgres`` use that server, or TEST_POSTGRES_URL when SQLite is under test; they
+are skipped, with the reason, when neither is set, and fail instead under CI=true.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
+from models.db import backend
 from settings import Settings
 
 REAL_DATA = Settings().data_dir
@@ -82,13 +94,135 @@ def small_data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def seeded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file seeded once per test session (real data when present, else synthetic).
+    """A database seeded once per test session (real data when present, else synthetic).
 
-    Read-only for tests: open your own session and roll back what you write.
+    Read-only for tests: open your own session and roll back what you write, or work on
+    ``copy_database(seeded_db_url, tmp_path / "copy.db")``.
     """
     from models.seed import setup_database
 
-    path = tmp_path_factory.mktemp("db") / "territoires.db"
-    url = f"sqlite+aiosqlite:///{path}"
+    url = DATABASES.create(tmp_path_factory.mktemp("db") / "territoires.db")
     asyncio.run(setup_database(Settings(database_url=url)))
     return url
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh empty database on the backend under test."""
+    return DATABASES.create(tmp_path / "test.db")
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A fresh empty PostgreSQL database (mark the test ``postgres``)."""
+    _require_postgres()
+    return POSTGRES.create()
+
+
+class Databases:
+    """Throwaway databases: SQLite files, or on a PostgreSQL ``server`` fresh ones, dropped
+    when the test session ends."""
+
+    def __init__(self, server: str | None = None) -> None:
+        self.server = server
+        self.created: list[str] = []
+
+    def create(self, path: Path | None = None, template: str | None = None) -> str:
+        if self.server is None:
+            assert path is not None, "a SQLite database needs a file path"
+            return f"sqlite+aiosqlite:///{path}"
+        name = f"territoires_test_{uuid.uuid4().hex[:12]}"
+        with _admin(self.server) as connection:
+            if template is None:
+                connection.execute(f'CREATE DATABASE "{name}"')
+            else:
+                # A template must have no other session: end those the tests left open.
+                connection.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (template,),
+                )
+                connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self.created.append(name)
+        return _with_database(self.server, name)
+
+    def drop_all(self) -> None:
+        if self.server is None or not self.created:
+            return
+        with _admin(self.server) as connection:
+            for name in self.created:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()
+
+
+def copy_database(url: str, path: Path) -> str:
+    """A private copy of the database at ``url``, for tests that commit (SQLite: ``path``)."""
+    if backend(url) == "sqlite":
+        source = make_url(url).database
+        assert source is not None
+        path.write_bytes(Path(source).read_bytes())
+        return f"sqlite+aiosqlite:///{path}"
+    return DATABASES.create(path, template=make_url(url).database)
+
+
+def _admin(server: str) -> psycopg.Connection[tuple[object, ...]]:
+    url = make_url(server).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def _with_database(server: str, name: str) -> str:
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _require_postgres() -> None:
+    if POSTGRES.server is not None:
+        return
+    reason = (
+        "needs PostgreSQL: set TEST_DATABASE_URL (or TEST_POSTGRES_URL) to "
+        "postgresql://user@host:port/db, see README"
+    )
+    if _in_ci():
+        pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+DATABASES = Databases()  # the backend under test
+POSTGRES = Databases()  # for tests marked postgres
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-url",
+        default=None,
+        help="test against this database server (default: TEST_DATABASE_URL, else SQLite files)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = config.getoption("database_url") or os.environ.get("TEST_DATABASE_URL") or None
+    if url is not None and backend(url) == "postgresql":
+        DATABASES.server = url
+    elif url is not None and backend(url) != "sqlite":
+        raise pytest.UsageError(f"TEST_DATABASE_URL: not SQLite or PostgreSQL: {url}")
+    POSTGRES.server = DATABASES.server or os.environ.get("TEST_POSTGRES_URL") or None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if DATABASES.server is None:
+        return "database backend: sqlite (files in the test folders)"
+    shown = make_url(DATABASES.server).render_as_string(hide_password=True)
+    return f"database backend: postgresql, throwaway databases on {shown}"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") is not None:
+        _require_postgres()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    DATABASES.drop_all()
+    POSTGRES.drop_all()
