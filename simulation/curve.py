@@ -12,7 +12,7 @@ from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
 from simulation.projects import Projects
 from simulation.scenario import Mode, Scenario
-from simulation.sifting import LpSolver
+from simulation.sifting import LpSolution, LpSolver
 
 PARAMETERS = ("fragile_share_min", "decarbonisation_share_min", "budget_eur")
 
@@ -59,6 +59,7 @@ def trade_off_curve(
     solver = LpSolver(p, feasible=lambda: agg.feasible(state["limits"]))
     share = scenario.constraints.min_spend_share
     points = []
+    last = None
     for v in values:
         if parameter == "fragile_share_min":
             solver.set_floor(lp.FRAGILE, v)
@@ -71,7 +72,11 @@ def trade_off_curve(
             state["limits"] = replace(
                 state["limits"], budget_m=v / lp.M, min_spend_m=share * v / lp.M
             )
-        sol = solver.solve(max(deadline - time.perf_counter(), 1e-3))
+        if last is not None and _still_optimal(p, last, parameter, v, share):
+            sol = last  # the changed rows have no price and still hold: same optimum
+        else:
+            sol = solver.solve(max(deadline - time.perf_counter(), 1e-3))
+            last = sol if sol.status == "optimal" else None
         if sol.status == "optimal":
             spent, fragile, decarb = shares(p, sol.x)
             points.append(
@@ -86,3 +91,20 @@ def trade_off_curve(
         method=f"LP re-solved from the previous basis ({solver.method})",
         relaxation=scenario.mode == Mode.ALL_OR_NOTHING,
     )
+
+
+def _still_optimal(p: lp.Problem, sol: LpSolution, parameter: str, v: float, share: float) -> bool:
+    tol = 1e-9
+    spend = float(sol.x.sum())
+    if parameter == "budget_eur":
+        rows: tuple[int, ...] = (lp.BUDGET, lp.MIN_SPEND)
+        holds = share * v / lp.M - tol <= spend <= v / lp.M + tol
+    else:
+        row, flags = (
+            (lp.FRAGILE, p.fragile)
+            if parameter == "fragile_share_min"
+            else (lp.DECARBONISATION, p.decarbonisation)
+        )
+        rows = (row,)
+        holds = float(sol.x[flags].sum()) >= v * spend - tol
+    return holds and all(abs(sol.row_dual[r]) <= 1e-9 for r in rows)

@@ -115,6 +115,9 @@ class Model:
     def has_solution(self) -> bool:
         return bool(self.h.getInfo().primal_solution_status == 2)
 
+    def solution(self) -> highspy.HighsSolution:
+        return self.h.getSolution()
+
     def values(self) -> Floats:
         return np.asarray(self.h.getSolution().col_value, dtype=np.float64)
 

@@ -23,7 +23,7 @@ from simulation.highs import Model
 Floats = npt.NDArray[np.float64]
 Indices = npt.NDArray[np.intp]
 
-SIFT_ABOVE = 5000
+SIFT_ABOVE = 0  # sifting pays off from a few hundred projects up
 PRICE_TOL = 1e-7
 
 
@@ -57,8 +57,11 @@ class LpSolver:
         self.model: Model | None = None
         self.work = np.zeros(0, dtype=np.intp)
         self.in_work = np.zeros(problem.n, dtype=np.bool_)
+        self.by_row = problem.matrix.T.tocsr()  # pricing: reduced = cost - A^T y
         self.method = (
-            "dual simplex" if problem.n <= SIFT_ABOVE else "sifting (dual then primal simplex)"
+            "dual simplex"
+            if problem.n <= SIFT_ABOVE
+            else "sifting: HiGHS simplex on a working set, numpy pricing"
         )
 
     def set_floor(self, row: int, share: float) -> None:
@@ -78,7 +81,7 @@ class LpSolver:
         if p.n <= SIFT_ABOVE:
             return np.arange(p.n, dtype=np.intp)
         order = np.argsort(-p.cost, kind="stable")
-        target = 2.0 * max(self.row_upper[lp.BUDGET], 1e-6)
+        target = 1.5 * max(self.row_upper[lp.BUDGET], 1e-6)
 
         def top(mask: npt.NDArray[np.bool_], amount: float) -> Indices:
             idx = order[mask[order]]
@@ -145,8 +148,9 @@ class LpSolver:
                 continue
             if status != "optimal":
                 return self._empty(status, iterations, rounds)
-            y = model.row_duals()
-            reduced = p.cost - p.matrix.T @ y
+            solution = model.solution()
+            y = np.asarray(solution.row_dual, dtype=np.float64)
+            reduced = p.cost - self.by_row @ y
             entering = np.flatnonzero((reduced > PRICE_TOL) & ~self.in_work & (p.cap > 0))
             if len(entering) == 0:
                 break
@@ -156,7 +160,7 @@ class LpSolver:
             if len(entering) > keep:
                 entering = entering[np.argsort(-reduced[entering], kind="stable")[:keep]]
             self._add(np.sort(entering).astype(np.intp))
-        values = model.values()
+        values = np.asarray(solution.col_value, dtype=np.float64)
         x = np.zeros(p.n)
         x[self.work] = np.clip(values[1:], 0.0, p.cap[self.work])
         return LpSolution(
