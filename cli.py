@@ -685,6 +685,19 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _api_key(args: argparse.Namespace, settings: Settings) -> int:
+    from schema.auth import new_key
+
+    key, digest = new_key()
+    print(f"key:  {key}\nhash: {digest}")
+    print(
+        "Give the key to the client (Authorization: Bearer <key>) and add the hash to "
+        "TERRITOIRES_API_KEY_HASHES (comma-separated); the key itself is never stored.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 # ---- parser ----------------------------------------------------------------------------------
 
 
@@ -801,6 +814,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
     schema.set_defaults(handler=_schema)
+
+    api_key = commands.add_parser(
+        "api-key",
+        help="make a new API key for mutations and print its hash",
+        description="Print a new random API key and the SHA-256 hash to configure on servers.",
+    )
+    api_key.set_defaults(handler=_api_key)
     return parser
 
 

@@ -214,3 +214,16 @@ def test_curve_csv(database: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert [float(row["fragile_share_min"]) for row in rows] == [0.5, 0.7, 0.9]
     jobs = [float(row["jobs"]) for row in rows]
     assert jobs == sorted(jobs, reverse=True)  # a higher floor never creates jobs
+
+
+def test_api_key_prints_a_key_and_its_hash(capsys: pytest.CaptureFixture[str]) -> None:
+    from schema.auth import hash_key
+
+    assert main(["api-key"]) == 0
+    printed = dict(
+        (label, value.strip())
+        for label, _, value in (
+            line.partition(":") for line in capsys.readouterr().out.splitlines()
+        )
+    )
+    assert hash_key(printed["key"]) == printed["hash"]
