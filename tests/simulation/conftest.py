@@ -1,7 +1,6 @@
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-import pytest
 
 from simulation.projects import Projects
 
@@ -21,8 +20,3 @@ def projects_of(rows: Sequence[Row], investment_factor: float = 5.0) -> Projects
         fragile=np.array([r[3] for r in rows], dtype=np.bool_),
         decarbonisation=np.array([r[4] for r in rows], dtype=np.bool_),
     )
-
-
-@pytest.fixture
-def make() -> Callable[..., Projects]:
-    return projects_of
