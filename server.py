@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from models.db import make_engine, make_sessionmaker
+from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
 
@@ -49,12 +50,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                graphql,
-                methods=["GET", "POST"],
-                max_body_size=settings.max_body_bytes,
-            ),
+            # JSONErrors limits the body and codes refusals like GraphQL errors (schema.errors).
+            Route("/graphql", JSONErrors(graphql, settings.max_body_bytes)),
             Route("/health", health),
         ],
         middleware=middleware,

@@ -5,15 +5,27 @@ GraphQLError
  ├── validation failure       -> GRAPHQL_VALIDATION_FAILED (limits, unknown fields)
  ├── UserInputError           -> BAD_USER_INPUT (arguments that parse but make no sense)
  ├── AuthError                -> UNAUTHENTICATED / FORBIDDEN
+ ├── database unreachable     -> SERVICE_UNAVAILABLE (a retry later works), never showing SQL
  └── anything else            -> INTERNAL_SERVER_ERROR, masked in production with a reference
+
+Requests refused before GraphQL runs (a body that is not a JSON object, a wrong content type or
+method, a body over the size limit) get the same shape from `JSONErrors`: a JSON body with
+`errors[].extensions.code` (BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, ...).
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import uuid
+from typing import Any
 
+import orjson
 from graphql import GraphQLError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.relay.types import GlobalIDValueError
 
 log = logging.getLogger("territoires.graphql")
@@ -24,6 +36,16 @@ FORBIDDEN = "FORBIDDEN"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+BAD_REQUEST = "BAD_REQUEST"
+HTTP_CODES = {
+    400: BAD_REQUEST,
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+# Connection refused or dropped, file unopenable, pool exhausted: the database, not the request.
+UNREACHABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
 class UserInputError(GraphQLError):
@@ -44,8 +66,13 @@ def _code(error: GraphQLError) -> str:
         return PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
     if isinstance(original, GlobalIDValueError):
         return BAD_USER_INPUT
+    if isinstance(original, UNREACHABLE):
+        return UNAVAILABLE
     if isinstance(original, GraphQLError):
-        return str((original.extensions or {}).get("code", INTERNAL))
+        code = (original.extensions or {}).get("code")
+        if code is None and error.path is None:
+            return BAD_USER_INPUT  # a variable's value failed coercion ("NaN" for a Float)
+        return str(code or INTERNAL)
     return INTERNAL
 
 
@@ -54,7 +81,12 @@ def apply_codes(errors: list[GraphQLError], production: bool) -> None:
     for error in errors:
         code = (error.extensions or {}).get("code") or _code(error)
         extensions = {**(error.extensions or {}), "code": code}
-        if code == INTERNAL:
+        if code == UNAVAILABLE:
+            reference = uuid.uuid4().hex[:12]
+            extensions["reference"] = reference
+            log.warning("database unavailable %s", reference, exc_info=error.original_error)
+            error.message = f"{UNAVAILABLE_MESSAGE} (reference {reference})."
+        elif code == INTERNAL:
             reference = uuid.uuid4().hex[:12]
             extensions["reference"] = reference
             log.error(
@@ -65,3 +97,112 @@ def apply_codes(errors: list[GraphQLError], production: bool) -> None:
         else:
             log.info("%s: %s", code, error.message)
         error.extensions = extensions
+
+
+UNAVAILABLE_MESSAGE = "The database is unavailable for a moment: retry shortly"
+
+
+class BadBody(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class JSONErrors:
+    """ASGI wrapper of the GraphQL endpoint: refusals before GraphQL runs become coded JSON.
+
+    It limits the body size itself (so the 413 is JSON too), refuses JSON bodies that are not
+    UTF-8 or not an object or a list, turns plain-text refusals of the view (400, 404, 405)
+    into `{"errors": [...]}`, and answers an exception escaping the view with a coded JSON
+    error (SERVICE_UNAVAILABLE 503 when the database is unreachable) instead of a bare 500.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = RequestBodyLimitMiddleware(app, max_body_size=max_body_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+        held: Message | None = None
+        chunks: list[bytes] = []
+
+        async def send_json_errors(message: Message) -> None:
+            nonlocal started, held
+            if message["type"] == "http.response.start":
+                started = True
+                headers = dict(message.get("headers", []))
+                plain = headers.get(b"content-type", b"").startswith(b"text/plain")
+                if message["status"] >= 400 and plain:
+                    held = message
+                    return
+            elif message["type"] == "http.response.body" and held is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                reason = b"".join(chunks).decode("utf-8", "replace")
+                await _send_error(send, held["status"], reason, HTTP_CODES.get(held["status"]))
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, _checked_body(scope, receive), send_json_errors)
+        except BadBody as error:
+            if started:
+                raise
+            await _send_error(send, 400, error.message, BAD_REQUEST)
+        except Exception as error:
+            if started:
+                raise
+            reference = uuid.uuid4().hex[:12]
+            if isinstance(error, UNREACHABLE):
+                log.warning("database unavailable %s", reference, exc_info=error)
+                message = f"{UNAVAILABLE_MESSAGE} (reference {reference})."
+                await _send_error(send, 503, message, UNAVAILABLE, reference)
+            else:
+                log.error("unexpected error %s", reference, exc_info=error)
+                message = f"Unexpected error (reference {reference})."
+                await _send_error(send, 500, message, INTERNAL, reference)
+
+
+def _checked_body(scope: Scope, receive: Receive) -> Receive:
+    """`receive` that refuses a JSON body which is not UTF-8, or not an object or list (the view
+    would fail on it with a 500), as the bytes arrive."""
+    headers = dict(scope.get("headers", []))
+    if scope.get("method") != "POST" or b"json" not in headers.get(b"content-type", b""):
+        return receive
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    first: str | None = None
+
+    async def checked() -> Message:
+        nonlocal first
+        message = await receive()
+        if message["type"] != "http.request":
+            return message
+        more = message.get("more_body", False)
+        try:
+            text = decoder.decode(message.get("body", b""), final=not more)
+        except UnicodeDecodeError as error:
+            raise BadBody(f"the body is not UTF-8 text (byte {error.start})") from None
+        if first is None and text.strip():
+            first = text.lstrip()[0]
+            if first not in "{[":
+                raise BadBody('the body must be a JSON object: {"query": "...", "variables": {}}')
+        return message
+
+    return checked
+
+
+async def _send_error(
+    send: Send, status: int, message: str, code: str | None, reference: str | None = None
+) -> None:
+    extensions: dict[str, Any] = {"code": code or BAD_REQUEST}
+    if reference is not None:
+        extensions["reference"] = reference
+    body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"5"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
