@@ -366,7 +366,8 @@ class _Parser:
         self.fail(path, f"unknown key {_show(key)}{hint} (allowed: {', '.join(allowed)})")
 
     def name(self, value: object, path: str) -> str:
-        if not isinstance(value, str) or not re.match(NAME_PATTERN, value):
+        # fullmatch: with re.match, `$` would let a trailing newline through ("plan\n")
+        if not isinstance(value, str) or not re.fullmatch(NAME_PATTERN, value):
             self.fail(
                 path,
                 "must be a name of lower-case letters, digits, '-' or '_' (at most 64, "
@@ -434,7 +435,7 @@ class _Parser:
                 path, f'region codes must be quoted text ("{code:02d}"), got the number {code}'
             )
             return None
-        if code not in REGION_NAMES:
+        if not isinstance(code, str) or code not in REGION_NAMES:  # a list is unhashable
             by_name = {name.lower(): c for c, name in REGION_NAMES.items()}
             close = difflib.get_close_matches(str(code).lower(), list(by_name), n=1, cutoff=0.6)
             guess = by_name[close[0]] if close else None
