@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from models.db import make_engine, make_sessionmaker
-from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
+
+WEB = Path(__file__).resolve().parent / "web"
+OUTLINES = "territoires_industrie_phase2.geojson"
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -32,6 +36,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except Exception:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         return JSONResponse({"status": "ok", "database": "ok"})
+
+    async def dashboard(request: Request) -> Response:
+        return FileResponse(WEB / "index.html")
+
+    async def territory_outlines(request: Request) -> Response:
+        # Passed through from the reference folder at request time: the repo ships no outlines.
+        path = settings.data_dir / OUTLINES
+        if not path.is_file():
+            message = f"{OUTLINES} is absent from the reference data folder (TERRITOIRES_DATA_DIR)"
+            return JSONResponse({"error": "outlines unavailable", "message": message}, 404)
+        return FileResponse(path, media_type="application/geo+json")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,9 +65,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     app = Starlette(
         routes=[
-            # JSONErrors limits the body and codes refusals like GraphQL errors (schema.errors).
-            Route("/graphql", JSONErrors(graphql, settings.max_body_bytes)),
+            Route(
+                "/graphql",
+                graphql,
+                methods=["GET", "POST"],
+                max_body_size=settings.max_body_bytes,
+            ),
             Route("/health", health),
+            Route("/", dashboard),
+            Route("/geo/territories.geojson", territory_outlines),
+            Mount("/static", StaticFiles(directory=WEB), name="static"),
         ],
         middleware=middleware,
         lifespan=lifespan,

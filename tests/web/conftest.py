@@ -1,0 +1,109 @@
+"""The real server in a subprocess and headless Chromium, for the dashboard tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import _in_ci
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`uvicorn server:create_app` on a socket this process bound (no port race)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
+    env = {**os.environ, "DATABASE_URL": seeded_db_url}
+    command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--fd", str(listener.fileno()), "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
+        )
+    listener.close()
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)  # polling the health check, not waiting for a result
+    pytest.fail(f"the server did not become healthy in 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str) -> Iterator[Browser]:
+    # Playwright runs an event loop in this thread until the module ends: the server (and the
+    # seeded database, set up with asyncio.run) start before it, async tests run after it.
+    if not CHROMIUM.exists():
+        reason = f"needs Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)"
+        if _in_ci():
+            pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh tab on the dashboard; any script error fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.goto("/")
+    yield tab
+    context.close()
+    assert not errors, errors

@@ -1,0 +1,452 @@
+import * as api from "./api.js";
+import { curveChart, fmt, regionBars } from "./charts.js";
+import { drawMap, isOverseas } from "./map.js";
+
+const $ = (selector) => document.querySelector(selector);
+const DEFAULT_BASE = "france-relance-2020";
+
+// Form inputs: ScenarioInput field, how the planner types it, how the API wants it.
+const FIELDS = {
+  budgetEur: { input: "#budget", yaml: "budget_eur", toApi: (v) => Math.round(v * 1e6),
+    toForm: (v) => v / 1e6 },
+  fragileShareMin: { input: "#fragile", yaml: "fragile_share_min", ...percent() },
+  decarbonisationShareMin: { input: "#decarbonisation", yaml: "decarbonisation_share_min",
+    ...percent() },
+  minSpendShare: { input: "#min-spend", yaml: "min_spend_share", ...percent() },
+  maxAidIntensity: { input: "#aid-cap", yaml: "max_aid_intensity", ...percent() },
+};
+// Constraint names the engine reports (Infeasible.conflictNames) and the field each one sits on.
+const CONFLICT_FIELDS = {
+  budget: "budgetEur",
+  min_spend: "minSpendShare",
+  fragile_share: "fragileShareMin",
+  decarbonisation_share: "decarbonisationShareMin",
+  max_aid_intensity: "maxAidIntensity",
+};
+const CURVE_LABELS = {
+  FRAGILE_SHARE_MIN: { label: "fragile-territory floor (share of euros)", field: "fragileShareMin" },
+  DECARBONISATION_SHARE_MIN: { label: "decarbonisation floor (share of euros)",
+    field: "decarbonisationShareMin" },
+};
+
+const state = { scenarios: [], regions: [], baseValues: {}, compareOrder: [] };
+
+function percent() {
+  return { toApi: (v) => v / 100, toForm: (v) => +(v * 100).toFixed(4) };
+}
+
+// ---- progress and errors -------------------------------------------------------------------
+
+async function busy(label, work) {
+  const progress = $("#progress");
+  const text = $("#progress-text");
+  const started = performance.now();
+  const tick = () => {
+    text.textContent = `${label}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  };
+  tick();
+  const timer = setInterval(tick, 100);
+  progress.hidden = false;
+  $("#results").setAttribute("aria-busy", "true");
+  document.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+  $("#api-error").hidden = true;
+  try {
+    return await work();
+  } catch (error) {
+    $("#api-error").textContent = error.message;
+    $("#api-error").hidden = false;
+    return null;
+  } finally {
+    clearInterval(timer);
+    progress.hidden = true;
+    $("#results").setAttribute("aria-busy", "false");
+    document.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+  }
+}
+
+function clearFieldErrors() {
+  document.querySelectorAll("[data-field]").forEach((field) => {
+    field.classList.remove("invalid");
+    field.querySelector(".error").textContent = "";
+  });
+  document.querySelectorAll("#envelope-rows td.error").forEach((cell) => {
+    cell.textContent = "";
+    cell.parentElement.querySelectorAll("td").forEach((td) => td.classList.remove("invalid"));
+  });
+}
+
+// Puts a message next to the ScenarioInput field (or the envelope row) it is about.
+function fieldError(field, message, regionCode = null) {
+  const row = regionCode && document.querySelector(`#envelope-rows tr[data-code="${regionCode}"]`);
+  if (row) {
+    $("#envelopes").open = true;
+    row.querySelector("td.error").textContent = message;
+    row.querySelectorAll("td").forEach((td) => td.classList.add("invalid"));
+    return true;
+  }
+  const box = field && document.querySelector(`[data-field="${field}"]`);
+  if (!box) return false;
+  box.classList.add("invalid");
+  if (field === "regionEnvelopes") box.open = true;
+  const error = box.querySelector(".error");
+  error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
+  return true;
+}
+
+// ---- the scenario form ---------------------------------------------------------------------
+
+function readNumber(selector, field, errors) {
+  const input = $(selector);
+  if (input.validity.badInput) {
+    errors.push([field, "enter a number"]);
+    return null;
+  }
+  if (input.value.trim() === "") return null;
+  const value = Number(input.value);
+  if (!Number.isFinite(value)) errors.push([field, "enter a number"]);
+  return value;
+}
+
+function readScenario() {
+  const errors = [];
+  const scenario = { name: "what-if", base: $("#base").value || null };
+  for (const [field, spec] of Object.entries(FIELDS)) {
+    const value = readNumber(spec.input, field, errors);
+    if (value !== null) scenario[field] = spec.toApi(value);
+  }
+  if ($("#mode").value) scenario.mode = $("#mode").value;
+  const envelopes = [];
+  for (const row of document.querySelectorAll("#envelope-rows tr")) {
+    const min = readNumber(`#min-${row.dataset.code}`, "regionEnvelopes", errors);
+    const max = readNumber(`#max-${row.dataset.code}`, "regionEnvelopes", errors);
+    if (min !== null || max !== null) {
+      envelopes.push({ regionCode: row.dataset.code,
+        minEur: min === null ? null : Math.round(min * 1e6),
+        maxEur: max === null ? null : Math.round(max * 1e6) });
+    }
+  }
+  if (envelopes.length) scenario.regionEnvelopes = envelopes;
+  return { scenario, errors };
+}
+
+// Shows the values the base scenario gives, as placeholders: empty fields keep them.
+async function showBaseValues(name) {
+  const values = {};
+  let next = name;
+  for (let depth = 0; next && depth < 8; depth += 1) {
+    const yaml = await api.scenarioYaml(next);
+    for (const [field, spec] of Object.entries(FIELDS)) {
+      const match = yaml.match(new RegExp(`^\\s*${spec.yaml}:\\s*([0-9_.]+)\\s*(#.*)?$`, "m"));
+      if (match && !(field in values)) values[field] = Number(match[1].replaceAll("_", ""));
+    }
+    const mode = yaml.match(/^mode:\s*(\w+)/m);
+    if (mode && !("mode" in values)) values.mode = mode[1];
+    const base = yaml.match(/^base:\s*([\w.-]+)/m);
+    next = base && base[1] !== "null" ? base[1] : null;
+  }
+  state.baseValues = values;
+  for (const [field, spec] of Object.entries(FIELDS)) {
+    $(spec.input).placeholder = field in values ? `${spec.toForm(values[field])}` : "as in the base";
+  }
+  const mode = $("#mode option[value='']");
+  mode.textContent = values.mode ? `as in the base (${values.mode.replaceAll("_", " ")})`
+    : "as in the base";
+  const entry = state.scenarios.find((s) => s.name === name);
+  $("#base-description").textContent = entry ? entry.description : "";
+}
+
+function effectiveShare(field) {
+  const spec = FIELDS[field];
+  const typed = $(spec.input).value.trim();
+  if (typed !== "" && Number.isFinite(Number(typed))) return spec.toApi(Number(typed));
+  return state.baseValues[field] ?? 0;
+}
+
+// ---- showing an outcome --------------------------------------------------------------------
+
+function showOutcome(outcome, heading) {
+  clearFieldErrors();
+  const ok = outcome.__typename === "SimulationResult";
+  $("#kpis").hidden = !ok;
+  $("#explain").hidden = !ok;
+  $("#allocation").hidden = !ok;
+  $("#infeasible").hidden = ok;
+  $("#results-title").textContent = heading;
+  if (outcome.__typename === "InvalidScenario") return showInvalid(outcome);
+  if (outcome.__typename === "Infeasible") return showInfeasible(outcome);
+  $("#status-message").textContent = `${outcome.message} Solved in ${outcome.solver.timeS
+    .toFixed(2)} s.`;
+  $("#kpi-jobs").textContent = fmt.int(outcome.jobs);
+  $("#kpi-spent").innerHTML = `${fmt.meur(outcome.spentEur)} M EUR<small>of ${fmt
+    .meur(outcome.budgetEur)} M EUR</small>`;
+  $("#kpi-unspent").textContent = `${fmt.meur(outcome.unspentEur)} M EUR`;
+  $("#kpi-fragile").innerHTML = `${fmt.pct(outcome.fragileShare)}<small>of euros; ${fmt
+    .pct(outcome.fragileProjectShare)} of projects</small>`;
+  $("#kpi-decarbonisation").innerHTML = `${fmt.pct(outcome.decarbonisationShare)}<small>of euros
+    </small>`;
+  $("#kpi-projects").textContent = fmt.int(outcome.projectsFunded);
+  const binding = outcome.bindingConstraints.map((b) => item(`${capital(b.text)}.`,
+    `Binding: ${b.label}.`));
+  if (!binding.length) binding.push(item("No constraint holds the optimum back."));
+  $("#binding").replaceChildren(...binding);
+  $("#unspent-reasons").replaceChildren(...outcome.unspentReasons.map((r) => item(r)));
+  $("#baselines tbody").replaceChildren(...outcome.baselines.map((b) => {
+    const gain = b.jobsGainedByOptimum;
+    return tableRow([b.label + (b.feasible ? "" : " (breaks a constraint)"), fmt.int(b.jobs),
+      `${gain >= 0 ? "+" : "−"}${fmt.int(Math.abs(gain))}`]);
+  }));
+  regionBars($("#region-bars"), outcome.regions);
+  drawMap($("#map"), $("#map-note"), outcome.regions);
+  $("#overseas tbody").replaceChildren(...outcome.regions.filter((r) => isOverseas(r.code))
+    .map((r) => tableRow([r.name, fmt.meur(r.allocatedEur), fmt.int(r.jobs)])));
+  return outcome;
+}
+
+function showInvalid(outcome) {
+  $("#status-message").textContent = "The scenario is not valid: nothing was solved.";
+  const loose = [];
+  for (const problem of outcome.problems) {
+    const region = problem.path.match(/^constraints\.regions\.([^.]+)/);
+    if (!fieldError(problem.field, problem.message, region && region[1])) {
+      loose.push(`${problem.path}: ${problem.message}`);
+    }
+  }
+  $("#infeasible").replaceChildren(paragraph(
+    loose.length ? loose.join("; ") : "Fix the fields marked in red."));
+  return outcome;
+}
+
+function showInfeasible(outcome) {
+  $("#status-message").textContent = "No allocation meets every constraint.";
+  const box = $("#infeasible");
+  box.replaceChildren(paragraph(`${outcome.message}`));
+  if (outcome.relaxations.length) {
+    const list = document.createElement("ul");
+    list.append(...outcome.relaxations.map((r) => item(`${capital(r.text)}.`)));
+    box.append(paragraph("Any one of these changes makes it feasible:"), list);
+  }
+  for (const relaxation of outcome.relaxations) {
+    const region = relaxation.name.match(/^region_(\w+)_(min|max)$/);
+    fieldError(CONFLICT_FIELDS[relaxation.name], `Conflict: ${relaxation.text}.`,
+      region && region[1]);
+  }
+  return outcome;
+}
+
+function capital(text) {
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
+}
+
+function item(text, hint = null) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  if (hint) {
+    const small = document.createElement("small");
+    small.className = "hint";
+    small.textContent = ` ${hint}`;
+    li.append(small);
+  }
+  return li;
+}
+
+function paragraph(text) {
+  const p = document.createElement("p");
+  p.textContent = text;
+  return p;
+}
+
+function tableRow(cells, header = false) {
+  const tr = document.createElement("tr");
+  cells.forEach((cell, i) => {
+    const td = document.createElement(header || i === 0 ? "th" : "td");
+    if (i === 0) td.scope = header ? "col" : "row";
+    if (cell instanceof Node) td.append(cell);
+    else td.textContent = cell;
+    tr.append(td);
+  });
+  return tr;
+}
+
+// ---- comparison ----------------------------------------------------------------------------
+
+function formatValue(unit, value) {
+  if (unit === "EUR") return `${fmt.meur(value)} M EUR`;
+  if (unit === "share") return fmt.pct(value);
+  return fmt.int(value);
+}
+
+function delta(text, value) {
+  const span = document.createElement("span");
+  span.className = value > 0 ? "up" : value < 0 ? "down" : "";
+  span.textContent = text;
+  return span;
+}
+
+function signed(unit, value) {
+  const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
+  if (unit === "share") return `${sign}${Math.abs(value * 100).toFixed(1)} pt`;
+  return `${sign}${formatValue(unit, Math.abs(value))}`;
+}
+
+function withDelta(main, unit, change, first) {
+  const cell = document.createElement("span");
+  cell.textContent = main;
+  if (!first) {
+    cell.append(" ", delta(`(${signed(unit, change)})`, change));
+  }
+  return cell;
+}
+
+function showComparison(comparison) {
+  const names = comparison.names;
+  const titles = names.map((n) => state.scenarios.find((s) => s.name === n)?.title ?? n);
+  const head = (first) => tableRow([first, ...titles], true);
+  $("#compare-outcomes").replaceChildren(head("Outcome"),
+    tableRow(["status", ...comparison.statuses]),
+    ...comparison.outcomes.map((o) => tableRow([o.label, ...o.values.map((v, i) =>
+      withDelta(formatValue(o.unit, v), o.unit, o.deltas[i], i === 0))])));
+  $("#compare-inputs").replaceChildren(head("Input"), ...(comparison.inputs.length
+    ? comparison.inputs.map((d) => tableRow([d.path, ...d.valuesJson]))
+    : [tableRow(["(no difference)", ...names.map(() => "")])]));
+  $("#compare-regions").replaceChildren(head("Region"), ...comparison.regions.map((r) =>
+    tableRow([r.name, ...r.allocatedEur.map((v, i) =>
+      withDelta(fmt.meur(v), "EUR", r.allocatedDeltaEur[i], i === 0))])));
+  $("#comparison").hidden = false;
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+
+async function run(work, heading) {
+  const outcome = await busy("Solving", work);
+  if (outcome) showOutcome(outcome, heading);
+}
+
+function baseTitle() {
+  const name = $("#base").value;
+  return state.scenarios.find((s) => s.name === name)?.title ?? name;
+}
+
+function onRun(event) {
+  event.preventDefault();
+  const { scenario, errors } = readScenario();
+  clearFieldErrors();
+  if (errors.length) {
+    errors.forEach(([field, message]) => fieldError(field, message));
+    return;
+  }
+  const changed = Object.keys(scenario).filter((k) => !["name", "base"].includes(k));
+  run(() => api.simulate(scenario),
+    changed.length ? `Result — ${baseTitle()}, changed` : `Result — ${baseTitle()}`);
+}
+
+async function onCurve(event) {
+  event.preventDefault();
+  const parameter = $("#curve-parameter").value;
+  const from = Number($("#curve-from").value);
+  const to = Number($("#curve-to").value);
+  const count = Math.round(Number($("#curve-points").value));
+  $("#curve-message").textContent = "";
+  if (![from, to, count].every(Number.isFinite) || count < 2 || to <= from) {
+    $("#curve-message").textContent = "Give a range with 'to' above 'from' and at least 2 points.";
+    return;
+  }
+  const values = Array.from({ length: count }, (_, i) => (from + ((to - from) * i) / (count - 1))
+    / 100);
+  const { scenario } = readScenario();
+  const curve = await busy("Drawing the curve", () => api.tradeOffCurve(scenario, parameter,
+    values));
+  if (!curve) return;
+  if (curve.__typename === "InvalidScenario") {
+    $("#curve-message").textContent = curve.problems.map((p) => `${p.path}: ${p.message}`)
+      .join("; ");
+    return;
+  }
+  const { label, field } = CURVE_LABELS[parameter];
+  curveChart($("#curve"), curve.points, { label, current: effectiveShare(field) });
+}
+
+async function onCompare(event) {
+  event.preventDefault();
+  const names = state.compareOrder;
+  $("#compare-message").textContent = "";
+  if (names.length < 2) {
+    $("#compare-message").textContent = "Tick at least two scenarios.";
+    return;
+  }
+  const comparison = await busy("Comparing", () => api.compareScenarios(names));
+  if (!comparison) return;
+  if (comparison.__typename === "InvalidScenario") {
+    $("#compare-message").textContent = comparison.message;
+    return;
+  }
+  showComparison(comparison);
+}
+
+function buildEnvelopeRows(regions) {
+  $("#envelope-rows").replaceChildren(...regions.map((r) => {
+    const tr = document.createElement("tr");
+    tr.dataset.code = r.code;
+    tr.innerHTML = `<th scope="row"><label for="min-${r.code}"></label></th>
+      <td><input id="min-${r.code}" type="number" min="0" step="any" aria-label="at least"></td>
+      <td><input id="max-${r.code}" type="number" min="0" step="any" aria-label="at most"></td>
+      <td class="error" aria-live="polite"></td>`;
+    tr.querySelector("label").textContent = `${r.name} (${r.code})`;
+    return tr;
+  }));
+}
+
+function buildChoices(scenarios) {
+  $("#compare-choices").replaceChildren(...scenarios.map((s) => {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = s.name;
+    box.addEventListener("change", () => {
+      state.compareOrder = state.compareOrder.filter((n) => n !== s.name);
+      if (box.checked) state.compareOrder.push(s.name);
+    });
+    label.append(box, ` ${s.title}`);
+    label.title = s.description;
+    return label;
+  }));
+}
+
+async function start() {
+  const loaded = await busy("Loading", async () => {
+    const [scenarios, regions] = await Promise.all([api.listScenarios(), api.listRegions()]);
+    state.scenarios = scenarios;
+    state.regions = regions;
+    $("#base").replaceChildren(...scenarios.map((s) => new Option(
+      `${s.title} (${s.name}${s.source === "SAVED" ? ", saved" : ""})`, s.name)));
+    $("#base").value = scenarios.some((s) => s.name === DEFAULT_BASE) ? DEFAULT_BASE
+      : scenarios[0]?.name ?? "";
+    state.baseName = $("#base").value;
+    buildEnvelopeRows(regions);
+    buildChoices(scenarios);
+    await showBaseValues($("#base").value);
+    return true;
+  });
+  $("#scenario-form").addEventListener("submit", onRun);
+  $("#run-saved").addEventListener("click", () => {
+    const name = $("#base").value;
+    run(() => api.runScenario(name), `Result — ${baseTitle()}`);
+  });
+  $("#reset").addEventListener("click", () => {
+    $("#scenario-form").reset();
+    $("#base").value = state.baseName;
+    clearFieldErrors();
+  });
+  $("#base").addEventListener("change", () => {
+    state.baseName = $("#base").value;
+    busy("Loading", () => showBaseValues($("#base").value));
+  });
+  $("#curve-form").addEventListener("submit", onCurve);
+  $("#compare-form").addEventListener("submit", onCompare);
+  document.body.dataset.ready = "true";
+  if (loaded) {
+    const name = $("#base").value;
+    await run(() => api.runScenario(name), `Result — ${baseTitle()}`);
+  }
+}
+
+start();
