@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from models.db import make_engine, make_sessionmaker
+from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
 
@@ -65,12 +66,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                graphql,
-                methods=["GET", "POST"],
-                max_body_size=settings.max_body_bytes,
-            ),
+            # JSONErrors limits the body and codes refusals like GraphQL errors (schema.errors).
+            Route("/graphql", JSONErrors(graphql, settings.max_body_bytes)),
             Route("/health", health),
             Route("/", dashboard),
             Route("/geo/territories.geojson", territory_outlines),
