@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
@@ -57,16 +58,22 @@ class Loaders:
         return self._loader("project", queries.projects_by_id)
 
     def project_pages(
-        self, where: queries.ProjectFilter, order: queries.ProjectOrder, page: queries.Page
-    ) -> DataLoader[str, tuple[list[Project], int] | None]:
+        self,
+        where: queries.ProjectFilter,
+        order: queries.ProjectOrder,
+        page: queries.Page,
+        with_awards: bool = False,
+    ) -> DataLoader[str, queries.ProjectPage | None]:
         async def fetch(
             session: AsyncSession, ids: Sequence[str]
-        ) -> dict[str, tuple[list[Project], int]]:
-            return await queries.project_pages_by_territory(session, ids, where, order, page)
+        ) -> dict[str, queries.ProjectPage]:
+            return await queries.project_pages_by_territory(
+                session, ids, where, order, page, with_awards
+            )
 
-        return self._loader(("project_pages", where, order, page), fetch)
+        return self._loader(("project_pages", where, order, page, with_awards), fetch)
 
-    def awards_of_project(self) -> DataLoader[int, list[Award] | None]:
+    def awards_of_project(self) -> DataLoader[int, list[Row[Any]] | None]:
         return self._loader("awards_of_project", queries.awards_by_project, list)
 
     def award(self) -> DataLoader[int, Award | None]:

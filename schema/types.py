@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import NewType, Self
+from typing import Any, NewType, Self
 
 import strawberry
+from sqlalchemy import Row
 from strawberry import relay
+from strawberry.types.nodes import SelectedField, Selection
 
 from models import Award as AwardRow
 from models import Fund as FundRow
@@ -28,6 +30,29 @@ EUROS = strawberry.scalar(
 )
 
 Info = strawberry.Info[Context, None]
+ID_DESCRIPTION = "The Globally Unique ID of this object"
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:
+            yield from _fields(selection.selections)
+
+
+def selects(info: Info, path: tuple[str, ...]) -> bool:
+    """Whether the query asks for `path` below the field being resolved (fragments included)."""
+
+    def below(selections: Iterable[Selection], path: tuple[str, ...]) -> bool:
+        if not path:
+            return True
+        return any(
+            field.name == path[0] and below(field.selections, path[1:])
+            for field in _fields(selections)
+        )
+
+    return below(info.selected_fields, (info.field_name, *path))
 
 
 @strawberry.enum
@@ -97,13 +122,20 @@ class Node(relay.Node):
 @strawberry.type
 class Region(Node):
     key: relay.NodeID[str]
+    _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     code: str = strawberry.field(description="INSEE region code.")
     name: str
     zone: str = strawberry.field(description="metro, drom or com")
 
     @classmethod
     def from_model(cls, row: RegionRow) -> Region:  # type: ignore[override]
-        return cls(key=row.code, code=row.code, name=row.name, zone=row.zone)
+        return cls(
+            key=row.code,
+            _id=relay.GlobalID("Region", row.code),
+            code=row.code,
+            name=row.name,
+            zone=row.zone,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -126,6 +158,7 @@ class TerritoryMember:
 @strawberry.type
 class Territory(Node):
     key: relay.NodeID[str]
+    _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     code: str = strawberry.field(description="id_ti in the ANCT files (reused across phases).")
     name: str
     phase: int
@@ -134,9 +167,10 @@ class Territory(Node):
     population: int | None
 
     @classmethod
-    def from_model(cls, row: TerritoryRow) -> Territory:  # type: ignore[override]
+    def from_model(cls, row: TerritoryRow | Row[Any]) -> Territory:  # type: ignore[override]
         return cls(
             key=row.id,
+            _id=relay.GlobalID("Territory", row.id),
             code=row.code,
             name=row.name,
             phase=row.phase,
@@ -168,14 +202,20 @@ class Territory(Node):
     ) -> Connection[Project]:
         page = page_from(first, after)
         where = filter.to_query() if filter else queries.ProjectFilter()
-        loader = info.context.loaders.project_pages(where, order_by.value, page)
-        rows, total = await loader.load(self.key) or ([], 0)
-        return Connection.of(rows, total, page, Project.from_model)
+        with_awards = selects(info, ("edges", "node", "awards")) or selects(
+            info, ("nodes", "awards")
+        )
+        loader = info.context.loaders.project_pages(where, order_by.value, page, with_awards)
+        found = await loader.load(self.key) or queries.ProjectPage([], 0)
+        return Connection.of(
+            found.rows, found.total, page, lambda row: Project.from_model(row, found.awards)
+        )
 
 
 @strawberry.type
 class Fund(Node):
     key: relay.NodeID[str]
+    _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     name: str
     budget_eur: Euros
     start_year: int
@@ -185,6 +225,7 @@ class Fund(Node):
     def from_model(cls, row: FundRow) -> Fund:  # type: ignore[override]
         return cls(
             key=row.id,
+            _id=relay.GlobalID("Fund", row.id),
             name=row.name,
             budget_eur=Euros(row.budget_eur),
             start_year=row.start_year,
@@ -211,6 +252,7 @@ class Fund(Node):
 @strawberry.type
 class Award(Node):
     key: relay.NodeID[str]
+    _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     amount_eur: Euros
     awarded_on: dt.date
     review: str
@@ -222,9 +264,11 @@ class Award(Node):
         return int(node_id) if node_id.isdigit() else -1  # -1 is never a row id
 
     @classmethod
-    def from_model(cls, row: AwardRow) -> Award:  # type: ignore[override]
+    def from_model(cls, row: AwardRow | Row[Any]) -> Award:  # type: ignore[override]
+        key = str(row.id)
         return cls(
-            key=str(row.id),
+            key=key,
+            _id=relay.GlobalID("Award", key),
             amount_eur=Euros(row.amount_eur),
             awarded_on=row.awarded_on,
             review=row.review,
@@ -254,6 +298,7 @@ class Award(Node):
 @strawberry.type(description="A candidate industrial project (synthetic data, see docs/data.md).")
 class Project(Node):
     key: relay.NodeID[str]
+    _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     name: str
     sector: str
     region_code: str
@@ -270,15 +315,20 @@ class Project(Node):
     afr: bool
     action_coeur_de_ville: bool
     territory_id: strawberry.Private[str]
+    preloaded_awards: strawberry.Private[list[Row[Any]] | None] = None
 
     @classmethod
     def key_of(cls, node_id: str) -> object:
         return int(node_id) if node_id.isdigit() else -1  # -1 is never a row id
 
     @classmethod
-    def from_model(cls, row: ProjectRow) -> Project:  # type: ignore[override]
+    def from_model(  # type: ignore[override]
+        cls, row: ProjectRow | Row[Any], awards: dict[int, list[Row[Any]]] | None = None
+    ) -> Project:
+        key = str(row.id)
         return cls(
-            key=str(row.id),
+            key=key,
+            _id=relay.GlobalID("Project", key),
             name=row.name,
             sector=row.sector,
             region_code=row.region_code,
@@ -295,6 +345,7 @@ class Project(Node):
             afr=row.afr,
             action_coeur_de_ville=row.action_coeur_de_ville,
             territory_id=row.territory_id,
+            preloaded_awards=None if awards is None else awards.get(row.id, []),
         )
 
     @classmethod
@@ -310,6 +361,12 @@ class Project(Node):
         return Territory.from_model(row)
 
     @strawberry.field
-    async def awards(self, info: Info) -> list[Award]:
+    def awards(self, info: Info) -> list[Award]:
+        # Sync when the page preloaded them (no awaitable per project); else a batched load.
+        if self.preloaded_awards is not None:
+            return [Award.from_model(row) for row in self.preloaded_awards]
+        return self._load_awards(info)  # type: ignore[return-value]
+
+    async def _load_awards(self, info: Info) -> list[Award]:
         rows = await info.context.loaders.awards_of_project().load(int(self.key))
         return [Award.from_model(row) for row in rows or []]
