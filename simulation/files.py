@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -124,6 +125,8 @@ class Bases:
 
     def find(self, name: str) -> tuple[str, dict[str, Any]] | None:
         """(where it came from, raw data) of the scenario called ``name``, or None."""
+        if not re.fullmatch(NAME_PATTERN, name):
+            return None  # never a path: "../x" or 10,000 characters must not reach the disk
         if self.folder is not None:
             for suffix in SUFFIXES:
                 path = self.folder / f"{name}{suffix}"
