@@ -48,7 +48,10 @@ class Mutation:
     async def save_scenario(
         self, info: Info, scenario: ScenarioInput, expected_version: int | None = None
     ) -> SaveOutcome:
-        data = scenario.to_data()
+        try:
+            data = scenario.to_data()
+        except ScenarioError as error:
+            return InvalidScenario.of(error)
         async with info.context.sessions() as session, session.begin():
             catalogue = Catalogue(session)
             if catalogue.is_shipped(scenario.name):

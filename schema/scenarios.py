@@ -77,7 +77,8 @@ class ScenarioInput:
     projects: ProjectSelectionInput | None = UNSET
 
     def to_data(self) -> dict[str, Any]:
-        """The scenario-file dictionary of what was given (only changed fields, like a file)."""
+        """The scenario-file dictionary of what was given (only changed fields, like a file);
+        ScenarioError for what a dictionary cannot hold (a region given twice)."""
         data: dict[str, Any] = {"version": 1, "name": self.name}
         data["base"] = ANNOUNCED if self.base is UNSET else self.base
         for key in ("title", "description", "budget_eur"):
@@ -93,14 +94,17 @@ class ScenarioInput:
         ):
             _put(constraints, key, getattr(self, key))
         if self.region_envelopes is not UNSET:
-            constraints["regions"] = {
-                envelope.region_code: {
+            regions: dict[str, dict[str, int]] = {}
+            for envelope in self.region_envelopes or []:
+                if envelope.region_code in regions:  # a dict would silently keep the last one
+                    path = f"constraints.regions.{envelope.region_code}"
+                    raise ScenarioError(path, "appears twice in regionEnvelopes: give it once")
+                regions[envelope.region_code] = {
                     k: v
                     for k, v in (("min_eur", envelope.min_eur), ("max_eur", envelope.max_eur))
                     if v is not None
                 }
-                for envelope in self.region_envelopes or []
-            }
+            constraints["regions"] = regions
         if constraints:
             data["constraints"] = constraints
         if self.projects is not UNSET and self.projects is not None:
