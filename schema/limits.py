@@ -45,11 +45,15 @@ def _first(field: FieldNode, variables: Mapping[str, Any]) -> int:
     for argument in field.arguments or ():
         if argument.name.value == "first":
             value = argument.value
+            # A negative `first` is refused when the field runs; counted as 0 here, so it
+            # cannot cancel the cost of its siblings.
             if isinstance(value, IntValueNode):
-                return int(value.value)
+                return max(int(value.value), 0)
             if isinstance(value, VariableNode):
                 raw = variables.get(value.name.value)
-                return raw if isinstance(raw, int) and raw >= 0 else PAGE_DEFAULT
+                if isinstance(raw, int) and not isinstance(raw, bool):
+                    return max(raw, 0)
+                return PAGE_DEFAULT
     return PAGE_DEFAULT
 
 
