@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +51,27 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(name, f"must be a number, got {raw!r}") from None
-    if not value > 0:
+    if not (value > 0 and math.isfinite(value)):  # "inf" would mean no limit at all
         raise SettingsError(name, f"must be a positive number, got {raw!r}")
     return value
+
+
+def _hashes(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    # A typo in a hash would lock every client out without a word: refuse it at start.
+    hashes = _list(env, name)
+    for item in hashes:
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", item):
+            shown = f"{item[:8]}..." if len(item) > 8 else item
+            raise SettingsError(name, f"{shown!r} is not a SHA-256 hex digest (64 hex digits)")
+    return hashes
+
+
+def _database_url(env: Mapping[str, str], name: str, default: str) -> str:
+    url = env.get(name) or default
+    scheme = url.partition(":")[0].partition("+")[0]
+    if scheme not in {"sqlite", "postgresql", "postgres"} or "://" not in url:
+        raise SettingsError(name, "must be sqlite:///PATH or postgresql://USER@HOST/DB")
+    return url
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -78,12 +98,12 @@ class Settings:
         env = os.environ if env is None else env
         defaults = cls()
         return cls(
-            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            database_url=_database_url(env, "DATABASE_URL", defaults.database_url),
             data_dir=Path(env.get("TERRITOIRES_DATA_DIR") or defaults.data_dir),
             project_count=_int(env, "TERRITOIRES_PROJECTS", defaults.project_count, minimum=1),
             seed=_int(env, "TERRITOIRES_SEED", defaults.seed),
             production=_bool(env, "TERRITOIRES_PRODUCTION", False),
-            api_key_hashes=_list(env, "TERRITOIRES_API_KEY_HASHES"),
+            api_key_hashes=_hashes(env, "TERRITOIRES_API_KEY_HASHES"),
             cors_origins=_list(env, "TERRITOIRES_CORS_ORIGINS"),
             solver_time_limit_s=_float(
                 env, "TERRITOIRES_SOLVER_TIME_LIMIT", defaults.solver_time_limit_s
