@@ -119,6 +119,7 @@ class _Reader:
         self.path = directory / name
         self.columns = columns
         self.line = 0
+        self.seen: set[str] = set()
 
     def error(self, column: str | None, message: str) -> ReferenceDataError:
         return ReferenceDataError(self.name, self.line, column, message)
@@ -128,6 +129,15 @@ class _Reader:
             raise ReferenceDataError(
                 self.name, None, None, f"file not found in the reference folder {self.path.parent}"
             )
+        try:
+            yield from self._rows()
+        except UnicodeDecodeError:
+            where = f"after row {self.line}: " if self.line else ""
+            raise ReferenceDataError(self.name, None, None, f"{where}not UTF-8 text") from None
+        except csv.Error as error:
+            raise self.error(None, f"not a well-formed CSV line: {error}") from None
+
+    def _rows(self) -> Iterator[dict[str, str]]:
         with self.path.open(encoding="utf-8-sig", newline="") as file:
             reader = csv.reader(file)
             header = next(reader, None)
@@ -148,6 +158,12 @@ class _Reader:
                         short, f"row has {len(values)} fields, the header has {len(header)}"
                     )
                 yield dict(zip(header, values, strict=True))
+
+    def unique(self, key: str, column: str) -> None:
+        # A second row with the same id would silently replace the first one.
+        if key in self.seen:
+            raise self.error(column, f"{key} appears twice")
+        self.seen.add(key)
 
     def text(self, row: dict[str, str], column: str) -> str:
         value = row[column].strip()
@@ -290,6 +306,7 @@ def _regions(reader: _Reader) -> tuple[Region, ...]:
         if zone not in (*ZONES, "com"):
             raise reader.error("zone", f"{zone!r} is not one of metro, drom, com")
         code = reader.code(row, "code_region", REGION_CODE)
+        reader.unique(code, "code_region")
         if zone in ZONES:
             regions.append(Region(code, reader.text(row, "nom_region"), zone))
     return tuple(regions)
@@ -300,6 +317,7 @@ def _departments(reader: _Reader, region_codes: set[str]) -> tuple[Department, .
     for row in reader.rows():
         region = reader.code(row, "code_region", REGION_CODE)
         code = reader.code(row, "code_departement", DEPARTMENT_CODE)
+        reader.unique(code, "code_departement")
         if region in region_codes:
             departments.append(Department(code, reader.text(row, "nom_departement"), region))
     return tuple(departments)
@@ -320,6 +338,7 @@ def _communes(
     communes = []
     for row in reader.rows():
         code = reader.code(row, "code_insee", COMMUNE_CODE)
+        reader.unique(code, "code_insee")
         region = reader.code(row, "code_region", REGION_CODE)
         if region not in region_codes:
             continue  # overseas collectivities, some uninhabited (no population)
@@ -345,6 +364,7 @@ def _epci(reader: _Reader) -> dict[str, tuple[str, int]]:
     epci = {}
     for row in reader.rows():
         siren = reader.code(row, "siren_epci", SIREN)
+        reader.unique(siren, "siren_epci")
         epci[siren] = (reader.text(row, "nom_epci"), reader.integer(row, "population_municipale"))
     return epci
 
