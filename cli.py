@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -466,6 +467,8 @@ def _parse_values(raw: Sequence[str]) -> list[float]:
         try:
             if ":" in item:
                 start, stop, step = (float(part) for part in item.split(":"))
+                if not all(math.isfinite(v) for v in (start, stop, step)):
+                    raise ValueError
                 if step <= 0 or stop < start:
                     raise ValueError
                 count = round((stop - start) / step) + 1
@@ -473,7 +476,10 @@ def _parse_values(raw: Sequence[str]) -> list[float]:
                     raise CliError(f"--values {item}: more than 1000 points")
                 values.extend(round(start + i * step, 10) for i in range(count))
             else:
-                values.append(float(item))
+                value = float(item)
+                if not math.isfinite(value):  # "nan", "inf": no budget or share is that
+                    raise ValueError
+                values.append(value)
         except ValueError:
             raise CliError(
                 f"--values {item}: not a number or a START:STOP:STEP range (e.g. 0.5:0.9:0.1)"
@@ -701,6 +707,16 @@ def _api_key(args: argparse.Namespace, settings: Settings) -> int:
 # ---- parser ----------------------------------------------------------------------------------
 
 
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {raw!r}") from None
+    if not (value > 0 and math.isfinite(value)):  # nan, inf and 0 would disable the limit
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {raw!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="territoires",
@@ -719,7 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     def time_limit(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--time-limit",
-            type=float,
+            type=_seconds,
             metavar="SECONDS",
             help="solver time limit per solve (default: TERRITOIRES_SOLVER_TIME_LIMIT or 30)",
         )
