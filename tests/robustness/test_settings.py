@@ -1,0 +1,78 @@
+"""Bad settings are refused at start, naming the variable; safe defaults otherwise."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from schema.auth import hash_key
+from server import create_app
+from settings import Settings, SettingsError
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("TERRITOIRES_PROJECTS", "abc", id="projects-text"),
+        pytest.param("TERRITOIRES_PROJECTS", "0", id="projects-zero"),
+        pytest.param("TERRITOIRES_PROJECTS", "-5", id="projects-negative"),
+        pytest.param("TERRITOIRES_SEED", "1.5", id="seed-float"),
+        pytest.param("TERRITOIRES_PRODUCTION", "maybe", id="production-not-bool"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "nan", id="time-limit-nan"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "inf", id="time-limit-inf"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "0", id="time-limit-zero"),
+        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "64k", id="body-limit-text"),
+        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "0", id="body-limit-zero"),
+        pytest.param("TERRITOIRES_DB_POOL_SIZE", "0", id="pool-zero"),
+        pytest.param("TERRITOIRES_API_KEY_HASHES", "not-a-hash", id="api-key-hash-malformed"),
+        pytest.param("TERRITOIRES_API_KEY_HASHES", "dev-only-key", id="api-key-instead-of-hash"),
+        pytest.param("DATABASE_URL", "mysql://user@host/db", id="database-unsupported"),
+        pytest.param("DATABASE_URL", "territoires.db", id="database-not-a-url"),
+    ],
+)  # fmt: skip
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    assert caught.value.name == name
+    assert value not in str(caught.value) or name != "TERRITOIRES_API_KEY_HASHES"
+
+
+def test_empty_values_mean_the_defaults() -> None:
+    names = ["TERRITOIRES_PROJECTS", "TERRITOIRES_PRODUCTION", "TERRITOIRES_SOLVER_TIME_LIMIT"]
+    assert Settings.from_env(dict.fromkeys(names, "")) == Settings()
+
+
+def test_defaults_are_the_safe_ones() -> None:
+    settings = Settings.from_env({})
+    assert settings.cors_origins == ()
+    assert settings.api_key_hashes == ()
+    assert settings.max_body_bytes == 65_536
+    assert Settings.from_env({"TERRITOIRES_API_KEY_HASHES": hash_key("k").upper()}).api_key_hashes
+
+
+async def preflight(settings: Settings, origin: str) -> httpx.Response:
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        response = await http.options(
+            "/graphql",
+            headers={"origin": origin, "access-control-request-method": "POST"},
+        )
+    await app.state.engine.dispose()
+    return response
+
+
+async def test_no_cors_origin_by_default(robust_db: str) -> None:
+    response = await preflight(Settings(database_url=robust_db), "https://evil.example")
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_cors_allows_only_the_configured_origins(robust_db: str) -> None:
+    settings = Settings.from_env(
+        {"DATABASE_URL": robust_db, "TERRITOIRES_CORS_ORIGINS": "https://app.example"}
+    )
+    allowed = await preflight(settings, "https://app.example")
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    refused = await preflight(settings, "https://evil.example")
+    assert refused.headers.get("access-control-allow-origin") != "https://evil.example"
