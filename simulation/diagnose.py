@@ -222,18 +222,22 @@ def _set_region_max(x: Limits, v: float, i: int) -> Limits:
     return replace(x, region_max=_with(x.region_max, i, v))
 
 
-def diagnose(agg: Aggregate) -> Diagnosis:
+def diagnose(
+    agg: Aggregate, feasible: Callable[[Limits], bool] | None = None, bisections: int = BISECTIONS
+) -> Diagnosis:
+    """``feasible`` defaults to the aggregate LP; all-or-nothing passes a whole-project test."""
+    test = feasible or agg.feasible
     items = _items(agg)
     # Deletion filter: drop each constraint in turn and keep it dropped if still infeasible;
     # what is left is an irreducible conflicting set.
     keep = list(items)
     for item in items:
         trial = [k for k in keep if k is not item]
-        if not agg.feasible(_apply(agg.limits, items, trial)):
+        if not test(_apply(agg.limits, items, trial)):
             keep = trial
     relaxations = []
     for item in keep:
-        found = _smallest(agg, item)
+        found = _smallest(agg, item, test, bisections)
         if found is not None:
             relaxations.append(found)
     return Diagnosis(
@@ -250,22 +254,30 @@ def _apply(limits: Limits, items: list[_Item], active: list[_Item]) -> Limits:
     return limits
 
 
-def _smallest(agg: Aggregate, item: _Item) -> Relaxation | None:
-    if not agg.feasible(item.move(agg.limits, item.loosest)):
+def _smallest(
+    agg: Aggregate, item: _Item, test: Callable[[Limits], bool], bisections: int
+) -> Relaxation | None:
+    if not test(item.move(agg.limits, item.loosest)):
         return None
     bad, good = item.current, item.loosest
     precision = 1e-4 if item.kind == "share" else 1e-6
-    for _ in range(BISECTIONS):
+    for _ in range(bisections):
         if abs(good - bad) <= precision:
             break
         mid = (bad + good) / 2
-        if agg.feasible(item.move(agg.limits, mid)):
+        if test(item.move(agg.limits, mid)):
             good = mid
         else:
             bad = mid
     up = good > item.current
     step = 1e-4 if item.kind == "share" else 1e-6  # shares to 0.01 point, money to the euro
     suggested = (math.ceil(good / step - 1e-9) if up else math.floor(good / step + 1e-9)) * step
+    if item.kind == "money":
+        # One euro more of slack absorbs the solver's feasibility tolerance (1e-7 M EUR).
+        suggested += step if up else -step
+        beyond = suggested > item.loosest if up else suggested < item.loosest
+        if beyond or abs(suggested - item.loosest) < 10 * step:
+            suggested = item.loosest
     if item.kind == "share":
         text = f"{'raise' if up else 'lower'} {item.label} to {_pct(suggested)}"
         current = item.current

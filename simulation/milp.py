@@ -18,7 +18,9 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from simulation import lp
+from simulation.diagnose import Limits
 from simulation.highs import Model
+from simulation.projects import Projects
 from simulation.sifting import LpSolution
 
 Floats = npt.NDArray[np.float64]
@@ -143,3 +145,39 @@ def _restricted(
         integer=integer,
     )
     return model, fixed_obj, dict(model.options)
+
+
+def whole_feasible(
+    problem: lp.Problem, projects: Projects, limits: Limits, time_limit_s: float
+) -> bool:
+    """Can whole projects meet these limits? Used to diagnose all-or-nothing infeasibility."""
+    p = problem
+    lower, upper = p.row_lower.copy(), p.row_upper.copy()
+    spend = p.spend_column.copy()
+    upper[lp.BUDGET] = limits.budget_m
+    lower[lp.MIN_SPEND] = limits.min_spend_m
+    spend[lp.FRAGILE] = -limits.fragile_min
+    spend[lp.DECARBONISATION] = -limits.decarbonisation_min
+    mins, maxs = dict(limits.region_min), dict(limits.region_max)
+    for env in p.envelopes:
+        lower[env.row] = mins.get(env.code, 0.0)
+        upper[env.row] = maxs.get(env.code, np.inf)
+    cap = lp.caps_eur(projects, limits.max_aid_intensity) / lp.M
+    matrix = sp.hstack(
+        [sp.csc_matrix(spend.reshape(-1, 1)), p.matrix @ sp.diags(cap)], format="csc"
+    )
+    model = Model({"presolve": "on" if p.n < FULL_PRESOLVE_BELOW else "off", "mip_rel_gap": 1.0})
+    integer = np.ones(p.n + 1, dtype=np.bool_)
+    integer[0] = False
+    model.load(
+        np.zeros(p.n + 1),
+        np.zeros(p.n + 1),
+        np.concatenate([[np.inf], np.ones(p.n)]),
+        matrix,
+        lower,
+        upper,
+        p.row_names,
+        integer=integer,
+    )
+    model.run(time_limit_s)
+    return model.has_solution()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -10,7 +11,7 @@ import numpy.typing as npt
 from simulation import lp, milp
 from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
-from simulation.diagnose import Aggregate, diagnose
+from simulation.diagnose import Aggregate, Limits, diagnose
 from simulation.highs import NAME, VERSION
 from simulation.projects import Projects
 from simulation.result import (
@@ -67,13 +68,18 @@ def solve(
         options = {"lp": options, "milp": found.options, "mip_rel_gap": mip_rel_gap}
         mip_gap = found.gap
         if found.status == "infeasible":
-            message = (
-                "Infeasible in all-or-nothing mode: no combination of whole projects meets the "
-                "envelopes and floors, though partial funding could."
+            # The LP is feasible: only whole projects conflict. Diagnose with a whole-project test,
+            # each one bounded in time so that the diagnosis ends too.
+            budget_s = max(time_limit_s - (time.perf_counter() - start), 1.0)
+
+            def whole_ok(limits: Limits) -> bool:
+                return milp.whole_feasible(p, projects, limits, min(budget_s / 20, 2.0))
+
+            diagnosis = diagnose(agg, whole_ok, bisections=20)
+            diagnosis = replace(
+                diagnosis, conflicts=("funding whole projects only", *diagnosis.conflicts)
             )
-            return _empty(
-                scenario, projects, p, Status.INFEASIBLE, message, method, options, start, relaxed
-            )
+            return _infeasible(scenario, projects, p, diagnosis, method, options, start, relaxed)
         if found.status == "time_limit":
             message = f"No all-or-nothing allocation within the {time_limit_s:g} s time limit."
             return _empty(
