@@ -102,10 +102,14 @@ async def save_scenario(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     values = {"title": parsed.title, "body": body, "updated_at": now}
     if expected_version is None:
+        # RETURNING, not rowcount: psycopg reports rowcount -1 for INSERT ... ON CONFLICT, so
+        # every new scenario looked like a conflict on PostgreSQL.
         inserted = await session.execute(
-            _insert_ignoring_conflict(session).values(name=parsed.name, version=1, **values)
+            _insert_ignoring_conflict(session)
+            .values(name=parsed.name, version=1, **values)
+            .returning(SavedScenario.name)
         )
-        if inserted.rowcount != 1:  # type: ignore[attr-defined]
+        if inserted.first() is None:
             raise ScenarioExistsError(parsed.name, await _current_version(session, parsed.name))
     else:
         updated = await session.execute(
