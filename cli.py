@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import math
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -118,23 +117,6 @@ def _signed(value: float, digits: int = 1) -> str:
 
 
 @contextmanager
-def _solver_output_to_stderr() -> Iterator[None]:
-    # Native solver banners write to file descriptor 1; keep stdout clean for csv/json.
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-@contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -183,7 +165,7 @@ def _solve_all(
     all_projects = asyncio.run(_with_projects(settings, scenarios))
     limit = settings.solver_time_limit_s if time_limit is None else time_limit
     runs = []
-    with _progress(len(scenarios), "solving") as advance, _solver_output_to_stderr():
+    with _progress(len(scenarios), "solving") as advance:
         from simulation.solve import solve
 
         for scenario, projects in zip(scenarios, all_projects, strict=True):
@@ -500,7 +482,7 @@ def _curve(args: argparse.Namespace, settings: Settings) -> int:
     points: list[Any] = []
     chunk = 10  # warm starts inside a chunk; the bar moves between chunks
     progress = _progress(len(values), f"curve over {args.parameter}")
-    with progress as advance, _solver_output_to_stderr():
+    with progress as advance:
         from simulation.solve import trade_off_curve
 
         for start in range(0, len(values), chunk):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -29,6 +31,28 @@ _STATUS = {
 }
 
 
+def _quiet_first_instance() -> None:
+    # HiGHS prints its banner on file descriptor 1 when the first instance of the process is built,
+    # before any option can be set: build that one with descriptor 1 pointed at the null device.
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        highspy.Highs()  # type: ignore[no-untyped-call]
+        return
+    try:
+        os.dup2(null, 1)
+        highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+_quiet_first_instance()
+
+
 def _finite(values: Floats) -> Floats:
     return np.where(np.isfinite(values), values, np.where(values > 0, INF, -INF))
 
@@ -38,7 +62,13 @@ class Model:
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.h = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.options = {"output_flag": False, "random_seed": 0, "threads": 1, **options}
+        self.options = {
+            "output_flag": False,
+            "log_to_console": False,
+            "random_seed": 0,
+            "threads": 1,
+            **options,
+        }
         for key, value in self.options.items():
             self.h.setOptionValue(key, value)
         self.seconds = 0.0
