@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from models.db import make_engine, make_sessionmaker
+from models.db import engine_for, make_sessionmaker
 from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
@@ -26,7 +26,7 @@ OUTLINES = "territoires_industrie_phase2.geojson"
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    engine = engine_for(settings)
     sessions = make_sessionmaker(engine)
     graphql = GraphQLView(settings, sessions)
 

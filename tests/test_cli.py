@@ -1,13 +1,13 @@
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import matplotlib.image
 import pytest
 
 from cli import build_parser, main
+from tests.conftest import copy_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -26,16 +26,14 @@ COMMANDS = [
     ["import"],
     ["list"],
     ["schema"],
+    ["api-key"],
 ]
 
 
 @pytest.fixture
 def database(seeded_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of the seeded database: these commands commit."""
-    source = Path(seeded_db_url.split("///", 1)[1])
-    target = tmp_path / "cli.db"
-    shutil.copy(source, target)
-    url = f"sqlite:///{target}"
+    url = copy_database(seeded_db_url, tmp_path / "cli.db")
     monkeypatch.setenv("DATABASE_URL", url)
     return url
 
