@@ -42,7 +42,7 @@ FUZZ = settings(
     derandomize=True,  # the same cases on every run: CI does not flap
     suppress_health_check=list(HealthCheck),
 )
-PARSER = settings(FUZZ, max_examples=400)  # pure functions: many cases in a second or two
+PARSER = settings(FUZZ, max_examples=200)  # pure functions: many cases in a second or two
 ENGINE = settings(FUZZ, max_examples=80)
 
 
