@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from simulation import lp
-from simulation.baselines import shares
 from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
+from simulation.parametric import Walk
 from simulation.projects import Projects
 from simulation.scenario import Mode, Scenario
 from simulation.sifting import LpSolution, LpSolver
@@ -60,6 +60,11 @@ def trade_off_curve(
     share = scenario.constraints.min_spend_share
     points = []
     last = None
+    walk: Walk | None = None
+    fresh = False  # HiGHS holds an optimal basis the walk may start from
+    row = {"fragile_share_min": lp.FRAGILE, "decarbonisation_share_min": lp.DECARBONISATION}.get(
+        parameter
+    )
     for v in values:
         if parameter == "fragile_share_min":
             solver.set_floor(lp.FRAGILE, v)
@@ -72,13 +77,20 @@ def trade_off_curve(
             state["limits"] = replace(
                 state["limits"], budget_m=v / lp.M, min_spend_m=share * v / lp.M
             )
-        if last is not None and _still_optimal(p, last, parameter, v, share):
-            sol = last  # the changed rows have no price and still hold: same optimum
-        else:
-            sol = solver.solve(max(deadline - time.perf_counter(), 1e-3))
-            last = sol if sol.status == "optimal" else None
+        if walk is None and fresh and row is not None:
+            walk = Walk.start(solver, row)  # only once a second point asks for it
+        fresh = False
+        sol = walk.move(v) if walk is not None else None
+        if sol is None:
+            walk = None
+            if last is not None and _still_optimal(p, last, parameter, v, share):
+                sol = last  # the changed rows have no price and still hold: same optimum
+            else:
+                sol = solver.solve(max(deadline - time.perf_counter(), 1e-3))
+                last = sol if sol.status == "optimal" else None
+                fresh = last is not None
         if sol.status == "optimal":
-            spent, fragile, decarb = shares(p, sol.x)
+            spent, fragile, decarb = _shares(sol)
             points.append(
                 CurvePoint(v, sol.status, sol.objective, round(spent * lp.M), fragile, decarb)
             )
@@ -88,7 +100,10 @@ def trade_off_curve(
         parameter=parameter,
         points=tuple(points),
         time_s=time.perf_counter() - start,
-        method=f"LP re-solved from the previous basis ({solver.method})",
+        method=(
+            f"LP re-solved from the previous basis ({solver.method}); share floors by "
+            "parametric dual simplex in numpy from that basis, each point proven optimal"
+        ),
         relaxation=scenario.mode == Mode.ALL_OR_NOTHING,
     )
 
@@ -108,3 +123,14 @@ def _still_optimal(p: lp.Problem, sol: LpSolution, parameter: str, v: float, sha
         rows = (row,)
         holds = float(sol.x[flags].sum()) >= v * spend - tol
     return holds and all(abs(sol.row_dual[r]) <= 1e-9 for r in rows)
+
+
+def _shares(sol: LpSolution) -> tuple[float, float, float]:
+    spent = float(sol.row_sums[lp.TOTAL_SPEND])
+    if spent <= 1e-9:
+        return spent, 0.0, 0.0
+    return (
+        spent,
+        float(sol.row_sums[lp.FRAGILE]) / spent,
+        float(sol.row_sums[lp.DECARBONISATION]) / spent,
+    )

@@ -148,6 +148,17 @@ class Model:
     def solution(self) -> highspy.HighsSolution:
         return self.h.getSolution()
 
+    def basic_variables(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The basic columns and the basic rows of the last LP solve (none without a basis)."""
+        status, basic = self.h.getBasicVariables()  # type: ignore[attr-defined]
+        if status != highspy.HighsStatus.kOk:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        basic = np.asarray(basic, dtype=np.intp)
+        return basic[basic >= 0], -1 - basic[basic < 0]
+
+    def row_values(self) -> Floats:
+        return np.asarray(self.h.getSolution().row_value, dtype=np.float64)
+
     def values(self) -> Floats:
         return np.asarray(self.h.getSolution().col_value, dtype=np.float64)
 

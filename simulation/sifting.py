@@ -38,6 +38,7 @@ class LpSolution:
     iterations: int
     rounds: int
     columns: int
+    row_sums: Floats  # A x per row: euros in all, to fragile, to decarbonising, per envelope
 
 
 class LpSolver:
@@ -55,6 +56,7 @@ class LpSolver:
         self.row_upper = problem.row_upper.copy()
         self.spend_column = problem.spend_column.copy()
         self.model: Model | None = None
+        self.pending: dict[int, float] = {}  # spend-column coefficients HiGHS has not seen yet
         self.work = np.zeros(0, dtype=np.intp)
         self.in_work = np.zeros(problem.n, dtype=np.bool_)
         self.by_row = problem.matrix.T.tocsr()  # pricing: reduced = cost - A^T y
@@ -65,9 +67,9 @@ class LpSolver:
         )
 
     def set_floor(self, row: int, share: float) -> None:
+        # Passed on to HiGHS at the next solve only: curve points proven without HiGHS skip it.
         self.spend_column[row] = -share
-        if self.model is not None:
-            self.model.change_coeff(row, 0, -share)
+        self.pending[row] = -share
 
     def set_budget(self, budget_m: float, min_spend_m: float) -> None:
         self.row_upper[lp.BUDGET] = budget_m
@@ -134,6 +136,9 @@ class LpSolver:
             self.in_work[self.work] = True
             self.model = self._load(self.work)
         model = self.model
+        for row, value in self.pending.items():
+            model.change_coeff(row, 0, value)
+        self.pending.clear()
         iterations = 0
         rounds = 0
         while True:
@@ -161,6 +166,7 @@ class LpSolver:
                 entering = entering[np.argsort(-reduced[entering], kind="stable")[:keep]]
             self._add(np.sort(entering).astype(np.intp))
         values = np.asarray(solution.col_value, dtype=np.float64)
+        row_value = np.asarray(solution.row_value, dtype=np.float64)
         x = np.zeros(p.n)
         x[self.work] = np.clip(values[1:], 0.0, p.cap[self.work])
         return LpSolution(
@@ -173,6 +179,7 @@ class LpSolver:
             iterations=iterations,
             rounds=rounds,
             columns=len(self.work),
+            row_sums=row_value - self.spend_column * values[0],
         )
 
     def _empty(self, status: str, iterations: int, rounds: int) -> LpSolution:
@@ -188,4 +195,5 @@ class LpSolver:
             iterations,
             rounds,
             len(self.work),
+            np.zeros(rows),
         )

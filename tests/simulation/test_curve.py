@@ -56,3 +56,36 @@ def test_fragile_floor_curve_falls_as_the_floor_rises() -> None:
 def test_unknown_parameter_is_an_error() -> None:
     with pytest.raises(EngineError, match="parameter"):
         trade_off_curve(Scenario(), projects_of(ABC), "jobs", [1.0])
+
+
+@pytest.mark.parametrize(
+    "min_spend_share",
+    [
+        pytest.param(0.0, id="spending-less-at-a-high-floor"),
+        pytest.param(1.0, id="infeasible-at-a-high-floor"),
+    ],
+)
+def test_floor_curve_on_many_projects_equals_cold_solves(min_spend_share: float) -> None:
+    # Enough projects for the curve to walk (parametric simplex) rather than re-solve each
+    # point; 99 % decarbonising cannot use the whole budget, so the walk must hand over there.
+    from tests.simulation.test_parametric import SCENARIO, seeded
+
+    projects = seeded(800)
+    values = [0.2, 0.3, 0.45, 0.99, 0.35, 0.6]
+    constraints = {
+        "fragile_share_min": SCENARIO.constraints.fragile_share_min,
+        "regions": SCENARIO.constraints.regions,
+        "min_spend_share": min_spend_share,
+    }
+    base = Scenario(budget_eur=SCENARIO.budget_eur, constraints=Constraints(**constraints))
+    curve = trade_off_curve(base, projects, "decarbonisation_share_min", values)
+    statuses = set()
+    for point in curve.points:
+        c = Constraints(**constraints, decarbonisation_share_min=point.value)
+        cold = solve(Scenario(budget_eur=base.budget_eur, constraints=c), projects)
+        statuses.add(str(cold.status))
+        assert point.status == str(cold.status), point.value
+        assert point.jobs == pytest.approx(cold.jobs, rel=1e-6)
+        assert point.spent_eur == pytest.approx(cold.spent_eur, abs=2)
+        assert point.decarbonisation_share == pytest.approx(cold.decarbonisation_share, abs=1e-6)
+    assert statuses == ({"optimal", "infeasible"} if min_spend_share == 1.0 else {"optimal"})

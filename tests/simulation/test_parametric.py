@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+
+from simulation import lp
+from simulation.parametric import Walk
+from simulation.projects import Projects
+from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.sifting import LpSolver
+
+M = 1_000_000
+
+
+def seeded(n: int, seed: int = 3) -> Projects:
+    rng = np.random.default_rng(seed)
+    aid = np.clip(rng.lognormal(np.log(0.4e6), 1.0, n), 2e4, 2e7).round().astype(np.int64)
+    return Projects(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        aid_requested_eur=aid,
+        investment_eur=aid * 5,
+        jobs_created=(aid / M * rng.lognormal(np.log(25), 0.6, n)).round().astype(np.int64),
+        region=rng.choice(np.array(["11", "84", "93"]), n),
+        territory=rng.choice(np.array(["t1", "t2"]), n),
+        fragile=rng.random(n) < 0.5,
+        decarbonisation=rng.random(n) < 0.3,
+    )
+
+
+SCENARIO = Scenario(
+    budget_eur=200 * M,
+    constraints=Constraints(
+        fragile_share_min=0.4,
+        decarbonisation_share_min=0.2,
+        regions={"93": RegionEnvelope(min_eur=30 * M, max_eur=70 * M)},
+    ),
+)
+
+
+def cold(problem: lp.Problem, row: int, share: float) -> tuple[str, float]:
+    solver = LpSolver(problem)
+    solver.set_floor(row, share)
+    solution = solver.solve(30.0)
+    return solution.status, solution.objective
+
+
+@pytest.mark.parametrize(
+    ("row", "values"),
+    [
+        pytest.param(
+            lp.DECARBONISATION,
+            [0.25, 0.3, 0.35, 0.32, 0.5, 0.45, 0.6],
+            id="decarbonisation-up-and-down",
+        ),
+        pytest.param(lp.FRAGILE, [0.45, 0.5, 0.6, 0.7, 0.55, 0.8], id="fragile"),
+    ],
+)
+def test_walk_points_are_the_optima_highs_finds(row: int, values: list[float]) -> None:
+    problem = lp.build(SCENARIO, seeded(3000))
+    solver = LpSolver(problem)
+    assert solver.solve(30.0).status == "optimal"
+    walk = Walk.start(solver, row)
+    assert walk is not None
+    pivoted = 0
+    for value in values:
+        before = walk.pivots
+        point = walk.move(value)
+        assert point is not None, value
+        pivoted += walk.pivots > before
+        status, objective = cold(problem, row, value)
+        assert status == "optimal"
+        assert point.objective == pytest.approx(objective, rel=1e-9, abs=1e-6)
+        x = point.x
+        assert np.all(x >= -1e-9) and np.all(x <= problem.cap + 1e-9)
+        spent = x.sum()
+        assert spent == pytest.approx(problem.budget_m)
+        flags = problem.fragile if row == lp.FRAGILE else problem.decarbonisation
+        assert x[flags].sum() >= value * spent - 1e-6
+        assert point.row_sums[row] == pytest.approx(x[flags].sum())
+    assert pivoted >= len(values) // 2  # the walk really moved the basis, not only the floor
+
+
+def test_walk_gives_up_where_the_floor_cannot_be_met() -> None:
+    projects = seeded(800)
+    problem = lp.build(SCENARIO, projects)
+    solver = LpSolver(problem)
+    solver.solve(30.0)
+    walk = Walk.start(solver, lp.DECARBONISATION)
+    assert walk is not None
+    decarb_capacity = problem.cap[problem.decarbonisation].sum()
+    # The whole budget cannot be 99 % decarbonising: the walk must not claim an optimum there.
+    assert decarb_capacity < 0.99 * problem.budget_m
+    assert walk.move(0.99) is None
+    status, _ = cold(problem, lp.DECARBONISATION, 0.99)
+    assert status in ("optimal", "infeasible")  # HiGHS decides: spend less, or no allocation
+
+
+def test_walk_needs_the_budget_spent() -> None:
+    projects = seeded(500)
+    scenario = Scenario(budget_eur=10_000 * M, constraints=SCENARIO.constraints)
+    problem = lp.build(scenario, projects)
+    solver = LpSolver(problem)
+    assert solver.solve(30.0).status == "optimal"
+    assert Walk.start(solver, lp.DECARBONISATION) is None  # far more budget than projects
