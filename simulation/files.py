@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import json
 import os
 import re
@@ -97,6 +99,16 @@ def parse_text(text: str, *, source: str) -> dict[str, Any]:
 
 def read_data(path: Path) -> dict[str, Any]:
     """The raw mapping of one file; its name defaults to the file name without suffix."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ScenarioError("", f"cannot read: {error.strerror or error}", str(path)) from None
+    # Parsing YAML is slow in pure Python: reuse a parse while the file is unchanged.
+    return copy.deepcopy(_read_unchanged(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_unchanged(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     source = str(path)
     try:
         with path.open("rb") as file:
