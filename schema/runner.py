@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.queries import load_projects
+from schema.cache import data_version
 from simulation.curve import Curve, trade_off_curve
 from simulation.projects import Projects
 from simulation.result import Result
@@ -20,6 +21,7 @@ from simulation.solve import solve
 
 T = TypeVar("T")
 GRACE_S = 5.0  # beyond the solver's own limit, before the API gives up on a solve
+PROJECT_SETS = 8  # distinct project selections kept in memory
 
 
 class SolverTimeout(GraphQLError):
@@ -38,9 +40,21 @@ class Runner:
         self.time_limit_s = time_limit_s
         self.grace_s = grace_s
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
+        self._projects: dict[Hashable, Projects] = {}
 
     async def projects(self, session: AsyncSession, scenario: Scenario) -> Projects:
-        return await load_projects(session, scenario.projects)
+        """The competing projects, reused while the data version is unchanged (arrays are
+        read-only, and the version is read from the database, so every worker agrees)."""
+        key = (scenario.projects, await data_version(session))
+        found = self._projects.get(key)
+        if found is None:
+            found = await load_projects(session, scenario.projects)
+            for array in vars(found).values():
+                array.flags.writeable = False
+            self._projects[key] = found
+            while len(self._projects) > PROJECT_SETS:
+                self._projects.pop(next(iter(self._projects)))
+        return found
 
     async def solve(self, scenario: Scenario, projects: Projects) -> Result:
         job = partial(solve, scenario, projects, time_limit_s=self.time_limit_s)
