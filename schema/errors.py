@@ -73,6 +73,8 @@ def _code(error: GraphQLError) -> str:
         if code is None and error.path is None:
             return BAD_USER_INPUT  # a variable's value failed coercion ("NaN" for a Float)
         return str(code or INTERNAL)
+    if isinstance(original, ValueError | TypeError) and error.path is None:
+        return BAD_USER_INPUT  # a custom scalar refused a literal while the query was validated
     return INTERNAL
 
 

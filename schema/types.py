@@ -22,11 +22,22 @@ from schema.context import Context
 from schema.pagination import Connection, page_from
 
 Euros = NewType("Euros", int)
+
+
+def parse_euros(value: object) -> int:
+    """Whole euros only: 1.5, true or "12" are refused rather than rounded or cast."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
+    return int(value)
+
+
 EUROS = strawberry.scalar(
     name="Euros",
     description="An amount of money in whole euros, as a JSON number (may exceed 32 bits).",
     serialize=int,
-    parse_value=int,
+    parse_value=parse_euros,
 )
 
 Info = strawberry.Info[Context, None]

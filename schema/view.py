@@ -103,6 +103,9 @@ class GraphQLView(GraphQL[Context, None]):
             return data.body
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> Any:
+        return orjson.loads(data)
+
 
 class Cached(ExecutionResult):
     """An answer from (or just put in) the cache, already processed and encoded."""
@@ -110,9 +113,6 @@ class Cached(ExecutionResult):
     def __init__(self, response: Encoded) -> None:
         super().__init__(data=response.get("data"), errors=None, extensions=None)
         self.response = response
-
-    def decode_json(self, data: str | bytes) -> Any:
-        return orjson.loads(data)
 
 
 def find_view(app: Starlette) -> GraphQLView:

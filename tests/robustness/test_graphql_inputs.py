@@ -98,6 +98,7 @@ def nested(depth: int) -> str:
         pytest.param('{ node(id: "nope") { id } }', "BAD_USER_INPUT", id="bad-global-id"),
         pytest.param("{ simulate(scenario: null) { __typename } }", "GRAPHQL_VALIDATION_FAILED", id="null-for-required"),
         pytest.param("{ simulate(scenario: {mode: SOMETIMES}) { __typename } }", "GRAPHQL_VALIDATION_FAILED", id="unknown-enum"),
+        pytest.param("{ simulate(scenario: {budgetEur: 1.5}) { __typename } }", "BAD_USER_INPUT", id="euros-literal-fraction"),
     ],
 )  # fmt: skip
 async def test_bad_documents(api: httpx.AsyncClient, query: str, code: str) -> None:
@@ -131,9 +132,11 @@ async def post(api: httpx.AsyncClient, query: str, **variables: Any) -> dict[str
     [
         pytest.param(b'{"budgetEur": "NaN"}', "BAD_USER_INPUT", id="budget-nan-text"),
         pytest.param(b'{"budgetEur": "lots"}', "BAD_USER_INPUT", id="budget-text"),
+        pytest.param(b'{"budgetEur": true}', "BAD_USER_INPUT", id="budget-bool"),
+        pytest.param(b'{"budgetEur": 1.5}', "BAD_USER_INPUT", id="budget-fraction"),
         pytest.param(b'{"fragileShareMin": "NaN"}', "BAD_USER_INPUT", id="share-nan-text"),
         pytest.param(b'{"fragileShareMin": NaN}', None, id="share-nan-literal"),
-        pytest.param(b'{"fragileShareMin": 1e309}', "BAD_USER_INPUT", id="share-1e309"),
+        pytest.param(b'{"fragileShareMin": 1e309}', "BAD_REQUEST", id="share-1e309"),
         pytest.param(b'{"fragileShareMin": [0.5]}', "BAD_USER_INPUT", id="share-list"),
         pytest.param(b'{"regionEnvelopes": {"regionCode": "84"}}', None, id="object-for-list"),
         pytest.param(b'{"projects": {"regions": [[["84"]]]}}', "BAD_USER_INPUT", id="nested-lists"),
