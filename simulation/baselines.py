@@ -100,37 +100,55 @@ def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
     in_region = [0.0] * len(p.region_codes)
     total = {"spent": 0.0, "fragile": 0.0, "decarb": 0.0}
 
+    def visit(i: int, quota: str | None, target: float, keep_floors: bool) -> bool:
+        """Fund project i as far as the phase allows; True ends the phase."""
+        if total["spent"] >= budget - EPS:
+            return True
+        if quota in ("fragile", "decarb") and total[str(quota)] >= target - EPS:
+            return True
+        r = region[i]
+        room = cap[i] - x[i]
+        if quota == "region" and in_region[r] >= lo[r] - EPS:
+            return False
+        t = min(room, budget - total["spent"], hi[r] - in_region[r])
+        if quota in ("fragile", "decarb"):
+            t = min(t, target - total[quota]) if not whole else t
+        if not keep_floors:
+            # Leave room in the budget for the quotas still to come.
+            left = budget - total["spent"]
+            if not fragile[i]:
+                t = min(t, left - max(phi * budget - total["fragile"], 0.0))
+            if not decarb[i]:
+                t = min(t, left - max(delta * budget - total["decarb"], 0.0))
+        if keep_floors and not fragile[i] and phi > 0:
+            t = min(t, (total["fragile"] - phi * total["spent"]) / phi)
+        if keep_floors and not decarb[i] and delta > 0:
+            t = min(t, (total["decarb"] - delta * total["spent"]) / delta)
+        if t <= EPS or (whole and t < room - EPS):
+            return False
+        x[i] += t
+        in_region[r] += t
+        total["spent"] += t
+        total["fragile"] += t if fragile[i] else 0.0
+        total["decarb"] += t if decarb[i] else 0.0
+        return False
+
     def run(candidates: list[int], quota: str | None, target: float, keep_floors: bool) -> None:
-        for i in candidates:
-            if total["spent"] >= budget - EPS:
+        pending = np.array(candidates, dtype=np.intp)
+        while len(pending):
+            left = budget - total["spent"]
+            if whole:
+                # A project that does not fit whole in what is left never will: drop them all
+                # at once (again each time what is left halves) instead of visiting each.
+                pending = pending[p.cap[pending] <= left + EPS]
+            for pos, i in enumerate(pending.tolist()):
+                if visit(i, quota, target, keep_floors):
+                    return
+                if whole and budget - total["spent"] < left / 2:
+                    pending = pending[pos + 1 :]
+                    break
+            else:
                 return
-            if quota in ("fragile", "decarb") and total[str(quota)] >= target - EPS:
-                return
-            r = region[i]
-            room = cap[i] - x[i]
-            if quota == "region" and in_region[r] >= lo[r] - EPS:
-                continue
-            t = min(room, budget - total["spent"], hi[r] - in_region[r])
-            if quota in ("fragile", "decarb"):
-                t = min(t, target - total[quota]) if not whole else t
-            if not keep_floors:
-                # Leave room in the budget for the quotas still to come.
-                left = budget - total["spent"]
-                if not fragile[i]:
-                    t = min(t, left - max(phi * budget - total["fragile"], 0.0))
-                if not decarb[i]:
-                    t = min(t, left - max(delta * budget - total["decarb"], 0.0))
-            if keep_floors and not fragile[i] and phi > 0:
-                t = min(t, (total["fragile"] - phi * total["spent"]) / phi)
-            if keep_floors and not decarb[i] and delta > 0:
-                t = min(t, (total["decarb"] - delta * total["spent"]) / delta)
-            if t <= EPS or (whole and t < room - EPS):
-                continue
-            x[i] += t
-            in_region[r] += t
-            total["spent"] += t
-            total["fragile"] += t if fragile[i] else 0.0
-            total["decarb"] += t if decarb[i] else 0.0
 
     run([i for i in order if lo[region[i]] > 0], "region", 0.0, False)
     run([i for i in order if fragile[i]], "fragile", phi * budget, False)

@@ -25,7 +25,7 @@ from simulation.sifting import LpSolution
 
 Floats = npt.NDArray[np.float64]
 
-FIRST_FREE = 200
+FIRST_FREE = 50
 MAX_FREE = 5000  # beyond this the restricted MILP costs more than the proof it buys
 FULL_PRESOLVE_BELOW = 5000
 GAP_TOL = 1e-6
@@ -95,10 +95,11 @@ def solve(
             elif run == "infeasible" and size >= len(order):
                 status = "infeasible"
             break
-        if best_x is not None and size * 4 > MAX_FREE and len(order) > MAX_FREE:
+        grown = _next_size(size, loss[order], relaxed.objective, best, mip_rel_gap)
+        if best_x is not None and grown > MAX_FREE and len(order) > MAX_FREE:
             status = "feasible"
             break
-        size = min(size * 4, len(order))
+        size = min(grown, len(order))
     gap = None if best_x is None else max(bound - best, 0.0) / max(abs(bound), 1e-9)
     return MilpSolution(
         status=status,
@@ -110,6 +111,19 @@ def solve(
         seconds=time.perf_counter() - start,
         options=options,
     )
+
+
+def _next_size(
+    size: int, sorted_loss: Floats, lp_objective: float, best: float, mip_rel_gap: float
+) -> int:
+    """Free every project whose move could still beat the gap, given the best found so far."""
+    if not np.isfinite(best):
+        return size * 4
+    # Fixing project i costs at least loss_i, so the bound LP - (smallest fixed loss) meets the
+    # gap once every project with a loss below LP - best - (most of the allowed gap) is free.
+    need = lp_objective - best - 0.9 * mip_rel_gap * abs(lp_objective)
+    wanted = int(np.searchsorted(sorted_loss, need, side="right")) + 1
+    return int(min(max(wanted, size + 1), size * 4))
 
 
 def _restricted(
