@@ -64,3 +64,17 @@ async def test_production_hides_graphiql_and_introspection(small_db: str) -> Non
     await app.state.engine.dispose()
     assert page.status_code == 404
     assert intro.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_field_suggestions_only_outside_production(small_db: str) -> None:
+    answers = {}
+    for production in (False, True):
+        app = create_app(Settings(database_url=small_db, production=production))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test"
+        ) as http:
+            response = await http.post("/graphql", json={"query": "{ region { nam } }"})
+        await app.state.engine.dispose()
+        answers[production] = " ".join(e["message"] for e in response.json()["errors"])
+    assert "Did you mean" in answers[False]
+    assert "Did you mean" not in answers[True]
