@@ -2,14 +2,15 @@
 
 When the whole budget is spent, fix the total-spend column s at the budget S and make it nonbasic:
 the floor phi of row k then only moves the right-hand side (sum f_i x_i >= phi * S). The duals do
-not depend on phi, so the basis stays dual feasible and the optimum moves linearly with phi until a
-basic variable reaches a bound; there one dual simplex pivot, with the ratio test over every
-project, gives the next basis. The basis is a few dozen rows, so a pivot costs two sparse
-products over the projects, far less than a HiGHS run.
+not depend on phi, so the basis stays dual feasible: a new floor leaves some basic variables out
+of their bounds, and a few dual simplex pivots (with bound flipping, ratio test over the sifting
+working set) restore optimality. The basis has a few dozen rows and a project's column is one of
+4 x regions kinds, so a pivot costs a handful of numpy operations, far less than a HiGHS run.
 
 Every point is returned with its proof: primal bounds hold, every project's reduced cost has the
-sign of its bound, and the price of s says spending the budget (not less) is optimal, which is what
-makes fixing s exact. Otherwise the walk gives up (None) and the caller re-solves with HiGHS.
+sign of its bound (those outside the working set checked per kind), and the price of s says
+spending the budget (not less) is optimal, which is what makes fixing s exact. Otherwise the walk
+gives up (None) and the caller re-solves with HiGHS.
 """
 
 from __future__ import annotations
