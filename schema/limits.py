@@ -32,8 +32,6 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
-DEFAULT_BUDGET = 100_000
-
 DEFAULT_BUDGET = 200_000
 PAGE_DEFAULT = 100
 LIST_ESTIMATES = {"Query.regions": 18, "Region.territories": 25, "Project.awards": 1}
