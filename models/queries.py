@@ -216,8 +216,8 @@ async def project_pages_by_territory(
     return pages
 
 
-async def projects_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Project]:
-    rows = await session.scalars(select(Project).where(Project.id.in_(set(ids))))
+async def projects_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Row[Any]]:
+    rows = await session.execute(select(*PROJECT).where(Project.id.in_(set(ids))))
     return {row.id: row for row in rows}
 
 

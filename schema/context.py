@@ -10,7 +10,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from models import Award, Fund, Project, Region, Territory, queries
+from models import Award, Fund, Region, Territory, queries
 from schema.runner import Runner
 from settings import Settings
 
@@ -54,7 +54,7 @@ class Loaders:
 
         return self._loader(("territories_of_region", phase), fetch, list)
 
-    def project(self) -> DataLoader[int, Project | None]:
+    def project(self) -> DataLoader[int, Row[Any] | None]:
         return self._loader("project", queries.projects_by_id)
 
     def project_pages(
@@ -94,3 +94,4 @@ class Context:
     runner: Runner
     request: Any = None
     response: Any = None
+    data_version: Hashable | None = None  # read once per request by the view

@@ -42,10 +42,12 @@ class Runner:
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
         self._projects: dict[Hashable, Projects] = {}
 
-    async def projects(self, session: AsyncSession, scenario: Scenario) -> Projects:
+    async def projects(
+        self, session: AsyncSession, scenario: Scenario, version: Hashable | None = None
+    ) -> Projects:
         """The competing projects, reused while the data version is unchanged (arrays are
         read-only, and the version is read from the database, so every worker agrees)."""
-        key = (scenario.projects, await data_version(session))
+        key = (scenario.projects, version or await data_version(session))
         found = self._projects.get(key)
         if found is None:
             found = await load_projects(session, scenario.projects)

@@ -15,7 +15,7 @@ from schema.scenarios import input_field
 from schema.types import Euros, Info, Project, Territory
 from simulation import compare as comparing
 from simulation.curve import Curve
-from simulation.explain import explain_project
+from simulation.explain import explain_at
 from simulation.projects import Projects
 from simulation.result import Result, Status
 from simulation.scenario import REGION_NAMES, ScenarioError
@@ -91,7 +91,7 @@ class SolverInfo:
 
 @strawberry.type(description="One competing project in a result: its aid and why (not).")
 class ProjectOutcome:
-    project_id: strawberry.Private[int]
+    project: Project | None
     allocated_eur: Euros
     funded: bool
     why_funded: str = strawberry.field(
@@ -99,11 +99,6 @@ class ProjectOutcome:
     )
     jobs_needed: float | None = strawberry.field(description="More jobs it would need to enter.")
     aid_cut_eur: Euros | None = strawberry.field(description="Or how much less aid to ask for.")
-
-    @strawberry.field
-    async def project(self, info: Info) -> Project | None:
-        row = await info.context.loaders.project().load(self.project_id)
-        return None if row is None else Project.from_model(row)
 
 
 @strawberry.type
@@ -131,36 +126,45 @@ class SimulationResult:
     projects_data: strawberry.Private[Projects]
 
     @strawberry.field(description="Funded projects, largest allocation first.")
-    def funded_projects(
-        self, first: int | None = None, after: str | None = None
+    async def funded_projects(
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProjectOutcome]:
         page = page_from(first, after)
         allocation = self.result.allocation_eur
         funded = np.flatnonzero(allocation > 0)
         ordered = funded[np.lexsort((self.result.project_ids[funded], -allocation[funded]))]
-        chosen = ordered[page.offset : page.offset + page.limit]
-        rows = [self._outcome(int(self.result.project_ids[i])) for i in chosen]
+        chosen = [int(i) for i in ordered[page.offset : page.offset + page.limit]]
+        rows = await self._outcomes(info, chosen)
         return Connection.of(rows, len(funded), page, lambda row: row)
 
     @strawberry.field(description="Any competing project, funded or not, with its explanation.")
-    def project(self, id: relay.GlobalID) -> ProjectOutcome | None:
+    async def project(self, info: Info, id: relay.GlobalID) -> ProjectOutcome | None:
         if id.type_name != "Project" or not id.node_id.isdigit():
             return None
-        project_id = int(id.node_id)
-        if not np.any(self.projects_data.ids == project_id):
+        found = np.flatnonzero(self.projects_data.ids == int(id.node_id))
+        if len(found) == 0:
             return None
-        return self._outcome(project_id)
+        (outcome,) = await self._outcomes(info, [int(found[0])])
+        return outcome
 
-    def _outcome(self, project_id: int) -> ProjectOutcome:
-        why = explain_project(self.result, self.projects_data, project_id)
-        return ProjectOutcome(
-            project_id=project_id,
-            allocated_eur=Euros(why.allocated_eur),
-            funded=why.funded,
-            why_funded=why.text,
-            jobs_needed=why.jobs_needed,
-            aid_cut_eur=None if why.aid_cut_eur is None else Euros(why.aid_cut_eur),
-        )
+    async def _outcomes(self, info: Info, positions: list[int]) -> list[ProjectOutcome]:
+        """Explanations of the projects at these positions, with their rows in one batch."""
+        ids = [int(self.projects_data.ids[i]) for i in positions]
+        rows = await info.context.loaders.project().load_many(ids)
+        outcomes = []
+        for i, row in zip(positions, rows, strict=True):
+            why = explain_at(self.result, self.projects_data, i)
+            outcomes.append(
+                ProjectOutcome(
+                    project=None if row is None else Project.from_model(row),
+                    allocated_eur=Euros(why.allocated_eur),
+                    funded=why.funded,
+                    why_funded=why.text,
+                    jobs_needed=why.jobs_needed,
+                    aid_cut_eur=None if why.aid_cut_eur is None else Euros(why.aid_cut_eur),
+                )
+            )
+        return outcomes
 
     @classmethod
     def of(cls, scenario: ScenarioSpec, result: Result, projects: Projects) -> SimulationResult:

@@ -28,7 +28,7 @@ MAX_CURVE_POINTS = 200
 async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
     runner = info.context.runner
     async with info.context.sessions() as session:
-        projects = await runner.projects(session, scenario)
+        projects = await runner.projects(session, scenario, info.context.data_version)
     try:
         result = await runner.solve(scenario, projects)
     except EngineError as error:
@@ -82,7 +82,7 @@ class WhatIfQuery:
         runs, outcomes = [], []
         for spec in specs:
             async with info.context.sessions() as session:
-                projects = await runner.projects(session, spec)
+                projects = await runner.projects(session, spec, info.context.data_version)
             result = await runner.solve(spec, projects)
             runs.append((spec, result))
             outcomes.append(outcome(spec, result, projects))
@@ -99,7 +99,9 @@ class WhatIfQuery:
         try:
             async with info.context.sessions() as session:
                 spec = await Catalogue(session).resolve(scenario.to_data())
-                projects = await info.context.runner.projects(session, spec)
+                projects = await info.context.runner.projects(
+                    session, spec, info.context.data_version
+                )
             curve = await info.context.runner.curve(spec, projects, parameter.value, values)
         except ScenarioError as error:
             return InvalidScenario.of(error)

@@ -28,7 +28,12 @@ def explain_project(result: Result, projects: Projects, project_id: int) -> Proj
     found = np.flatnonzero(projects.ids == project_id)
     if len(found) == 0:
         raise EngineError("project_id", f"no competing project has id {project_id}")
-    i = int(found[0])
+    return explain_at(result, projects, int(found[0]))
+
+
+def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation:
+    """The explanation of the project at position ``i`` of ``projects``."""
+    project_id = int(projects.ids[i])
     allocated = int(result.allocation_eur[i])
     funded = allocated > 0
     data = result.explanations
