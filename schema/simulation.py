@@ -346,6 +346,13 @@ class RegionComparison:
     jobs_delta: list[float]
 
 
+@strawberry.type(description="A project that enters or drops out between the scenarios compared.")
+class ProjectChange:
+    project: Project | None
+    allocated_eur: list[Euros] = strawberry.field(description="One per scenario.")
+    funded: list[bool] = strawberry.field(description="One per scenario.")
+
+
 @strawberry.type(description="Scenarios side by side; deltas are against the first.")
 class Comparison:
     names: list[str]
@@ -354,6 +361,26 @@ class Comparison:
     outcomes: list[OutcomeRow]
     regions: list[RegionComparison]
     runs: list[SimulationOutcome]
+    changes: strawberry.Private[tuple[comparing.ProjectChange, ...]]
+
+    @strawberry.field(
+        description="Projects funded in some scenarios and not in others, largest first."
+    )
+    async def project_changes(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ProjectChange]:
+        page = page_from(first, after)
+        chosen = self.changes[page.offset : page.offset + page.limit]
+        rows = await info.context.loaders.project().load_many([c.project_id for c in chosen])
+        changes = [
+            ProjectChange(
+                project=None if row is None else Project.from_model(row),
+                allocated_eur=[Euros(v) for v in change.allocated_eur],
+                funded=[v > 0 for v in change.allocated_eur],
+            )
+            for change, row in zip(chosen, rows, strict=True)
+        ]
+        return Connection.of(changes, len(self.changes), page, lambda row: row)
 
     @classmethod
     def of(cls, found: comparing.Comparison, runs: list[SimulationOutcome]) -> Comparison:
@@ -386,6 +413,7 @@ class Comparison:
                 for r in found.regions
             ],
             runs=runs,
+            changes=found.projects,
         )
 
 

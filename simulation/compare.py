@@ -50,12 +50,21 @@ class RegionComparison:
 
 
 @dataclass(frozen=True)
+class ProjectChange:
+    """A project funded in some of the scenarios and not in others."""
+
+    project_id: int
+    allocated_eur: tuple[int, ...]  # one per scenario; 0 where unfunded or not competing
+
+
+@dataclass(frozen=True)
 class Comparison:
     names: tuple[str, ...]
     statuses: tuple[str, ...]
     inputs: tuple[InputDifference, ...]
     outcomes: tuple[Outcome, ...]
     regions: tuple[RegionComparison, ...]
+    projects: tuple[ProjectChange, ...] = ()
 
     def rows(self) -> list[list[Any]]:
         """A wide table (header first) for CSV: section, item, unit, one column per scenario,
@@ -104,7 +113,25 @@ def compare(runs: Sequence[tuple[Scenario, Result]]) -> Comparison:
         inputs=input_differences(scenarios),
         outcomes=tuple(outcomes),
         regions=_regions(results),
+        projects=project_changes(results),
     )
+
+
+def project_changes(results: Sequence[Result]) -> tuple[ProjectChange, ...]:
+    """Projects that enter or drop out between scenarios, largest allocation first."""
+    funded = [
+        dict(
+            zip(
+                r.project_ids[r.allocation_eur > 0].tolist(),
+                r.allocation_eur[r.allocation_eur > 0].tolist(),
+                strict=True,
+            )
+        )
+        for r in results
+    ]
+    changed = {pid for run in funded for pid in run if any(pid not in other for other in funded)}
+    rows = [ProjectChange(pid, tuple(int(run.get(pid, 0)) for run in funded)) for pid in changed]
+    return tuple(sorted(rows, key=lambda row: (-max(row.allocated_eur), row.project_id)))
 
 
 def input_differences(scenarios: Sequence[Scenario]) -> tuple[InputDifference, ...]:

@@ -142,13 +142,21 @@ async def test_run_and_compare_shipped_scenarios(seeded: httpx.AsyncClient) -> N
     other = next(n for n in names if n != "france-relance-2020")
     query = """query($names: [String!]!) { compareScenarios(names: $names) {
         __typename ... on Comparison { names statuses inputs { path valuesJson }
-          outcomes { name values deltas } regions { code allocatedEur allocatedDeltaEur } } } }"""
+          outcomes { name values deltas } regions { code allocatedEur allocatedDeltaEur }
+          projectChanges(first: 5) { totalCount nodes { project { id } allocatedEur funded } }
+    } } }"""
     body = await gql(seeded, query, names=["france-relance-2020", other])
     comparison = body["data"]["compareScenarios"]
     assert comparison["names"] == ["france-relance-2020", other]
     jobs = next(o for o in comparison["outcomes"] if o["name"] == "jobs")
     assert jobs["deltas"][0] == 0
     assert jobs["deltas"][1] == pytest.approx(jobs["values"][1] - jobs["values"][0])
+    changes = comparison["projectChanges"]
+    assert changes["totalCount"] > 0
+    for change in changes["nodes"]:
+        assert change["project"]["id"]
+        assert change["funded"] == [amount > 0 for amount in change["allocatedEur"]]
+        assert len(set(change["funded"])) == 2  # funded in one scenario, not in the other
     unknown = await gql(seeded, query, names=["nope"])
     assert unknown["data"]["compareScenarios"]["__typename"] == "InvalidScenario"
 

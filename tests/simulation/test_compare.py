@@ -111,3 +111,15 @@ def test_the_same_scenario_twice_gets_two_columns() -> None:
 def test_nothing_to_compare_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least one scenario"):
         compare([])
+
+
+def test_projects_that_enter_or_drop_out_are_listed_largest_first() -> None:
+    ids = np.array([1, 2, 3, 4], np.int64)
+    first = result(10, 300, {}, project_ids=ids, allocation_eur=np.array([100, 200, 0, 0]))
+    second = result(9, 350, {}, project_ids=ids, allocation_eur=np.array([100, 0, 50, 300]))
+    changes = compare([(BASE, first), (replace(BASE, name="other"), second)]).projects
+    assert [(c.project_id, c.allocated_eur) for c in changes] == [
+        (4, (0, 300)),
+        (2, (200, 0)),
+        (3, (0, 50)),
+    ]
