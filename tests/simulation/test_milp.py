@@ -7,22 +7,14 @@ from simulation.projects import Projects
 from simulation.result import Status
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 from simulation.solve import solve
+from tests.simulation.conftest import seeded_projects
 
 M = 1_000_000
 
 
 def seeded(n: int, seed: int = 7) -> Projects:
-    rng = np.random.default_rng(seed)
-    aid = np.clip(rng.lognormal(np.log(0.4e6), 1.0, n), 2e4, 2e7).round().astype(np.int64)
-    return Projects(
-        ids=np.arange(1, n + 1, dtype=np.int64),
-        aid_requested_eur=aid,
-        investment_eur=aid * 5,
-        jobs_created=(aid / M * rng.lognormal(np.log(25), 0.6, n)).round().astype(np.int64),
-        region=rng.choice(np.array(["11", "84", "93"]), n),
-        territory=rng.choice(np.array(["t1", "t2", "t3", "t4"]), n),
-        fragile=rng.random(n) < 0.6,
-        decarbonisation=rng.random(n) < 0.4,
+    return seeded_projects(
+        n, seed=seed, territories=4, fragile_share=0.6, decarbonisation_share=0.4
     )
 
 

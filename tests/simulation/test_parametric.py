@@ -6,22 +6,14 @@ from simulation.parametric import Walk
 from simulation.projects import Projects
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.sifting import LpSolver
+from tests.simulation.conftest import seeded_projects
 
 M = 1_000_000
 
 
 def seeded(n: int, seed: int = 3) -> Projects:
-    rng = np.random.default_rng(seed)
-    aid = np.clip(rng.lognormal(np.log(0.4e6), 1.0, n), 2e4, 2e7).round().astype(np.int64)
-    return Projects(
-        ids=np.arange(1, n + 1, dtype=np.int64),
-        aid_requested_eur=aid,
-        investment_eur=aid * 5,
-        jobs_created=(aid / M * rng.lognormal(np.log(25), 0.6, n)).round().astype(np.int64),
-        region=rng.choice(np.array(["11", "84", "93"]), n),
-        territory=rng.choice(np.array(["t1", "t2"]), n),
-        fragile=rng.random(n) < 0.5,
-        decarbonisation=rng.random(n) < 0.3,
+    return seeded_projects(
+        n, seed=seed, territories=2, fragile_share=0.5, decarbonisation_share=0.3
     )
 
 
