@@ -33,8 +33,17 @@ Floats = npt.NDArray[np.float64]
 DUAL_TOL = 1e-7
 
 
+# All-or-nothing stops once its gap to the LP bound is proven under 0.1 % (about 12 jobs in
+# 12,000): proving 0.01 % takes one more restricted MILP as long as the whole LP solve.
+MIP_REL_GAP = 1e-3
+
+
 def solve(
-    scenario: Scenario, projects: Projects, *, time_limit_s: float = 30.0, mip_rel_gap: float = 1e-4
+    scenario: Scenario,
+    projects: Projects,
+    *,
+    time_limit_s: float = 30.0,
+    mip_rel_gap: float = MIP_REL_GAP,
 ) -> Result:
     start = time.perf_counter()
     p = lp.build(scenario, projects)
