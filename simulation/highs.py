@@ -73,10 +73,6 @@ class Model:
             self.h.setOptionValue(key, value)
         self.seconds = 0.0
 
-    def set_option(self, key: str, value: Any) -> None:
-        self.options[key] = value
-        self.h.setOptionValue(key, value)
-
     def load(
         self,
         cost: Floats,
@@ -161,9 +157,6 @@ class Model:
 
     def values(self) -> Floats:
         return np.asarray(self.h.getSolution().col_value, dtype=np.float64)
-
-    def row_duals(self) -> Floats:
-        return np.asarray(self.h.getSolution().row_dual, dtype=np.float64)
 
     def objective(self) -> float:
         return float(self.h.getInfo().objective_function_value)
