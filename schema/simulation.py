@@ -205,30 +205,8 @@ class SimulationResult:
                 )
                 for t in result.territories
             ],
-            binding_constraints=[
-                BindingConstraint(
-                    name=b.name,
-                    label=b.label,
-                    shadow_price=b.shadow_price,
-                    unit=b.unit,
-                    text=b.text,
-                )
-                for b in result.binding
-            ],
-            baselines=[
-                Baseline(
-                    name=b.name,
-                    label=b.label or b.name,
-                    jobs=b.jobs,
-                    spent_eur=Euros(b.spent_eur),
-                    fragile_share=b.fragile_share,
-                    decarbonisation_share=b.decarbonisation_share,
-                    feasible=b.feasible,
-                    violations=list(b.violations),
-                    jobs_gained_by_optimum=b.jobs_gained_by_optimum,
-                )
-                for b in result.baselines
-            ],
+            binding_constraints=[BindingConstraint(**vars(b)) for b in result.binding],
+            baselines=[Baseline(**vars(b)) for b in result.baselines],
             solver=SolverInfo(
                 name=result.solver.name,
                 version=result.solver.version,
@@ -273,14 +251,7 @@ class Infeasible:
             conflicts=list(diagnosis.conflicts) if diagnosis else [],
             conflict_names=list(diagnosis.names) if diagnosis else [],
             relaxations=[
-                Relaxation(
-                    name=r.name,
-                    label=r.label,
-                    current=r.current,
-                    suggested=r.suggested,
-                    text=r.text,
-                )
-                for r in (diagnosis.relaxations if diagnosis else ())
+                Relaxation(**vars(r)) for r in (diagnosis.relaxations if diagnosis else ())
             ],
         )
 
