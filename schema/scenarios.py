@@ -177,7 +177,11 @@ class Catalogue:
         return sorted(found, key=lambda entry: entry.name)
 
     async def entry(self, name: str) -> Scenario | None:
-        return next((e for e in await self.entries() if e.name == name), None)
+        row = await saved.get_scenario(self.session, name)
+        if row is not None:
+            return _saved_entry(row)
+        shipped = (_shipped_entry(path) for path in files.scenario_paths(self.folder))
+        return next((e for e in shipped if e is not None and e.name == name), None)
 
     async def load(self, name: str) -> ScenarioSpec:
         bases = await self.bases()
