@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import apply_codes
+from schema.execution import ExecutionContext as FastExecutionContext
 from schema.limits import make_cost_limit
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -64,6 +65,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         production=settings.production,
         query=Query,
         mutation=Mutation,
+        execution_context_class=FastExecutionContext,
         extensions=extensions,
         config=StrawberryConfig(
             scalar_map={Euros: EUROS},

@@ -20,17 +20,14 @@ from strawberry.types import ExecutionResult
 from schema import make_schema
 from schema.cache import Encoded, ResponseCache, cache_key, data_version, is_read_only
 from schema.context import Context, Loaders
-from schema.execution import ExecutionContext
 from schema.runner import Runner
 from settings import Settings
 
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
-        schema = make_schema(settings)
-        schema.execution_context_class = ExecutionContext
         super().__init__(
-            schema,
+            make_schema(settings),
             graphql_ide=None if settings.production else "graphiql",
             subscription_protocols=(),
         )
