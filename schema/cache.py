@@ -73,19 +73,26 @@ async def data_version(session: AsyncSession) -> tuple[object, ...]:
 
 
 @lru_cache(maxsize=1024)
-def is_read_only(query: str, operation_name: str | None) -> bool:
-    """True when the operation that would run is a query (not a mutation or subscription)."""
+def operations(query: str) -> tuple[tuple[str | None, OperationType], ...] | None:
+    """The document's operations (name, type), or None when it does not parse."""
     try:
         document = parse(query)
     except GraphQLError:
-        return False  # the executor reports the syntax error; nothing to cache
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        op
-        for op in operations
-        if operation_name is None or (op.name and op.name.value == operation_name)
-    ]
-    return len(chosen) == 1 and chosen[0].operation is OperationType.QUERY
+        return None  # the executor reports the syntax error
+    return tuple(
+        (d.name.value if d.name else None, d.operation)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
+def is_read_only(query: str, operation_name: str | None) -> bool:
+    """True when the operation that would run is a query (not a mutation or subscription)."""
+    found = operations(query)
+    if found is None:
+        return False  # nothing to cache
+    chosen = [kind for name, kind in found if operation_name is None or name == operation_name]
+    return len(chosen) == 1 and chosen[0] is OperationType.QUERY
 
 
 def cache_key(

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 import orjson
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,7 +18,14 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_res
 from strawberry.types import ExecutionResult
 
 from schema import make_schema
-from schema.cache import Encoded, ResponseCache, cache_key, data_version, is_read_only
+from schema.cache import (
+    Encoded,
+    ResponseCache,
+    cache_key,
+    data_version,
+    is_read_only,
+    operations,
+)
 from schema.context import Context, Loaders
 from schema.runner import Runner
 from settings import Settings
@@ -35,6 +42,12 @@ class GraphQLView(GraphQL[Context, None]):
         self.sessions = sessions
         self.runner = Runner(settings.solver_time_limit_s)
         self.cache = ResponseCache()
+
+    @property
+    def graphql_ide_html(self) -> str:
+        from schema.graphiql import graphiql_html  # its scripts from /static, not a public CDN
+
+        return graphiql_html()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -66,6 +79,7 @@ class GraphQLView(GraphQL[Context, None]):
             root_value,
             request_data,
         )
+        check_request(request_data)
         query = request_data.query
         if (
             query is None
@@ -103,6 +117,41 @@ class GraphQLView(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> Any:
         return orjson.loads(data)
+
+
+MAX_VARIABLE_DEPTH = 32  # far beyond any input type here; the JSON encoder stops at 254
+
+
+def check_request(request_data: GraphQLRequestData) -> None:
+    """Refuse, as a 400, what the GraphQL executor would trip on or silently guess at."""
+    name = request_data.operation_name
+    if name is not None and not isinstance(name, str):
+        raise HTTPException(400, f"operationName must be a string, got {type(name).__name__}")
+    if _depth(request_data.variables) > MAX_VARIABLE_DEPTH:
+        raise HTTPException(400, f"variables are nested deeper than {MAX_VARIABLE_DEPTH} levels")
+    # Strawberry runs the first operation when none is named; the GraphQL specification
+    # requires an error instead.
+    found = operations(request_data.query) if request_data.query else None
+    if name is None and found is not None and len(found) > 1:
+        raise HTTPException(
+            400,
+            f"operationName is required: the document has {len(found)} operations "
+            f"({', '.join(n or 'anonymous' for n, _ in found)})",
+        )
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_VARIABLE_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class Cached(ExecutionResult):
