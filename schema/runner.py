@@ -1,4 +1,11 @@
-"""Runs the engine off the event loop: a thread per solve, at most a few at once, time-limited."""
+"""Runs the engine off the event loop: a thread per solve, at most a few at once, time-limited.
+
+A solve first waits for one of the slots, at most `queue_timeout_s` (then SERVICE_BUSY with a
+retry hint), and only then does its own time limit start. The engine stops at that limit
+itself; should a thread overrun it by more than `grace_s`, the request is answered with
+SOLVER_TIMEOUT but the thread keeps its slot until it really ends, so no more than
+`concurrent_solves` solver threads ever run at once.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,8 @@ from simulation.solve import solve
 
 T = TypeVar("T")
 GRACE_S = 5.0  # beyond the solver's own limit, before the API gives up on a solve
+QUEUE_TIMEOUT_S = 10.0  # waiting for a free slot, before the API answers "busy"
+RETRY_AFTER_S = 5
 PROJECT_SETS = 8  # distinct project selections kept in memory
 
 
@@ -33,12 +42,26 @@ class SolverTimeout(GraphQLError):
         )
 
 
+class SolverBusy(GraphQLError):
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(
+            f"the solver is busy: no solve slot came free within {waited_s:g} s; "
+            f"retry in {RETRY_AFTER_S} s",
+            extensions={"code": "SERVICE_BUSY", "retryAfterS": RETRY_AFTER_S},
+        )
+
+
 class Runner:
     def __init__(
-        self, time_limit_s: float, concurrent_solves: int = 2, grace_s: float = GRACE_S
+        self,
+        time_limit_s: float,
+        concurrent_solves: int = 2,
+        grace_s: float = GRACE_S,
+        queue_timeout_s: float = QUEUE_TIMEOUT_S,
     ) -> None:
         self.time_limit_s = time_limit_s
         self.grace_s = grace_s
+        self.queue_timeout_s = queue_timeout_s
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
         self._projects: dict[Hashable, Projects] = {}
 
@@ -71,10 +94,28 @@ class Runner:
         return await self._run(job)
 
     async def _run(self, job: partial[T]) -> T:
+        slot = object()  # the slot belongs to the thread, not to this (cancellable) task
         try:
+            with anyio.fail_after(self.queue_timeout_s):
+                await self.limiter.acquire_on_behalf_of(slot)
+        except TimeoutError:
+            raise SolverBusy(self.queue_timeout_s) from None
+        try:
+            thread = asyncio.get_running_loop().run_in_executor(None, job)
+        except BaseException:
+            self.limiter.release_on_behalf_of(slot)
+            raise
+
+        def finished(done: asyncio.Future[T]) -> None:
+            self.limiter.release_on_behalf_of(slot)
+            if not done.cancelled():
+                done.exception()  # retrieved: a thread that failed after its timeout logs nothing
+
+        thread.add_done_callback(finished)
+        try:
+            # shield: a timeout or a cancelled request stops waiting, never the thread
             return await asyncio.wait_for(
-                anyio.to_thread.run_sync(job, limiter=self.limiter, abandon_on_cancel=True),
-                timeout=self.time_limit_s + self.grace_s,
+                asyncio.shield(thread), timeout=self.time_limit_s + self.grace_s
             )
         except TimeoutError:
             raise SolverTimeout(self.time_limit_s) from None

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import schema.runner
-from schema.runner import Runner
+from schema.runner import Runner, SolverBusy, SolverTimeout
 from server import create_app
 from settings import Settings
 from tests.schema.helpers import gql
@@ -67,3 +67,81 @@ async def test_a_solve_past_its_time_limit_is_a_clear_error(
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "SOLVER_TIMEOUT"
     assert "time limit" in error["message"]
+
+
+class Gate:
+    """A stand-in for the engine's solve: counts solves running at once, waits to be released."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = self.most = self.started = 0
+        self.release = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        with self.lock:
+            self.started += 1
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            self.release.wait(timeout=30)
+        finally:
+            with self.lock:
+                self.running -= 1
+        return "solved"
+
+
+async def wait_for(condition: Any) -> None:
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_timed_out_solve_keeps_its_slot_until_its_thread_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = Gate()
+    monkeypatch.setattr(schema.runner, "solve", gate)
+    runner = Runner(time_limit_s=0.05, concurrent_solves=1, grace_s=0.0, queue_timeout_s=30)
+    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    with pytest.raises(SolverTimeout):
+        await first
+    second = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    await asyncio.sleep(0.2)
+    assert gate.started == 1, "a second solve started while the timed-out one still ran"
+    gate.release.set()
+    assert await second == "solved"
+    assert gate.most == 1
+
+
+async def test_time_in_the_queue_is_not_solve_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = Gate()
+    monkeypatch.setattr(schema.runner, "solve", gate)
+    runner = Runner(time_limit_s=0.3, concurrent_solves=1, grace_s=0.0, queue_timeout_s=30)
+    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    await wait_for(lambda: gate.started == 1)
+    second = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    with pytest.raises(SolverTimeout):
+        await first  # the first one overruns its limit while the second waits in line
+    await asyncio.sleep(0.5)  # and its thread goes on past the second one's own limit
+    gate.release.set()
+    assert await second == "solved"
+
+
+async def test_a_full_queue_is_a_busy_error_with_a_retry_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = Gate()
+    monkeypatch.setattr(schema.runner, "solve", gate)
+    runner = Runner(time_limit_s=30, concurrent_solves=1, queue_timeout_s=0.05)
+    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    await wait_for(lambda: gate.started == 1)
+    with pytest.raises(SolverBusy) as raised:
+        await runner.solve(None, None)  # type: ignore[arg-type]
+    gate.release.set()
+    assert await first == "solved"
+    extensions = raised.value.extensions or {}
+    assert extensions["code"] == "SERVICE_BUSY"
+    assert extensions["retryAfterS"] > 0
+    assert "busy" in raised.value.message and gate.started == 1
