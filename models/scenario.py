@@ -3,11 +3,16 @@
 Saving says which version it read; a conditional UPDATE ... WHERE version = :read refuses the
 save when someone else saved in between (works the same on SQLite and PostgreSQL). The functions
 never commit: the caller owns the transaction.
+
+One rule for names everywhere (API, command line): a shipped scenario's name (a file in
+scenarios/) is never saved, so a name means one scenario wherever it is looked up; ``base:``
+resolves among saved and shipped scenarios alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import String, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from simulation.files import Bases, dump, load_text
-from simulation.scenario import Scenario
+from simulation.files import Bases, dump, load_data, load_text, parse_text
+from simulation.scenario import Scenario, ScenarioError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class SavedScenario(Base):
@@ -58,6 +65,29 @@ class StaleScenarioError(ValueError):
         self.current = current
 
 
+class ScenarioInUseError(ValueError):
+    """Other saved scenarios change this one: deleting it would leave them without a base."""
+
+    def __init__(self, name: str, dependants: tuple[str, ...]) -> None:
+        super().__init__(
+            f"scenario {name!r} is the base of {', '.join(dependants)}: "
+            "delete or re-base them first"
+        )
+        self.name = name
+        self.dependants = dependants
+
+
+def is_shipped(name: str, folder: Path = SHIPPED) -> bool:
+    return Bases(folder).find(name) is not None
+
+
+def refuse_shipped_name(name: str, *, source: str) -> None:
+    """ScenarioError when ``name`` is a shipped scenario's: saving it would give one name two
+    scenarios (the shipped file always wins where names are looked up)."""
+    if is_shipped(name):
+        raise ScenarioError("name", f"{name!r} is a shipped scenario: pick another name", source)
+
+
 async def get_scenario(session: AsyncSession, name: str) -> SavedScenario | None:
     statement = select(SavedScenario).where(SavedScenario.name == name)
     return await session.scalar(statement.execution_options(populate_existing=True))
@@ -68,14 +98,15 @@ async def list_scenarios(session: AsyncSession) -> list[SavedScenario]:
     return list(await session.scalars(statement.execution_options(populate_existing=True)))
 
 
-async def saved_bases(session: AsyncSession) -> Bases:
-    """Saved scenarios by name, for resolving ``base:`` of a scenario being saved or run."""
+async def saved_bases(session: AsyncSession, folder: Path | None = SHIPPED) -> Bases:
+    """Where ``base:`` of a scenario being saved or run resolves: the shipped files of
+    ``folder`` (None: none) and the saved scenarios by name."""
     rows = await session.execute(select(SavedScenario.name, SavedScenario.body))
-    return Bases(texts={name: body for name, body in rows.all()})
+    return Bases(folder, texts={name: body for name, body in rows.all()})
 
 
 async def load_saved(session: AsyncSession, name: str) -> Scenario:
-    """A saved scenario resolved over its saved bases."""
+    """A saved scenario resolved over its bases (saved or shipped)."""
     row = await get_scenario(session, name)
     if row is None:
         raise ScenarioNotFoundError(name)
@@ -94,11 +125,13 @@ async def save_scenario(
     """Create (``expected_version=None``) or replace the version you read.
 
     ``scenario`` is YAML text (kept as written, comments included) or a Scenario. It is
-    validated over ``bases`` (default: the saved scenarios) first; ScenarioError (from
-    simulation) says what is wrong.
+    validated over ``bases`` (default: the saved and shipped scenarios) first; ScenarioError
+    (from simulation) says what is wrong, a shipped scenario's name included.
     """
     body = dump(scenario) if isinstance(scenario, Scenario) else scenario
-    parsed = load_text(body, source=source, bases=bases or await saved_bases(session))
+    data = parse_text(body, source=source)
+    refuse_shipped_name(str(data.get("name", "")), source=source)
+    parsed = load_data(data, source=source, bases=bases or await saved_bases(session))
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     values = {"title": parsed.title, "body": body, "updated_at": now}
     if expected_version is None:
@@ -126,7 +159,12 @@ async def save_scenario(
 
 
 async def delete_scenario(session: AsyncSession, name: str, expected_version: int) -> None:
-    """Delete the version you read; refused if it changed since (or is gone)."""
+    """Delete the version you read; refused if it changed since (or is gone), or if other saved
+    scenarios use it as their base (ScenarioInUseError names them)."""
+    dependants = await _dependants(session, name)
+    if dependants:
+        await _current_or_refuse(session, name, expected_version)
+        raise ScenarioInUseError(name, dependants)
     deleted = await session.execute(
         delete(SavedScenario)
         .where(SavedScenario.name == name, SavedScenario.version == expected_version)
@@ -134,6 +172,26 @@ async def delete_scenario(session: AsyncSession, name: str, expected_version: in
     )
     if deleted.rowcount != 1:  # type: ignore[attr-defined]
         await _refuse(session, name, expected_version)
+
+
+async def _dependants(session: AsyncSession, name: str) -> tuple[str, ...]:
+    rows = await session.execute(select(SavedScenario.name, SavedScenario.body))
+    found = []
+    for other, body in rows.all():
+        try:
+            base = parse_text(body, source=other).get("base")
+        except ScenarioError:
+            continue  # saved rows were validated; an unreadable one names no base
+        if base == name and other != name:
+            found.append(other)
+    return tuple(sorted(found))
+
+
+async def _current_or_refuse(session: AsyncSession, name: str, expected: int) -> None:
+    # A stale or missing scenario is refused as such before its dependants are named.
+    current = await session.scalar(select(SavedScenario.version).where(SavedScenario.name == name))
+    if current != expected:
+        await _refuse(session, name, expected)
 
 
 async def _refuse(session: AsyncSession, name: str, expected: int) -> None:

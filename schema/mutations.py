@@ -28,11 +28,21 @@ class ScenarioDeleted:
     name: str
 
 
+@strawberry.type(
+    description="Refused: other saved scenarios use this one as their base; delete or re-base "
+    "them first."
+)
+class ScenarioInUse:
+    name: str
+    message: str
+    dependants: list[str] = strawberry.field(description="The saved scenarios based on it.")
+
+
 SaveOutcome = Annotated[
     Scenario | StaleScenario | InvalidScenario, strawberry.union("SaveScenarioOutcome")
 ]
 DeleteOutcome = Annotated[
-    ScenarioDeleted | StaleScenario, strawberry.union("DeleteScenarioOutcome")
+    ScenarioDeleted | StaleScenario | ScenarioInUse, strawberry.union("DeleteScenarioOutcome")
 ]
 
 
@@ -54,11 +64,7 @@ class Mutation:
             return InvalidScenario.of(error)
         async with info.context.sessions() as session, session.begin():
             catalogue = Catalogue(session)
-            if catalogue.is_shipped(scenario.name):
-                return InvalidScenario.of(
-                    ScenarioError("name", f"{scenario.name!r} is a shipped scenario: pick another")
-                )
-            try:
+            try:  # a shipped scenario's name is refused here, as on the command line
                 row = await saved.save_scenario(
                     session,
                     files.dump(data),
@@ -90,12 +96,19 @@ class Mutation:
 
     @strawberry.mutation(
         permission_classes=[HasApiKey],
-        description="Delete a saved scenario, at the version you read.",
+        description=(
+            "Delete a saved scenario, at the version you read; refused while other saved "
+            "scenarios use it as their base."
+        ),
     )
     async def delete_scenario(self, info: Info, name: str, expected_version: int) -> DeleteOutcome:
         async with info.context.sessions() as session, session.begin():
             try:
                 await saved.delete_scenario(session, name, expected_version)
+            except saved.ScenarioInUseError as error:
+                return ScenarioInUse(
+                    name=name, message=str(error), dependants=list(error.dependants)
+                )
             except saved.ScenarioNotFoundError as error:
                 return _gone(name, expected_version, error)
             except saved.StaleScenarioError as error:

@@ -1,6 +1,8 @@
 """Scenarios over GraphQL: the input that mirrors a scenario file, and the catalogue of names.
 
-A name is looked up among saved scenarios (database, versioned) first, then the shipped files.
+A name is looked up among the shipped files first, then saved scenarios (database, versioned):
+shipped names are never saved (models.scenario), and a row saved before that rule never shadows
+the file, so a name means the same scenario in `scenarios`, `scenario` and `runScenario`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from simulation.scenario import Scenario as ScenarioSpec
 from simulation.scenario import ScenarioError
 
 ANNOUNCED = "france-relance-2020"
-SHIPPED = Path(__file__).resolve().parent.parent / "scenarios"
+SHIPPED = saved.SHIPPED
 
 
 @strawberry.enum
@@ -164,24 +166,22 @@ class Catalogue:
         self.folder = folder
 
     async def bases(self) -> files.Bases:
-        texts = (await saved.saved_bases(self.session)).texts
-        return files.Bases(self.folder, texts)
+        return await saved.saved_bases(self.session, self.folder)
 
     async def entries(self) -> list[Scenario]:
-        rows = await saved.list_scenarios(self.session)
-        found = [_saved_entry(row) for row in rows]
-        for path in files.scenario_paths(self.folder):
-            entry = _shipped_entry(path)
-            if entry is not None:
-                found.append(entry)
-        return sorted(found, key=lambda entry: entry.name)
+        shipped = [_shipped_entry(path) for path in files.scenario_paths(self.folder)]
+        found = {entry.name: entry for entry in shipped if entry is not None}
+        for row in await saved.list_scenarios(self.session):
+            found.setdefault(row.name, _saved_entry(row))
+        return sorted(found.values(), key=lambda entry: entry.name)
 
     async def entry(self, name: str) -> Scenario | None:
-        row = await saved.get_scenario(self.session, name)
-        if row is not None:
-            return _saved_entry(row)
         shipped = (_shipped_entry(path) for path in files.scenario_paths(self.folder))
-        return next((e for e in shipped if e is not None and e.name == name), None)
+        found = next((e for e in shipped if e is not None and e.name == name), None)
+        if found is not None:
+            return found
+        row = await saved.get_scenario(self.session, name)
+        return None if row is None else _saved_entry(row)
 
     async def load(self, name: str) -> ScenarioSpec:
         bases = await self.bases()
@@ -193,7 +193,7 @@ class Catalogue:
         return files.load_data(data, source=source, bases=bases)
 
     def is_shipped(self, name: str) -> bool:
-        return files.Bases(self.folder).find(name) is not None
+        return saved.is_shipped(name, self.folder)
 
     async def resolve(self, data: dict[str, Any]) -> ScenarioSpec:
         return files.load_data(data, source="scenario", bases=await self.bases())

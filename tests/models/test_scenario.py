@@ -9,6 +9,7 @@ from models.db import make_engine, make_sessionmaker
 from models.scenario import (
     SavedScenario,
     ScenarioExistsError,
+    ScenarioInUseError,
     ScenarioNotFoundError,
     StaleScenarioError,
     delete_scenario,
@@ -128,3 +129,40 @@ async def test_delete_needs_the_current_version(session: AsyncSession) -> None:
     assert await get_scenario(session, "announced") is None
     with pytest.raises(ScenarioNotFoundError):
         await delete_scenario(session, "announced", 2)
+
+
+async def test_shipped_names_are_refused_with_the_source_and_the_name(
+    session: AsyncSession,
+) -> None:
+    text = "version: 1\nname: france-relance-2020\nbudget_eur: 500_000_000\n"
+    with pytest.raises(ScenarioError) as caught:
+        await save_scenario(session, text, None, source="saved/france-relance-2020.yaml")
+    assert str(caught.value) == (
+        "saved/france-relance-2020.yaml: name: 'france-relance-2020' is a shipped scenario: "
+        "pick another name"
+    )
+    assert await list_scenarios(session) == []
+
+
+async def test_bases_resolve_among_saved_and_shipped_scenarios(session: AsyncSession) -> None:
+    child = "version: 1\nname: top-up\nbase: france-relance-2020\nbudget_eur: 700_000_000\n"
+    await save_scenario(session, child, None)
+    loaded = await load_saved(session, "top-up")
+    assert (loaded.budget_eur, loaded.constraints.fragile_share_min) == (700_000_000, 0.69)
+
+
+async def test_a_base_in_use_is_not_deleted(session: AsyncSession) -> None:
+    await save_scenario(session, BODY, None)
+    for name in ("top-up", "cut"):
+        await save_scenario(session, Scenario(name=name, base="announced"), None)
+    with pytest.raises(ScenarioInUseError) as caught:
+        await delete_scenario(session, "announced", 1)
+    assert caught.value.dependants == ("cut", "top-up")
+    assert str(caught.value) == (
+        "scenario 'announced' is the base of cut, top-up: delete or re-base them first"
+    )
+    assert await get_scenario(session, "announced") is not None
+    await delete_scenario(session, "cut", 1)
+    await delete_scenario(session, "top-up", 1)
+    await delete_scenario(session, "announced", 1)
+    assert await list_scenarios(session) == []

@@ -17,6 +17,7 @@ SAVE = """mutation($s: ScenarioInput!, $v: Int) { saveScenario(scenario: $s, exp
 } }"""
 DELETE = """mutation($n: String!, $v: Int!) { deleteScenario(name: $n, expectedVersion: $v) {
   __typename ... on ScenarioDeleted { name } ... on StaleScenario { currentVersion message }
+  ... on ScenarioInUse { name dependants message }
 } }"""
 KEY = {"Authorization": f"Bearer {DEV_API_KEY}"}
 
@@ -108,3 +109,51 @@ async def test_configured_keys_replace_the_development_key(small_db: str) -> Non
     await app.state.engine.dispose()
     assert dev["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert real["data"]["saveScenario"]["version"] == 1
+
+
+async def test_a_base_in_use_is_not_deleted(client: httpx.AsyncClient) -> None:
+    await post(client, SAVE, KEY, s={"name": "parent", "fragileShareMin": 0.7})
+    await post(client, SAVE, KEY, s={"name": "child", "base": "parent", "budgetEur": 500_000_000})
+    refused = (await post(client, DELETE, KEY, n="parent", v=1))["data"]["deleteScenario"]
+    assert refused == {
+        "__typename": "ScenarioInUse",
+        "name": "parent",
+        "dependants": ["child"],
+        "message": "scenario 'parent' is the base of child: delete or re-base them first",
+    }
+    kept = await post(client, '{ scenario(name: "parent") { version } }')
+    assert kept["data"]["scenario"] == {"version": 1}
+    await post(client, DELETE, KEY, n="child", v=1)
+    done = (await post(client, DELETE, KEY, n="parent", v=1))["data"]["deleteScenario"]
+    assert done == {"__typename": "ScenarioDeleted", "name": "parent"}
+
+
+async def test_a_saved_row_with_a_shipped_name_never_shadows_the_file(
+    client: httpx.AsyncClient, small_db: str
+) -> None:
+    # Rows saved before shipped names were refused everywhere: the shipped file wins, once.
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from models.db import make_engine
+    from models.scenario import SavedScenario
+
+    engine = make_engine(small_db)
+    async with engine.begin() as connection:
+        body = "version: 1\nname: france-relance-2020\nbudget_eur: 1_000_000\n"
+        await connection.execute(
+            insert(SavedScenario).values(
+                name="france-relance-2020",
+                title="",
+                version=1,
+                body=body,
+                updated_at=dt.datetime(2024, 1, 1),
+            )
+        )
+    await engine.dispose()
+    listed = (await post(client, "{ scenarios { name } }"))["data"]["scenarios"]
+    assert [s["name"] for s in listed].count("france-relance-2020") == 1
+    one = await post(client, '{ scenario(name: "france-relance-2020") { source yaml } }')
+    assert one["data"]["scenario"]["source"] == "SHIPPED"
+    assert "400_000_000" in one["data"]["scenario"]["yaml"]
