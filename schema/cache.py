@@ -6,7 +6,9 @@ statement: the seeded dataset (fingerprint, seed, project count, generator, seed
 the saved scenarios (count, sum of versions, latest update). Every write the API or the seed
 makes changes one of these, in the same transaction as the write, so a worker never serves a
 response older than the data another worker or the seed committed. Only queries are cached
-(never mutations), never a response with errors, in a bounded LRU per process.
+(never mutations), never a response with errors or with a solve that stopped short of a final
+answer (a time limit, with or without an allocation: a retry may do better), in a bounded LRU
+per process.
 """
 
 from __future__ import annotations

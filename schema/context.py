@@ -13,7 +13,10 @@ from strawberry.dataloader import DataLoader
 from models import Award, Fund, Region, Territory, queries
 from schema.runner import Runner
 from settings import Settings
+from simulation.result import Status
 
+# Answers that a retry would give again; a time limit (with or without an allocation) may not.
+FINAL = frozenset({Status.OPTIMAL, Status.INFEASIBLE})
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -95,3 +98,9 @@ class Context:
     request: Any = None
     response: Any = None
     data_version: Hashable | None = None  # read once per request by the view
+    final: bool = True  # False once a solve of this request ended short of a final answer
+
+    def solved(self, *statuses: str) -> None:
+        """Note the statuses of the request's solves: only final answers may be cached."""
+        if any(Status(status) not in FINAL for status in statuses):
+            self.final = False

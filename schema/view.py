@@ -96,7 +96,7 @@ class GraphQLView(GraphQL[Context, None]):
         if entry is not None:
             return Cached(entry.response)
         result = await execute()
-        if result.errors:
+        if result.errors or not context.final:
             return result
         response = Encoded(process_result(result))
         response.body = self.encode_json(response)

@@ -33,6 +33,7 @@ async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
         result = await runner.solve(scenario, projects)
     except EngineError as error:
         return InvalidScenario.of(ScenarioError(error.field, error.message))
+    info.context.solved(result.status)
     return outcome(scenario, result, projects)
 
 
@@ -84,6 +85,7 @@ class WhatIfQuery:
             async with info.context.sessions() as session:
                 projects = await runner.projects(session, spec, info.context.data_version)
             result = await runner.solve(spec, projects)
+            info.context.solved(result.status)
             runs.append((spec, result))
             outcomes.append(outcome(spec, result, projects))
         return Comparison.of(compare.compare(runs), outcomes)
@@ -107,4 +109,5 @@ class WhatIfQuery:
             return InvalidScenario.of(error)
         except EngineError as error:
             return InvalidScenario.of(ScenarioError(error.field, error.message))
+        info.context.solved(*(point.status for point in curve.points))
         return TradeOffCurve.of(curve)

@@ -3,17 +3,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+import schema.runner
 from models.seed import setup_database
 from schema.auth import DEV_API_KEY
 from schema.cache import Encoded, ResponseCache, cache_key, is_read_only
 from schema.view import find_view
 from server import create_app
 from settings import Settings
+from simulation.result import Status
 from tests.conftest import copy_database
 from tests.schema.helpers import gql
 
@@ -172,3 +175,60 @@ def test_a_new_data_version_drops_older_entries() -> None:
     assert cache.get("a") is not None
     cache.seen(2)
     assert (len(cache), cache.size) == (0, 0)
+
+
+def counting(real: Any, change: Any = None) -> Any:
+    """`real`, counting its calls and changing its answer with `change`."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        call.count += 1  # type: ignore[attr-defined]
+        answer = real(*args, **kwargs)
+        return change(answer) if change else answer
+
+    call.count = 0  # type: ignore[attr-defined]
+    return call
+
+
+# No `status` asked for: whether an answer is final must not depend on the selection.
+JOBS = "query($s: ScenarioInput!) { simulate(scenario: $s) { __typename } }"
+
+
+@pytest.mark.parametrize(
+    ("status", "solves"),
+    [
+        pytest.param(Status.OPTIMAL, 1, id="optimal-cached"),
+        pytest.param(Status.INFEASIBLE, 1, id="infeasible-cached"),
+        pytest.param(Status.TIME_LIMIT, 2, id="time-limit-not-cached"),
+        pytest.param(Status.FEASIBLE, 2, id="feasible-not-cached"),
+    ],
+)
+async def test_only_final_simulation_answers_are_cached(
+    workers: tuple[Worker, Worker], monkeypatch: pytest.MonkeyPatch, status: Status, solves: int
+) -> None:
+    solve = counting(schema.runner.solve, lambda r: dataclasses.replace(r, status=status))
+    monkeypatch.setattr(schema.runner, "solve", solve)
+    worker, _ = workers
+    for _ in range(2):
+        body = await worker.post(JOBS, s={"fragileShareMin": 0.6})
+        assert "errors" not in body, body
+    assert solve.count == solves
+
+
+async def test_a_curve_with_an_unfinished_point_is_not_cached(
+    workers: tuple[Worker, Worker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def last_point_timed_out(curve: Any) -> Any:
+        *done, last = curve.points
+        return dataclasses.replace(
+            curve, points=(*done, dataclasses.replace(last, status="time_limit"))
+        )
+
+    curve = counting(schema.runner.trade_off_curve, last_point_timed_out)
+    monkeypatch.setattr(schema.runner, "trade_off_curve", curve)
+    query = """{ tradeOffCurve(scenario: {}, parameter: FRAGILE_SHARE_MIN, values: [0.5, 0.6]) {
+        __typename ... on TradeOffCurve { points { jobs } } } }"""
+    worker, _ = workers
+    for _ in range(2):
+        body = await worker.post(query)
+        assert body["data"]["tradeOffCurve"]["__typename"] == "TradeOffCurve", body
+    assert curve.count == 2
