@@ -22,13 +22,40 @@ VERSION = (
     f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
 )
 
+_S = highspy.HighsModelStatus
+STATUSES = ("optimal", "infeasible", "time_limit", "error")
+# Every HiGHS model status, so that none reaches the caller as an unexplained failure.
 _STATUS = {
-    highspy.HighsModelStatus.kOptimal: "optimal",
-    highspy.HighsModelStatus.kInfeasible: "infeasible",
-    highspy.HighsModelStatus.kTimeLimit: "time_limit",
-    highspy.HighsModelStatus.kIterationLimit: "time_limit",
-    highspy.HighsModelStatus.kSolutionLimit: "time_limit",
+    _S.kOptimal: "optimal",
+    _S.kInfeasible: "infeasible",
+    # Every variable is bounded here (s by the total-spend row), so a model that presolve cannot
+    # tell unbounded from infeasible is infeasible.
+    _S.kUnboundedOrInfeasible: "infeasible",
+    # Stopped before a proof either way.
+    _S.kTimeLimit: "time_limit",
+    _S.kIterationLimit: "time_limit",
+    _S.kSolutionLimit: "time_limit",
+    _S.kObjectiveBound: "time_limit",
+    _S.kObjectiveTarget: "time_limit",
+    _S.kInterrupt: "time_limit",
+    _S.kHighsInterrupt: "time_limit",
+    # Failures: an unbounded model is impossible with bounded variables, so it is one too.
+    _S.kNotset: "error",
+    _S.kLoadError: "error",
+    _S.kModelError: "error",
+    _S.kPresolveError: "error",
+    _S.kSolveError: "error",
+    _S.kPostsolveError: "error",
+    _S.kModelEmpty: "error",
+    _S.kUnbounded: "error",
+    _S.kUnknown: "error",
+    _S.kMemoryLimit: "error",
 }
+
+
+def status_of(model_status: highspy.HighsModelStatus) -> str:
+    """The engine's status for a HiGHS model status: one of STATUSES."""
+    return _STATUS.get(model_status, "error")
 
 
 def _quiet_first_instance() -> None:
@@ -72,6 +99,7 @@ class Model:
         for key, value in self.options.items():
             self.h.setOptionValue(key, value)
         self.seconds = 0.0
+        self.status_text = ""  # HiGHS's own words for the last run's status
 
     def load(
         self,
@@ -136,7 +164,8 @@ class Model:
         self.h.run()
         self.seconds += time.perf_counter() - start
         status = self.h.getModelStatus()
-        return _STATUS.get(status, f"solver status {self.h.modelStatusToString(status)}")
+        self.status_text = str(self.h.modelStatusToString(status))
+        return status_of(status)
 
     def has_solution(self) -> bool:
         return bool(self.h.getInfo().primal_solution_status == 2)
