@@ -38,7 +38,7 @@ _STATUS = {
     _S.kObjectiveBound: "time_limit",
     _S.kObjectiveTarget: "time_limit",
     _S.kInterrupt: "time_limit",
-    _S.kHighsInterrupt: "time_limit",
+    _S.kHighsInterrupt: "time_limit",  # type: ignore[attr-defined]  # not in the stubs
     # Failures: an unbounded model is impossible with bounded variables, so it is one too.
     _S.kNotset: "error",
     _S.kLoadError: "error",
