@@ -3,6 +3,8 @@ cache for queries (schema.cache) checked against the database's data version on 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
 from functools import partial
 from typing import Any
 
@@ -42,6 +44,11 @@ class GraphQLView(GraphQL[Context, None]):
         self.sessions = sessions
         self.runner = Runner(settings.solver_time_limit_s)
         self.cache = ResponseCache()
+        # Single flight: the answer being computed for each cache key, awaited by the same
+        # requests arriving meanwhile (a cold cache under load computes each answer once).
+        self.flights: dict[Hashable, asyncio.Future[ExecutionResult | None]] = {}
+        self.computed = 0  # answers computed for cacheable requests
+        self.shared = 0  # requests answered by another request's computation
 
     @property
     def graphql_ide_html(self) -> str:
@@ -95,6 +102,28 @@ class GraphQLView(GraphQL[Context, None]):
         entry = self.cache.get(key)
         if entry is not None:
             return Cached(entry.response)
+        flight = self.flights.get(key)
+        if flight is not None:
+            # The same request is being answered on this worker: share its answer. Shielded,
+            # so a client leaving here never cancels the computation others wait for.
+            shared = await asyncio.shield(flight)
+            if shared is not None:
+                self.shared += 1
+                return shared
+            return await execute()  # the request computing it went away: compute here
+        flight = self.flights[key] = asyncio.get_running_loop().create_future()
+        answer: ExecutionResult | None = None
+        try:
+            answer = await self._compute(execute, key, context)
+            return answer
+        finally:
+            del self.flights[key]
+            flight.set_result(answer)
+
+    async def _compute(
+        self, execute: Callable[[], Awaitable[ExecutionResult]], key: Hashable, context: Context
+    ) -> ExecutionResult:
+        self.computed += 1
         result = await execute()
         if result.errors or not context.final:
             return result

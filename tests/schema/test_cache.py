@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -232,3 +234,25 @@ async def test_a_curve_with_an_unfinished_point_is_not_cached(
         body = await worker.post(query)
         assert body["data"]["tradeOffCurve"]["__typename"] == "TradeOffCurve", body
     assert curve.count == 2
+
+
+async def test_identical_requests_on_a_cold_cache_compute_once(
+    workers: tuple[Worker, Worker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = schema.runner.solve
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # long enough for every request to arrive while the first one solves
+        return real(*args, **kwargs)
+
+    solve = counting(slow)
+    monkeypatch.setattr(schema.runner, "solve", solve)
+    worker, _ = workers
+    query = """query($s: ScenarioInput!) { simulate(scenario: $s) { __typename
+        ... on SimulationResult { jobs } } }"""
+    bodies = await asyncio.gather(
+        *(worker.post(query, s={"fragileShareMin": 0.6}) for _ in range(20))
+    )
+    assert solve.count == 1
+    assert all(body == bodies[0] for body in bodies)
+    assert bodies[0]["data"]["simulate"]["__typename"] == "SimulationResult"
