@@ -10,6 +10,7 @@ makes the scenario feasible.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -71,6 +72,11 @@ class Aggregate:
         )
 
     def feasible(self, limits: Limits) -> bool:
+        """False only when proven infeasible: an undecided test leaves the decision to HiGHS."""
+        return self.decide(limits) is not False
+
+    def decide(self, limits: Limits) -> bool | None:
+        """Feasible, proven infeasible, or None when HiGHS could not tell."""
         p = self.problem
         g = np.arange(self.groups)
         region_of, fragile, decarb = g // 4, (g // 2) % 2, g % 2
@@ -104,7 +110,8 @@ class Aggregate:
             np.array(upper),
             tuple(f"r{i}" for i in range(len(rows))),
         )
-        return model.run(10.0) == "optimal"
+        status = model.run(10.0)
+        return True if status == "optimal" else False if status == "infeasible" else None
 
 
 @dataclass(frozen=True)
@@ -222,28 +229,57 @@ def _set_region_max(x: Limits, v: float, i: int) -> Limits:
     return replace(x, region_max=_with(x.region_max, i, v))
 
 
+# A feasibility test: True (feasible), False (proven infeasible) or None (undecided in its time).
+Test = Callable[[Limits], bool | None]
+
+
 def diagnose(
-    agg: Aggregate, feasible: Callable[[Limits], bool] | None = None, bisections: int = BISECTIONS
+    agg: Aggregate,
+    feasible: Test | None = None,
+    bisections: int = BISECTIONS,
+    deadline: float | None = None,
 ) -> Diagnosis:
-    """``feasible`` defaults to the aggregate LP; all-or-nothing passes a whole-project test."""
-    test = feasible or agg.feasible
+    """``feasible`` defaults to the aggregate LP; all-or-nothing passes a whole-project test.
+
+    ``deadline`` (a ``time.perf_counter()`` instant) stops the diagnosis; the result says what was
+    proven by then."""
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.perf_counter() >= deadline
+
+    test = feasible or agg.decide
     items = _items(agg)
     # Deletion filter: drop each constraint in turn and keep it dropped if still infeasible;
-    # what is left is an irreducible conflicting set.
+    # what is left is an irreducible conflicting set. A constraint is dropped only on a proof of
+    # infeasibility, so the set left always conflicts, decided or not.
     keep = list(items)
+    irreducible = True
     for item in items:
+        if out_of_time():
+            irreducible = False
+            break
         trial = [k for k in keep if k is not item]
-        if not test(_apply(agg.limits, items, trial)):
+        verdict = test(_apply(agg.limits, items, trial))
+        if verdict is False:
             keep = trial
+        elif verdict is None:
+            irreducible = False
     relaxations = []
+    unsettled = []
     for item in keep:
-        found = _smallest(agg, item, test, bisections)
+        found, settled = (
+            (None, False) if out_of_time() else _smallest(agg, item, test, bisections, out_of_time)
+        )
         if found is not None:
             relaxations.append(found)
+        if not settled:
+            unsettled.append(item.name)
     return Diagnosis(
         conflicts=tuple(k.label for k in keep),
         relaxations=tuple(relaxations),
         names=tuple(k.name for k in keep),
+        irreducible=irreducible,
+        unsettled=tuple(unsettled),
     )
 
 
@@ -255,19 +291,32 @@ def _apply(limits: Limits, items: list[_Item], active: list[_Item]) -> Limits:
 
 
 def _smallest(
-    agg: Aggregate, item: _Item, test: Callable[[Limits], bool], bisections: int
-) -> Relaxation | None:
-    if not test(item.move(agg.limits, item.loosest)):
-        return None
+    agg: Aggregate,
+    item: _Item,
+    test: Test,
+    bisections: int,
+    out_of_time: Callable[[], bool],
+) -> tuple[Relaxation | None, bool]:
+    """The smallest relaxation of ``item`` alone, and whether it is proven the smallest (or proven
+    not to exist)."""
+    verdict = test(item.move(agg.limits, item.loosest))
+    if verdict is not True:
+        return None, verdict is False
     bad, good = item.current, item.loosest
     precision = 1e-4 if item.kind == "share" else 1e-6
+    settled = True
     for _ in range(bisections):
         if abs(good - bad) <= precision:
             break
+        if out_of_time():
+            settled = False  # good is still feasible, maybe not the smallest
+            break
         mid = (bad + good) / 2
-        if test(item.move(agg.limits, mid)):
+        verdict = test(item.move(agg.limits, mid))
+        if verdict is True:
             good = mid
         else:
+            settled = settled and verdict is False
             bad = mid
     up = good > item.current
     step = 1e-4 if item.kind == "share" else 1e-6  # shares to 0.01 point, money to the euro
@@ -284,11 +333,17 @@ def _smallest(
     else:
         text = f"{'raise' if up else 'lower'} {item.label.split(' (')[0]} to {_m(suggested)}"
         current, suggested = round(item.current * M), round(suggested * M)
-    return Relaxation(item.name, item.label, float(current), float(suggested), text)
+    return Relaxation(item.name, item.label, float(current), float(suggested), text), settled
 
 
 def _m(value_m: float) -> str:
-    return f"{value_m:,.1f} M EUR" if math.isfinite(value_m) else "no limit"
+    """Money as a planner reads it, never rounded to "0.0 M EUR"."""
+    if not math.isfinite(value_m):
+        return "no limit"
+    euros = round(value_m * M)
+    if abs(euros) < M or euros % 100_000:
+        return f"{euros:,} EUR"  # small, or not a round tenth of a million: to the euro
+    return f"{euros / M:,.1f} M EUR"
 
 
 def _pct(share: float) -> str:

@@ -163,8 +163,10 @@ def _restricted(
 
 def whole_feasible(
     problem: lp.Problem, projects: Projects, limits: Limits, time_limit_s: float
-) -> bool:
-    """Can whole projects meet these limits? Used to diagnose all-or-nothing infeasibility."""
+) -> bool | None:
+    """Can whole projects meet these limits? None when HiGHS could not tell in its time.
+
+    Used to diagnose all-or-nothing infeasibility."""
     p = problem
     lower, upper = p.row_lower.copy(), p.row_upper.copy()
     spend = p.spend_column.copy()
@@ -193,5 +195,7 @@ def whole_feasible(
         p.row_names,
         integer=integer,
     )
-    model.run(time_limit_s)
-    return model.has_solution()
+    status = model.run(time_limit_s)
+    if model.has_solution():
+        return True
+    return False if status == "infeasible" else None

@@ -74,6 +74,15 @@ class Diagnosis:
     conflicts: tuple[str, ...]  # planner labels of an irreducible conflicting set
     relaxations: tuple[Relaxation, ...]
     names: tuple[str, ...] = ()  # stable names of the conflicting constraints
+    # What the diagnosis proved before its deadline: the conflicts always conflict, but they are
+    # the smallest such set only when irreducible; unsettled names the conflicting constraints
+    # whose smallest relaxation was not searched or not decided in time.
+    irreducible: bool = True
+    unsettled: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.irreducible and not self.unsettled
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,9 @@ def solve(
     method = f"LP: {solver.method}"
     options = dict(solver.model.options) if solver.model is not None else {}
     mip_gap = None
+    deadline = start + time_limit_s  # the diagnosis stops there and says what it proved
     if relaxed.status == "infeasible":
-        diagnosis = diagnose(agg)
+        diagnosis = diagnose(agg, deadline=deadline)
         return _infeasible(scenario, projects, p, diagnosis, method, options, start, relaxed)
     if relaxed.status != "optimal":
         status = Status.TIME_LIMIT if relaxed.status == "time_limit" else Status.ERROR
@@ -78,13 +79,16 @@ def solve(
         mip_gap = found.gap
         if found.status == "infeasible":
             # The LP is feasible: only whole projects conflict. Diagnose with a whole-project test,
-            # each one bounded in time so that the diagnosis ends too.
-            budget_s = max(time_limit_s - (time.perf_counter() - start), 1.0)
+            # each one bounded in time, none past the solve's deadline.
+            def whole_ok(limits: Limits) -> bool | None:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    return None
+                return milp.whole_feasible(
+                    p, projects, limits, min(remaining, time_limit_s / 20, 2.0)
+                )
 
-            def whole_ok(limits: Limits) -> bool:
-                return milp.whole_feasible(p, projects, limits, min(budget_s / 20, 2.0))
-
-            diagnosis = diagnose(agg, whole_ok, bisections=20)
+            diagnosis = diagnose(agg, whole_ok, bisections=20, deadline=deadline)
             diagnosis = replace(
                 diagnosis, conflicts=("funding whole projects only", *diagnosis.conflicts)
             )
@@ -372,8 +376,15 @@ def _infeasible(
 ) -> Result:
     conflict = " and ".join(diagnosis.conflicts) if diagnosis.conflicts else "the constraints"
     message = f"Infeasible: {conflict} cannot all hold"
+    if not diagnosis.irreducible:
+        message += " (the diagnosis ran out of time: this set may not be the smallest)"
     if diagnosis.relaxations:
         message += "; " + " or ".join(r.text for r in diagnosis.relaxations)
+    if diagnosis.unsettled:
+        message += (
+            f"; within the time limit no smallest relaxation was proven for "
+            f"{len(diagnosis.unsettled)} of the {len(diagnosis.conflicts)} conflicting constraints"
+        )
     message += "."
     return _empty(
         scenario,
