@@ -22,6 +22,7 @@ from settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
     from simulation.projects import Projects
     from simulation.result import Result
@@ -140,14 +141,11 @@ def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
 
 
 async def _with_projects(settings: Settings, scenarios: Sequence[Scenario]) -> list[Projects]:
-    """The projects each scenario lets compete, from the database (set up first if needed)."""
-    from models.db import make_engine, make_sessionmaker
+    """The projects each scenario lets compete, from the database (read only)."""
+    from models.db import make_sessionmaker
     from models.queries import load_projects
-    from models.seed import setup_database
 
-    with _err_console().status("Checking the database (first run seeds it)..."):
-        await setup_database(settings)
-    engine = make_engine(settings.database_url)
+    engine = await _set_up_engine(settings)
     cache: dict[Any, Projects] = {}
     try:
         async with make_sessionmaker(engine)() as session:
@@ -157,6 +155,45 @@ async def _with_projects(settings: Settings, scenarios: Sequence[Scenario]) -> l
     finally:
         await engine.dispose()
     return [cache[scenario.projects] for scenario in scenarios]
+
+
+NOT_SET_UP = "run `territoires db setup` first"
+
+
+async def _set_up_engine(settings: Settings) -> AsyncEngine:
+    """An engine on a database that `db setup` has migrated; CliError otherwise.
+
+    Commands that only read never migrate or seed: an analyst's database role may have no
+    right to create tables, and a wrong DATABASE_URL must not leave an empty database behind.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    from models.db import async_url, backend, make_engine
+    from models.seed import migration_config
+
+    url = settings.database_url
+    if backend(url) == "sqlite":
+        database = make_url(async_url(url)).database
+        if database not in (None, "", ":memory:") and not Path(database).is_file():
+            raise CliError(f"no database file {database}: {NOT_SET_UP}")
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            current = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    except BaseException:
+        await engine.dispose()
+        raise
+    head = ScriptDirectory.from_config(migration_config()).get_current_head()
+    if current != head:
+        await engine.dispose()
+        found = "no schema" if current is None else f"schema revision {current}, not {head}"
+        where = make_url(url).render_as_string(hide_password=True)
+        raise CliError(f"the database {where} is not set up ({found}): {NOT_SET_UP}")
+    return engine
 
 
 def _solve_all(
@@ -537,12 +574,19 @@ def _curve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _in_session(settings: Settings, work: Callable[[Any], Any]) -> Any:
+async def _in_session(
+    settings: Settings, work: Callable[[Any], Any], *, writes: bool = False
+) -> Any:
+    """``work(session)`` in one transaction; a command that ``writes`` sets the database up
+    first (migrations and seed), one that only reads refuses a database not set up."""
     from models.db import make_engine, make_sessionmaker
     from models.seed import setup_database
 
-    await setup_database(settings)
-    engine = make_engine(settings.database_url)
+    if writes:
+        await setup_database(settings)
+        engine = make_engine(settings.database_url)
+    else:
+        engine = await _set_up_engine(settings)
     try:
         async with make_sessionmaker(engine)() as session:
             try:
@@ -561,8 +605,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from simulation.files import write_atomic
 
     folder = Path(args.dir)
-    if not folder.is_dir():
-        raise CliError(f"--dir {args.dir}: no such folder")
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"--dir {args.dir}: not a folder")
     if not args.names and not args.all:
         raise CliError("give scenario names or --all")
 
@@ -581,6 +625,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         return rows
 
     rows = asyncio.run(_in_session(settings, read))
+    folder.mkdir(parents=True, exist_ok=True)
     for row in rows:
         path = folder / f"{row.name}.yaml"
         if path.exists() and not args.force:
@@ -593,21 +638,45 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from models.scenario import get_scenario, save_scenario
+    from models.scenario import get_scenario, refuse_shipped_name, save_scenario
+    from simulation.files import read_data
+    from simulation.scenario import ScenarioError
 
-    scenarios = _load_files(args.files)
-    texts = {}
-    for path, scenario in zip(args.files, scenarios, strict=True):
-        text = Path(path).read_text(encoding="utf-8")
-        if not _declares_name(text):
-            raise CliError(f"{path}: name: missing; saved scenarios need a `name:` line")
-        texts[scenario.name] = (path, text, scenario.base)
+    # Bases resolve when saving, among the saved and shipped scenarios and the files imported
+    # with them (saved first), not among the files that happen to sit beside each file.
+    texts: dict[str, tuple[str, str, str | None]] = {}
+    problems = []
+    for path in args.files:
+        try:
+            if not Path(path).is_file():
+                raise CliError(f"{path}: no such file")
+            data = read_data(Path(path))
+            text = Path(path).read_text(encoding="utf-8")
+            if not _declares_name(text):
+                raise CliError(f"{path}: name: missing; saved scenarios need a `name:` line")
+            name = str(data["name"])
+            refuse_shipped_name(name, source=path)
+            if name in texts:
+                raise CliError(f"{path}: name: {name!r} is also the name in {texts[name][0]}")
+        except (CliError, ScenarioError) as error:
+            problems.append(str(error))
+            continue
+        base = data.get("base")
+        texts[name] = (path, text, base if isinstance(base, str) else None)
+    if problems:
+        raise CliError("\n".join(problems))
 
     async def save(session: Any) -> list[str]:
         done = []
         for name in _bases_first(texts):
             path, text, _ = texts[name]
             current = await get_scenario(session, name)
+            if current is not None and current.body == text:
+                # Importing what was exported is a no-op, not a new version (nor a refusal).
+                done.append(
+                    f"unchanged {name} (version {current.version}): {path} is the saved text"
+                )
+                continue
             if current is not None and not args.replace:
                 raise CliError(
                     f"{path}: scenario {name!r} is already saved (version {current.version}); "
@@ -619,7 +688,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             done.append(f"imported {path} as {name} (version {row.version})")
         return done
 
-    for line in asyncio.run(_in_session(settings, save)):
+    for line in asyncio.run(_in_session(settings, save, writes=True)):
         print(line)
     return 0
 
