@@ -46,16 +46,21 @@ def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation
     jobs = int(projects.jobs_created[i])
     note = "" if data.source == "LP optimum" else f" (threshold from the {data.source})"
     rate = f"{cost:.1f} jobs per M EUR of aid against a threshold of {threshold:.1f}{note}"
+    # Jobs count in proportion to the aid received (docs/model.md): the result counts these.
+    counted = f"counting {jobs * allocated / aid if aid > 0 else 0.0:.1f} of its {jobs} jobs"
     if funded and allocated >= cap:
         spare = max(cost - threshold, 0.0) * aid / M
-        text = (
-            f"Funded in full ({allocated:,} EUR): it creates {rate}; "
-            f"it would stay funded with up to {spare:.1f} fewer jobs."
+        head = (
+            f"Funded in full ({allocated:,} EUR)"
+            if allocated >= aid
+            else f"Funded up to its aid cap: {allocated:,} of the {aid:,} EUR requested, {counted}"
         )
+        text = f"{head}: it creates {rate}; it would stay funded with up to {spare:.1f} fewer jobs."
         return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)
     if funded:
+        limit = f"{cap:,} EUR" if cap >= aid else f"{cap:,} EUR its aid cap allows"
         text = (
-            f"Partly funded ({allocated:,} of {cap:,} EUR): it is a marginal project, "
+            f"Partly funded ({allocated:,} of {limit}, {counted}): it is a marginal project, "
             f"creating {rate}; the binding constraints stop it from getting more."
         )
         return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)

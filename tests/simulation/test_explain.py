@@ -53,3 +53,29 @@ def test_unknown_project_is_an_error() -> None:
     projects = projects_of(ABC)
     with pytest.raises(EngineError, match="project_id"):
         explain_project(solve(SCENARIO, projects), projects, 99)
+
+
+@pytest.mark.parametrize(
+    "mode", [pytest.param(Mode.CONTINUOUS, id="continuous"), pytest.param(Mode.ALL_OR_NOTHING)]
+)
+def test_a_project_held_by_the_aid_cap_says_so_and_counts_part_of_its_jobs(mode: Mode) -> None:
+    # Investment is twice the aid asked: a 25 % intensity cap allows half of it, 5 M EUR each.
+    projects = projects_of(ABC, investment_factor=2.0)
+    sc = Scenario(budget_eur=15 * M, mode=mode, constraints=Constraints(max_aid_intensity=0.25))
+    result = solve(sc, projects)
+    assert int(result.allocation_eur[0]) == 5 * M
+    explanation = explain_project(result, projects, 1)
+    assert explanation.funded
+    assert "in full" not in explanation.text
+    assert explanation.text.startswith(
+        "Funded up to its aid cap: 5,000,000 of the 10,000,000 EUR requested, "
+        "counting 50.0 of its 100 jobs"
+    )
+    # The result counts the same jobs: all three projects at half their aid.
+    assert result.jobs == pytest.approx(50.0 + 25.0 + 10.0)
+
+
+def test_a_partly_funded_project_counts_jobs_pro_rata() -> None:
+    projects = projects_of(ABC)
+    explanation = explain_project(solve(SCENARIO, projects), projects, 2)
+    assert "(5,000,000 of 10,000,000 EUR, counting 25.0 of its 50 jobs)" in explanation.text
