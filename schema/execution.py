@@ -10,10 +10,12 @@ errors and nulls are reported exactly as before.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import graphql
 from graphql import (
     GraphQLField,
     GraphQLObjectType,
@@ -25,6 +27,35 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 DEFINITION = "strawberry-definition"
+# ExecutionContext.execute_field(parent_type, source, field_details_list, path,
+# position_context) and field.resolve's "_is_default" marker, as in these graphql-core releases
+# (pyproject.toml pins the same range): another version must fail at import, not mid-request.
+SUPPORTED: tuple[tuple[int, ...], tuple[int, ...]] = ((3, 3, 2), (3, 4))  # from, up to (excluded)
+
+
+class UnsupportedGraphQLCoreError(ImportError):
+    pass
+
+
+def check_graphql_core(version: str | None = None) -> None:
+    version = graphql.__version__ if version is None else version
+    low, high = SUPPORTED
+    found = re.match(r"(\d+)\.(\d+)\.(\d+)", version)
+    number = tuple(int(part) for part in found.groups()) if found else None
+    if found is None or number is None or not low <= number < high or version[found.end() :]:
+        raise UnsupportedGraphQLCoreError(
+            f"graphql-core {version} is not supported by schema/execution.py (it overrides "
+            f"graphql-core's field execution): install graphql-core>={_dotted(low)},"
+            f"<{_dotted(high)}, or check execute_field against the new version and widen "
+            "SUPPORTED and the pin in pyproject.toml"
+        )
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
+
+
+check_graphql_core()
 
 
 @dataclass(frozen=True)
