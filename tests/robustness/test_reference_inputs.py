@@ -37,23 +37,23 @@ def rewrite(folder: Path, name: str, change: str, old: str = "", new: str = "") 
 
 
 @pytest.mark.parametrize(
-    ("name", "change", "old", "new", "row", "column"),
+    ("name", "change", "old", "new", "row", "column", "words"),
     [
-        pytest.param("communes.csv", "truncate-row", "", "", 6, "siren_epci", id="truncated-row"),
-        pytest.param("regions.csv", "drop-column", "", "", 1, "code_region", id="missing-column"),
-        pytest.param("regions.csv", "empty", "", "", 1, None, id="empty-file"),
-        pytest.param("epci.csv", "delete", "", "", None, None, id="missing-file"),
-        pytest.param("territoires_industrie_phase1.csv", "duplicate-row", "", "", 4, "id_ti", id="duplicate-territory"),
-        pytest.param("epci.csv", "duplicate-row", "", "", 5, "siren_epci", id="duplicate-epci"),
-        pytest.param("communes.csv", "replace", "2A004,Delta,2A,94,200000003,70000", "01001,Delta,2A,94,200000003,70000", 5, "code_insee", id="duplicate-commune"),
-        pytest.param("regions.csv", "duplicate-row", "", "", 5, "code_region", id="duplicate-region"),
-        pytest.param("communes.csv", "replace", "01002,Bravo,01,84,200000001,12000", "01002,Bravo,01,84,200000001,-12", 3, "population", id="negative-population"),
-        pytest.param("communes.csv", "replace", "01002,Bravo,01,84,200000001,12000", "01002,Bravo,01,84,200000001,1e9", 3, "population", id="population-not-integer"),
-        pytest.param("communes.csv", "replace", "01002,Bravo", "1002,Bravo", 3, "code_insee", id="bad-commune-code"),
-        pytest.param("territoires_industrie_phase1.csv", "replace", ",84,Auvergne", ",99,Auvergne", 2, "code_region_from_id", id="unknown-region"),
-        pytest.param("territoires_industrie_phase1.csv", "replace", ',2,"200000001', ',3,"200000001', 2, "sirens_groupements_raw", id="member-count-mismatch"),
-        pytest.param("regions.csv", "bytes", "", "99,R\xe9gion,99001,metro\n", None, None, id="invalid-utf8"),
-        pytest.param("regions.csv", "bytes", "", '99,"never closed\n', 5, "chef_lieu_insee", id="unclosed-quote"),
+        pytest.param("communes.csv", "truncate-row", "", "", 6, "siren_epci", "row has 4 fields, the header has 6", id="truncated-row"),
+        pytest.param("regions.csv", "drop-column", "", "", 1, "code_region", "column missing from the header (found: nom_region, chef_lieu_insee, zone)", id="missing-column"),
+        pytest.param("regions.csv", "empty", "", "", 1, None, "file is empty", id="empty-file"),
+        pytest.param("epci.csv", "delete", "", "", None, None, "file not found", id="missing-file"),
+        pytest.param("territoires_industrie_phase1.csv", "duplicate-row", "", "", 4, "id_ti", "ti-9401 appears twice", id="duplicate-territory"),
+        pytest.param("epci.csv", "duplicate-row", "", "", 5, "siren_epci", "200000003 appears twice", id="duplicate-epci"),
+        pytest.param("communes.csv", "replace", "2A004,Delta,2A,94,200000003,70000", "01001,Delta,2A,94,200000003,70000", 5, "code_insee", "01001 appears twice", id="duplicate-commune"),
+        pytest.param("regions.csv", "duplicate-row", "", "", 5, "code_region", "989 appears twice", id="duplicate-region"),
+        pytest.param("communes.csv", "replace", "01002,Bravo,01,84,200000001,12000", "01002,Bravo,01,84,200000001,-12", 3, "population", "-12 is negative", id="negative-population"),
+        pytest.param("communes.csv", "replace", "01002,Bravo,01,84,200000001,12000", "01002,Bravo,01,84,200000001,1e9", 3, "population", "'1e9' is not an integer", id="population-not-integer"),
+        pytest.param("communes.csv", "replace", "01002,Bravo", "1002,Bravo", 3, "code_insee", "'1002' is not a valid code", id="bad-commune-code"),
+        pytest.param("territoires_industrie_phase1.csv", "replace", ",84,Auvergne", ",99,Auvergne", 2, "code_region_from_id", "99 is not a region of regions.csv", id="unknown-region"),
+        pytest.param("territoires_industrie_phase1.csv", "replace", ',2,"200000001', ',3,"200000001', 2, "sirens_groupements_raw", "2 SIRENs but nb_groupements is 3", id="member-count-mismatch"),
+        pytest.param("regions.csv", "bytes", "", "99,R\xe9gion,99001,metro\n", None, None, "not UTF-8 text", id="invalid-utf8"),
+        pytest.param("regions.csv", "bytes", "", '99,"never closed\n', 5, "chef_lieu_insee", "row has 2 fields, the header has 4", id="unclosed-quote"),
     ],
 )  # fmt: skip
 def test_broken_files(
@@ -64,13 +64,14 @@ def test_broken_files(
     new: str,
     row: int | None,
     column: str | None,
+    words: str,
 ) -> None:
     rewrite(small_data_dir, name, change, old, new)
     with pytest.raises(ReferenceDataError) as caught:
         load_geography(small_data_dir)
     error = caught.value
     assert (error.file, error.row, error.column) == (name, row, column), str(error)
-    assert name in str(error)
+    assert str(error).startswith(name) and words in str(error)
 
 
 def test_reordered_columns_read_the_same(small_data_dir: Path) -> None:

@@ -19,12 +19,12 @@ LAUGHS = "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 @pytest.mark.parametrize(
     ("text", "path", "words"),
     [
-        pytest.param("version: 1\nname: [unclosed\n", "", "line", id="malformed-yaml"),
+        pytest.param("version: 1\nname: [unclosed\n", "", "line 3, column 1: expected ',' or ']'", id="malformed-yaml"),
         pytest.param("version: 1\n\tname: tab\n", "", "line", id="tab-indent"),
         pytest.param(LAUGHS, "", "anchors and aliases", id="billion-laughs"),
         pytest.param("version: 1\nbase: &b france-relance-2020\nname: *b\n", "", "anchors", id="single-alias"),
         pytest.param("version: 1\nname: !!python/object/apply:os.system ['touch pwned']\n", "", "python/object", id="python-tag"),
-        pytest.param("version: 1\nname: a\nname: b\n", "", "twice", id="duplicate-key"),
+        pytest.param("version: 1\nname: a\nname: b\n", "", "key 'name' appears twice", id="duplicate-key"),
         pytest.param("", "", "empty", id="empty-file"),
         pytest.param("- version: 1\n", "", "mapping", id="top-level-list"),
         pytest.param("name: plan\n", "version", "missing", id="no-version"),
@@ -44,7 +44,7 @@ LAUGHS = "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
         pytest.param("version: 1\nprojects: {regions: []}\nmode: sometimes\n", "mode", "one of", id="unknown-mode"),
         pytest.param("version: 1\nname: \"plan\\n\"\n", "name", "lower-case", id="name-newline"),
         pytest.param("version: 1\n1: one\n", "1", "unknown key", id="number-key"),
-        pytest.param("version: 1\nconstraint: {}\n", "constraint", "did you mean", id="misspelt-key"),
+        pytest.param("version: 1\nconstraint: {}\n", "constraint", "did you mean 'constraints'?", id="misspelt-key"),
     ],
 )  # fmt: skip
 def test_bad_scenario_text(tmp_path: Path, text: str, path: str, words: str) -> None:
@@ -67,17 +67,18 @@ def test_billion_laughs_is_refused_before_expanding() -> None:
 @pytest.mark.parametrize(
     ("raw", "words"),
     [
-        pytest.param(b"version: 1\nname: caf\xe9\n", "not UTF-8", id="invalid-utf8"),
-        pytest.param(b"version: 1\n# " + b"x" * MAX_FILE_BYTES, "larger than", id="over-256k"),
-        pytest.param(b"version: 1\nprojects:\n  sectors:\n" + b"    - x\n" * 40_000, "larger than", id="enormous-list"),
-        pytest.param(b"version: 1\nname: \x00\n", "special characters", id="nul-byte"),
+        pytest.param(b"version: 1\nname: caf\xe9\n", "not UTF-8 text (byte 20)", id="invalid-utf8"),
+        pytest.param(b"version: 1\n# " + b"x" * MAX_FILE_BYTES, "file is larger than 256 KiB", id="over-256k"),
+        pytest.param(b"version: 1\nprojects:\n  sectors:\n" + b"    - x\n" * 40_000, "file is larger than 256 KiB", id="enormous-list"),
+        pytest.param(b"version: 1\nname: \x00\n", "special characters are not allowed", id="nul-byte"),
     ],
 )  # fmt: skip
 def test_bad_scenario_bytes(tmp_path: Path, raw: bytes, words: str) -> None:
     file = tmp_path / "plan.yaml"
     file.write_bytes(raw)
-    with pytest.raises(ScenarioError, match=words):
+    with pytest.raises(ScenarioError) as caught:
         load_file(file)
+    assert words in str(caught.value)
 
 
 def test_a_long_list_within_the_size_limit_is_checked_item_by_item(tmp_path: Path) -> None:
@@ -92,18 +93,20 @@ def test_a_long_list_within_the_size_limit_is_checked_item_by_item(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    "files",
+    ("files", "cycle"),
     [
-        pytest.param({"a": "b", "b": "a"}, id="two-loop"),
-        pytest.param({"a": "b", "b": "c", "c": "a"}, id="three-loop"),
-        pytest.param({"a": "a"}, id="self-loop"),
+        pytest.param({"a": "b", "b": "a"}, "scenarios form a cycle: a -> b -> a", id="two-loop"),
+        pytest.param({"a": "b", "b": "c", "c": "a"}, "a -> b -> c -> a", id="three-loop"),
+        pytest.param({"a": "a"}, "scenarios form a cycle: a -> a", id="self-loop"),
     ],
 )
-def test_base_chain_loops_are_errors(tmp_path: Path, files: dict[str, str]) -> None:
+def test_base_chain_loops_are_errors(tmp_path: Path, files: dict[str, str], cycle: str) -> None:
     for name, base in files.items():
         (tmp_path / f"{name}.yaml").write_text(f"version: 1\nname: {name}\nbase: {base}\n")
-    with pytest.raises(ScenarioError, match="cycle"):
+    with pytest.raises(ScenarioError) as caught:
         load_file(tmp_path / "a.yaml")
+    assert "base" in [error.path for error in caught.value.errors]
+    assert cycle in str(caught.value)
 
 
 def test_a_base_that_is_not_a_name_never_reads_a_file(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """Bad settings are refused at start, naming the variable; safe defaults otherwise."""
+# ruff: noqa: E501  (tables of cases read best one per line)
 
 from __future__ import annotations
 
@@ -11,29 +12,30 @@ from settings import Settings, SettingsError
 
 
 @pytest.mark.parametrize(
-    ("name", "value"),
+    ("name", "value", "words"),
     [
-        pytest.param("TERRITOIRES_PROJECTS", "abc", id="projects-text"),
-        pytest.param("TERRITOIRES_PROJECTS", "0", id="projects-zero"),
-        pytest.param("TERRITOIRES_PROJECTS", "-5", id="projects-negative"),
-        pytest.param("TERRITOIRES_SEED", "1.5", id="seed-float"),
-        pytest.param("TERRITOIRES_PRODUCTION", "maybe", id="production-not-bool"),
-        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "nan", id="time-limit-nan"),
-        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "inf", id="time-limit-inf"),
-        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "0", id="time-limit-zero"),
-        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "64k", id="body-limit-text"),
-        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "0", id="body-limit-zero"),
-        pytest.param("TERRITOIRES_DB_POOL_SIZE", "0", id="pool-zero"),
-        pytest.param("TERRITOIRES_API_KEY_HASHES", "not-a-hash", id="api-key-hash-malformed"),
-        pytest.param("TERRITOIRES_API_KEY_HASHES", "dev-only-key", id="api-key-instead-of-hash"),
-        pytest.param("DATABASE_URL", "mysql://user@host/db", id="database-unsupported"),
-        pytest.param("DATABASE_URL", "territoires.db", id="database-not-a-url"),
+        pytest.param("TERRITOIRES_PROJECTS", "abc", "must be an integer, got 'abc'", id="projects-text"),
+        pytest.param("TERRITOIRES_PROJECTS", "0", "must be at least 1, got 0", id="projects-zero"),
+        pytest.param("TERRITOIRES_PROJECTS", "-5", "must be at least 1, got -5", id="projects-negative"),
+        pytest.param("TERRITOIRES_SEED", "1.5", "must be an integer, got '1.5'", id="seed-float"),
+        pytest.param("TERRITOIRES_PRODUCTION", "maybe", "must be true or false, got 'maybe'", id="production-not-bool"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "nan", "must be a positive number, got 'nan'", id="time-limit-nan"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "inf", "must be a positive number, got 'inf'", id="time-limit-inf"),
+        pytest.param("TERRITOIRES_SOLVER_TIME_LIMIT", "0", "must be a positive number, got '0'", id="time-limit-zero"),
+        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "64k", "must be an integer, got '64k'", id="body-limit-text"),
+        pytest.param("TERRITOIRES_MAX_BODY_BYTES", "0", "must be at least 1, got 0", id="body-limit-zero"),
+        pytest.param("TERRITOIRES_DB_POOL_SIZE", "0", "must be at least 1, got 0", id="pool-zero"),
+        pytest.param("TERRITOIRES_API_KEY_HASHES", "not-a-hash", "is not a SHA-256 hex digest", id="api-key-hash-malformed"),
+        pytest.param("TERRITOIRES_API_KEY_HASHES", "dev-only-key", "is not a SHA-256 hex digest", id="api-key-instead-of-hash"),
+        pytest.param("DATABASE_URL", "mysql://user@host/db", "must be sqlite:///PATH or postgresql://USER@HOST/DB", id="database-unsupported"),
+        pytest.param("DATABASE_URL", "territoires.db", "must be sqlite:///PATH or postgresql://USER@HOST/DB", id="database-not-a-url"),
     ],
 )  # fmt: skip
-def test_bad_values_name_the_variable(name: str, value: str) -> None:
+def test_bad_values_name_the_variable(name: str, value: str, words: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({name: value})
     assert caught.value.name == name
+    assert str(caught.value).startswith(f"{name}: ") and words in str(caught.value)
     assert value not in str(caught.value) or name != "TERRITOIRES_API_KEY_HASHES"
 
 
