@@ -7,7 +7,8 @@ of their bounds, and a few dual simplex pivots (with bound flipping, ratio test 
 working set) restore optimality. The basis has a few dozen rows and a project's column is one of
 4 x regions kinds, so a pivot costs a handful of numpy operations, far less than a HiGHS run.
 
-Every point is returned with its proof: primal bounds hold, every project's reduced cost has the
+Every point is returned with its proof: primal bounds hold and the rows add up (checked on the
+problem's own matrix, not the updated basis products), every project's reduced cost has the
 sign of its bound (those outside the working set checked per kind), and the price of s says
 spending the budget (not less) is optimal, which is what makes fixing s exact. Otherwise the walk
 gives up (None) and the caller re-solves with HiGHS.
@@ -25,6 +26,7 @@ Floats = npt.NDArray[np.float64]
 
 LOWER, BASIC, UPPER = -1, 0, 1
 PRIMAL_TOL = 1e-7  # M EUR
+RESIDUAL_TOL = 1e-6  # M EUR (one euro): A x + a_s s = r, recomputed from the problem's own matrix
 DUAL_TOL = 1e-7  # jobs per M EUR, as the sifting pricing
 PIVOT_TOL = 1e-9
 MAX_PIVOTS = 2000
@@ -63,6 +65,7 @@ class Walk:
         self.columns = np.zeros((self.m, self.kinds))
         self.columns[:, one >= 0] = p.matrix[:, one[one >= 0]].toarray()
         self.all_kind = kind
+        self.matrix = p.matrix[:, self.work]  # for the residual check of every point
         self.kind = kind[self.work]
         # A project outside the working set stays at 0 while its reduced cost is <= 0, that is
         # while the best of its kind earns no more than the kind's column is worth at the duals.
@@ -249,6 +252,14 @@ class Walk:
         self._refresh()
         return True
 
+    def _primal_holds(self, values: Floats) -> bool:
+        """The point checked against the problem itself, not the basis products that made it:
+        every row activity is what the projects and s add up to, and every bound holds."""
+        x, r = values[: self.n], values[self.n :]
+        residual = self.matrix @ x + self.a_s * self.spend - r
+        within = (values >= self.lower - PRIMAL_TOL) & (values <= self.upper + PRIMAL_TOL)
+        return bool(np.abs(residual).max() <= RESIDUAL_TOL and within.all())
+
     def _solution(self) -> LpSolution | None:
         # move() left every basic variable within its bounds; the duals change only at pivots.
         if self.proven is None:
@@ -256,8 +267,11 @@ class Walk:
             self.reduced = self.p.cost - self.worth[self.all_kind]
         if not self.proven or not self._spend_optimal():
             return None  # rounding, a project outside the working set, or a spend below budget
-        z = np.clip(self.z, self.lo, self.hi)
         values = self.value.copy()
+        values[self.basic] = self.z
+        if not self._primal_holds(values):
+            return None  # the updated inverse drifted: HiGHS re-solves
+        z = np.clip(self.z, self.lo, self.hi)
         values[self.basic] = z
         x = np.zeros(self.p.n)
         x[self.work] = values[: self.n]

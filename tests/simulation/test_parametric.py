@@ -1,12 +1,16 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from simulation import lp
+from simulation.curve import trade_off_curve
 from simulation.parametric import Walk
 from simulation.projects import Projects
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
-from simulation.sifting import LpSolver
+from simulation.sifting import LpSolution, LpSolver
 from tests.simulation.conftest import seeded_projects
+from tests.simulation.test_solve_properties import linprog_jobs
 
 M = 1_000_000
 
@@ -92,3 +96,71 @@ def test_walk_needs_the_budget_spent() -> None:
     solver = LpSolver(problem)
     assert solver.solve(30.0).status == "optimal"
     assert Walk.start(solver, lp.DECARBONISATION) is None  # far more budget than projects
+
+
+def test_walk_refuses_a_point_whose_primal_residual_is_off() -> None:
+    problem = lp.build(SCENARIO, seeded(3000))
+    solver = LpSolver(problem)
+    assert solver.solve(30.0).status == "optimal"
+    walk = Walk.start(solver, lp.DECARBONISATION)
+    assert walk is not None
+    assert walk.move(0.25) is not None
+    # A drifted update of the nonbasic part: the basic values it yields no longer satisfy
+    # A x + a_s s = r, though they may well sit within their bounds.
+    walk.w[lp.FRAGILE] += 1e-3
+    assert walk.move(0.3) is None
+
+
+def test_curve_falls_back_to_highs_when_the_walk_drifts(monkeypatch: pytest.MonkeyPatch) -> None:
+    projects = seeded(3000)
+    values = [0.25, 0.3, 0.35, 0.4]
+    base = Scenario(budget_eur=SCENARIO.budget_eur, constraints=SCENARIO.constraints)
+    honest = trade_off_curve(base, projects, "decarbonisation_share_min", values)
+    move = Walk.move
+    refused = []
+
+    def drifting(self: Walk, phi: float) -> LpSolution | None:
+        self.w[lp.FRAGILE] += 1e-3
+        point = move(self, phi)
+        refused.append(point is None)
+        return point
+
+    monkeypatch.setattr(Walk, "move", drifting)
+    curve = trade_off_curve(base, projects, "decarbonisation_share_min", values)
+    assert refused and all(refused)  # the walk was tried and every drifted point refused
+    for point, expected in zip(curve.points, honest.points, strict=True):
+        assert point.status == "optimal"
+        assert point.jobs == pytest.approx(expected.jobs, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "values"),
+    [
+        pytest.param("fragile_share_min", [0.45, 0.5, 0.6, 0.7, 0.55, 0.8], id="fragile"),
+        pytest.param(
+            "decarbonisation_share_min", [0.25, 0.3, 0.35, 0.32, 0.5, 0.45], id="decarbonisation"
+        ),
+    ],
+)
+def test_walked_curve_equals_plain_linprog(
+    parameter: str, values: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    projects = seeded(3000)
+    move = Walk.move
+    walked = []
+
+    def counting(self: Walk, phi: float) -> LpSolution | None:
+        point = move(self, phi)
+        walked.append(point is not None)
+        return point
+
+    monkeypatch.setattr(Walk, "move", counting)
+    base = Scenario(budget_eur=SCENARIO.budget_eur, constraints=SCENARIO.constraints)
+    curve = trade_off_curve(base, projects, parameter, values)
+    assert sum(walked) >= len(values) // 2  # most points came from the walk, not HiGHS
+    for point in curve.points:
+        scenario = replace(base, constraints=replace(base.constraints, **{parameter: point.value}))
+        expected = linprog_jobs(scenario, projects)
+        assert expected is not None
+        assert point.status == "optimal"
+        assert point.jobs == pytest.approx(expected, rel=1e-7)
