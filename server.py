@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             # JSONErrors limits the body and codes refusals like GraphQL errors (schema.errors).
-            Route("/graphql", JSONErrors(graphql, settings.max_body_bytes)),
+            Route(
+                "/graphql", JSONErrors(graphql, settings.max_body_bytes, settings.body_timeout_s)
+            ),
             Route("/health", health),
             Route("/", dashboard),
             Route("/geo/territories.geojson", territory_outlines),

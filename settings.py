@@ -89,6 +89,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     solver_time_limit_s: float = 30.0
     max_body_bytes: int = 65_536
+    body_timeout_s: float = 10.0
     db_pool_size: int = 5
     db_max_overflow: int = 10
     db_pool_timeout_s: float = 30.0
@@ -109,6 +110,7 @@ class Settings:
                 env, "TERRITOIRES_SOLVER_TIME_LIMIT", defaults.solver_time_limit_s
             ),
             max_body_bytes=_int(env, "TERRITOIRES_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
+            body_timeout_s=_float(env, "TERRITOIRES_BODY_TIMEOUT", defaults.body_timeout_s),
             db_pool_size=_int(env, "TERRITOIRES_DB_POOL_SIZE", defaults.db_pool_size, 1),
             db_max_overflow=_int(env, "TERRITOIRES_DB_MAX_OVERFLOW", defaults.db_max_overflow),
             db_pool_timeout_s=_float(

@@ -9,8 +9,9 @@ GraphQLError
  └── anything else            -> INTERNAL_SERVER_ERROR, masked in production with a reference
 
 Requests refused before GraphQL runs (a body that is not a JSON object, a wrong content type or
-method, a body over the size limit) get the same shape from `JSONErrors`: a JSON body with
-`errors[].extensions.code` (BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, ...).
+method, a body over the size limit or slower than the body timeout, two `Authorization` headers)
+get the same shape from `JSONErrors`: a JSON body with `errors[].extensions.code` (BAD_REQUEST,
+METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, UNAUTHENTICATED, ...).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import logging
 import uuid
 from typing import Any
 
+import anyio
 import orjson
 from graphql import GraphQLError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.relay.types import GlobalIDValueError
 
@@ -38,6 +41,8 @@ PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
 BAD_REQUEST = "BAD_REQUEST"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+GRAPHQL_METHODS = b"GET, POST"  # the Allow header of a 405 from the GraphQL endpoint
 HTTP_CODES = {
     400: BAD_REQUEST,
     404: "NOT_FOUND",
@@ -110,21 +115,35 @@ class BadBody(Exception):
         self.message = message
 
 
+class SlowBody(Exception):
+    """The body did not arrive within the body timeout (a slow or stalled client)."""
+
+
 class JSONErrors:
     """ASGI wrapper of the GraphQL endpoint: refusals before GraphQL runs become coded JSON.
 
-    It limits the body size itself (so the 413 is JSON too), refuses JSON bodies that are not
-    UTF-8 or not an object or a list, turns plain-text refusals of the view (400, 404, 405)
-    into `{"errors": [...]}`, and answers an exception escaping the view with a coded JSON
-    error (SERVICE_UNAVAILABLE 503 when the database is unreachable) instead of a bare 500.
+    It limits the body size itself (so the 413 is JSON too) and the time the body may take to
+    arrive (408), refuses JSON bodies that are not UTF-8 or not an object or a list and requests
+    with several `Authorization` headers (which key would count?), turns plain-text refusals of
+    the view (400, 404, 405) into `{"errors": [...]}`, and answers an exception escaping the view
+    with a coded JSON error (SERVICE_UNAVAILABLE 503 when the database is unreachable) instead of
+    a bare 500. A client that leaves mid-body is a client event, logged in one line.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_s: float = 10.0) -> None:
         self.app = RequestBodyLimitMiddleware(app, max_body_size=max_body_bytes)
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        request = f"{scope.get('method')} {scope.get('path')}"
+        keys = [value for name, value in scope.get("headers", []) if name == b"authorization"]
+        if len(keys) > 1:
+            message = f"send one Authorization header, got {len(keys)}"
+            log.info("%s: %s (%s)", UNAUTHENTICATED, message, request)
+            await _send_error(send, 400, message, UNAUTHENTICATED)
             return
         started = False
         held: Message | None = None
@@ -144,16 +163,30 @@ class JSONErrors:
                 if message.get("more_body", False):
                     return
                 reason = b"".join(chunks).decode("utf-8", "replace")
-                await _send_error(send, held["status"], reason, HTTP_CODES.get(held["status"]))
+                status = held["status"]
+                extra = [(b"allow", GRAPHQL_METHODS)] if status == 405 else []
+                await _send_error(send, status, reason, HTTP_CODES.get(status), headers=extra)
                 return
             await send(message)
 
+        body = _timed_body(receive, self.body_timeout_s)
         try:
-            await self.app(scope, _checked_body(scope, receive), send_json_errors)
+            await self.app(scope, _checked_body(scope, body), send_json_errors)
         except BadBody as error:
             if started:
                 raise
             await _send_error(send, 400, error.message, BAD_REQUEST)
+        except ClientDisconnect:
+            # Nobody is left to answer; a network hiccup or a closed tab, not a server fault.
+            log.info("client left before sending the whole body: %s", request)
+        except SlowBody:
+            if started:
+                raise
+            limit = f"{self.body_timeout_s:g} s"
+            log.warning("request body not complete after %s: %s", limit, request)
+            message = f"the request body took longer than {limit} to arrive"
+            close = [(b"connection", b"close")]  # the rest of the body may still be on its way
+            await _send_error(send, 408, message, REQUEST_TIMEOUT, headers=close)
         except Exception as error:
             if started:
                 raise
@@ -166,6 +199,28 @@ class JSONErrors:
                 log.error("unexpected error %s", reference, exc_info=error)
                 message = f"Unexpected error (reference {reference})."
                 await _send_error(send, 500, message, INTERNAL, reference)
+
+
+def _timed_body(receive: Receive, timeout_s: float) -> Receive:
+    """`receive` that raises SlowBody when the whole body has not arrived `timeout_s` after the
+    request did (a client trickling bytes would hold a worker's connection for ever). Once the
+    body is complete, waiting (for a disconnect) is not bounded."""
+    deadline = anyio.current_time() + timeout_s
+    complete = False
+
+    async def timed() -> Message:
+        nonlocal complete
+        if complete:
+            return await receive()
+        try:
+            with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
+                message = await receive()
+        except TimeoutError:
+            raise SlowBody from None
+        complete = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    return timed
 
 
 def _checked_body(scope: Scope, receive: Receive) -> Receive:
@@ -197,14 +252,20 @@ def _checked_body(scope: Scope, receive: Receive) -> Receive:
 
 
 async def _send_error(
-    send: Send, status: int, message: str, code: str | None, reference: str | None = None
+    send: Send,
+    status: int,
+    message: str,
+    code: str | None,
+    reference: str | None = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     extensions: dict[str, Any] = {"code": code or BAD_REQUEST}
     if reference is not None:
         extensions["reference"] = reference
     body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    sent = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    sent += headers or []
     if status == 503:
-        headers.append((b"retry-after", b"5"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+        sent.append((b"retry-after", b"5"))
+    await send({"type": "http.response.start", "status": status, "headers": sent})
     await send({"type": "http.response.body", "body": body})

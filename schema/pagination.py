@@ -1,4 +1,9 @@
-"""Relay-style connections over offset pages: opaque cursors, `first` capped at 100, totalCount."""
+"""Relay-style connections over offset pages: opaque cursors, `first` capped at 100, totalCount.
+
+`first: 0` is an empty page, as in graphql-relay's `connectionFromArray`: `totalCount`,
+`hasNextPage` true when items exist after it, and `startCursor`/`endCursor` null (the cursors of
+its first and last edges, and it has none). The next page is asked for with the same `after`.
+"""
 
 from __future__ import annotations
 

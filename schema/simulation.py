@@ -12,7 +12,7 @@ from strawberry import relay
 
 from schema.pagination import Connection, page_from
 from schema.scenarios import input_field
-from schema.types import Euros, Info, Project, Territory
+from schema.types import Euros, Info, Project, Territory, row_id
 from simulation import compare as comparing
 from simulation.curve import Curve
 from simulation.explain import explain_at
@@ -139,9 +139,8 @@ class SimulationResult:
 
     @strawberry.field(description="Any competing project, funded or not, with its explanation.")
     async def project(self, info: Info, id: relay.GlobalID) -> ProjectOutcome | None:
-        if id.type_name != "Project" or not id.node_id.isdigit():
-            return None
-        found = np.flatnonzero(self.projects_data.ids == int(id.node_id))
+        key = row_id(id.node_id) if id.type_name == "Project" else -1
+        found = np.flatnonzero(self.projects_data.ids == key)
         if len(found) == 0:
             return None
         (outcome,) = await self._outcomes(info, [int(found[0])])
@@ -327,7 +326,7 @@ class ProjectChange:
 @strawberry.type(description="Scenarios side by side; deltas are against the first.")
 class Comparison:
     names: list[str]
-    statuses: list[str]
+    statuses: list[SimulationStatus]
     inputs: list[InputDifference]
     outcomes: list[OutcomeRow]
     regions: list[RegionComparison]
@@ -357,7 +356,7 @@ class Comparison:
     def of(cls, found: comparing.Comparison, runs: list[SimulationOutcome]) -> Comparison:
         return cls(
             names=list(found.names),
-            statuses=list(found.statuses),
+            statuses=[SimulationStatus(status) for status in found.statuses],
             inputs=[
                 InputDifference(path=d.path, values_json=[json.dumps(v) for v in d.values])
                 for d in found.inputs

@@ -20,16 +20,21 @@ from models import Territory as TerritoryRow
 from models import queries
 from schema.context import Context
 from schema.pagination import Connection, page_from
+from simulation.scenario import MAX_EUR
 
 Euros = NewType("Euros", int)
 
 
 def parse_euros(value: object) -> int:
-    """Whole euros only: 1.5, true or "12" are refused rather than rounded or cast."""
+    """Whole euros only: 1.5, true or "12" are refused rather than rounded or cast, and so is
+    anything past MAX_EUR, before int(): a JSON number past 64 bits arrives as a float, and
+    int(1e30) would be read back as 1_000_000_000_000_000_019_884_624_838_656."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
     if isinstance(value, float) and not value.is_integer():
         raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
+    if abs(value) > MAX_EUR:
+        raise ValueError(f"Euros must be at most {MAX_EUR:_} either side of 0, got {value!r}")
     return int(value)
 
 
@@ -107,6 +112,19 @@ class TerritoryFilter:
 
     def to_query(self) -> queries.TerritoryFilter:
         return queries.TerritoryFilter(self.region_code, self.phase, self.name_contains)
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest integer a database column here can hold
+
+
+def row_id(node_id: str) -> int:
+    """The integer row id a global id names, or -1 (never a row id) for anything else: only
+    ASCII digits ("²".isdigit() holds too), and never past what the database can compare (a
+    larger number would fail the whole batch of lookups it was loaded with)."""
+    if not (node_id.isascii() and node_id.isdigit()) or len(node_id) > 19:
+        return -1
+    number = int(node_id)
+    return number if number <= MAX_ROW_ID else -1
 
 
 async def _nodes(
@@ -272,7 +290,7 @@ class Award(Node):
 
     @classmethod
     def key_of(cls, node_id: str) -> object:
-        return int(node_id) if node_id.isdigit() else -1  # -1 is never a row id
+        return row_id(node_id)
 
     @classmethod
     def from_model(cls, row: AwardRow | Row[Any]) -> Award:  # type: ignore[override]
@@ -330,7 +348,7 @@ class Project(Node):
 
     @classmethod
     def key_of(cls, node_id: str) -> object:
-        return int(node_id) if node_id.isdigit() else -1  # -1 is never a row id
+        return row_id(node_id)
 
     @classmethod
     def from_model(  # type: ignore[override]

@@ -11,7 +11,7 @@ from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
 from simulation.parametric import Walk
 from simulation.projects import Projects
-from simulation.scenario import Mode, Scenario
+from simulation.scenario import Mode, Scenario, check_budgets
 from simulation.sifting import LpSolution, LpSolver
 
 PARAMETERS = ("fragile_share_min", "decarbonisation_share_min", "budget_eur")
@@ -46,9 +46,9 @@ def trade_off_curve(
 ) -> Curve:
     if parameter not in PARAMETERS:
         raise EngineError("parameter", f"must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
+    if parameter == "budget_eur":
+        check_budgets(values, "values")  # as `budget_eur` is checked, so a point never overspends
     for v in values:
-        if parameter == "budget_eur" and not v >= 0:
-            raise EngineError("values", f"budgets must be >= 0, got {v}")
         if parameter != "budget_eur" and not 0.0 <= v <= 1.0:
             raise EngineError("values", f"shares must be between 0 and 1, got {v}")
     start = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,6 +20,8 @@ ANNOUNCED_FRAGILE_SHARE = 0.69
 FORMAT_VERSION = 1
 MAX_EUR = 10**12  # far above any real fund; keeps sums inside int64
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+LINE_BREAKS = "\t\n\r"  # the only control characters a description may hold; a title none
+JOINERS = "\u200c\u200d"  # format characters that emoji sequences and some scripts need
 
 # The 18 regions (INSEE codes, 2016 map): plain facts, needed without any reference data.
 REGION_NAMES: Mapping[str, str] = {
@@ -257,6 +260,16 @@ class Scenario:
         return data
 
 
+def check_budgets(values: Iterable[object], path: str) -> None:
+    """Each value checked as ``budget_eur`` is (whole euros, positive, at most ``MAX_EUR``);
+    ScenarioErrors names every faulty one ``path[i]``."""
+    parser = _Parser(None)
+    for i, value in enumerate(values):
+        parser.euros(value, f"{path}[{i}]", 1)
+    if parser.errors:
+        raise ScenarioErrors(parser.errors)
+
+
 def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     """``child`` applied over ``base`` (both plain data): mappings merge key by key, anything
     else replaces, and ``null`` in the child removes the base's value (back to the default)."""
@@ -311,6 +324,17 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _control_character(text: str, allowed: str) -> str | None:
+    """The first control or invisible format character (NUL, escape, a right-to-left override)
+    outside `allowed`, as "U+202E at position 5"; None when there is none."""
+    for position, char in enumerate(text):
+        if char in allowed or char in JOINERS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return f"U+{ord(char):04X} at position {position}"
+    return None
+
+
 def _join(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
 
@@ -337,7 +361,7 @@ class _Parser:
         scenario = Scenario(
             name=name,
             title=self.text(top.get("title", ""), "title", 200),
-            description=self.text(top.get("description", ""), "description", 5000),
+            description=self.text(top.get("description", ""), "description", 5000, lines=True),
             base=base,
             budget_eur=self.euros(top.get("budget_eur", ANNOUNCED_BUDGET_EUR), "budget_eur", 1),
             mode=self.mode(top.get("mode", Mode.CONTINUOUS.value)),
@@ -376,12 +400,15 @@ class _Parser:
             return "invalid"
         return value
 
-    def text(self, value: object, path: str, limit: int) -> str:
+    def text(self, value: object, path: str, limit: int, *, lines: bool = False) -> str:
         if not isinstance(value, str):
             self.fail(path, f"must be text, got {_show(value)}")
             return ""
         if len(value) > limit:
             self.fail(path, f"must be at most {limit} characters, got {len(value)}")
+        hidden = _control_character(value, LINE_BREAKS if lines else "")
+        if hidden is not None:
+            self.fail(path, f"must not contain control characters ({hidden})")
         return value
 
     def number(self, value: object, path: str) -> float | None:
@@ -413,11 +440,13 @@ class _Parser:
             self.fail(path, f"must be a whole number of euros, got {_show(value)}")
             return 0
         amount = int(value)
+        # A float is shown as given: past 2**53 its int() is not the number that was written.
+        shown = _show(value) if isinstance(value, float) else f"{amount:_}"
         if amount < minimum:
             what = "positive" if minimum == 1 else "at least 0 (money is never negative)"
             self.fail(path, f"must be {what}, got {amount}")
         elif amount > MAX_EUR:
-            self.fail(path, f"must be at most {MAX_EUR:_} euros, got {amount:_}")
+            self.fail(path, f"must be at most {MAX_EUR:_} euros, got {shown}")
         return amount
 
     def mode(self, value: object) -> Mode:
@@ -509,7 +538,7 @@ class _Parser:
             if not isinstance(sector, str) or not sector.strip():
                 self.fail(f"projects.sectors[{i}]", f"must be a sector name, got {_show(sector)}")
             else:
-                sectors.append(sector)
+                sectors.append(self.text(sector, f"projects.sectors[{i}]", 200))
         return ProjectSelection(phase=phase, regions=tuple(regions), sectors=tuple(sectors))
 
     def items(self, value: object, path: str) -> list[Any]:
