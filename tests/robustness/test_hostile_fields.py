@@ -204,6 +204,13 @@ async def test_comparison_statuses_are_the_status_enum(api: httpx.AsyncClient) -
     assert body["data"]["compareScenarios"]["statuses"] == ["OPTIMAL"]
     simulated = await post(api, "{ simulate(scenario: {}) { ... on SimulationResult { status } } }")
     assert simulated["data"]["simulate"]["status"] == "OPTIMAL"
+    typed = '{ __type(name: "Comparison") { fields { name type { ofType { ofType { ofType {'
+    typed += " name kind } } } } } } }"
+    fields = (await post(api, typed))["data"]["__type"]["fields"]
+    (statuses,) = [
+        f["type"]["ofType"]["ofType"]["ofType"] for f in fields if f["name"] == "statuses"
+    ]
+    assert statuses == {"name": "SimulationStatus", "kind": "ENUM"}
 
 
 # first: 0 ------------------------------------------------------------------------------------
@@ -267,6 +274,8 @@ async def test_a_405_says_which_methods_are_allowed(
     assert response.status_code == 405
     listed = {method.strip() for method in response.headers.get("allow", "").split(",")}
     assert listed == set(allowed.split(", "))
+    if path == "/graphql":
+        assert codes(answer(response)) == ["METHOD_NOT_ALLOWED"]
 
 
 # Request bodies that stop or trickle ----------------------------------------------------------
