@@ -3,6 +3,12 @@
 Every object the query may return costs one; a connection multiplies what is below it by its
 `first` (100 when absent), a plain list by an estimate of its length. The estimated cost is
 reported in the response's `extensions.cost`; a query over the budget is refused before it runs.
+
+Fields that run the engine also cost their solves: `simulate` and `runScenario` one each,
+`compareScenarios` one per name, `tradeOffCurve` one per started 25 values (a warm-started
+curve of 50 points costs about two cold solves). Each solve adds SOLVE_COST to the cost, and a
+request asking for more than MAX_SOLVES solves is refused (SOLVE_LIMIT_EXCEEDED) before any runs:
+a handful of aliased solves would otherwise queue dozens of them for one anonymous request.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -31,7 +38,13 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.whatif import MAX_COMPARED, MAX_CURVE_POINTS
+
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
+SOLVE_LIMIT_EXCEEDED = "SOLVE_LIMIT_EXCEEDED"
+MAX_SOLVES = 8  # per request: the longest curve (200 values) or a comparison of 6 alone fit
+SOLVE_COST = 10_000
+CURVE_POINTS_PER_SOLVE = 25
 DEFAULT_BUDGET = 200_000
 PAGE_DEFAULT = 100
 LIST_ESTIMATES = {"Query.regions": 18, "Region.territories": 25, "Project.awards": 1}
@@ -53,6 +66,34 @@ def _first(field: FieldNode, variables: Mapping[str, Any]) -> int:
                     return max(raw, 0)
                 return PAGE_DEFAULT
     return PAGE_DEFAULT
+
+
+def _length(field: FieldNode, argument: str, variables: Mapping[str, Any]) -> int:
+    """Number of items a list argument holds (a single value is a list of one)."""
+    for given in field.arguments or ():
+        if given.name.value == argument:
+            value = given.value
+            if isinstance(value, ListValueNode):
+                return len(value.values)
+            if isinstance(value, VariableNode):
+                raw = variables.get(value.name.value)
+                return len(raw) if isinstance(raw, list) else 1
+            return 1
+    return 0
+
+
+def _solves(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    """Solves a root field runs. Lists past the fields' own limits are refused without a
+    solve, so they count as the limit."""
+    name = field.name.value
+    if name in ("simulate", "runScenario"):
+        return 1
+    if name == "compareScenarios":
+        return min(_length(field, "names", variables), MAX_COMPARED)
+    if name == "tradeOffCurve":
+        points = min(_length(field, "values", variables), MAX_CURVE_POINTS)
+        return -(-points // CURVE_POINTS_PER_SOLVE)  # started groups of 25
+    return 0
 
 
 @dataclass(frozen=True)
@@ -78,7 +119,17 @@ class CostModel:
                 size = 1
             objects = 0 if field.name.value in WRAPPERS else size
             total += objects + size * self.cost(kind, field.selection_set)
+        if parent is self.schema.query_type:
+            total += SOLVE_COST * self.solves(parent, selection_set)
         return total
+
+    def solves(self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None) -> int:
+        """Solves the selection runs (the engine is only reached from root query fields)."""
+        if parent is not self.schema.query_type:
+            return 0
+        return sum(
+            _solves(field, self.variables) for field, _ in self._fields(parent, selection_set)
+        )
 
     def _fields(
         self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None
@@ -103,6 +154,7 @@ class CostModel:
 def make_cost_limit(budget: int = DEFAULT_BUDGET) -> type[SchemaExtension]:
     class CostLimit(SchemaExtension):
         cost = 0
+        solves = 0
 
         def on_execute(self) -> Iterator[None]:
             context = self.execution_context
@@ -124,11 +176,25 @@ def make_cost_limit(budget: int = DEFAULT_BUDGET) -> type[SchemaExtension]:
                 ]
                 schema = context.schema._schema
                 model = CostModel(schema, fragments, context.variables or {})
-                self.cost = sum(
-                    model.cost(root, op.selection_set)
+                roots = [
+                    (root, op.selection_set)
                     for op in chosen
                     if (root := schema.get_root_type(op.operation)) is not None
-                )
+                ]
+                self.cost = sum(model.cost(root, selection) for root, selection in roots)
+                self.solves = sum(model.solves(root, selection) for root, selection in roots)
+                if self.solves > MAX_SOLVES:
+                    raise GraphQLError(
+                        f"the request asks for {self.solves} solves; at most {MAX_SOLVES} solves "
+                        "per request (simulate and runScenario count one each, compareScenarios "
+                        f"one per name, tradeOffCurve one per {CURVE_POINTS_PER_SOLVE} values): "
+                        "split it into several requests",
+                        extensions={
+                            "code": SOLVE_LIMIT_EXCEEDED,
+                            "solves": self.solves,
+                            "maxSolves": MAX_SOLVES,
+                        },
+                    )
                 if self.cost > budget:
                     raise GraphQLError(
                         f"query cost {self.cost} exceeds the budget of {budget}: "
@@ -138,6 +204,13 @@ def make_cost_limit(budget: int = DEFAULT_BUDGET) -> type[SchemaExtension]:
             yield
 
         def get_results(self) -> dict[str, Any]:
-            return {"cost": {"estimated": self.cost, "budget": budget}}
+            return {
+                "cost": {
+                    "estimated": self.cost,
+                    "budget": budget,
+                    "solves": self.solves,
+                    "maxSolves": MAX_SOLVES,
+                }
+            }
 
     return CostLimit
