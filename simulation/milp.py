@@ -1,11 +1,16 @@
 """All-or-nothing funding (x_i in {0, cap_i}) from the LP optimum, with a proven gap.
 
 At the LP optimum only a handful of projects are fractional. Every other project sits at a bound
-with reduced cost d_i, and any allocation that moves it loses at least |d_i| * cap_i jobs against
+with reduced cost d_i, and any allocation that moves it loses at least its d_i * cap_i jobs against
 the LP bound (reduced-cost fixing). So we solve a small MILP over the fractional projects plus the
 K cheapest-to-move ones, all others fixed at their LP value, and bound the full problem by
-max(restricted MILP bound, LP - min over fixed |d_i| cap_i). K grows while the proof is short and
-time remains. HiGHS never sees the large dense rows that make its MIP presolve stall.
+max(restricted MILP bound, U - min over fixed losses). K grows while the proof is short and time
+remains. HiGHS never sees the large dense rows that make its MIP presolve stall.
+
+U is the Lagrangian bound at the LP's row prices y, valid for any y (weak duality), and a loss
+counts only a reduced cost of the right sign: a project at 0 loses max(-d_i, 0) * cap_i when
+funded, one at its cap loses max(d_i, 0) * cap_i when dropped. A reduced cost of the wrong sign
+(within the solver's tolerances) is a possible gain, already inside U, never a loss.
 """
 
 from __future__ import annotations
@@ -41,25 +46,34 @@ class MilpSolution:
     free: int
     seconds: float
     options: dict[str, object]
+    fixed: int = 0  # projects fixed at their LP value in the last restricted MILP
 
 
 def solve(
-    problem: lp.Problem, relaxed: LpSolution, time_limit_s: float, mip_rel_gap: float = 1e-4
+    problem: lp.Problem,
+    relaxed: LpSolution,
+    time_limit_s: float,
+    mip_rel_gap: float = 1e-4,
+    first_free: int = FIRST_FREE,
 ) -> MilpSolution:
+    """``first_free``: how many projects the first restricted MILP frees (at least 4 per
+    fractional one); the others stay fixed while their reduced costs prove it costs nothing."""
     start = time.perf_counter()
     deadline = start + time_limit_s
     p = problem
     tol = 1e-9
     at_cap = relaxed.x >= p.cap - tol
-    loss = np.abs(relaxed.reduced) * p.cap
+    upper, reduced = lagrangian_bound(p, relaxed.row_dual)
+    # What moving a project off its LP side costs against U: only a right-signed reduced cost.
+    loss = np.where(at_cap, np.maximum(reduced, 0.0), np.maximum(-reduced, 0.0)) * p.cap
     fractional = (relaxed.x > tol) & ~at_cap
     loss[fractional] = 0.0
     movable = np.flatnonzero(p.cap > 0)
     order = movable[np.argsort(loss[movable], kind="stable")]
-    size = min(max(FIRST_FREE, 4 * int(fractional.sum())), len(order))
+    size = min(max(first_free, 4 * int(fractional.sum())), len(order))
     best_x: Floats | None = None
     best = -np.inf
-    bound = relaxed.objective
+    bound = upper
     options: dict[str, object] = {}
     status = "time_limit"
     while True:
@@ -84,7 +98,7 @@ def solve(
         )
         if run == "infeasible":
             restricted_bound = -np.inf
-        bound = min(relaxed.objective, max(restricted_bound, relaxed.objective - fixed_loss))
+        bound = min(upper, max(restricted_bound, upper - fixed_loss))
         proven = best_x is not None and bound - best <= max(mip_rel_gap * abs(bound), GAP_TOL)
         out_of_time = time.perf_counter() >= deadline or run == "time_limit"
         if proven or out_of_time or size >= len(order):
@@ -95,7 +109,7 @@ def solve(
             elif run == "infeasible" and size >= len(order):
                 status = "infeasible"
             break
-        grown = _next_size(size, loss[order], relaxed.objective, best, mip_rel_gap)
+        grown = _next_size(size, loss[order], upper, best, mip_rel_gap)
         if best_x is not None and grown > MAX_FREE and len(order) > MAX_FREE:
             status = "feasible"
             break
@@ -110,7 +124,28 @@ def solve(
         free=size,
         seconds=time.perf_counter() - start,
         options=options,
+        fixed=len(order) - size,
     )
+
+
+def lagrangian_bound(p: lp.Problem, y: Floats) -> tuple[float, Floats]:
+    """An upper bound on the jobs of any allocation, valid for any row prices y, and the
+    reduced costs d = cost - A^T y at those prices.
+
+    jobs = y^T r + d_s s + d^T x where r = A x + a_s s are the row activities and d_s = -a_s^T y:
+    each term is bounded on its own, r by its row's bounds (tightened by what 0 <= x <= cap and
+    0 <= s <= sum(cap) allow, so that every bound is finite).
+    """
+    reduced = np.asarray(p.cost - p.matrix.T @ y, dtype=np.float64)
+    most = float(p.cap.sum())
+    s_low = np.minimum(p.spend_column * most, 0.0)
+    s_high = np.maximum(p.spend_column * most, 0.0)
+    low = np.maximum(p.row_lower, s_low)  # every project coefficient is >= 0
+    high = np.minimum(p.row_upper, p.matrix @ p.cap + s_high)
+    rows = np.where(y > 0, y * high, np.where(y < 0, y * low, 0.0))
+    spend_price = -float(p.spend_column @ y)
+    bound = float(rows.sum()) + max(spend_price, 0.0) * most + float(np.maximum(reduced, 0) @ p.cap)
+    return bound, reduced
 
 
 def _next_size(
