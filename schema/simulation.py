@@ -240,6 +240,10 @@ class Infeasible:
     relaxations: list[Relaxation] = strawberry.field(
         description="Smallest single changes that make the scenario feasible."
     )
+    diagnosis_complete: bool = strawberry.field(
+        description="False when the diagnosis stopped at the time limit: the conflicts still "
+        "conflict but may not be the smallest set, and some relaxations were not searched."
+    )
 
     @classmethod
     def of(cls, scenario: ScenarioSpec, result: Result) -> Infeasible:
@@ -252,6 +256,7 @@ class Infeasible:
             relaxations=[
                 Relaxation(**vars(r)) for r in (diagnosis.relaxations if diagnosis else ())
             ],
+            diagnosis_complete=diagnosis.complete if diagnosis else False,
         )
 
 

@@ -22,7 +22,9 @@ fragment Outcome on SimulationOutcome {
     fundedProjects(first: 3) { totalCount nodes { allocatedEur funded whyFunded project { id } } }
     solver { name version method timeS }
   }
-  ... on Infeasible { message conflicts conflictNames relaxations { name suggested text } }
+  ... on Infeasible {
+    message conflicts conflictNames relaxations { name suggested text } diagnosisComplete
+  }
   ... on InvalidScenario { message problems { path field message } }
 }
 """
@@ -116,6 +118,7 @@ async def test_infeasible_scenario_names_conflicts_and_a_relaxation(
     assert outcome["conflicts"]
     assert outcome["relaxations"]
     assert all(r["text"] for r in outcome["relaxations"])
+    assert outcome["diagnosisComplete"] is True
 
 
 async def test_why_a_project_is_not_funded(seeded: httpx.AsyncClient) -> None:
