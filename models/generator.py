@@ -2,10 +2,11 @@
 
 No public list of funded projects with amounts exists, so projects are drawn from documented
 distributions (docs/data.md) and calibrated: the first-review awards reproduce the published
-figures of November 2020. Everything is vectorised (160,000 projects in a few seconds) and
-deterministic for a given geography, count and seed.
+figures of November 2020. A later review, extended down the same ranking, is compared out of
+sample with the March 2021 figures. Everything is vectorised (160,000 projects in a few
+seconds) and deterministic for a given geography, count and seed.
 
-    python -m models.generator [count] [seed]    # prints the calibration table
+    python -m models.generator [count] [seed]    # calibration and out-of-sample tables
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ FIRST_REVIEW = {
     "fragile_share": 0.69,
 }
 JOBS_TARGET = 1.01 * FIRST_REVIEW["jobs_created"]
+# Published cumulative point of March 2021 (lafrenchfab.fr, 25 March 2021), for the same 1,600
+# candidates. NOT used by the calibration: the generator is checked against it out of sample
+# (`out_of_sample`), its awards extending the first review down the same ranking.
+MARCH_2021 = {
+    "projects": 531,
+    "investment_eur": 2_500_000_000,
+    "aid_eur": 270_000_000,
+    "jobs_created": 14_000,  # "about 14,000" direct jobs to be created
+}
 FIRST_REVIEW_NAME = "first-review-2020-11"
 FIRST_REVIEW_DATE = dt.date(2020, 11, 30)  # announced in Nov. 2020; the day is not published
 GENERATOR_VERSION = 1  # bump when the generated rows change for a given seed
@@ -95,6 +105,9 @@ class ProjectRows:
     afr: npt.NDArray[np.bool_]
     action_coeur_de_ville: npt.NDArray[np.bool_]
     first_review: npt.NDArray[np.bool_]  # awarded in the first review, in full
+    # The first review's ranking (log jobs per euro plus noise for the other criteria): later
+    # reviews extend the awards down this ranking (`later_review`).
+    review_score: npt.NDArray[np.float64]
 
     def __len__(self) -> int:
         return len(self.id)
@@ -197,7 +210,7 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
     jobs_per_meur *= np.where(fragile, FRAGILE_JOBS_FACTOR, 1.0)
     jobs = jobs_per_meur * investment / 1e6
 
-    awarded = _select_first_review(rng, jobs / investment, fragile, count)
+    awarded, score = _select_first_review(rng, jobs / investment, fragile, count)
     investment, intensity, jobs = _calibrate(investment, intensity, jobs, awarded, count)
 
     investment_eur = np.round(investment, -3).astype(np.int64)
@@ -240,6 +253,7 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
         afr=afr[commune],
         action_coeur_de_ville=acv[commune],
         first_review=awarded,
+        review_score=score,
     )
 
 
@@ -255,11 +269,20 @@ def _select_first_review(
     jobs_per_euro: npt.NDArray[np.float64],  # of investment: the aid rate is set afterwards
     fragile: npt.NDArray[np.bool_],
     count: int,
-) -> npt.NDArray[np.bool_]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
     """Most jobs per euro invested, with noise standing for the other criteria (training,
-    cooperation, readiness), taking 69 % of the winners from fragile places as published."""
-    size = first_review_size(count)
+    cooperation, readiness), taking 69 % of the winners from fragile places as published.
+    Returns the awards and the ranking score."""
     score = np.log(jobs_per_euro) + rng.normal(0.0, 0.6, count)
+    return _awards(score, fragile, first_review_size(count)), score
+
+
+def _awards(
+    score: npt.NDArray[np.float64], fragile: npt.NDArray[np.bool_], size: int
+) -> npt.NDArray[np.bool_]:
+    """The ``size`` best scores, 69 % of them (as far as there are) in fragile places. A larger
+    ``size`` keeps every award of a smaller one: each group is cut further down its ranking."""
+    count = len(score)
     wanted_fragile = min(round(FIRST_REVIEW["fragile_share"] * size), int(fragile.sum()))
     wanted_other = min(size - wanted_fragile, int((~fragile).sum()))
     wanted_fragile = size - wanted_other
@@ -268,6 +291,15 @@ def _select_first_review(
         members = np.flatnonzero(group)
         awarded[members[np.argsort(-score[members], kind="stable")[:wanted]]] = True
     return awarded
+
+
+def later_review(
+    rows: ProjectRows, projects: int = MARCH_2021["projects"]
+) -> npt.NDArray[np.bool_]:
+    """The awards of a later, cumulative review of ``projects`` awards per 1,600 candidates:
+    the first review's winners and the next ones down the same ranking, by the same rule."""
+    size = max(1, round(projects * len(rows) / CANDIDATES))
+    return _awards(rows.review_score, rows.fragile, size)
 
 
 def _calibrate(
@@ -314,6 +346,22 @@ def calibration(rows: ProjectRows) -> list[tuple[str, float, float]]:
     ]
 
 
+def out_of_sample(rows: ProjectRows) -> list[tuple[str, float, float]]:
+    """(figure, published, generated) for the March 2021 point, which the calibration does not
+    use: the awards of `later_review`, published totals scaled pro rata as in `calibration`."""
+    awarded = later_review(rows)
+    scale = awarded.sum() / MARCH_2021["projects"]
+    return [
+        (figure, MARCH_2021[figure] * scale, float(column[awarded].sum()))
+        for figure, column in (
+            ("projects", np.ones(len(rows))),
+            ("investment_eur", rows.investment_eur),
+            ("aid_eur", rows.aid_requested_eur),
+            ("jobs_created", rows.jobs_created),
+        )
+    ]
+
+
 def main(argv: list[str]) -> None:
     from models.reference import load_geography
     from settings import Settings
@@ -325,6 +373,10 @@ def main(argv: list[str]) -> None:
     print(f"first review, {count:,} candidates, seed {seed}")
     print(f"{'figure':<16}{'published':>18}{'generated':>18}{'gap':>8}")
     for figure, published, generated in calibration(rows):
+        gap = (generated - published) / published
+        print(f"{figure:<16}{published:>18,.2f}{generated:>18,.2f}{gap:>8.1%}")
+    print(f"out of sample: March 2021, {int(later_review(rows).sum()):,} awards (not calibrated)")
+    for figure, published, generated in out_of_sample(rows):
         gap = (generated - published) / published
         print(f"{figure:<16}{published:>18,.2f}{generated:>18,.2f}{gap:>8.1%}")
     aid, investment, jobs = rows.aid_requested_eur, rows.investment_eur, rows.jobs_created
