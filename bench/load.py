@@ -1,12 +1,21 @@
 """Bounded load test on loopback: uvicorn in a subprocess, 50 asyncio clients, then it stops.
 
+0. Cold start, on the fresh server (empty response cache): every client sends the same
+   `simulate` at once, then the same page of the territory view at once. Reports the requests,
+   the computations the server ran for them (answers computed and solver threads started, read
+   from a bench-only /bench/stats route) and the latency.
 1. Mixed load for --seconds (60): each client loops over nested reads (a page of the front
    end's territory view, bench/api.py) and, one request in five, a `simulate` with a fragile
    floor drawn from 26 values (so both solves and cached answers). Reports errors, p50/p99
    latency of each kind and the throughput.
-2. Small-query throughput, for a quarter of --seconds each: `{ regions { code name zone } }`
-   through /graphql against a plain Starlette JSON route returning the same data from the same
-   database query (mounted on a bench-only app, `bench_app` below). Reports the ratio.
+2. Small-query throughput, for a quarter of --seconds each, like against like (plain Starlette
+   routes mounted on a bench-only app, `bench_app` below):
+   - cached: `{ regions { code name zone } }` through /graphql, answered from the response cache,
+     against /plain/cached returning the same answer's bytes encoded once;
+   - uncached: the same query with a distinct (unused) variable each time, so every request
+     misses the cache and runs, against /plain running the same database query and encoding
+     the answer each time.
+   Reports both ratios.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--clients 50] [--databases var/bench]
 """
@@ -30,7 +39,7 @@ import httpx
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +49,7 @@ from bench.api import VIEW, database  # noqa: E402
 from bench.whatif import SIMULATE  # noqa: E402
 from models import queries  # noqa: E402
 from models.db import make_sessionmaker  # noqa: E402
+from schema.view import find_view  # noqa: E402
 from server import create_app  # noqa: E402
 
 SMALL = "{ regions { code name zone } }"
@@ -47,19 +57,46 @@ FLOORS = [round(0.50 + i / 100, 2) for i in range(26)]
 
 
 def bench_app() -> Starlette:
-    """The real app plus /plain: the small query's data as a plain JSON route (bench only)."""
+    """The real app plus bench-only routes: the small query's data as plain JSON, encoded each
+    time (/plain) or once (/plain/cached), and the server's counters (/bench/stats)."""
     app = create_app()
     sessions = make_sessionmaker(app.state.engine)
+    view = find_view(app)
+    encoded: list[bytes] = []
 
-    async def plain(request: Request) -> Response:
+    async def answer() -> bytes:
         async with sessions() as session:
             rows = await queries.regions(session)
         regions = [{"code": r.code, "name": r.name, "zone": r.zone} for r in rows]
-        return Response(
-            orjson.dumps({"data": {"regions": regions}}), 200, media_type="application/json"
+        return orjson.dumps({"data": {"regions": regions}})
+
+    async def plain(request: Request) -> Response:
+        await request.body()
+        return Response(await answer(), 200, media_type="application/json")
+
+    async def plain_cached(request: Request) -> Response:
+        await request.body()
+        if not encoded:
+            encoded.append(await answer())
+        return Response(encoded[0], 200, media_type="application/json")
+
+    async def stats(request: Request) -> Response:
+        cache = view.cache
+        return JSONResponse(
+            {
+                "computed": view.computed,
+                "shared": view.shared,
+                "solves": view.runner.started,
+                "hits": cache.hits,
+                "misses": cache.misses,
+            }
         )
 
-    app.router.routes.append(Route("/plain", plain, methods=["POST"]))
+    app.router.routes += [
+        Route("/plain", plain, methods=["POST"]),
+        Route("/plain/cached", plain_cached, methods=["POST"]),
+        Route("/bench/stats", stats),
+    ]
     return app
 
 
@@ -116,7 +153,8 @@ class Tally:
                 values[min(len(values) - 1, len(values) * 99 // 100)],
             )
             print(
-                f"  {kind:<9} {len(values):>6,}  p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms"
+                f"  {kind:<17} {len(values):>6,}  "
+                f"p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms"
             )
         for error in self.errors[:5]:
             print(f"  error: {error}")
@@ -147,6 +185,8 @@ async def main_async(args: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     server = start_server(url, port)
     try:
+        errors = await cold_start(base, args.clients)
+
         async with httpx.AsyncClient(base_url=base) as http:
             first = orjson.loads((await http.post("/graphql", json={"query": VIEW})).content)
         second_page = first["data"]["territories"]["pageInfo"]["endCursor"]
@@ -168,28 +208,77 @@ async def main_async(args: argparse.Namespace) -> int:
 
         print(f"mixed load: {args.clients} clients, {args.seconds:g} s, nested reads + simulations")
         mixed.report(await run(base, args.clients, args.seconds, mix))
+        errors += mixed.errors
 
         small_seconds = max(5.0, args.seconds / 4)
-        rates = {}
-        for name, path, body in (
-            ("graphql", "/graphql", {"query": SMALL}),
-            ("plain", "/plain", {}),
-        ):
-            tally = Tally()
-            print(f"small query via {path}: {args.clients} clients, {small_seconds:g} s")
-            work = partial(_small, tally=tally, kind=name, path=path, body=body)
-            elapsed = await run(base, args.clients, small_seconds, work)
-            tally.report(elapsed)
-            rates[name] = sum(len(v) for v in tally.latencies.values()) / elapsed
-            mixed.errors += tally.errors
+        cases = {
+            "graphql, cached": ("/graphql", {"query": SMALL}),
+            "plain, cached": ("/plain/cached", {}),
+            "graphql, uncached": ("/graphql", {"query": SMALL, "variables": UNIQUE}),
+            "plain, uncached": ("/plain", {}),
+        }
+        tallies = {name: Tally() for name in cases}
+        elapsed = dict.fromkeys(cases, 0.0)
+        slices = max(1, round(small_seconds / SLICE_S))
         print(
-            f"small query throughput, GraphQL / plain Starlette JSON: "
-            f"{rates['graphql'] / rates['plain']:.0%} (target >= 40 %)"
+            f"small query: {args.clients} clients, {small_seconds:g} s a case, "
+            f"in {slices} interleaved slices (machine noise hits every case alike)"
         )
-        return 1 if mixed.errors else 0
+        for _ in range(slices):
+            for name, (path, body) in cases.items():
+                work = partial(_small, tally=tallies[name], kind=name, path=path, body=body)
+                elapsed[name] += await run(base, args.clients, small_seconds / slices, work)
+        rates = {}
+        for name, tally in tallies.items():
+            print(f"small query, {name} ({cases[name][0]}):")
+            tally.report(elapsed[name])
+            rates[name] = sum(len(v) for v in tally.latencies.values()) / elapsed[name]
+            errors += tally.errors
+        for case in ("cached", "uncached"):
+            ratio = rates[f"graphql, {case}"] / rates[f"plain, {case}"]
+            print(f"small query throughput, {case}, GraphQL / plain Starlette: {ratio:.0%}")
+        return 1 if errors else 0
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+SLICE_S = 2.5
+UNIQUE = object()  # marks the body whose variables are made unique per request
+
+
+async def cold_start(base: str, clients: int) -> list[str]:
+    """`clients` identical requests at once on the cold server, for a simulate then a view page:
+    requests against computations, and latency. The errors seen."""
+    errors = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http:
+        # Connections first, so the identical requests really arrive together.
+        await asyncio.gather(*(http.get("/health") for _ in range(clients)))
+        variables = {"scenario": {"base": "france-relance-2020", "fragileShareMin": 0.7}}
+        for kind, body in (
+            ("simulate", {"query": SIMULATE, "variables": variables}),
+            ("view", {"query": VIEW, "variables": {"after": None}}),
+        ):
+            before = (await http.get("/bench/stats")).json()
+            tally = Tally()
+            start = time.perf_counter()
+            await asyncio.gather(
+                *(tally.post(http, kind, "/graphql", body) for _ in range(clients))
+            )
+            elapsed = time.perf_counter() - start
+            after = (await http.get("/bench/stats")).json()
+            computed = after["computed"] - before["computed"]
+            solves = after["solves"] - before["solves"]
+            print(
+                f"cold start, {clients} identical {kind} requests at once: {computed} computed "
+                f"({solves} solver threads), {after['shared'] - before['shared']} shared, "
+                f"{after['hits'] - before['hits']} cache hits"
+            )
+            tally.report(elapsed)
+            print(f"  slowest {max(tally.latencies[kind]) * 1000:8.1f} ms")
+            errors += tally.errors
+    return errors
 
 
 async def _small(
@@ -201,6 +290,8 @@ async def _small(
     path: str,
     body: dict[str, object],
 ) -> None:
+    if body.get("variables") is UNIQUE:  # an unused variable: another cache key each time
+        body = {**body, "variables": {"nonce": rng.random()}}
     await tally.post(http, kind, path, body)
 
 

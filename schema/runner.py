@@ -62,6 +62,7 @@ class Runner:
         self.time_limit_s = time_limit_s
         self.grace_s = grace_s
         self.queue_timeout_s = queue_timeout_s
+        self.started = 0  # solver threads started (benchmarks compare it with requests)
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
         self._projects: dict[Hashable, Projects] = {}
 
@@ -102,6 +103,7 @@ class Runner:
             raise SolverBusy(self.queue_timeout_s) from None
         try:
             thread = asyncio.get_running_loop().run_in_executor(None, job)
+            self.started += 1
         except BaseException:
             self.limiter.release_on_behalf_of(slot)
             raise
