@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "robustness.md"
-TEST = re.compile(r"`(tests/[\w/]+\.py)::(\w+)(?:\[([^\]`]+)\])?`")
+TEST = re.compile(r"`(tests/[\w/]+\.py)::((?:\w+::)?\w+)(?:\[([^\]`]+)\])?`")  # Class:: allowed
 QUOTED = re.compile(r"`([^`]+)`|\"([^\"]+)\"")
 # "(was a 500)", "(was: ...)", "(nan/inf/-1 were accepted)": what the behaviour used to be.
 HISTORY = re.compile(r"\((?:[^()\"]|\"[^\"]*\")*\b(?:was|were)\b(?:[^()\"]|\"[^\"]*\")*\)")
@@ -106,33 +106,47 @@ def module(path: str) -> tuple[str, ast.Module]:
     return source, ast.parse(source)
 
 
-def is_case(node: ast.AST, case: str) -> bool:
-    """`pytest.param(..., id=case)`."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "param"
-        and any(
-            k.arg == "id" and isinstance(k.value, ast.Constant) and k.value.value == case
-            for k in node.keywords
-        )
-    )
+def case_values(decorator: ast.expr, case: str) -> list[ast.AST]:
+    """The values of parametrize case ``case`` in a decorator: `pytest.param(..., id=case)`,
+    or the value at the position of ``case`` in a literal `ids=[...]`."""
+    found: list[ast.AST] = []
+    for node in ast.walk(decorator):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        keywords = {k.arg: k.value for k in node.keywords}
+        named = keywords.get("id")
+        if node.func.attr == "param" and isinstance(named, ast.Constant) and named.value == case:
+            found.append(node)
+        ids, values = keywords.get("ids"), node.args[1] if len(node.args) > 1 else None
+        if node.func.attr == "parametrize" and isinstance(ids, ast.List | ast.Tuple):
+            names = [i.value if isinstance(i, ast.Constant) else None for i in ids.elts]
+            if isinstance(values, ast.List | ast.Tuple) and len(values.elts) == len(names):
+                found += [
+                    value for value, name in zip(values.elts, names, strict=True) if name == case
+                ]
+    return found
 
 
 def named_test(path: str, function: str, case: str) -> Asserted:
     """The named test's body, plus its parametrize decorator: only the named case's
     `pytest.param(...)` when a case is named, all of it otherwise."""
     source, tree = module(path)
+    scope: ast.AST = tree
+    *classes, function = function.split("::")
+    for name in classes:
+        found = [n for n in ast.walk(scope) if isinstance(n, ast.ClassDef) and n.name == name]
+        assert found, f"{path}::{name} does not exist"
+        scope = found[0]
     functions = [
         node
-        for node in ast.walk(tree)
+        for node in ast.walk(scope)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function
     ]
     assert functions, f"{path}::{function} does not exist"
     node = functions[0]
     parts: list[ast.AST] = [node]
     if case:
-        params = [p for d in node.decorator_list for p in ast.walk(d) if is_case(p, case)]
+        params = [p for d in node.decorator_list for p in case_values(d, case)]
         assert params, f"{path}::{function}[{case}] does not exist"
         parts += params
     else:
@@ -183,16 +197,40 @@ Some prose | with a bar.
 
 | surface | bad request | answer | test |
 | --- | --- | --- | --- |
-| header | two keys | `UNAUTHENTICATED` "line 2, column 7: ..."; `null` | `tests/y.py::u` |
+| header | two keys | `UNAUTHENTICATED` "line 2, column 7: ..."; `null` | `tests/y.py::u`, `tests/z.py::Api::v[k]` |
 """
 
 
 def test_the_checker_reads_every_table_and_what_each_answer_quotes() -> None:
     rows = table_rows(PAGE_SAMPLE)
-    assert [row.tests for row in rows] == [(("tests/x.py", "t", "c"),), (("tests/y.py", "u", ""),)]
+    assert [row.tests for row in rows] == [
+        (("tests/x.py", "t", "c"),),
+        (("tests/y.py", "u", ""), ("tests/z.py", "Api::v", "k")),
+    ]
     assert promises(rows[0].answer) == ["BAD_REQUEST", "did you mean '53' (Bretagne)?"]
     assert promises(rows[1].answer) == ["UNAUTHENTICATED", "line 2, column 7", "null"]
     assert cells(rows[0].line)[1] == "`a | b`"
+
+
+IDS_SAMPLE = """
+@pytest.mark.parametrize(("raw", "words"), [(b"1", "one"), (b"2", "two")], ids=["first", "second"])
+@pytest.mark.parametrize("mode", [pytest.param("strict", id="strict")])
+def test_sample(raw, words, mode):
+    assert words in answer(raw)
+"""
+
+
+def test_a_case_is_found_by_pytest_param_or_by_ids() -> None:
+    decorators = ast.parse(IDS_SAMPLE).body[0].decorator_list  # type: ignore[attr-defined]
+    found = {
+        case: [ast.unparse(v) for d in decorators for v in case_values(d, case)]
+        for case in ("second", "strict", "third")
+    }
+    assert found == {
+        "second": ["(b'2', 'two')"],
+        "strict": ["pytest.param('strict', id='strict')"],
+        "third": [],
+    }
 
 
 @pytest.mark.parametrize(
