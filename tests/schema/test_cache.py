@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -256,3 +257,32 @@ async def test_identical_requests_on_a_cold_cache_compute_once(
     assert solve.count == 1
     assert all(body == bodies[0] for body in bodies)
     assert bodies[0]["data"]["simulate"]["__typename"] == "SimulationResult"
+
+
+async def test_a_request_waiting_on_a_cancelled_one_computes_its_own_answer(
+    workers: tuple[Worker, Worker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = schema.runner.solve
+    release = threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        release.wait(timeout=30)
+        return real(*args, **kwargs)
+
+    solve = counting(held)
+    monkeypatch.setattr(schema.runner, "solve", solve)
+    worker, _ = workers
+    view = find_view(worker.app)
+    query = "{ simulate(scenario: {fragileShareMin: 0.6}) { __typename } }"
+    leader = asyncio.create_task(worker.post(query))
+    while solve.count == 0:
+        await asyncio.sleep(0.01)
+    follower = asyncio.create_task(worker.post(query))
+    while not view.flights or follower.done():
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # the follower is now waiting on the leader's flight
+    leader.cancel()
+    release.set()
+    body = await asyncio.wait_for(follower, timeout=30)
+    assert body["data"]["simulate"]["__typename"] == "SimulationResult"
+    assert solve.count == 2 and not view.flights
