@@ -131,7 +131,12 @@ async def save_scenario(
     body = dump(scenario) if isinstance(scenario, Scenario) else scenario
     data = parse_text(body, source=source)
     refuse_shipped_name(str(data.get("name", "")), source=source)
-    parsed = load_data(data, source=source, bases=bases or await saved_bases(session))
+    bases = bases or await saved_bases(session)
+    base = data.get("base")
+    if isinstance(base, str) and not is_shipped(base) and not await _hold_base(session, base):
+        # Deleted since the caller read the bases: resolve as the database stands now.
+        bases = Bases(bases.folder, {n: text for n, text in bases.texts.items() if n != base})
+    parsed = load_data(data, source=source, bases=bases)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     values = {"title": parsed.title, "body": body, "updated_at": now}
     if expected_version is None:
@@ -161,6 +166,11 @@ async def save_scenario(
 async def delete_scenario(session: AsyncSession, name: str, expected_version: int) -> None:
     """Delete the version you read; refused if it changed since (or is gone), or if other saved
     scenarios use it as their base (ScenarioInUseError names them)."""
+    # Lock the row first: a save that holds it as its base (_hold_base) ends before the
+    # dependants are looked up, so its new child is seen (PostgreSQL; SQLite has no row locks).
+    await session.execute(
+        select(SavedScenario.name).where(SavedScenario.name == name).with_for_update()
+    )
     dependants = await _dependants(session, name)
     if dependants:
         await _current_or_refuse(session, name, expected_version)
@@ -172,6 +182,15 @@ async def delete_scenario(session: AsyncSession, name: str, expected_version: in
     )
     if deleted.rowcount != 1:  # type: ignore[attr-defined]
         await _refuse(session, name, expected_version)
+
+
+async def _hold_base(session: AsyncSession, base: str) -> bool:
+    """Keep the saved base from being deleted until this transaction ends (FOR KEY SHARE, so
+    a delete waits and then sees the new child); False when it is not saved (any more)."""
+    held = await session.scalar(
+        select(SavedScenario.name).where(SavedScenario.name == base).with_for_update(key_share=True)
+    )
+    return held is not None
 
 
 async def _dependants(session: AsyncSession, name: str) -> tuple[str, ...]:

@@ -1,3 +1,4 @@
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from models.scenario import (
     load_saved,
     save_scenario,
 )
+from models.seed import migrate
 from simulation.scenario import Scenario, ScenarioError
 
 BODY = """\
@@ -166,3 +168,58 @@ async def test_a_base_in_use_is_not_deleted(session: AsyncSession) -> None:
     await delete_scenario(session, "top-up", 1)
     await delete_scenario(session, "announced", 1)
     assert await list_scenarios(session) == []
+
+
+@pytest.fixture
+async def postgres(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(postgres_url)
+    await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+async def settle(task: asyncio.Task[None]) -> None:
+    # A bound on waiting, not a timing the outcome depends on: with the locks the task waits
+    # for the other transaction whatever the delay; without them it has finished by now.
+    await asyncio.wait({task}, timeout=2)
+
+
+@pytest.mark.postgres
+async def test_a_base_deleted_while_a_child_is_being_saved_is_refused(
+    postgres: AsyncEngine,
+) -> None:
+    sessions = make_sessionmaker(postgres)
+    async with sessions() as setup:
+        await save_scenario(setup, BODY, None)
+        await setup.commit()
+    async with sessions() as saver, sessions() as deleter:
+        await save_scenario(saver, Scenario(name="top-up", base="announced"), None)
+        deleting = asyncio.create_task(delete_scenario(deleter, "announced", 1))
+        await settle(deleting)  # the child is not committed yet
+        await saver.commit()
+        with pytest.raises(ScenarioInUseError, match="is the base of top-up"):
+            await deleting
+        await deleter.rollback()
+    async with sessions() as check:
+        assert await get_scenario(check, "announced") is not None
+
+
+@pytest.mark.postgres
+async def test_a_child_saved_while_its_base_is_being_deleted_is_refused(
+    postgres: AsyncEngine,
+) -> None:
+    sessions = make_sessionmaker(postgres)
+    async with sessions() as setup:
+        await save_scenario(setup, BODY, None)
+        await setup.commit()
+    async with sessions() as saver, sessions() as deleter:
+        await delete_scenario(deleter, "announced", 1)
+        child = Scenario(name="top-up", base="announced")
+        saving = asyncio.create_task(save_scenario(saver, child, None))
+        await settle(saving)  # the delete is not committed yet
+        await deleter.commit()
+        with pytest.raises(ScenarioError, match="base: no scenario named 'announced'"):
+            await saving
+        await saver.rollback()
+    async with sessions() as check:
+        assert await get_scenario(check, "top-up") is None
