@@ -59,10 +59,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 def _hashes(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     # A typo in a hash would lock every client out without a word: refuse it at start.
     hashes = _list(env, name)
-    for item in hashes:
+    for number, item in enumerate(hashes, 1):
         if not re.fullmatch(r"[0-9a-fA-F]{64}", item):
-            shown = f"{item[:8]}..." if len(item) > 8 else item
-            raise SettingsError(name, f"{shown!r} is not a SHA-256 hex digest (64 hex digits)")
+            # Named by position and length only: the entry may be a key pasted by mistake.
+            raise SettingsError(
+                name,
+                f"entry {number} ({len(item)} characters) is not a SHA-256 hex digest "
+                "(64 hex digits)",
+            )
     return hashes
 
 
