@@ -27,6 +27,7 @@ import asyncio
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -237,6 +238,7 @@ async def main_async(args: argparse.Namespace) -> int:
         for case in ("cached", "uncached"):
             ratio = rates[f"graphql, {case}"] / rates[f"plain, {case}"]
             print(f"small query throughput, {case}, GraphQL / plain Starlette: {ratio:.0%}")
+        errors += await one_client(base, cases)
         return 1 if errors else 0
     finally:
         server.terminate()
@@ -244,6 +246,7 @@ async def main_async(args: argparse.Namespace) -> int:
 
 
 SLICE_S = 2.5
+SEQUENTIAL_ROUNDS, SEQUENTIAL_REQUESTS = 10, 20
 UNIQUE = object()  # marks the body whose variables are made unique per request
 
 
@@ -279,6 +282,32 @@ async def cold_start(base: str, clients: int) -> list[str]:
             print(f"  slowest {max(tally.latencies[kind]) * 1000:8.1f} ms")
             errors += tally.errors
     return errors
+
+
+async def one_client(base: str, cases: dict[str, tuple[str, dict[str, object]]]) -> list[str]:
+    """The same cases from one client in sequence (no queueing), interleaved by rounds: the
+    server's own cost per request, less sensitive to the load generator sharing the cores."""
+    seconds: dict[str, list[float]] = {name: [] for name in cases}
+    async with httpx.AsyncClient(base_url=base) as http:
+        tally = Tally()
+        rng = random.Random(0)
+        for _ in range(SEQUENTIAL_ROUNDS):
+            for name, (path, body) in cases.items():
+                for _ in range(SEQUENTIAL_REQUESTS):
+                    start = time.perf_counter()
+                    await _small(http, rng, tally=tally, kind=name, path=path, body=body)
+                    seconds[name].append(time.perf_counter() - start)
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+    count = SEQUENTIAL_ROUNDS * SEQUENTIAL_REQUESTS
+    print(f"small query, one client in sequence, {count} requests a case (median per request):")
+    for name, value in median.items():
+        print(f"  {name:<17} {value * 1000:6.2f} ms")
+    for case in ("cached", "uncached"):
+        ratio = median[f"plain, {case}"] / median[f"graphql, {case}"]
+        print(f"small query, one client, {case}, GraphQL rate / plain Starlette rate: {ratio:.0%}")
+    for error in tally.errors[:5]:
+        print(f"  error: {error}")
+    return tally.errors
 
 
 async def _small(
