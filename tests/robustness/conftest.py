@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -65,3 +67,22 @@ def answer(response: httpx.Response, *, leaks: bool = False) -> dict[str, Any]:
 
 def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every path stat-ed (exists, is_file) or opened while the test runs."""
+    seen: list[str] = []
+    stat, open_ = os.stat, io.open
+
+    def spied_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        seen.append(os.fsdecode(path) if not isinstance(path, int) else str(path))
+        return stat(path, *args, **kwargs)
+
+    def spied_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(os.fsdecode(path) if not isinstance(path, int) else str(path))
+        return open_(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", spied_stat)
+    monkeypatch.setattr(io, "open", spied_open)
+    return seen

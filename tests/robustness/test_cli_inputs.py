@@ -63,6 +63,7 @@ def test_bad_input_errors(
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
     assert not (tmp_path / "never-created.db").exists()
+    assert list(tmp_path.rglob("*")) == []  # nothing written at all
 
 
 def test_bad_scenario_file_lists_every_problem(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -207,25 +205,6 @@ async def test_one_object_for_a_list_is_a_list_of_one(api: httpx.AsyncClient) ->
 
 # What a file access spy must never see: the file a hostile `base` names.
 OUTSIDE = "passwd"
-
-
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every path stat-ed (exists, is_file) or opened while the test runs."""
-    seen: list[str] = []
-    stat, open_ = os.stat, io.open
-
-    def spied_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        seen.append(os.fsdecode(path) if not isinstance(path, int) else str(path))
-        return stat(path, *args, **kwargs)
-
-    def spied_open(path: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(os.fsdecode(path) if not isinstance(path, int) else str(path))
-        return open_(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "stat", spied_stat)
-    monkeypatch.setattr(io, "open", spied_open)
-    return seen
 
 
 @pytest.mark.parametrize(

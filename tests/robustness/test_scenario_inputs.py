@@ -109,12 +109,15 @@ def test_base_chain_loops_are_errors(tmp_path: Path, files: dict[str, str], cycl
     assert cycle in str(caught.value)
 
 
-def test_a_base_that_is_not_a_name_never_reads_a_file(tmp_path: Path) -> None:
+def test_a_base_that_is_not_a_name_never_reads_a_file(tmp_path: Path, opened: list[str]) -> None:
     outside = tmp_path / "secret.yaml"
     outside.write_text("version: 1\nname: ../secret\n")
     (tmp_path / "plans").mkdir()
     plan = tmp_path / "plans" / "plan.yaml"
     plan.write_text("version: 1\nname: plan\nbase: ../secret\n")
+    opened.clear()  # the writes above
     with pytest.raises(ScenarioError) as caught:
         load_file(plan)
     assert "base" in [error.path for error in caught.value.errors]
+    assert str(plan) in opened  # the spy sees the files that are read
+    assert not [seen for seen in opened if "secret" in seen]
