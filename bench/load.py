@@ -18,6 +18,8 @@
    Reports both ratios.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--clients 50] [--databases var/bench]
+     .venv/bin/python bench/load.py --cold-only [--no-single-flight]   # phase 0 alone; with
+     the flag the server computes every request that misses the cache (the behaviour before)
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from functools import partial
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from strawberry.types import ExecutionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,12 +60,27 @@ SMALL = "{ regions { code name zone } }"
 FLOORS = [round(0.50 + i / 100, 2) for i in range(26)]
 
 
+class Unshared(dict[Hashable, "asyncio.Future[ExecutionResult | None]"]):
+    """Flights that are never found: every request that misses the cache computes."""
+
+    def get(self, key: Hashable, default: object = None) -> None:  # type: ignore[override]
+        return None
+
+    def __setitem__(self, key: Hashable, value: asyncio.Future[ExecutionResult | None]) -> None:
+        pass
+
+    def __delitem__(self, key: Hashable) -> None:
+        pass
+
+
 def bench_app() -> Starlette:
     """The real app plus bench-only routes: the small query's data as plain JSON, encoded each
     time (/plain) or once (/plain/cached), and the server's counters (/bench/stats)."""
     app = create_app()
     sessions = make_sessionmaker(app.state.engine)
     view = find_view(app)
+    if os.environ.get("BENCH_SINGLE_FLIGHT") == "0":
+        view.flights = Unshared()
     encoded: list[bytes] = []
 
     async def answer() -> bytes:
@@ -107,8 +125,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url}
+def start_server(url: str, port: int, single_flight: bool) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": url, "BENCH_SINGLE_FLIGHT": str(int(single_flight))}
     command = [sys.executable, "-m", "uvicorn", "bench.load:bench_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -184,9 +202,11 @@ async def main_async(args: argparse.Namespace) -> int:
     url = await database(args.databases, 1_600)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(url, port)
+    server = start_server(url, port, not args.no_single_flight)
     try:
         errors = await cold_start(base, args.clients)
+        if args.cold_only:
+            return 1 if errors else 0
 
         async with httpx.AsyncClient(base_url=base) as http:
             first = orjson.loads((await http.post("/graphql", json={"query": VIEW})).content)
@@ -329,6 +349,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--databases", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--cold-only", action="store_true", help="the cold-start phase alone")
+    parser.add_argument(
+        "--no-single-flight", action="store_true", help="identical requests are not shared"
+    )
     sys.exit(asyncio.run(main_async(parser.parse_args())))
 
 
