@@ -383,7 +383,7 @@ def _infeasible(
     if diagnosis.unsettled:
         message += (
             f"; within the time limit no smallest relaxation was proven for "
-            f"{len(diagnosis.unsettled)} of the {len(diagnosis.conflicts)} conflicting constraints"
+            f"{len(diagnosis.unsettled)} of the {len(diagnosis.names)} conflicting constraints"
         )
     message += "."
     return _empty(

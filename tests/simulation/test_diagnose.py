@@ -88,6 +88,8 @@ def test_diagnosis_stops_at_the_time_limit_and_says_it_is_partial(
     assert len(calls) <= limit / 0.05 + 1 < needed
     assert elapsed < 3 * limit  # generous: one sub-solve may finish after the deadline
     assert "time limit" in partial.message
+    unsettled, names = len(partial.diagnosis.unsettled), len(partial.diagnosis.names)
+    assert f"for {unsettled} of the {names} conflicting constraints" in partial.message
 
 
 def test_small_amounts_are_not_rounded_to_zero() -> None:
