@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +13,13 @@ from simulation import lp
 from simulation.result import Baseline
 
 Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Indices = npt.NDArray[np.intp]
 EPS = 1e-9
+# Visits evaluated together (doubling while every visit of a window is proven at once), and
+# rounds of proof per window: see _settle.
+FIRST_WINDOW = 256
+ROUNDS = 8
 
 
 def shares(p: lp.Problem, x: Floats) -> tuple[float, float, float]:
@@ -53,27 +61,203 @@ def violations(p: lp.Problem, x: Floats) -> tuple[str, ...]:
     return tuple(out)
 
 
-def order_by_jobs_per_euro(p: lp.Problem) -> npt.NDArray[np.intp]:
-    return np.lexsort((np.arange(p.n), -p.cost)).astype(np.intp)
-
-
 def greedy(p: lp.Problem, whole: bool) -> Floats:
     """Best jobs per euro first, ignoring everything but the budget."""
-    order = order_by_jobs_per_euro(p)
+    order = p.by_jobs_per_euro
     cap = p.cap[order]
     if not whole:
         before = np.cumsum(cap) - cap
         take = np.clip(p.budget_m - before, 0.0, cap)
     else:
-        take = np.zeros(p.n)
-        left = p.budget_m
-        for k, c in enumerate(cap.tolist()):
-            if c <= left + EPS:
-                take[k] = c
-                left -= c
+        take = _first_fit(cap, p.budget_m)
     x = np.zeros(p.n)
     x[order] = take
     return x
+
+
+def _first_fit(cap: Floats, budget: float) -> Floats:
+    """Each project whole if it fits in what is left (``left -= c``), in order."""
+    take = np.zeros(len(cap))
+    left = budget
+    pending = np.flatnonzero(cap <= left + EPS)
+    fitted_to = left
+    size = FIRST_WINDOW
+    while len(pending):
+        if fitted_to / 2 > left < fitted_to:
+            # What is left only shrinks: drop, at once, the projects that no longer fit.
+            pending = pending[cap[pending] <= left + EPS]
+            fitted_to = left
+            continue
+        window = pending[:size]
+        c = cap[window]
+        start = left
+
+        def amounts(a: Floats) -> tuple[Floats, Bools]:
+            before = np.cumsum(np.concatenate(([start], -a)))[:-1]  # noqa: B023
+            return np.where(c <= before + EPS, c, 0.0), np.zeros(len(a), dtype=np.bool_)  # noqa: B023
+
+        done, a, _ = _settle(len(window), amounts)
+        take[window[:done]] = a[:done]
+        left = float(np.cumsum(np.concatenate(([left], -a[:done])))[-1])
+        pending = pending[done:]
+        size = 2 * size if done == len(window) else max(FIRST_WINDOW, done)
+    return take
+
+
+def _settle(
+    size: int, amounts: Callable[[Floats], tuple[Floats, Bools]]
+) -> tuple[int, Floats, bool]:
+    """How many visits of a window are known at once, their amounts, and whether the phase stops.
+
+    The rules visit projects one by one, each amount depending on the totals that the visits
+    before it leave. ``amounts(a)`` computes every amount of the window (and whether the phase
+    stops before it) from the totals that the amounts ``a`` before it would leave. Up to the
+    first place where the result differs from ``a``, each amount was computed from exact
+    totals, so it is exact, and so is the first differing one: each round proves at least one
+    more visit, most rounds the whole window (amounts rarely change the visits after them).
+    """
+    a = np.zeros(size)
+    done = 0
+    for _ in range(ROUNDS):
+        new, stop = amounts(a)
+        wrong = np.flatnonzero(stop[done:] | (new[done:] != a[done:]))
+        if len(wrong) == 0:
+            return size, a, False
+        first = done + int(wrong[0])
+        if stop[first]:
+            return first, a, True
+        a = np.concatenate((a[:first], new[first:]))
+        done = first + 1
+    return done, a, False
+
+
+class _Floors:
+    """The state of greedy_with_floors, by rank (position in jobs-per-euro order)."""
+
+    def __init__(self, p: lp.Problem, whole: bool) -> None:
+        self.whole = whole
+        self.budget, self.phi, self.delta = p.budget_m, p.fragile_min, p.decarbonisation_min
+        k = len(p.region_codes)
+        self.lo, self.hi = np.zeros(k), np.full(k, math.inf)
+        for env in p.envelopes:
+            self.lo[p.region_codes.index(env.code)] = env.min_m
+            self.hi[p.region_codes.index(env.code)] = env.max_m
+        # Only regions with an envelope need their running total.
+        self.tracked = (self.lo > 0) | (self.hi < math.inf)
+        order = p.by_jobs_per_euro
+        self.cap = p.cap[order]
+        self.region = p.region[order]
+        self.fragile = p.fragile[order]
+        self.decarbonisation = p.decarbonisation[order]
+        self.x = np.zeros(p.n)
+        self.in_region = np.zeros(k)
+        self.spent = self.in_fragile = self.in_decarbonisation = 0.0
+
+    def run(self, ranks: Indices, quota: str | None, target: float, keep_floors: bool) -> None:
+        """Visit ``ranks`` in order; ``quota`` as in greedy_with_floors."""
+        room = self.cap[ranks] - self.x[ranks]  # a project is visited once per phase
+        live = room > EPS  # the others cannot get more than EPS: never funded
+        ranks, room = ranks[live], room[live]
+        fitted_to = math.inf
+        size = FIRST_WINDOW
+        while len(ranks):
+            left = self.budget - self.spent
+            if quota == "region" and (self.in_region >= self.lo - EPS)[self.lo > 0].all():
+                return  # every region is at its minimum: the phase would skip everyone left
+            if self.whole and fitted_to / 2 > left < fitted_to:
+                # What is left only shrinks, and a project must fit whole: drop, at once, those
+                # that no longer fit.
+                keep = ~(left < room - EPS)
+                ranks, room = ranks[keep], room[keep]
+                fitted_to = left
+                continue
+            window, window_room = ranks[:size], room[:size]
+            done, a, stop = _settle(
+                len(window), partial(self.amounts, window, window_room, quota, target, keep_floors)
+            )
+            self.add(window[:done], a[:done])
+            if stop:
+                return
+            ranks, room = ranks[done:], room[done:]
+            size = 2 * size if done == len(window) else max(FIRST_WINDOW, done)
+
+    def totals(self, ranks: Indices, a: Floats) -> tuple[Floats, Floats, Floats, Floats]:
+        """Spent, to fragile, to decarbonising and in the project's region, before each visit.
+
+        Running sums in visit order (np.cumsum adds one by one), as the rule adds them.
+        """
+
+        def running(start: float, amounts: Floats) -> Floats:
+            return np.cumsum(np.concatenate(([start], amounts)))[:-1]
+
+        spent = running(self.spent, a)
+        fragile = running(self.in_fragile, np.where(self.fragile[ranks], a, 0.0))
+        decarb = running(self.in_decarbonisation, np.where(self.decarbonisation[ranks], a, 0.0))
+        region = self.region[ranks]
+        in_region = self.in_region[region]
+        moved = np.unique(region[a != 0])
+        for r in moved[self.tracked[moved]].tolist():
+            at = np.flatnonzero(region == r)
+            in_region[at] = running(float(self.in_region[r]), a[at])
+        return spent, fragile, decarb, in_region
+
+    def amounts(
+        self,
+        ranks: Indices,
+        room: Floats,
+        quota: str | None,
+        target: float,
+        keep_floors: bool,
+        a: Floats,
+    ) -> tuple[Floats, Bools]:
+        """What each visit funds, given that the visits before it fund ``a``; where it stops."""
+        budget, phi, delta = self.budget, self.phi, self.delta
+        spent, fragile, decarb, in_region = self.totals(ranks, a)
+        region = self.region[ranks]
+        is_fragile, is_decarb = self.fragile[ranks], self.decarbonisation[ranks]
+        t = np.minimum(np.minimum(room, budget - spent), self.hi[region] - in_region)
+        stop = spent >= budget - EPS
+        if quota in ("fragile", "decarb"):
+            reached = fragile if quota == "fragile" else decarb
+            stop |= reached >= target - EPS
+            if not self.whole:
+                t = np.minimum(t, target - reached)
+        if not keep_floors:
+            # Leave room in the budget for the quotas still to come.
+            left = budget - spent
+            t = np.where(
+                is_fragile, t, np.minimum(t, left - np.maximum(phi * budget - fragile, 0.0))
+            )
+            t = np.where(
+                is_decarb, t, np.minimum(t, left - np.maximum(delta * budget - decarb, 0.0))
+            )
+        else:
+            if phi > 0:
+                t = np.where(is_fragile, t, np.minimum(t, (fragile - phi * spent) / phi))
+            if delta > 0:
+                t = np.where(is_decarb, t, np.minimum(t, (decarb - delta * spent) / delta))
+        funded = t > EPS
+        if self.whole:
+            funded &= ~(t < room - EPS)
+        if quota == "region":
+            funded &= ~(in_region >= self.lo[region] - EPS)
+        return np.where(funded, t, 0.0), stop
+
+    def add(self, ranks: Indices, a: Floats) -> None:
+        if not len(ranks):
+            return
+        spent, fragile, decarb, in_region = self.totals(ranks, a)
+        region = self.region[ranks]
+        moved = np.unique(region[a != 0])
+        for r in moved[self.tracked[moved]].tolist():
+            last = np.flatnonzero(region == r)[-1]
+            self.in_region[r] = in_region[last] + a[last]
+        self.spent = float(spent[-1] + a[-1])
+        self.in_fragile = float(fragile[-1] + (a[-1] if self.fragile[ranks[-1]] else 0.0))
+        self.in_decarbonisation = float(
+            decarb[-1] + (a[-1] if self.decarbonisation[ranks[-1]] else 0.0)
+        )
+        self.x[ranks] += a
 
 
 def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
@@ -82,79 +266,18 @@ def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
     Regions below their minimum envelope first, then fragile projects up to the fragile quota of
     the budget, then decarbonising ones up to theirs, then everyone; each phase takes its
     projects by jobs per euro and never passes a regional maximum, and the last phase only funds
-    a project as far as the floors still hold.
+    a project as far as the floors still hold. The rule visits projects one by one; it is
+    evaluated a window of visits at a time (see _settle), with the very same sums.
     """
-    order = order_by_jobs_per_euro(p).tolist()
-    region_min = np.zeros(len(p.region_codes))
-    region_max = np.full(len(p.region_codes), math.inf)
-    for env in p.envelopes:
-        region_min[p.region_codes.index(env.code)] = env.min_m
-        region_max[p.region_codes.index(env.code)] = env.max_m
-    lo, hi = region_min.tolist(), region_max.tolist()
-    cap = p.cap.tolist()
-    region = p.region.tolist()
-    fragile = p.fragile.tolist()
-    decarb = p.decarbonisation.tolist()
-    phi, delta, budget = p.fragile_min, p.decarbonisation_min, p.budget_m
-    x = [0.0] * p.n
-    in_region = [0.0] * len(p.region_codes)
-    total = {"spent": 0.0, "fragile": 0.0, "decarb": 0.0}
-
-    def visit(i: int, quota: str | None, target: float, keep_floors: bool) -> bool:
-        """Fund project i as far as the phase allows; True ends the phase."""
-        if total["spent"] >= budget - EPS:
-            return True
-        if quota in ("fragile", "decarb") and total[str(quota)] >= target - EPS:
-            return True
-        r = region[i]
-        room = cap[i] - x[i]
-        if quota == "region" and in_region[r] >= lo[r] - EPS:
-            return False
-        t = min(room, budget - total["spent"], hi[r] - in_region[r])
-        if quota in ("fragile", "decarb"):
-            t = min(t, target - total[quota]) if not whole else t
-        if not keep_floors:
-            # Leave room in the budget for the quotas still to come.
-            left = budget - total["spent"]
-            if not fragile[i]:
-                t = min(t, left - max(phi * budget - total["fragile"], 0.0))
-            if not decarb[i]:
-                t = min(t, left - max(delta * budget - total["decarb"], 0.0))
-        if keep_floors and not fragile[i] and phi > 0:
-            t = min(t, (total["fragile"] - phi * total["spent"]) / phi)
-        if keep_floors and not decarb[i] and delta > 0:
-            t = min(t, (total["decarb"] - delta * total["spent"]) / delta)
-        if t <= EPS or (whole and t < room - EPS):
-            return False
-        x[i] += t
-        in_region[r] += t
-        total["spent"] += t
-        total["fragile"] += t if fragile[i] else 0.0
-        total["decarb"] += t if decarb[i] else 0.0
-        return False
-
-    def run(candidates: list[int], quota: str | None, target: float, keep_floors: bool) -> None:
-        pending = np.array(candidates, dtype=np.intp)
-        while len(pending):
-            left = budget - total["spent"]
-            if whole:
-                # A project that does not fit whole in what is left never will: drop them all
-                # at once (again each time what is left halves) instead of visiting each.
-                pending = pending[p.cap[pending] <= left + EPS]
-            for pos, i in enumerate(pending.tolist()):
-                if visit(i, quota, target, keep_floors):
-                    return
-                if whole and budget - total["spent"] < left / 2:
-                    pending = pending[pos + 1 :]
-                    break
-            else:
-                return
-
-    run([i for i in order if lo[region[i]] > 0], "region", 0.0, False)
-    run([i for i in order if fragile[i]], "fragile", phi * budget, False)
-    run([i for i in order if decarb[i]], "decarb", delta * budget, False)
-    run(order, None, 0.0, True)
-    return np.array(x)
+    walk = _Floors(p, whole)
+    ranks = np.arange(p.n, dtype=np.intp)
+    walk.run(ranks[walk.lo[walk.region] > 0], "region", 0.0, False)
+    walk.run(ranks[walk.fragile], "fragile", p.fragile_min * p.budget_m, False)
+    walk.run(ranks[walk.decarbonisation], "decarb", p.decarbonisation_min * p.budget_m, False)
+    walk.run(ranks, None, 0.0, True)
+    x = np.zeros(p.n)
+    x[p.by_jobs_per_euro] = walk.x
+    return x
 
 
 def pro_rata(p: lp.Problem) -> Floats:

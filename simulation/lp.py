@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +69,11 @@ class Problem:
     def n(self) -> int:
         return len(self.cost)
 
+    @cached_property
+    def by_jobs_per_euro(self) -> npt.NDArray[np.intp]:
+        """Projects from the most jobs per euro down, ties in input order (sorted once)."""
+        return np.argsort(-self.cost, kind="stable").astype(np.intp)
+
 
 def check(scenario: Scenario, projects: Projects) -> None:
     c = scenario.constraints
@@ -112,8 +118,8 @@ def build(scenario: Scenario, projects: Projects) -> Problem:
         cost = np.where(aid > 0, projects.jobs_created * M / np.maximum(aid, 1.0), 0.0)
     fragile = projects.fragile.astype(np.bool_)
     decarb = projects.decarbonisation.astype(np.bool_)
-    region_codes_arr, region = np.unique(projects.region.astype(str), return_inverse=True)
-    region_codes = tuple(str(r) for r in region_codes_arr)
+    region = projects.region_index
+    region_codes = tuple(str(r) for r in projects.region_names)
     extra = tuple(sorted(code for code in c.regions if code not in region_codes))
     region_codes = region_codes + extra
 

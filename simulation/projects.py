@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+
+COLUMNS = (
+    "aid_requested_eur",
+    "investment_eur",
+    "jobs_created",
+    "region",
+    "territory",
+    "fragile",
+    "decarbonisation",
+)
 
 
 @dataclass(frozen=True)
@@ -14,6 +24,11 @@ class Projects:
 
     Money is in integer euros. ``region`` holds INSEE region codes ("84"),
     ``territory`` territory ids, ``fragile`` and ``decarbonisation`` booleans.
+
+    Regions and territories are also coded as integers once, here, so that every solve groups
+    projects with ``np.bincount`` instead of sorting strings: ``region_names`` holds the distinct
+    codes in sorted order and ``region_index`` each project's position in it (likewise for
+    territories); ``territory_region`` is the region of each territory's first project.
     """
 
     ids: npt.NDArray[np.int64]
@@ -24,35 +39,37 @@ class Projects:
     territory: npt.NDArray[np.str_]
     fragile: npt.NDArray[np.bool_]
     decarbonisation: npt.NDArray[np.bool_]
+    region_names: npt.NDArray[np.str_] = field(init=False, repr=False)
+    region_index: npt.NDArray[np.intp] = field(init=False, repr=False)
+    territory_names: npt.NDArray[np.str_] = field(init=False, repr=False)
+    territory_index: npt.NDArray[np.intp] = field(init=False, repr=False)
+    territory_region: npt.NDArray[np.str_] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        for name in (
-            "aid_requested_eur",
-            "investment_eur",
-            "jobs_created",
-            "region",
-            "territory",
-            "fragile",
-            "decarbonisation",
-        ):
+        for name in COLUMNS:
             if len(getattr(self, name)) != n:
                 raise ValueError(
                     f"Projects.{name}: has {len(getattr(self, name))} rows, ids has {n}"
                 )
+        region = np.asarray(self.region).astype(str)
+        regions, region_index = np.unique(region, return_inverse=True)
+        territories, first, territory_index = np.unique(
+            np.asarray(self.territory).astype(str), return_index=True, return_inverse=True
+        )
+        coded = {
+            "region_names": regions,
+            "region_index": region_index.astype(np.intp),
+            "territory_names": territories,
+            "territory_index": territory_index.astype(np.intp),
+            "territory_region": region[first],
+        }
+        for name, value in coded.items():
+            object.__setattr__(self, name, value)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def take(self, mask: npt.NDArray[np.bool_]) -> Projects:
         """The projects where ``mask`` is true, in the same order."""
-        return Projects(
-            ids=self.ids[mask],
-            aid_requested_eur=self.aid_requested_eur[mask],
-            investment_eur=self.investment_eur[mask],
-            jobs_created=self.jobs_created[mask],
-            region=self.region[mask],
-            territory=self.territory[mask],
-            fragile=self.fragile[mask],
-            decarbonisation=self.decarbonisation[mask],
-        )
+        return Projects(ids=self.ids[mask], **{name: getattr(self, name)[mask] for name in COLUMNS})

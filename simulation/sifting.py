@@ -82,17 +82,23 @@ class LpSolver:
         p = self.problem
         if p.n <= SIFT_ABOVE:
             return np.arange(p.n, dtype=np.intp)
-        order = np.argsort(-p.cost, kind="stable")
+        order = p.by_jobs_per_euro
         target = 1.5 * max(self.row_upper[lp.BUDGET], 1e-6)
 
-        def top(mask: npt.NDArray[np.bool_], amount: float) -> Indices:
-            idx = order[mask[order]]
-            k = int(np.searchsorted(np.cumsum(p.cap[idx]), amount)) + 1
-            return idx[:k]
+        def top(mask: npt.NDArray[np.bool_] | None, amount: float) -> Indices:
+            # The best projects of the mask until their aid reaches amount: looked for in a
+            # prefix of the order that grows until it holds them (a prefix of a running sum
+            # is the running sum of the prefix).
+            length = 1024
+            while True:
+                idx = order[:length] if mask is None else order[:length][mask[order[:length]]]
+                total = np.cumsum(p.cap[idx])
+                if length >= p.n or (len(total) and total[-1] >= amount):
+                    return idx[: int(np.searchsorted(total, amount)) + 1]
+                length *= 4
 
-        everyone = np.ones(p.n, dtype=np.bool_)
         parts = [
-            top(everyone, target),
+            top(None, target),
             top(p.fragile, target),
             top(p.decarbonisation, target),
             top(p.fragile & p.decarbonisation, target),

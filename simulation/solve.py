@@ -146,6 +146,8 @@ def solve(
 def _euros(x: Floats, p: lp.Problem, budget_eur: int) -> npt.NDArray[np.int64]:
     alloc = np.minimum(np.rint(np.maximum(x, 0.0) * lp.M).astype(np.int64), p.cap_eur)
     excess = int(alloc.sum()) - budget_eur
+    if excess <= 0:
+        return alloc
     # Rounding to whole euros may overshoot the budget by a few euros: take them off the largest.
     for i in np.argsort(-alloc, kind="stable"):
         if excess <= 0:
@@ -309,14 +311,15 @@ def _regions(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[RegionAllocat
 def _territories(
     p: lp.Problem, projects: Projects, alloc: npt.NDArray[np.int64]
 ) -> tuple[TerritoryAllocation, ...]:
-    ids, first, inverse = np.unique(
-        projects.territory.astype(str), return_index=True, return_inverse=True
+    ids, inverse, regions = (
+        projects.territory_names,
+        projects.territory_index,
+        projects.territory_region,
     )
     k = len(ids)
     money = np.bincount(inverse, weights=alloc.astype(np.float64), minlength=k)
     jobs = np.bincount(inverse, weights=p.cost * alloc / lp.M, minlength=k)
     funded = np.bincount(inverse, weights=(alloc > 0).astype(np.float64), minlength=k)
-    regions = projects.region[first]
     return tuple(
         TerritoryAllocation(
             str(ids[i]), str(regions[i]), round(money[i]), float(jobs[i]), round(funded[i])

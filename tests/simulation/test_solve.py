@@ -1,3 +1,5 @@
+import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -7,11 +9,12 @@ from simulation.errors import EngineError
 from simulation.result import Status
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 from simulation.solve import solve
-from tests.simulation.conftest import projects_of
+from tests.simulation.conftest import projects_of, seeded_projects
 
 # a: 10 jobs per M EUR, b: 5 (fragile), c: 2 (decarbonising); 10 M EUR each.
 ABC = [(10, 100, "84", False, False), (10, 50, "11", True, False), (10, 20, "11", False, True)]
 M = 1_000_000
+REGIONS = ("11", "84", "93")
 
 
 def scenario(budget_m: float = 15, mode: Mode = Mode.CONTINUOUS, **constraints: object) -> Scenario:
@@ -205,3 +208,54 @@ def test_no_projects_is_an_error() -> None:
     empty = projects_of(ABC).take(np.zeros(3, dtype=np.bool_))
     with pytest.raises(EngineError, match="projects"):
         solve(scenario(), empty)
+
+
+def _python_calls(run: Callable[[], object]) -> int:
+    calls = 0
+
+    def count(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(count)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_solve_does_no_python_work_per_project() -> None:
+    # Every phase of the baselines runs (region minimums, both floors), on 10x the projects: the
+    # Python-level calls stay about the same, the work per project is done in numpy.
+    sc = scenario(
+        400,
+        fragile_share_min=0.6,
+        decarbonisation_share_min=0.4,
+        regions={code: RegionEnvelope(min_eur=40 * M, max_eur=200 * M) for code in REGIONS},
+    )
+    calls = []
+    for n in (3_000, 30_000):
+        projects = seeded_projects(
+            n, seed=3, territories=40, fragile_share=0.5, decarbonisation_share=0.3
+        )
+        solve(sc, projects)
+        calls.append(_python_calls(lambda: solve(sc, projects)))  # noqa: B023
+    assert calls[1] < 1.5 * calls[0], calls
+
+
+def test_solve_never_sorts_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Region and territory codes are computed once, when the projects are built.
+    projects = seeded_projects(
+        500, seed=1, territories=9, fragile_share=0.5, decarbonisation_share=0.5
+    )
+    unique = np.unique
+
+    def no_strings(values: np.ndarray, *args: object, **kwargs: object) -> object:
+        assert np.asarray(values).dtype.kind not in "USO", "solve() sorted strings"
+        return unique(values, *args, **kwargs)
+
+    monkeypatch.setattr(np, "unique", no_strings)
+    result = solve(scenario(100), projects)
+    assert result.status == Status.OPTIMAL
+    assert [t.id for t in result.territories] == [f"t{i}" for i in sorted(range(1, 10), key=str)]

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from simulation.projects import Projects
+from tests.simulation.conftest import seeded_projects
+
+
+def test_codes_are_computed_once_from_the_strings() -> None:
+    projects = seeded_projects(
+        300, seed=2, territories=12, fragile_share=0.5, decarbonisation_share=0.5
+    )
+    assert projects.region_names.tolist() == ["11", "84", "93"]
+    assert (projects.region_names[projects.region_index] == projects.region).all()
+    names = projects.territory_names.tolist()
+    assert names == sorted(set(projects.territory.tolist()))
+    assert (projects.territory_names[projects.territory_index] == projects.territory).all()
+    first = [projects.territory.tolist().index(name) for name in names]
+    assert projects.territory_region.tolist() == projects.region[first].tolist()
+
+
+def test_a_subset_keeps_only_the_codes_it_uses() -> None:
+    projects = seeded_projects(
+        50, seed=4, territories=5, fragile_share=0.5, decarbonisation_share=0.5
+    )
+    subset = projects.take(projects.region == "84")
+    assert subset.region_names.tolist() == ["84"]
+    assert subset.region_index.tolist() == [0] * len(subset)
+    assert subset.territory_names.tolist() == sorted(set(subset.territory.tolist()))
+    assert (subset.territory_names[subset.territory_index] == subset.territory).all()
+
+
+def test_no_project_has_no_code() -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    projects = Projects(
+        ids=empty,
+        aid_requested_eur=empty,
+        investment_eur=empty,
+        jobs_created=empty,
+        region=np.zeros(0, dtype=np.str_),
+        territory=np.zeros(0, dtype=np.str_),
+        fragile=np.zeros(0, dtype=np.bool_),
+        decarbonisation=np.zeros(0, dtype=np.bool_),
+    )
+    assert len(projects.region_names) == len(projects.territory_index) == 0
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    projects = seeded_projects(
+        5, seed=1, territories=2, fragile_share=0.5, decarbonisation_share=0.5
+    )
+    with pytest.raises(ValueError, match=r"Projects\.territory: has 4 rows, ids has 5"):
+        Projects(
+            ids=projects.ids,
+            aid_requested_eur=projects.aid_requested_eur,
+            investment_eur=projects.investment_eur,
+            jobs_created=projects.jobs_created,
+            region=projects.region,
+            territory=projects.territory[:4],
+            fragile=projects.fragile,
+            decarbonisation=projects.decarbonisation,
+        )
