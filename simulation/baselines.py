@@ -29,8 +29,10 @@ def shares(p: lp.Problem, x: Floats) -> tuple[float, float, float]:
     return spent, float(x[p.fragile].sum()) / spent, float(x[p.decarbonisation].sum()) / spent
 
 
-def violations(p: lp.Problem, x: Floats) -> tuple[str, ...]:
-    spent, fragile, decarb = shares(p, x)
+def violations(
+    p: lp.Problem, x: Floats, spent: float, fragile: float, decarb: float
+) -> tuple[str, ...]:
+    """What an allocation breaks, given its spend and shares (see shares)."""
     tol = 1e-6
     out = []
     if spent > p.budget_m + tol:
@@ -132,10 +134,10 @@ def _settle(
 
 
 class _Floors:
-    """The state of greedy_with_floors, by rank (position in jobs-per-euro order)."""
+    """The running state of greedy_with_floors: allocations and totals."""
 
     def __init__(self, p: lp.Problem, whole: bool) -> None:
-        self.whole = whole
+        self.p, self.whole = p, whole
         self.budget, self.phi, self.delta = p.budget_m, p.fragile_min, p.decarbonisation_min
         k = len(p.region_codes)
         self.lo, self.hi = np.zeros(k), np.full(k, math.inf)
@@ -144,66 +146,80 @@ class _Floors:
             self.hi[p.region_codes.index(env.code)] = env.max_m
         # Only regions with an envelope need their running total.
         self.tracked = (self.lo > 0) | (self.hi < math.inf)
-        order = p.by_jobs_per_euro
-        self.cap = p.cap[order]
-        self.region = p.region[order]
-        self.fragile = p.fragile[order]
-        self.decarbonisation = p.decarbonisation[order]
         self.x = np.zeros(p.n)
         self.in_region = np.zeros(k)
         self.spent = self.in_fragile = self.in_decarbonisation = 0.0
 
-    def run(self, ranks: Indices, quota: str | None, target: float, keep_floors: bool) -> None:
-        """Visit ``ranks`` in order; ``quota`` as in greedy_with_floors."""
-        room = self.cap[ranks] - self.x[ranks]  # a project is visited once per phase
-        live = room > EPS  # the others cannot get more than EPS: never funded
-        ranks, room = ranks[live], room[live]
-        fitted_to = math.inf
-        size = FIRST_WINDOW
-        while len(ranks):
-            left = self.budget - self.spent
+    def run(
+        self, wanted: Bools | None, quota: str | None, target: float, keep_floors: bool
+    ) -> None:
+        """Visit the ``wanted`` projects (all if None) by jobs per euro; ``quota`` as in
+        greedy_with_floors. The order is read a block at a time, so a phase that ends early
+        never looks at the rest."""
+        p, order = self.p, self.p.by_jobs_per_euro
+        start, size = 0, FIRST_WINDOW
+        while start < p.n:
             if quota == "region" and (self.in_region >= self.lo - EPS)[self.lo > 0].all():
                 return  # every region is at its minimum: the phase would skip everyone left
-            if self.whole and fitted_to / 2 > left < fitted_to:
-                # What is left only shrinks, and a project must fit whole: drop, at once, those
-                # that no longer fit.
-                keep = ~(left < room - EPS)
-                ranks, room = ranks[keep], room[keep]
-                fitted_to = left
-                continue
-            window, window_room = ranks[:size], room[:size]
+            block = order[start : start + size]
+            room = p.cap[block] - self.x[block]  # a project is visited once per phase
+            visit = room > EPS  # the others cannot get more than EPS: never funded
+            if wanted is not None:
+                visit &= wanted[block]
+            if self.whole:
+                # Nothing fits whole in more than is left, and what is left only shrinks.
+                visit &= ~(self.budget - self.spent < room - EPS)
+            at = np.flatnonzero(visit)
+            projects, room = block[at], room[at]
             done, a, stop = _settle(
-                len(window), partial(self.amounts, window, window_room, quota, target, keep_floors)
+                len(projects), partial(self.amounts, projects, room, quota, target, keep_floors)
             )
-            self.add(window[:done], a[:done])
+            self.add(projects[:done], a[:done])
             if stop:
                 return
-            ranks, room = ranks[done:], room[done:]
-            size = 2 * size if done == len(window) else max(FIRST_WINDOW, done)
+            if done == len(projects):
+                start, size = start + len(block), 2 * size
+            else:
+                start, size = start + int(at[done]), FIRST_WINDOW
 
-    def totals(self, ranks: Indices, a: Floats) -> tuple[Floats, Floats, Floats, Floats]:
-        """Spent, to fragile, to decarbonising and in the project's region, before each visit.
+    def totals(self, projects: Indices, a: Floats) -> tuple[Floats, Floats, Floats, Floats, Floats]:
+        """Spent, to fragile and to decarbonising before each visit and after the last one, in
+        the project's region before each visit, and the totals of the regions after the last.
 
         Running sums in visit order (np.cumsum adds one by one), as the rule adds them.
         """
 
         def running(start: float, amounts: Floats) -> Floats:
-            return np.cumsum(np.concatenate(([start], amounts)))[:-1]
+            return np.cumsum(np.concatenate(([start], amounts)))
 
         spent = running(self.spent, a)
-        fragile = running(self.in_fragile, np.where(self.fragile[ranks], a, 0.0))
-        decarb = running(self.in_decarbonisation, np.where(self.decarbonisation[ranks], a, 0.0))
-        region = self.region[ranks]
+        fragile = running(self.in_fragile, np.where(self.p.fragile[projects], a, 0.0))
+        decarb = running(
+            self.in_decarbonisation, np.where(self.p.decarbonisation[projects], a, 0.0)
+        )
+        region = self.p.region[projects]
         in_region = self.in_region[region]
-        moved = np.unique(region[a != 0])
-        for r in moved[self.tracked[moved]].tolist():
-            at = np.flatnonzero(region == r)
-            in_region[at] = running(float(self.in_region[r]), a[at])
-        return spent, fragile, decarb, in_region
+        after = self.in_region.copy()
+        moved = np.flatnonzero(
+            (np.bincount(region[a != 0], minlength=len(after)) > 0) & self.tracked
+        )
+        if len(moved):
+            # One running sum per region that moves, as rows of a grid: zeros elsewhere.
+            row = np.full(len(after), -1)
+            row[moved] = np.arange(len(moved))
+            rows = row[region]
+            on = np.flatnonzero(rows >= 0)
+            grid = np.zeros((len(moved), len(a) + 1))
+            grid[:, 0] = self.in_region[moved]
+            grid[rows[on], on + 1] = a[on]
+            sums = np.cumsum(grid, axis=1)
+            in_region[on] = sums[rows[on], on]
+            after[moved] = sums[:, -1]
+        return spent, fragile, decarb, in_region, after
 
     def amounts(
         self,
-        ranks: Indices,
+        projects: Indices,
         room: Floats,
         quota: str | None,
         target: float,
@@ -212,9 +228,10 @@ class _Floors:
     ) -> tuple[Floats, Bools]:
         """What each visit funds, given that the visits before it fund ``a``; where it stops."""
         budget, phi, delta = self.budget, self.phi, self.delta
-        spent, fragile, decarb, in_region = self.totals(ranks, a)
-        region = self.region[ranks]
-        is_fragile, is_decarb = self.fragile[ranks], self.decarbonisation[ranks]
+        spent, fragile, decarb, in_region, _ = self.totals(projects, a)
+        spent, fragile, decarb = spent[:-1], fragile[:-1], decarb[:-1]
+        region = self.p.region[projects]
+        is_fragile, is_decarb = self.p.fragile[projects], self.p.decarbonisation[projects]
         t = np.minimum(np.minimum(room, budget - spent), self.hi[region] - in_region)
         stop = spent >= budget - EPS
         if quota in ("fragile", "decarb"):
@@ -243,21 +260,17 @@ class _Floors:
             funded &= ~(in_region >= self.lo[region] - EPS)
         return np.where(funded, t, 0.0), stop
 
-    def add(self, ranks: Indices, a: Floats) -> None:
-        if not len(ranks):
+    def add(self, projects: Indices, a: Floats) -> None:
+        if not len(projects):
             return
-        spent, fragile, decarb, in_region = self.totals(ranks, a)
-        region = self.region[ranks]
-        moved = np.unique(region[a != 0])
-        for r in moved[self.tracked[moved]].tolist():
-            last = np.flatnonzero(region == r)[-1]
-            self.in_region[r] = in_region[last] + a[last]
-        self.spent = float(spent[-1] + a[-1])
-        self.in_fragile = float(fragile[-1] + (a[-1] if self.fragile[ranks[-1]] else 0.0))
-        self.in_decarbonisation = float(
-            decarb[-1] + (a[-1] if self.decarbonisation[ranks[-1]] else 0.0)
+        spent, fragile, decarb, _, after = self.totals(projects, a)
+        self.spent, self.in_fragile, self.in_decarbonisation = (
+            float(spent[-1]),
+            float(fragile[-1]),
+            float(decarb[-1]),
         )
-        self.x[ranks] += a
+        self.in_region = after
+        self.x[projects] += a
 
 
 def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
@@ -270,14 +283,11 @@ def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
     evaluated a window of visits at a time (see _settle), with the very same sums.
     """
     walk = _Floors(p, whole)
-    ranks = np.arange(p.n, dtype=np.intp)
-    walk.run(ranks[walk.lo[walk.region] > 0], "region", 0.0, False)
-    walk.run(ranks[walk.fragile], "fragile", p.fragile_min * p.budget_m, False)
-    walk.run(ranks[walk.decarbonisation], "decarb", p.decarbonisation_min * p.budget_m, False)
-    walk.run(ranks, None, 0.0, True)
-    x = np.zeros(p.n)
-    x[p.by_jobs_per_euro] = walk.x
-    return x
+    walk.run(walk.lo[p.region] > 0, "region", 0.0, False)
+    walk.run(p.fragile, "fragile", p.fragile_min * p.budget_m, False)
+    walk.run(p.decarbonisation, "decarb", p.decarbonisation_min * p.budget_m, False)
+    walk.run(None, None, 0.0, True)
+    return walk.x
 
 
 def pro_rata(p: lp.Problem) -> Floats:
@@ -301,7 +311,7 @@ def baselines(p: lp.Problem, whole: bool, optimum_jobs: float) -> tuple[Baseline
         ("pro_rata", pro_rata(p)),
     ):
         spent, fragile, decarb = shares(p, x)
-        broken = violations(p, x)
+        broken = violations(p, x, spent, fragile, decarb)
         jobs = float(p.cost @ x)
         out.append(
             Baseline(
