@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from simulation.files import write_atomic
+from models.scenario_files import write_atomic
 from simulation.scenario import REGION_NAMES
 
 # Colour-blind safe (Okabe-Ito), one per scenario; cycles beyond eight.

@@ -35,11 +35,11 @@ from bench.api import database  # noqa: E402
 from models.generator import generate_projects  # noqa: E402
 from models.queries import load_projects  # noqa: E402
 from models.reference import load_geography  # noqa: E402
+from models.scenario_files import load_file  # noqa: E402
 from models.synthetic import synthetic_geography  # noqa: E402
 from schema.view import find_view  # noqa: E402
 from server import create_app  # noqa: E402
 from settings import Settings  # noqa: E402
-from simulation.files import load_file  # noqa: E402
 from simulation.projects import Projects  # noqa: E402
 from simulation.scenario import Scenario  # noqa: E402
 from simulation.solve import solve  # noqa: E402

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from simulation.files import Bases, dump, load_data, load_text, parse_text
+from models.scenario_files import Bases
+from simulation.files import dump, load_data, load_text, parse_text
 from simulation.scenario import Scenario, ScenarioError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "scenarios"

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import UNSET
 
 from models import scenario as saved
+from models import scenario_files
 from schema.types import Euros
 from simulation import files
 from simulation.scenario import Scenario as ScenarioSpec
@@ -165,18 +166,18 @@ class Catalogue:
         self.session = session
         self.folder = folder
 
-    async def bases(self) -> files.Bases:
+    async def bases(self) -> scenario_files.Bases:
         return await saved.saved_bases(self.session, self.folder)
 
     async def entries(self) -> list[Scenario]:
-        shipped = [_shipped_entry(path) for path in files.scenario_paths(self.folder)]
+        shipped = [_shipped_entry(path) for path in scenario_files.scenario_paths(self.folder)]
         found = {entry.name: entry for entry in shipped if entry is not None}
         for row in await saved.list_scenarios(self.session):
             found.setdefault(row.name, _saved_entry(row))
         return sorted(found.values(), key=lambda entry: entry.name)
 
     async def entry(self, name: str) -> Scenario | None:
-        shipped = (_shipped_entry(path) for path in files.scenario_paths(self.folder))
+        shipped = (_shipped_entry(path) for path in scenario_files.scenario_paths(self.folder))
         found = next((e for e in shipped if e is not None and e.name == name), None)
         if found is not None:
             return found

@@ -1,17 +1,12 @@
-"""Scenario files: safe YAML in and out, base resolution, atomic writes, the JSON Schema."""
+"""Scenario text: safe YAML in and out, base resolution through a caller's lookup, the JSON
+Schema. Pure: reading and writing files is the caller's (models.scenario_files)."""
 
 from __future__ import annotations
 
-import copy
 import difflib
-import functools
 import json
-import os
-import re
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -37,7 +32,6 @@ from simulation.scenario import (
 )
 
 MAX_FILE_BYTES = 256 * 1024
-SUFFIXES = (".yaml", ".yml")
 
 
 class _Loader(yaml.SafeLoader):
@@ -97,98 +91,38 @@ def parse_text(text: str, *, source: str) -> dict[str, Any]:
     return data
 
 
-def read_data(path: Path) -> dict[str, Any]:
-    """The raw mapping of one file; its name defaults to the file name without suffix."""
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise ScenarioError("", f"cannot read: {error.strerror or error}", str(path)) from None
-    # Parsing YAML is slow in pure Python: reuse a parse while the file is unchanged.
-    return copy.deepcopy(_read_unchanged(path, stat.st_mtime_ns, stat.st_size))
-
-
-@functools.lru_cache(maxsize=256)
-def _read_unchanged(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
-    source = str(path)
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ScenarioError("", f"cannot read: {error.strerror or error}", source) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError("", f"file is larger than {MAX_FILE_BYTES // 1024} KiB", source)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError("", f"not UTF-8 text (byte {error.start})", source) from None
-    data = parse_text(text, source=source)
-    data.setdefault("name", path.stem)
-    return data
-
-
-class Bases:
-    """Where ``base:`` names are looked up: the scenario files of a folder (``<name>.yaml``
-    first, then the ``name:`` written inside any file) and YAML texts by name (saved scenarios)."""
-
-    def __init__(self, folder: Path | None = None, texts: Mapping[str, str] | None = None) -> None:
-        self.folder = folder
-        self.texts = dict(texts or {})
-        self._index: dict[str, tuple[str, dict[str, Any]]] | None = None
+class BaseLookup(Protocol):
+    """Where ``base:`` names are looked up; the caller decides (files, saved texts, both)."""
 
     def find(self, name: str) -> tuple[str, dict[str, Any]] | None:
         """(where it came from, raw data) of the scenario called ``name``, or None."""
-        if not re.fullmatch(NAME_PATTERN, name):
-            return None  # never a path: "../x" or 10,000 characters must not reach the disk
-        if self.folder is not None:
-            for suffix in SUFFIXES:
-                path = self.folder / f"{name}{suffix}"
-                if path.is_file():
-                    data = read_data(path)
-                    if data.get("name") == name:
-                        return str(path), data
-            found = self._folder_index().get(name)
-            if found is not None:
-                return found
-        if name in self.texts:
-            source = f"saved scenario {name!r}"
-            data = parse_text(self.texts[name], source=source)
-            data.setdefault("name", name)
-            return source, data
+        ...
+
+    def names(self) -> list[str]:
+        """Every name ``find`` knows, for "did you mean" hints."""
+        ...
+
+
+class _NoBases:
+    def find(self, name: str) -> tuple[str, dict[str, Any]] | None:
         return None
 
     def names(self) -> list[str]:
-        return sorted({*self._folder_index(), *self.texts})
-
-    def _folder_index(self) -> dict[str, tuple[str, dict[str, Any]]]:
-        if self._index is None:
-            self._index = {}
-            for path in scenario_paths(self.folder) if self.folder is not None else []:
-                try:
-                    data = read_data(path)
-                except ScenarioError:
-                    continue  # a broken neighbour is reported when it is itself loaded
-                self._index.setdefault(str(data.get("name")), (str(path), data))
-        return self._index
+        return []
 
 
-def scenario_paths(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".")
-    )
-
-
-def resolve(data: Mapping[str, Any], *, source: str, bases: Bases | None) -> dict[str, Any]:
+def resolve(data: Mapping[str, Any], *, source: str, bases: BaseLookup | None) -> dict[str, Any]:
     """``data`` merged over its chain of bases, each base validated on its own first.
 
     A missing base or a cycle (a -> b -> a) is an error on the ``base`` field, never a loop.
     """
-    return _resolve(data, source, bases or Bases(), ())
+    return _resolve(data, source, bases or _NoBases(), ())
 
 
 def _resolve(
     data: Mapping[str, Any],
     source: str,
-    bases: Bases,
+    bases: BaseLookup,
     seen: tuple[str, ...],
 ) -> dict[str, Any]:
     name = str(data.get("name", ""))
@@ -213,58 +147,18 @@ def _resolve(
     return merge(merged_base, data)
 
 
-def load_data(data: Mapping[str, Any], *, source: str, bases: Bases | None = None) -> Scenario:
+def load_data(data: Mapping[str, Any], *, source: str, bases: BaseLookup | None = None) -> Scenario:
     return Scenario.from_dict(resolve(data, source=source, bases=bases), source=source)
 
 
-def load_text(text: str, *, source: str, bases: Bases | None = None) -> Scenario:
+def load_text(text: str, *, source: str, bases: BaseLookup | None = None) -> Scenario:
     return load_data(parse_text(text, source=source), source=source, bases=bases)
-
-
-def load_file(path: Path, *, texts: Mapping[str, str] | None = None) -> Scenario:
-    """A scenario file resolved over its bases: files beside it, then ``texts`` by name."""
-    bases = Bases(path.parent, texts)
-    return load_data(read_data(path), source=str(path), bases=bases)
 
 
 def dump(scenario: Scenario | Mapping[str, Any]) -> str:
     """YAML text of a scenario (or of plain scenario data), keys in file order."""
     data = scenario.to_dict() if isinstance(scenario, Scenario) else dict(scenario)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write ``content`` (text as UTF-8) to ``path`` so that readers see the old file or the
-    new one, never half of it: a temporary file in the same folder, then a rename."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def save_file(scenario: Scenario, path: Path) -> None:
-    write_atomic(path, dump(scenario))
-
-
-def check_all(paths: list[Path]) -> list[ScenarioError]:
-    """Every problem in ``paths`` (each file resolved over its bases)."""
-    problems: list[ScenarioError] = []
-    for path in paths:
-        try:
-            load_file(path)
-        except ScenarioError as error:
-            problems.extend(error.errors)
-    return problems
 
 
 def _euros(description: str, minimum: int = 0) -> dict[str, Any]:
@@ -384,19 +278,13 @@ def json_schema_text() -> str:
 
 __all__ = [
     "MAX_FILE_BYTES",
-    "Bases",
+    "BaseLookup",
     "ScenarioErrors",
-    "check_all",
     "dump",
     "json_schema",
     "json_schema_text",
     "load_data",
-    "load_file",
     "load_text",
     "parse_text",
-    "read_data",
     "resolve",
-    "save_file",
-    "scenario_paths",
-    "write_atomic",
 ]

@@ -7,7 +7,7 @@ import pytest
 
 from models.db import make_engine, make_sessionmaker
 from models.queries import load_projects
-from simulation.files import load_file
+from models.scenario_files import load_file
 from simulation.projects import Projects
 from simulation.scenario import ProjectSelection, Scenario
 from simulation.solve import solve

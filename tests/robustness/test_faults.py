@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 from models import Base
 from models.db import backend, make_engine, make_sessionmaker
 from models.scenario import get_scenario, save_scenario
+from models.scenario_files import load_file, write_atomic
 from server import create_app
 from settings import Settings
-from simulation.files import load_file, write_atomic
 from simulation.result import Status
 from simulation.scenario import Constraints, Mode, Scenario
 from simulation.solve import solve
@@ -59,7 +59,7 @@ def test_a_killed_file_save_leaves_the_old_or_the_new_file(tmp_path: Path) -> No
     path.write_text(OLD)
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from simulation.files import write_atomic
+        from models.scenario_files import write_atomic
         path = Path({str(path)!r})
         Path({str(started)!r}).touch()
         while True:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulation.files import MAX_FILE_BYTES, load_file, parse_text
+from models.scenario_files import load_file
+from simulation.files import MAX_FILE_BYTES, parse_text
 from simulation.scenario import ScenarioError
 
 LAUGHS = "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
