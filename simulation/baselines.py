@@ -78,32 +78,32 @@ def greedy(p: lp.Problem, whole: bool) -> Floats:
 
 
 def _first_fit(cap: Floats, budget: float) -> Floats:
-    """Each project whole if it fits in what is left (``left -= c``), in order."""
+    """Each project whole if it fits in what is left (``left -= c``), in the order given."""
     take = np.zeros(len(cap))
     left = budget
-    pending = np.flatnonzero(cap <= left + EPS)
-    fitted_to = left
-    size = FIRST_WINDOW
-    while len(pending):
-        if fitted_to / 2 > left < fitted_to:
-            # What is left only shrinks: drop, at once, the projects that no longer fit.
-            pending = pending[cap[pending] <= left + EPS]
-            fitted_to = left
-            continue
-        window = pending[:size]
-        c = cap[window]
-        start = left
-
-        def amounts(a: Floats) -> tuple[Floats, Bools]:
-            before = np.cumsum(np.concatenate(([start], -a)))[:-1]  # noqa: B023
-            return np.where(c <= before + EPS, c, 0.0), np.zeros(len(a), dtype=np.bool_)  # noqa: B023
-
-        done, a, _ = _settle(len(window), amounts)
-        take[window[:done]] = a[:done]
-        left = float(np.cumsum(np.concatenate(([left], -a[:done])))[-1])
-        pending = pending[done:]
-        size = 2 * size if done == len(window) else max(FIRST_WINDOW, done)
+    start, size = 0, FIRST_WINDOW
+    while start < len(cap):
+        # What is left only shrinks: a project that does not fit now never will.
+        at = start + np.flatnonzero(cap[start : start + size] <= left + EPS)
+        done, a, _ = _settle(len(at), partial(_fits, cap[at], left))
+        take[at[:done]] = a[:done]
+        left = float(_running(left, -a[:done])[-1])
+        if done == len(at):
+            start, size = start + size, 2 * size
+        else:
+            start, size = int(at[done]), FIRST_WINDOW
     return take
+
+
+def _fits(cap: Floats, left: float, a: Floats) -> tuple[Floats, Bools]:
+    """_first_fit's amounts given the amounts ``a`` taken before each project (see _settle)."""
+    before = _running(left, -a)[:-1]
+    return np.where(cap <= before + EPS, cap, 0.0), np.zeros(len(a), dtype=np.bool_)
+
+
+def _running(start: float, amounts: Floats) -> Floats:
+    """start, then start plus each amount in turn: np.cumsum adds one by one, as a loop does."""
+    return np.cumsum(np.concatenate(([start], amounts)))
 
 
 def _settle(
@@ -186,15 +186,11 @@ class _Floors:
         """Spent, to fragile and to decarbonising before each visit and after the last one, in
         the project's region before each visit, and the totals of the regions after the last.
 
-        Running sums in visit order (np.cumsum adds one by one), as the rule adds them.
+        Running sums in visit order, as the rule adds them.
         """
-
-        def running(start: float, amounts: Floats) -> Floats:
-            return np.cumsum(np.concatenate(([start], amounts)))
-
-        spent = running(self.spent, a)
-        fragile = running(self.in_fragile, np.where(self.p.fragile[projects], a, 0.0))
-        decarb = running(
+        spent = _running(self.spent, a)
+        fragile = _running(self.in_fragile, np.where(self.p.fragile[projects], a, 0.0))
+        decarb = _running(
             self.in_decarbonisation, np.where(self.p.decarbonisation[projects], a, 0.0)
         )
         region = self.p.region[projects]
