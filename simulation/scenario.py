@@ -215,6 +215,9 @@ class Scenario:
     constraints: Constraints = field(default_factory=Constraints)
     projects: ProjectSelection = field(default_factory=ProjectSelection)
     expect: Expectation | None = None
+    # Input path -> the scenario of the base chain that wrote it (simulation.inputs); filled
+    # where the chain is known, and no part of what the scenario asks.
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: object, *, source: str | None = "<input>") -> Scenario:
