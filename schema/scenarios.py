@@ -7,6 +7,7 @@ the file, so a name means the same scenario in `scenarios`, `scenario` and `runS
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import Enum
 from pathlib import Path
@@ -18,10 +19,10 @@ from strawberry import UNSET
 
 from models import scenario as saved
 from models import scenario_files
-from schema.types import Euros
-from simulation import files
+from schema.types import Euros, Info
+from simulation import files, inputs
+from simulation.scenario import REGION_NAMES, ScenarioError
 from simulation.scenario import Scenario as ScenarioSpec
-from simulation.scenario import ScenarioError
 
 ANNOUNCED = "france-relance-2020"
 SHIPPED = saved.SHIPPED
@@ -148,6 +149,134 @@ class ScenarioSource(Enum):
     SHIPPED = "shipped"
 
 
+@strawberry.enum(description="Where the value of a scenario's input comes from.")
+class InputOrigin(Enum):
+    SCENARIO = "scenario"
+    BASE = "base"
+    DEFAULT = "default"
+
+
+@strawberry.interface(description="One input of a resolved scenario: its value and who set it.")
+class Setting:
+    origin: InputOrigin = strawberry.field(
+        description="SCENARIO: written in this scenario; BASE: inherited along its base chain; "
+        "DEFAULT: written nowhere (a `null` in a file also sets the default back: SCENARIO or "
+        "BASE then)."
+    )
+    set_in: str | None = strawberry.field(
+        description="Name of the scenario that wrote it (this one or a base); null: the default."
+    )
+
+
+@strawberry.type
+class EurosSetting(Setting):
+    value: Euros
+
+
+@strawberry.type(description="A share between 0 and 1.")
+class ShareSetting(Setting):
+    value: float
+
+
+@strawberry.type(description="Aid at most this share of each project's investment.")
+class AidCapSetting(Setting):
+    value: float | None = strawberry.field(description="Null: no cap.")
+
+
+@strawberry.type
+class ModeSetting(Setting):
+    value: Mode
+
+
+@strawberry.type
+class PhaseSetting(Setting):
+    value: int | None = strawberry.field(description="Null: both phases.")
+
+
+@strawberry.type
+class NamesSetting(Setting):
+    value: list[str] = strawberry.field(description="Empty: all.")
+
+
+@strawberry.type(description="A regional envelope; each bound says who set it (null: none).")
+class RegionEnvelopeSetting:
+    region_code: str
+    region_name: str
+    min_eur: EurosSetting | None
+    max_eur: EurosSetting | None
+
+
+@strawberry.type
+class ProjectSelectionSetting:
+    phase: PhaseSetting
+    regions: NamesSetting
+    sectors: NamesSetting
+
+
+@strawberry.type(
+    description="A scenario's inputs after its base chain is applied, named as in ScenarioInput."
+)
+class ResolvedScenario:
+    name: str
+    base: str | None
+    budget_eur: EurosSetting
+    mode: ModeSetting
+    fragile_share_min: ShareSetting
+    decarbonisation_share_min: ShareSetting
+    max_aid_intensity: AidCapSetting
+    min_spend_share: ShareSetting
+    region_envelopes: list[RegionEnvelopeSetting]
+    projects: ProjectSelectionSetting
+
+    @classmethod
+    def of(cls, spec: ScenarioSpec) -> ResolvedScenario:
+        """The inputs of ``spec``, with the origins its resolution recorded."""
+
+        def origin(path: str) -> dict[str, Any]:
+            writer = inputs.set_in(spec.origins, path)
+            if writer is None:
+                return {"origin": InputOrigin.DEFAULT, "set_in": None}
+            mine = writer == spec.name
+            return {"origin": InputOrigin.SCENARIO if mine else InputOrigin.BASE, "set_in": writer}
+
+        def share(key: str) -> ShareSetting:
+            value = getattr(spec.constraints, key)
+            return ShareSetting(value=value, **origin(f"constraints.{key}"))
+
+        def bound(code: str, key: str, value: int | None) -> EurosSetting | None:
+            path = f"constraints.regions.{code}.{key}"
+            return None if value is None else EurosSetting(value=Euros(value), **origin(path))
+
+        selection = spec.projects
+        return cls(
+            name=spec.name,
+            base=spec.base,
+            budget_eur=EurosSetting(value=Euros(spec.budget_eur), **origin("budget_eur")),
+            mode=ModeSetting(value=Mode(spec.mode.value), **origin("mode")),
+            fragile_share_min=share("fragile_share_min"),
+            decarbonisation_share_min=share("decarbonisation_share_min"),
+            max_aid_intensity=AidCapSetting(
+                value=spec.constraints.max_aid_intensity,
+                **origin("constraints.max_aid_intensity"),
+            ),
+            min_spend_share=share("min_spend_share"),
+            region_envelopes=[
+                RegionEnvelopeSetting(
+                    region_code=code,
+                    region_name=REGION_NAMES.get(code, code),
+                    min_eur=bound(code, "min_eur", envelope.min_eur),
+                    max_eur=bound(code, "max_eur", envelope.max_eur),
+                )
+                for code, envelope in spec.constraints.regions.items()
+            ],
+            projects=ProjectSelectionSetting(
+                phase=PhaseSetting(value=selection.phase, **origin("projects.phase")),
+                regions=NamesSetting(value=list(selection.regions), **origin("projects.regions")),
+                sectors=NamesSetting(value=list(selection.sectors), **origin("projects.sectors")),
+            ),
+        )
+
+
 @strawberry.type(description="A named scenario: saved by a planner (versioned) or shipped.")
 class Scenario:
     name: str
@@ -157,6 +286,18 @@ class Scenario:
     version: int | None = strawberry.field(description="Saved only; send it back to save.")
     updated_at: dt.datetime | None
     yaml: str = strawberry.field(description="The scenario file as written.")
+
+    @strawberry.field(
+        description="Every input after the base chain is applied, with where it was set; null "
+        "when the scenario does not resolve (its file or a base is not valid)."
+    )
+    async def inputs(self, info: Info) -> ResolvedScenario | None:
+        async with info.context.sessions() as session:
+            try:
+                spec = await Catalogue(session).load(self.name)
+            except ScenarioError:
+                return None
+        return ResolvedScenario.of(spec)
 
 
 class Catalogue:
@@ -191,13 +332,27 @@ class Catalogue:
             known = ", ".join(bases.names())
             raise ScenarioError("name", f"no saved or shipped scenario {name!r} (known: {known})")
         source, data = found
-        return files.load_data(data, source=source, bases=bases)
+        return _with_origins(files.load_data(data, source=source, bases=bases), data, bases)
 
     def is_shipped(self, name: str) -> bool:
         return saved.is_shipped(name, self.folder)
 
     async def resolve(self, data: dict[str, Any]) -> ScenarioSpec:
-        return files.load_data(data, source="scenario", bases=await self.bases())
+        bases = await self.bases()
+        return _with_origins(files.load_data(data, source="scenario", bases=bases), data, bases)
+
+
+def _with_origins(
+    spec: ScenarioSpec, data: dict[str, Any], bases: scenario_files.Bases
+) -> ScenarioSpec:
+    """``spec`` knowing which scenario of its base chain wrote each input."""
+
+    def find(name: str) -> dict[str, Any] | None:
+        found = bases.find(name)
+        return None if found is None else found[1]
+
+    written = inputs.written_by(inputs.chain(data, find))
+    return dataclasses.replace(spec, origins=written)
 
 
 def _saved_entry(row: saved.SavedScenario) -> Scenario:
