@@ -42,7 +42,7 @@ from starlette.routing import Route
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.seed import setup_database  # noqa: E402
+from data.seed import setup_database  # noqa: E402
 from schema.view import find_view  # noqa: E402
 from server import create_app  # noqa: E402
 from settings import Settings  # noqa: E402

@@ -5,7 +5,7 @@
    full, against the engine's own `solve` of the same scenario on the same projects (already in
    memory). Also a repeated simulate, answered from the response cache.
 2. The engine alone (`simulation.solve.solve`) on 16,000 and 160,000 projects made by
-   models.generator.generate_projects (the seed's generator, real phase-1 geography when the
+   data.generator.generate_projects (the seed's generator, real phase-1 geography when the
    reference folder is present), and the process's peak memory (resource.getrusage) after the
    largest solve.
 
@@ -32,11 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.api import database  # noqa: E402
-from models.generator import generate_projects  # noqa: E402
+from data.generator import generate_projects  # noqa: E402
+from data.reference import load_geography  # noqa: E402
+from data.synthetic import synthetic_geography  # noqa: E402
 from models.queries import load_projects  # noqa: E402
-from models.reference import load_geography  # noqa: E402
 from models.scenario_files import load_file  # noqa: E402
-from models.synthetic import synthetic_geography  # noqa: E402
 from schema.view import find_view  # noqa: E402
 from server import create_app  # noqa: E402
 from settings import Settings  # noqa: E402

@@ -99,7 +99,7 @@ def seeded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     Read-only for tests: open your own session and roll back what you write, or work on
     ``copy_database(seeded_db_url, tmp_path / "copy.db")``.
     """
-    from models.seed import setup_database
+    from data.seed import setup_database
 
     url = DATABASES.create(tmp_path_factory.mktemp("db") / "territoires.db")
     asyncio.run(setup_database(Settings(database_url=url)))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from data.seed import migrate, setup_database, setup_lock
 from models.db import make_engine, make_sessionmaker
 from models.project import Project
 from models.scenario import (
@@ -21,7 +22,6 @@ from models.scenario import (
     get_scenario,
     save_scenario,
 )
-from models.seed import migrate, setup_database, setup_lock
 from settings import Settings
 
 WRITERS = 20

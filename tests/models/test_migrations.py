@@ -13,12 +13,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from data.seed import MIGRATIONS, migrate, migration_config, setup_database
 from models.base import Base
 from models.db import make_engine
 from models.fund import Award
 from models.geography import Region
 from models.project import Project
-from models.seed import MIGRATIONS, migrate, migration_config, setup_database
 from settings import Settings
 
 

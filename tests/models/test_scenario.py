@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from data.seed import migrate
 from models.base import Base
 from models.db import make_engine, make_sessionmaker
 from models.scenario import (
@@ -19,7 +20,6 @@ from models.scenario import (
     load_saved,
     save_scenario,
 )
-from models.seed import migrate
 from simulation.scenario import Scenario, ScenarioError
 
 BODY = """\

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.reference import ReferenceDataError, load_geography
+from data.csv_reader import ReferenceDataError
+from data.reference import load_geography
 
 
 def rewrite(folder: Path, name: str, change: str, old: str = "", new: str = "") -> None:

@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 import schema.runner
-from models.seed import setup_database
+from data.seed import setup_database
 from schema.auth import DEV_API_KEY
 from schema.cache import Encoded, ResponseCache, cache_key, is_read_only
 from schema.view import find_view

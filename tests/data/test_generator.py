@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from models.generator import (
+from data.generator import (
     FIRST_REVIEW,
     MARCH_2021,
     MAX_AID_INTENSITY,
@@ -18,14 +18,15 @@ from models.generator import (
     later_review,
     out_of_sample,
 )
-from models.reference import Geography, load_geography
+from data.geography import Geography
+from data.reference import load_geography
 from settings import Settings
 from tests.conftest import needs_real_data
 
 
 @pytest.fixture(scope="module")
 def synthetic() -> Geography:
-    from models.synthetic import synthetic_geography
+    from data.synthetic import synthetic_geography
 
     return synthetic_geography()
 
@@ -75,7 +76,7 @@ def test_first_review_calibrated_on_synthetic_geography(synthetic: Geography) ->
 
 # Out of sample: the March 2021 point (531 projects, 2.5 bn EUR, 270 M EUR, about 14,000 jobs),
 # which the calibration never sees, against the awards extended down the first review's ranking.
-# Measured gaps (docs/data.md, `python -m models.generator`), seeds 2020, 7, 1, 2, 3, real and
+# Measured gaps (docs/data.md, `python -m data.generator`), seeds 2020, 7, 1, 2, 3, real and
 # synthetic geography: investment +7 % to +24 %, aid -4 % to +29 %, jobs -45 % to -36 % at 1,600
 # candidates; +14 % to +20 %, +9 % to +15 %, -39 % to -36 % at 16,000. The generator misses the
 # jobs: March 2021 reports 52 jobs per M EUR of aid against 35 in the first review, while a

@@ -28,19 +28,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import models  # noqa: F401  (registers every table on Base.metadata)
-from models.base import Base
-from models.dataset import Dataset
-from models.db import make_engine, make_sessionmaker
-from models.fund import Award, Fund
-from models.generator import (
+from data.generator import (
     FIRST_REVIEW_DATE,
     FIRST_REVIEW_NAME,
     GENERATOR_VERSION,
     generate_projects,
 )
+from data.geography import Geography
+from data.reference import fingerprint, load_geography
+from models.base import Base
+from models.dataset import Dataset
+from models.db import make_engine, make_sessionmaker
+from models.fund import Award, Fund
 from models.geography import Commune, Department, Region, Territory, TerritoryMember
 from models.project import Project
-from models.reference import Geography, fingerprint, load_geography
 from settings import ROOT, Settings
 
 log = logging.getLogger(__name__)

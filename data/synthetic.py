@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.reference import Commune, Department, Geography, Member, Region, Territory
+from data.geography import Commune, Department, Geography, Member, Region, Territory
+from simulation.scenario import REGION_NAMES
 
-# code, name, zone, territories in phase 1, territories in phase 2
+# code, zone, territories in phase 1, territories in phase 2 (names: REGION_NAMES)
 REGIONS = (
-    ("01", "Guadeloupe", "drom", 1, 3),
-    ("02", "Martinique", "drom", 2, 2),
-    ("03", "Guyane", "drom", 3, 2),
-    ("04", "La Réunion", "drom", 2, 2),
-    ("06", "Mayotte", "drom", 0, 1),
-    ("11", "Île-de-France", "metro", 9, 11),
-    ("24", "Centre-Val de Loire", "metro", 8, 12),
-    ("27", "Bourgogne-Franche-Comté", "metro", 10, 10),
-    ("28", "Normandie", "metro", 8, 10),
-    ("32", "Hauts-de-France", "metro", 14, 17),
-    ("44", "Grand Est", "metro", 15, 21),
-    ("52", "Pays de la Loire", "metro", 17, 18),
-    ("53", "Bretagne", "metro", 10, 10),
-    ("75", "Nouvelle-Aquitaine", "metro", 14, 16),
-    ("76", "Occitanie", "metro", 9, 14),
-    ("84", "Auvergne-Rhône-Alpes", "metro", 17, 24),
-    ("93", "Provence-Alpes-Côte d'Azur", "metro", 8, 8),
-    ("94", "Corse", "metro", 2, 2),
+    ("01", "drom", 1, 3),
+    ("02", "drom", 2, 2),
+    ("03", "drom", 3, 2),
+    ("04", "drom", 2, 2),
+    ("06", "drom", 0, 1),
+    ("11", "metro", 9, 11),
+    ("24", "metro", 8, 12),
+    ("27", "metro", 10, 10),
+    ("28", "metro", 8, 10),
+    ("32", "metro", 14, 17),
+    ("44", "metro", 15, 21),
+    ("52", "metro", 17, 18),
+    ("53", "metro", 10, 10),
+    ("75", "metro", 14, 16),
+    ("76", "metro", 9, 14),
+    ("84", "metro", 17, 24),
+    ("93", "metro", 8, 8),
+    ("94", "metro", 2, 2),
 )
 COMMUNES_PER_TERRITORY = 12
 TOWNS = ("Beaumont", "Villeneuve", "Montigny", "Fontaine", "Neuville", "Châteauneuf", "Roche")
@@ -40,7 +41,8 @@ BASINS = ("Vallée", "Pays", "Bassin", "Plateau", "Portes", "Cœur")
 def synthetic_geography() -> Geography:
     rng = np.random.default_rng(0)  # fixed: the synthetic map is the same everywhere
     regions, departments, communes, territories = [], [], [], []
-    for code, name, zone, phase1, phase2 in REGIONS:
+    for code, zone, phase1, phase2 in REGIONS:
+        name = REGION_NAMES[code]
         regions.append(Region(code, name, zone))
         department = f"S{code}"
         departments.append(Department(department, f"Département synthétique {name}", code))

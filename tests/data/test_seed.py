@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 
+from data.seed import FUND, setup_database
 from models.base import Base
 from models.dataset import Dataset
 from models.db import make_engine, make_sessionmaker
@@ -16,7 +17,6 @@ from models.fund import Award, Fund
 from models.geography import Territory, TerritoryMember
 from models.project import Project
 from models.scenario import SavedScenario
-from models.seed import FUND, setup_database
 from settings import Settings
 from tests.conftest import REAL_DATA, needs_real_data
 

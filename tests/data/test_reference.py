@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from models.reference import ReferenceDataError, fingerprint, load_geography
+from data.csv_reader import ReferenceDataError
+from data.reference import fingerprint, load_geography
 from settings import Settings
 from tests.conftest import needs_real_data
 

@@ -1,20 +1,22 @@
 """Read the reference open data (regions, departments, communes, EPCI, Territoires d'industrie).
 
 The files live outside the repo (setting ``data_dir``, see ../shared/data/SOURCES.md). Every
-value is checked while reading, and a bad value raises ``ReferenceDataError`` naming the file,
-the line and the column. Without any reference folder, ``load_geography`` falls back to a
-built-in synthetic geography (``models.synthetic``) and logs a warning.
+value is checked while reading (``data.csv_reader``), and a bad value raises
+``ReferenceDataError`` naming the file, the line and the column. Without any reference folder,
+``load_geography`` falls back to a built-in synthetic geography (``data.synthetic``) and logs a
+warning.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from data.csv_reader import SIREN, CsvReader
+from data.geography import Commune, Department, Geography, Member, Region, Territory
+from data.synthetic import synthetic_geography
 
 log = logging.getLogger(__name__)
 
@@ -34,167 +36,7 @@ ZONES = ("metro", "drom")
 REGION_CODE = re.compile(r"\d{2,3}")
 DEPARTMENT_CODE = re.compile(r"\d{2,3}|2[AB]")
 COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
-SIREN = re.compile(r"\d{9}")
 TERRITORY_CODE = re.compile(r"ti-\d{4}")
-
-
-class ReferenceDataError(ValueError):
-    def __init__(self, file: str, row: int | None, column: str | None, message: str) -> None:
-        self.file, self.row, self.column, self.message = file, row, column, message
-        where = [file]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column}")
-        super().__init__(f"{', '.join(where)}: {message}")
-
-
-@dataclass(frozen=True)
-class Region:
-    code: str
-    name: str
-    zone: str
-
-
-@dataclass(frozen=True)
-class Department:
-    code: str
-    name: str
-    region_code: str
-
-
-@dataclass(frozen=True)
-class Commune:
-    code: str
-    name: str
-    department_code: str
-    region_code: str
-    epci_siren: str | None
-    population: int
-    action_coeur_de_ville: bool = False
-    qpv: bool = False
-
-
-@dataclass(frozen=True)
-class Member:
-    siren: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Territory:
-    phase: int
-    code: str
-    name: str
-    region_code: str
-    departments: tuple[str, ...]
-    population: int | None
-    members: tuple[Member, ...]
-    commune_codes: tuple[str, ...]  # where generated projects may be placed
-
-    @property
-    def id(self) -> str:
-        return f"p{self.phase}-{self.code}"
-
-
-@dataclass(frozen=True)
-class Geography:
-    regions: tuple[Region, ...]
-    departments: tuple[Department, ...]
-    communes: tuple[Commune, ...]
-    territories: tuple[Territory, ...]
-    source: str  # the data folder, or a sentence saying the geography is synthetic
-    fingerprint: str  # changes whenever the files change
-    synthetic: bool = False
-
-    def phase(self, phase: int) -> tuple[Territory, ...]:
-        return tuple(t for t in self.territories if t.phase == phase)
-
-
-class _Reader:
-    """One CSV file: checks the header, yields (line number, row) and parses fields."""
-
-    def __init__(self, directory: Path, name: str, columns: tuple[str, ...]) -> None:
-        self.name = name
-        self.path = directory / name
-        self.columns = columns
-        self.line = 0
-        self.seen: set[str] = set()
-
-    def error(self, column: str | None, message: str) -> ReferenceDataError:
-        return ReferenceDataError(self.name, self.line, column, message)
-
-    def rows(self) -> Iterator[dict[str, str]]:
-        if not self.path.is_file():
-            raise ReferenceDataError(
-                self.name, None, None, f"file not found in the reference folder {self.path.parent}"
-            )
-        try:
-            yield from self._rows()
-        except UnicodeDecodeError:
-            where = f"after row {self.line}: " if self.line else ""
-            raise ReferenceDataError(self.name, None, None, f"{where}not UTF-8 text") from None
-        except csv.Error as error:
-            raise self.error(None, f"not a well-formed CSV line: {error}") from None
-
-    def _rows(self) -> Iterator[dict[str, str]]:
-        with self.path.open(encoding="utf-8-sig", newline="") as file:
-            reader = csv.reader(file)
-            header = next(reader, None)
-            self.line = reader.line_num
-            if not header:
-                raise ReferenceDataError(self.name, 1, None, "file is empty, expected a header")
-            for column in self.columns:
-                if column not in header:
-                    found = ", ".join(header)
-                    raise self.error(column, f"column missing from the header (found: {found})")
-            for values in reader:
-                self.line = reader.line_num
-                if not values:
-                    continue
-                if len(values) != len(header):
-                    short = header[len(values)] if len(values) < len(header) else None
-                    raise self.error(
-                        short, f"row has {len(values)} fields, the header has {len(header)}"
-                    )
-                yield dict(zip(header, values, strict=True))
-
-    def unique(self, key: str, column: str) -> None:
-        # A second row with the same id would silently replace the first one.
-        if key in self.seen:
-            raise self.error(column, f"{key} appears twice")
-        self.seen.add(key)
-
-    def text(self, row: dict[str, str], column: str) -> str:
-        value = row[column].strip()
-        if not value:
-            raise self.error(column, "empty value")
-        return value
-
-    def code(self, row: dict[str, str], column: str, pattern: re.Pattern[str]) -> str:
-        value = row[column].strip()
-        if not pattern.fullmatch(value):
-            raise self.error(column, f"{value!r} is not a valid code (expected {pattern.pattern})")
-        return value
-
-    def integer(self, row: dict[str, str], column: str) -> int:
-        value = row[column].strip()
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.error(column, f"{value!r} is not an integer") from None
-        if number < 0:
-            raise self.error(column, f"{number} is negative")
-        return number
-
-    def sirens(self, row: dict[str, str], column: str, separator: str) -> tuple[str, ...]:
-        sirens = tuple(part.strip() for part in row[column].split(separator) if part.strip())
-        if not sirens:
-            raise self.error(column, "no SIREN")
-        for siren in sirens:
-            if not SIREN.fullmatch(siren):
-                raise self.error(column, f"{siren!r} is not a 9-digit SIREN")
-        return sirens
 
 
 def fingerprint(data_dir: Path) -> str:
@@ -209,8 +51,6 @@ def fingerprint(data_dir: Path) -> str:
 
 def load_geography(data_dir: Path) -> Geography:
     if not data_dir.is_dir():
-        from models.synthetic import synthetic_geography
-
         log.warning(
             "reference data folder %s not found: using the BUILT-IN SYNTHETIC geography "
             "(real region codes, invented departments, communes and territories); "
@@ -222,20 +62,22 @@ def load_geography(data_dir: Path) -> Geography:
 
 
 def _load(data_dir: Path) -> Geography:
-    regions = _regions(_Reader(data_dir, FILES["regions"], ("code_region", "nom_region", "zone")))
+    regions = _regions(CsvReader(data_dir, FILES["regions"], ("code_region", "nom_region", "zone")))
     region_codes = {r.code for r in regions}
     departments = _departments(
-        _Reader(
+        CsvReader(
             data_dir, FILES["departments"], ("code_departement", "nom_departement", "code_region")
         ),
         region_codes,
     )
     acv = _commune_set(
-        _Reader(data_dir, FILES["acv"], ("code_insee",)), "code_insee", allow_na=False
+        CsvReader(data_dir, FILES["acv"], ("code_insee",)), "code_insee", allow_na=False
     )
-    qpv = _commune_set(_Reader(data_dir, FILES["qpv"], ("insee_com",)), "insee_com", allow_na=True)
+    qpv = _commune_set(
+        CsvReader(data_dir, FILES["qpv"], ("insee_com",)), "insee_com", allow_na=True
+    )
     communes = _communes(
-        _Reader(
+        CsvReader(
             data_dir,
             FILES["communes"],
             ("code_insee", "nom", "code_departement", "code_region", "siren_epci", "population"),
@@ -245,11 +87,11 @@ def _load(data_dir: Path) -> Geography:
         qpv,
     )
     epci = _epci(
-        _Reader(data_dir, FILES["epci"], ("siren_epci", "nom_epci", "population_municipale"))
+        CsvReader(data_dir, FILES["epci"], ("siren_epci", "nom_epci", "population_municipale"))
     )
     index = _Index(communes, epci)
     phase2 = _territories(
-        _Reader(
+        CsvReader(
             data_dir,
             FILES["phase2"],
             (
@@ -272,7 +114,7 @@ def _load(data_dir: Path) -> Geography:
         if len(territory.members) == 1 and territory.population is not None:
             index.population.setdefault(territory.members[0].siren, territory.population)
     phase1 = _territories(
-        _Reader(
+        CsvReader(
             data_dir,
             FILES["phase1"],
             (
@@ -299,7 +141,7 @@ def _load(data_dir: Path) -> Geography:
     )
 
 
-def _regions(reader: _Reader) -> tuple[Region, ...]:
+def _regions(reader: CsvReader) -> tuple[Region, ...]:
     regions = []
     for row in reader.rows():
         zone = reader.text(row, "zone")
@@ -312,7 +154,7 @@ def _regions(reader: _Reader) -> tuple[Region, ...]:
     return tuple(regions)
 
 
-def _departments(reader: _Reader, region_codes: set[str]) -> tuple[Department, ...]:
+def _departments(reader: CsvReader, region_codes: set[str]) -> tuple[Department, ...]:
     departments = []
     for row in reader.rows():
         region = reader.code(row, "code_region", REGION_CODE)
@@ -323,7 +165,7 @@ def _departments(reader: _Reader, region_codes: set[str]) -> tuple[Department, .
     return tuple(departments)
 
 
-def _commune_set(reader: _Reader, column: str, allow_na: bool) -> set[str]:
+def _commune_set(reader: CsvReader, column: str, allow_na: bool) -> set[str]:
     codes = set()
     for row in reader.rows():
         if allow_na and row[column].strip() == "NA":
@@ -333,7 +175,7 @@ def _commune_set(reader: _Reader, column: str, allow_na: bool) -> set[str]:
 
 
 def _communes(
-    reader: _Reader, region_codes: set[str], acv: set[str], qpv: set[str]
+    reader: CsvReader, region_codes: set[str], acv: set[str], qpv: set[str]
 ) -> tuple[Commune, ...]:
     communes = []
     for row in reader.rows():
@@ -360,7 +202,7 @@ def _communes(
     return tuple(communes)
 
 
-def _epci(reader: _Reader) -> dict[str, tuple[str, int]]:
+def _epci(reader: CsvReader) -> dict[str, tuple[str, int]]:
     epci = {}
     for row in reader.rows():
         siren = reader.code(row, "siren_epci", SIREN)
@@ -420,7 +262,7 @@ GROUPEMENT = re.compile(r"\s*(.*?)\s*\((\d{9})\)\s*")
 
 
 def _territories(
-    reader: _Reader, phase: int, region_codes: set[str], index: _Index
+    reader: CsvReader, phase: int, region_codes: set[str], index: _Index
 ) -> tuple[Territory, ...]:
     territories = []
     seen: set[str] = set()
@@ -467,7 +309,7 @@ def _territories(
 
 
 def _members_phase2(
-    reader: _Reader, row: dict[str, str], sirens: tuple[str, ...]
+    reader: CsvReader, row: dict[str, str], sirens: tuple[str, ...]
 ) -> tuple[Member, ...]:
     raw = row["liste_groupements_raw"]
     names = {siren: name for name, siren in GROUPEMENT.findall(raw)}

@@ -6,7 +6,7 @@ figures of November 2020. A later review, extended down the same ranking, is com
 sample with the March 2021 figures. Everything is vectorised (160,000 projects in a few
 seconds) and deterministic for a given geography, count and seed.
 
-    python -m models.generator [count] [seed]    # calibration and out-of-sample tables
+    python -m data.generator [count] [seed]    # calibration and out-of-sample tables
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from models.reference import Geography
+from data.geography import Geography
 
 # Published first review (economie.gouv.fr, "253 premiers projets", Nov. 2020), for 1,600
 # candidate projects; other counts scale the number of awards and the totals pro rata.
@@ -363,7 +363,7 @@ def out_of_sample(rows: ProjectRows) -> list[tuple[str, float, float]]:
 
 
 def main(argv: list[str]) -> None:
-    from models.reference import load_geography
+    from data.reference import load_geography
     from settings import Settings
 
     settings = Settings.from_env()
