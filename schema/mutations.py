@@ -8,8 +8,8 @@ import strawberry
 
 from models import scenario as saved
 from schema.auth import HasApiKey
+from schema.result import InvalidScenario
 from schema.scenarios import Catalogue, Scenario, ScenarioInput
-from schema.simulation import InvalidScenario
 from schema.types import Info
 from simulation import files
 from simulation.scenario import ScenarioError

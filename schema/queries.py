@@ -13,23 +13,24 @@ from schema.types import (
     Award,
     Fund,
     Info,
-    Project,
     ProjectFilter,
+    ProjectNode,
     ProjectOrder,
     Region,
     Territory,
     TerritoryFilter,
+    type_name,
 )
 from schema.whatif import WhatIfQuery
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    kind.__name__: kind for kind in (Region, Territory, Project, Fund, Award)
+    type_name(kind): kind for kind in (Region, Territory, ProjectNode, Fund, Award)
 }
 T = TypeVar("T", bound=relay.Node)
 
 
 async def _load_node(info: Info, id: relay.GlobalID, kind: type[T]) -> T | None:
-    if id.type_name != kind.__name__:
+    if id.type_name != type_name(kind):
         return None
     nodes = await kind.resolve_nodes(info=info, node_ids=[id.node_id])  # type: ignore[misc]
     return next(iter(nodes), None)
@@ -79,16 +80,16 @@ class Query(WhatIfQuery):
         after: str | None = None,
         filter: ProjectFilter | None = None,
         order_by: ProjectOrder = ProjectOrder.ID,
-    ) -> Connection[Project]:
+    ) -> Connection[ProjectNode]:
         page = page_from(first, after)
         where = filter.to_query() if filter else queries.ProjectFilter()
         async with info.context.sessions() as session:
             rows, total = await queries.project_page(session, where, order_by.value, page)
-        return Connection.of(rows, total, page, Project.from_model)
+        return Connection.of(rows, total, page, ProjectNode.from_model)
 
     @strawberry.field
-    async def project(self, info: Info, id: relay.GlobalID) -> Project | None:
-        return await _load_node(info, id, Project)
+    async def project(self, info: Info, id: relay.GlobalID) -> ProjectNode | None:
+        return await _load_node(info, id, ProjectNode)
 
     @strawberry.field
     async def funds(self, info: Info) -> list[Fund]:

@@ -10,6 +10,7 @@ from typing import Any, NewType, Self
 import strawberry
 from sqlalchemy import Row
 from strawberry import relay
+from strawberry.types.base import get_object_definition
 from strawberry.types.nodes import SelectedField, Selection
 
 from models import Award as AwardRow
@@ -47,6 +48,11 @@ EUROS = strawberry.scalar(
 
 Info = strawberry.Info[Context, None]
 ID_DESCRIPTION = "The Globally Unique ID of this object"
+
+
+def type_name(kind: type) -> str:
+    """The GraphQL name of a strawberry type (its Python name may say more)."""
+    return get_object_definition(kind, strict=True).name
 
 
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -228,7 +234,7 @@ class Territory(Node):
         after: str | None = None,
         filter: ProjectFilter | None = None,
         order_by: ProjectOrder = ProjectOrder.ID,
-    ) -> Connection[Project]:
+    ) -> Connection[ProjectNode]:
         page = page_from(first, after)
         where = filter.to_query() if filter else queries.ProjectFilter()
         with_awards = selects(info, ("edges", "node", "awards")) or selects(
@@ -237,7 +243,7 @@ class Territory(Node):
         loader = info.context.loaders.project_pages(where, order_by.value, page, with_awards)
         found = await loader.load(self.key) or queries.ProjectPage([], 0)
         return Connection.of(
-            found.rows, found.total, page, lambda row: Project.from_model(row, found.awards)
+            found.rows, found.total, page, lambda row: ProjectNode.from_model(row, found.awards)
         )
 
 
@@ -318,14 +324,16 @@ class Award(Node):
         return Fund.from_model(row)
 
     @strawberry.field
-    async def project(self, info: Info) -> Project:
+    async def project(self, info: Info) -> ProjectNode:
         row = await info.context.loaders.project().load(self.project_id)
         assert row is not None, f"award {self.key} has no project {self.project_id}"
-        return Project.from_model(row)
+        return ProjectNode.from_model(row)
 
 
-@strawberry.type(description="A candidate industrial project (synthetic data, see docs/data.md).")
-class Project(Node):
+@strawberry.type(
+    name="Project", description="A candidate industrial project (synthetic data, see docs/data.md)."
+)
+class ProjectNode(Node):
     key: relay.NodeID[str]
     _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
     name: str
@@ -353,7 +361,7 @@ class Project(Node):
     @classmethod
     def from_model(  # type: ignore[override]
         cls, row: ProjectRow | Row[Any], awards: dict[int, list[Row[Any]]] | None = None
-    ) -> Project:
+    ) -> ProjectNode:
         key = str(row.id)
         return cls(
             key=key,
@@ -380,7 +388,7 @@ class Project(Node):
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Project | None]:
+    ) -> list[ProjectNode | None]:
         return await _nodes(info, "project", node_ids, cls)  # type: ignore[return-value]
 
     @strawberry.field

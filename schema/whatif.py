@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.comparison import Comparison, ComparisonOutcome
+from schema.curve import CurveParameter, TradeOffCurve, TradeOffOutcome
+from schema.provenance import DataVersion, data_version, provenance
+from schema.result import InvalidScenario, SimulationOutcome, outcome
 from schema.scenarios import Catalogue, Scenario, ScenarioInput
-from schema.simulation import (
-    Comparison,
-    ComparisonOutcome,
-    CurveParameter,
-    InvalidScenario,
-    SimulationOutcome,
-    TradeOffCurve,
-    TradeOffOutcome,
-    outcome,
-)
 from schema.types import Info
 from simulation import compare
 from simulation.errors import EngineError
@@ -25,16 +19,20 @@ MAX_COMPARED = 6
 MAX_CURVE_POINTS = 200
 
 
-async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
+async def _run(
+    info: Info, scenario: ScenarioSpec, data: DataVersion | None = None
+) -> SimulationOutcome:
     runner = info.context.runner
     async with info.context.sessions() as session:
         projects = await runner.projects(session, scenario, info.context.data_version)
+        data = data or await data_version(session)
     try:
         result = await runner.solve(scenario, projects)
     except EngineError as error:
         return InvalidScenario.of(ScenarioError(error.field, error.message))
     info.context.solved(result.status)
-    return outcome(scenario, result, projects)
+    made_by = provenance(data, runner.time_limit_s, [result.mode])
+    return outcome(scenario, result, projects, made_by)
 
 
 @strawberry.type
@@ -80,6 +78,8 @@ class WhatIfQuery:
         except ScenarioError as error:
             return InvalidScenario.of(error)
         runner = info.context.runner
+        async with info.context.sessions() as session:
+            data = await data_version(session)
         runs, outcomes = [], []
         for spec in specs:
             async with info.context.sessions() as session:
@@ -87,8 +87,15 @@ class WhatIfQuery:
             result = await runner.solve(spec, projects)
             info.context.solved(result.status)
             runs.append((spec, result))
-            outcomes.append(outcome(spec, result, projects))
-        return Comparison.of(compare.compare(runs), outcomes)
+            made_by = provenance(data, runner.time_limit_s, [result.mode])
+            outcomes.append(outcome(spec, result, projects, made_by))
+        found = compare.compare(runs)
+        return Comparison.of(
+            found,
+            runs=outcomes,
+            changes=found.projects,
+            provenance=provenance(data, runner.time_limit_s, [r.mode for _, r in runs]),
+        )
 
     @strawberry.field(description="Re-solve over values of one parameter (warm-started).")
     async def trade_off_curve(
@@ -104,10 +111,12 @@ class WhatIfQuery:
                 projects = await info.context.runner.projects(
                     session, spec, info.context.data_version
                 )
+                data = await data_version(session)
             curve = await info.context.runner.curve(spec, projects, parameter.value, values)
         except ScenarioError as error:
             return InvalidScenario.of(error)
         except EngineError as error:
             return InvalidScenario.of(ScenarioError(error.field, error.message))
         info.context.solved(*(point.status for point in curve.points))
-        return TradeOffCurve.of(curve)
+        made_by = provenance(data, info.context.runner.time_limit_s, [str(spec.mode)], lp_only=True)
+        return TradeOffCurve.of(curve, provenance=made_by)

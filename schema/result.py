@@ -1,0 +1,248 @@
+"""What a solve answers over GraphQL; expected failures are members of the outcome union.
+
+The types mirror the engine's result dataclasses (schema.mirror): they declare only what the API
+adds or names differently.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import numpy as np
+import strawberry
+from strawberry import relay
+
+from schema.mirror import Mirror, mirror, mirror_enum
+from schema.pagination import Connection, page_from
+from schema.provenance import Provenance
+from schema.scenarios import Mode, ResolvedScenario, input_field
+from schema.types import Info, ProjectNode, Territory, row_id
+from simulation import result as engine
+from simulation.explain import ProjectExplanation, explain_at
+from simulation.projects import Projects
+from simulation.result import Result, Status
+from simulation.scenario import REGION_NAMES, ScenarioError
+from simulation.scenario import Scenario as ScenarioSpec
+
+
+@mirror_enum(Status)
+@strawberry.enum
+class SimulationStatus(Enum):
+    OPTIMAL = Status.OPTIMAL.value
+    FEASIBLE = Status.FEASIBLE.value
+    INFEASIBLE = Status.INFEASIBLE.value
+    TIME_LIMIT = Status.TIME_LIMIT.value
+    ERROR = Status.ERROR.value
+
+
+@strawberry.enum(description="What a quantity is measured in.")
+class Unit(Enum):
+    SHARE = "share"  # a fraction, 0 to 1
+    EUROS = "euros"
+
+
+@mirror(engine.RegionAllocation)
+class RegionOutcome(Mirror):
+    @strawberry.field
+    def name(self) -> str:
+        return REGION_NAMES.get(self.code, self.code)  # type: ignore[attr-defined]
+
+
+@mirror(engine.TerritoryAllocation, renames={"id": "territory_id", "region": "region_code"})
+class TerritoryOutcome(Mirror):
+    territory_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def territory(self, info: Info) -> Territory | None:
+        row = await info.context.loaders.territory().load(self.territory_id)
+        return None if row is None else Territory.from_model(row)
+
+
+@mirror(
+    engine.BindingConstraint,
+    description="A constraint that holds the optimum back, priced in planner units.",
+    descriptions={
+        "name": 'Stable: "budget", "fragile_share", "region_84_max"',
+        "shadow_price": "Jobs gained per `unit` of relaxation.",
+    },
+)
+class BindingConstraint(Mirror):
+    pass
+
+
+@mirror(engine.Baseline, description="A simple allocation rule computed beside the optimum.")
+class Baseline(Mirror):
+    pass
+
+
+@mirror(engine.SolverInfo, descriptions={"options": "The solver's options, as it was given them."})
+class SolverInfo(Mirror):
+    @strawberry.field(deprecation_reason="Use `options`, a JSON value.")
+    def options_json(self) -> str:
+        return json.dumps(self.options, sort_keys=True)  # type: ignore[attr-defined]
+
+
+@mirror(
+    ProjectExplanation,
+    exclude=("project_id", "threshold"),
+    renames={"text": "why_funded"},
+    description="One competing project in a result: its aid and why (not).",
+    descriptions={
+        "why_funded": "Why it is (not) funded, and what it would take to enter or leave.",
+        "jobs_needed": "More jobs it would need to enter.",
+        "aid_cut_eur": "Or how much less aid to ask for.",
+    },
+)
+class ProjectOutcome(Mirror):
+    project: ProjectNode | None
+
+
+@mirror(
+    Result,
+    exclude=(
+        "allocation_eur",
+        "project_ids",
+        "diagnosis",
+        "floors_use",
+        "fractional_projects",
+        "explanations",
+    ),
+    renames={"binding": "binding_constraints"},
+    descriptions={
+        "fragile_share": "Share of euros (what floors use).",
+        "fragile_project_share": "Share of funded projects.",
+    },
+)
+class SimulationResult(Mirror):
+    mode: Mode
+    scenario_name: str
+    inputs: ResolvedScenario = strawberry.field(
+        description="The scenario that produced this result: each input and where it was set."
+    )
+    provenance: Provenance
+    result: strawberry.Private[Result]
+    projects_data: strawberry.Private[Projects]
+
+    @strawberry.field(description="Funded projects, largest allocation first.")
+    async def funded_projects(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ProjectOutcome]:
+        page = page_from(first, after)
+        allocation = self.result.allocation_eur
+        funded = np.flatnonzero(allocation > 0)
+        ordered = funded[np.lexsort((self.result.project_ids[funded], -allocation[funded]))]
+        chosen = [int(i) for i in ordered[page.offset : page.offset + page.limit]]
+        rows = await self._outcomes(info, chosen)
+        return Connection.of(rows, len(funded), page, lambda row: row)
+
+    @strawberry.field(description="Any competing project, funded or not, with its explanation.")
+    async def project(self, info: Info, id: relay.GlobalID) -> ProjectOutcome | None:
+        key = row_id(id.node_id) if id.type_name == "Project" else -1
+        found = np.flatnonzero(self.projects_data.ids == key)
+        if len(found) == 0:
+            return None
+        (outcome,) = await self._outcomes(info, [int(found[0])])
+        return outcome
+
+    async def _outcomes(self, info: Info, positions: list[int]) -> list[ProjectOutcome]:
+        """Explanations of the projects at these positions, with their rows in one batch."""
+        ids = [int(self.projects_data.ids[i]) for i in positions]
+        rows = await info.context.loaders.project().load_many(ids)
+        return [
+            ProjectOutcome.of(
+                explain_at(self.result, self.projects_data, i),
+                project=None if row is None else ProjectNode.from_model(row),
+            )
+            for i, row in zip(positions, rows, strict=True)
+        ]
+
+
+def _unit(relaxation: engine.Relaxation) -> Unit:
+    # The diagnosis relaxes money limits (budget, minimum spend, regional envelopes) in euros,
+    # and floors and caps as shares.
+    money = relaxation.name in ("budget", "min_spend") or relaxation.name.startswith("region_")
+    return Unit.EUROS if money else Unit.SHARE
+
+
+@mirror(engine.Relaxation, descriptions={"suggested": "The smallest value that is feasible."})
+class Relaxation(Mirror):
+    unit: Unit = strawberry.field(description="What `current` and `suggested` are in.")
+
+
+@strawberry.type(
+    description="No allocation meets every constraint: what conflicts and what to relax."
+)
+class Infeasible:
+    scenario_name: str
+    message: str
+    conflicts: list[str] = strawberry.field(description="The conflicting constraints, in words.")
+    conflict_names: list[str]
+    relaxations: list[Relaxation] = strawberry.field(
+        description="Smallest single changes that make the scenario feasible."
+    )
+    diagnosis_complete: bool = strawberry.field(
+        description="False when the diagnosis stopped at the time limit: the conflicts still "
+        "conflict but may not be the smallest set, and some relaxations were not searched."
+    )
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, scenario: ScenarioSpec, result: Result, provenance: Provenance) -> Infeasible:
+        diagnosis = result.diagnosis
+        relaxations = diagnosis.relaxations if diagnosis else ()
+        return cls(
+            scenario_name=scenario.name,
+            message=result.message,
+            conflicts=list(diagnosis.conflicts) if diagnosis else [],
+            conflict_names=list(diagnosis.names) if diagnosis else [],
+            relaxations=[Relaxation.of(r, unit=_unit(r)) for r in relaxations],
+            diagnosis_complete=diagnosis.complete if diagnosis else False,
+            provenance=provenance,
+        )
+
+
+@strawberry.type
+class FieldProblem:
+    path: str = strawberry.field(
+        description="Scenario-file path, e.g. constraints.fragile_share_min"
+    )
+    field: str | None = strawberry.field(
+        description="The ScenarioInput field, e.g. fragileShareMin"
+    )
+    message: str
+
+
+@strawberry.type(description="The scenario itself is wrong; nothing was solved.")
+class InvalidScenario:
+    message: str
+    problems: list[FieldProblem]
+
+    @classmethod
+    def of(cls, error: ScenarioError) -> InvalidScenario:
+        problems = [
+            FieldProblem(path=e.path, field=input_field(e.path), message=e.message)
+            for e in error.errors
+        ]
+        return cls(message=str(error), problems=problems)
+
+
+SimulationOutcome = Annotated[
+    SimulationResult | Infeasible | InvalidScenario, strawberry.union("SimulationOutcome")
+]
+
+
+def outcome(
+    scenario: ScenarioSpec, result: Result, projects: Projects, provenance: Provenance
+) -> SimulationOutcome:
+    if result.status is Status.INFEASIBLE:
+        return Infeasible.of(scenario, result, provenance)
+    return SimulationResult.of(
+        result,
+        scenario_name=scenario.name,
+        inputs=ResolvedScenario.of(scenario),
+        provenance=provenance,
+        result=result,
+        projects_data=projects,
+    )
