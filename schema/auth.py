@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from typing import Any
 
 from strawberry.permission import BasePermission
 
+from apikeys import hash_key
 from schema.errors import UNAUTHENTICATED, AuthError
 from settings import Settings
 
 DEV_API_KEY = "dev-only-key"  # accepted only outside production when no key is configured
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def new_key() -> tuple[str, str]:
-    """A fresh random key and the hash to put in TERRITOIRES_API_KEY_HASHES."""
-    key = secrets.token_urlsafe(32)
-    return key, hash_key(key)
 
 
 def accepted_hashes(settings: Settings) -> tuple[str, ...]:

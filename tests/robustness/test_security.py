@@ -12,7 +12,8 @@ import pytest
 
 import models.queries
 import schema.auth
-from schema.auth import DEV_API_KEY, hash_key, is_valid_key
+from apikeys import hash_key
+from schema.auth import DEV_API_KEY, is_valid_key
 from server import create_app
 from settings import Settings
 from simulation.files import parse_text

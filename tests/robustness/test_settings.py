@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from schema.auth import hash_key
+from apikeys import hash_key
 from server import create_app
 from settings import Settings, SettingsError
 

@@ -5,7 +5,8 @@ from typing import Any
 import httpx
 import pytest
 
-from schema.auth import DEV_API_KEY, hash_key
+from apikeys import hash_key
+from schema.auth import DEV_API_KEY
 from server import create_app
 from settings import Settings
 

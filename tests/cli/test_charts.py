@@ -4,7 +4,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from charts import curve_line, region_bars
+from cli.charts import curve_line, region_bars
 
 ALLOCATED = {"base": {"84": 30e6, "94": 1e6}, "push": {"84": 20e6, "94": 5e6, "11": 2e6}}
 JOBS = {"base": {"84": 300.0, "94": 10.0}, "push": {"84": 200.0, "94": 50.0, "11": 20.0}}

@@ -1,0 +1,267 @@
+"""Scenario files on the command line: `validate`, `run`, `compare` and `schema`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cli import render
+from cli.db import projects_of
+from cli.errors import CliError
+from settings import Settings
+
+if TYPE_CHECKING:
+    from simulation.compare import Comparison
+    from simulation.projects import Projects
+    from simulation.result import Result
+    from simulation.scenario import Scenario
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+# ---- shared by the commands that solve -------------------------------------------------------
+
+
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {raw!r}") from None
+    if not (value > 0 and math.isfinite(value)):  # nan, inf and 0 would disable the limit
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+def add_time_limit(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--time-limit",
+        type=_seconds,
+        metavar="SECONDS",
+        help="solver time limit per solve (default: TERRITOIRES_SOLVER_TIME_LIMIT or 30)",
+    )
+
+
+def load_files(paths: Sequence[str]) -> list[Scenario]:
+    from models.scenario_files import load_file
+    from simulation.scenario import ScenarioError
+
+    scenarios, problems = [], []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            problems.append(f"{raw}: no such file")
+            continue
+        try:
+            scenarios.append(load_file(path))
+        except ScenarioError as error:
+            problems.append(str(error))
+    if problems:
+        raise CliError("\n".join(problems))
+    return scenarios
+
+
+def _solve_all(
+    settings: Settings, scenarios: Sequence[Scenario], time_limit: float | None
+) -> list[tuple[Projects, Result]]:
+    all_projects = asyncio.run(projects_of(settings, scenarios))
+    limit = settings.solver_time_limit_s if time_limit is None else time_limit
+    runs = []
+    with render.progress(len(scenarios), "solving") as advance:
+        from simulation.solve import solve
+
+        for scenario, projects in zip(scenarios, all_projects, strict=True):
+            runs.append((projects, solve(scenario, projects, time_limit_s=limit)))
+            advance(scenario.name)
+    return runs
+
+
+def _failures(scenario: Scenario, result: Result) -> tuple[str, ...]:
+    return scenario.expect.failures(result) if scenario.expect is not None else ()
+
+
+# ---- validate --------------------------------------------------------------------------------
+
+
+def add_validate(commands: Commands) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check scenario files (and with --run, their expect: blocks)",
+        description="Check scenario files: format, fields, bases. With --run, also solve each "
+        "one and check its expect: block.",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--run", action="store_true", help="solve and check expectations")
+    add_time_limit(validate)
+    validate.set_defaults(handler=_validate)
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    scenarios = load_files(args.files)
+    for path, scenario in zip(args.files, scenarios, strict=True):
+        based = f" (over {scenario.base})" if scenario.base else ""
+        print(f"ok  {path}: {scenario.name}{based}")
+    if not args.run:
+        return 0
+    return _check_runs(settings, scenarios, args.files, args.time_limit)
+
+
+def _check_runs(
+    settings: Settings, scenarios: list[Scenario], paths: Sequence[str], limit: float | None
+) -> int:
+    failed = 0
+    runs = _solve_all(settings, scenarios, limit)
+    for path, scenario, (_, result) in zip(paths, scenarios, runs, strict=True):
+        problems = _failures(scenario, result)
+        if scenario.expect is None:
+            print(f"--  {path}: {result.status}, no expect: block to check")
+        elif problems:
+            failed += 1
+            for problem in problems:
+                print(f"{path}: expect.{problem}", file=sys.stderr)
+        else:
+            print(f"ok  {path}: expectations hold ({result.status}, {result.jobs:,.0f} jobs)")
+    return 1 if failed else 0
+
+
+# ---- run -------------------------------------------------------------------------------------
+
+
+def add_run(commands: Commands) -> None:
+    run = commands.add_parser(
+        "run",
+        help="solve one scenario file",
+        description="Solve a scenario on the projects of the database. csv gives one row per "
+        "funded project; json the whole result.",
+    )
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
+    run.add_argument("--check", action="store_true", help="exit 1 if the expect: block fails")
+    add_time_limit(run)
+    run.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    (scenario,) = load_files([args.file])
+    ((projects, result),) = _solve_all(settings, [scenario], args.time_limit)
+    problems = _failures(scenario, result)
+    if args.format == "json":
+        payload = {
+            "scenario": scenario.to_dict(),
+            "result": result.to_dict(),
+            "expectations": None if scenario.expect is None else list(problems),
+        }
+        render.emit(render.json_text(payload), args.output)
+    elif args.format == "csv":
+        render.emit(render.csv_text(_allocation_rows(projects, result)), args.output)
+    else:
+        draw = partial(render.draw_run, scenario=scenario, result=result, problems=problems)
+        render.render(draw, args.output)
+    if args.check and problems:
+        for problem in problems:
+            print(f"{args.file}: expect.{problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _allocation_rows(projects: Projects, result: Result) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["project_id", "region", "territory", "aid_requested_eur", "allocated_eur", "jobs"]
+    ]
+    for i in range(len(projects)):
+        allocated = int(result.allocation_eur[i])
+        if allocated > 0:
+            share = allocated / int(projects.aid_requested_eur[i])
+            rows.append(
+                [
+                    int(projects.ids[i]),
+                    str(projects.region[i]),
+                    str(projects.territory[i]),
+                    int(projects.aid_requested_eur[i]),
+                    allocated,
+                    round(share * int(projects.jobs_created[i]), 2),
+                ]
+            )
+    return rows
+
+
+# ---- compare ---------------------------------------------------------------------------------
+
+
+def add_compare(commands: Commands) -> None:
+    compare = commands.add_parser(
+        "compare",
+        help="solve several scenarios and compare them side by side",
+        description="Inputs that differ, outcomes and per-region allocation and jobs, with "
+        "deltas against the first scenario.",
+    )
+    compare.add_argument("files", nargs="+", metavar="FILE")
+    compare.add_argument("--format", choices=("table", "csv"), default="table")
+    compare.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
+    compare.add_argument("--plot", metavar="PATH.png", help="draw per-region bars to a PNG")
+    add_time_limit(compare)
+    compare.set_defaults(handler=_compare)
+
+
+def _compare(args: argparse.Namespace, settings: Settings) -> int:
+    from simulation.compare import compare
+
+    scenarios = load_files(args.files)
+    if args.plot is not None and not args.plot.endswith(".png"):
+        raise CliError(f"--plot {args.plot}: give a .png file name")
+    runs = _solve_all(settings, scenarios, args.time_limit)
+    comparison = compare([(s, result) for s, (_, result) in zip(scenarios, runs, strict=True)])
+    if args.format == "csv":
+        render.emit(render.csv_text(comparison.rows()), args.output)
+    else:
+        render.render(lambda console: render.draw_comparison(console, comparison), args.output)
+    if args.plot is not None:
+        _plot_regions(comparison, args.plot)
+        print(f"wrote {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _plot_regions(comparison: Comparison, plot: str) -> None:
+    from cli import charts
+
+    path = Path(plot)
+    if not path.parent.is_dir():
+        raise CliError(f"--plot {plot}: folder {path.parent} does not exist")
+    labels = [
+        name if status == "optimal" else f"{name} ({status})"
+        for name, status in zip(comparison.names, comparison.statuses, strict=True)
+    ]
+    regions = comparison.regions
+    charts.region_bars(
+        {label: {r.code: r.allocated_eur[i] for r in regions} for i, label in enumerate(labels)},
+        {label: {r.code: r.jobs[i] for r in regions} for i, label in enumerate(labels)},
+        path,
+        title=f"Allocation and jobs by region, {len(labels)} scenarios",
+    )
+
+
+# ---- schema ----------------------------------------------------------------------------------
+
+
+def add_schema(commands: Commands) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="The JSON Schema of the scenario format, for editors "
+        "(committed as docs/scenario.schema.json).",
+    )
+    schema.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
+    schema.set_defaults(handler=_schema)
+
+
+def _schema(args: argparse.Namespace, settings: Settings) -> int:
+    from simulation.files import json_schema_text
+
+    render.emit(json_schema_text(), args.output)
+    return 0

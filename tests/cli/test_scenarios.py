@@ -1,0 +1,98 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+
+from cli import main
+from tests.cli.helpers import ANNOUNCED, PUSH, ROOT, SCENARIOS, write
+
+
+def test_validate_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
+    assert main(["validate", *files]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(files)
+    assert all(line.startswith("ok  ") for line in out)
+
+
+def test_validate_reports_every_problem_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        "version: 1\nconstraints:\n  fragile_share_min: 1.4\n  fragile_shares: 0.2\n",
+    )
+    assert main(["validate", bad, str(tmp_path / "missing.yaml")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{bad}: constraints.fragile_shares: unknown key 'fragile_shares'; did you mean "
+        "'fragile_share_min'? (allowed: fragile_share_min, decarbonisation_share_min, "
+        "max_aid_intensity, min_spend_share, regions)",
+        f"{bad}: constraints.fragile_share_min: must be between 0 and 1, got 1.4",
+        f"{tmp_path / 'missing.yaml'}: no such file",
+    ]
+
+
+def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == (ROOT / "docs" / "scenario.schema.json").read_text()
+
+
+def test_run_table(database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", ANNOUNCED]) == 0
+    out = capsys.readouterr().out
+    assert "status: optimal" in out
+    assert "By region" in out and "Auvergne-Rhône-Alpes" in out
+    assert "expectations hold" in out
+
+
+def test_run_json_and_csv(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", ANNOUNCED, "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["scenario"]["name"] == "france-relance-2020"
+    assert payload["result"]["status"] == "optimal"
+    assert payload["expectations"] == []
+    output = tmp_path / "allocation.csv"
+    assert main(["run", ANNOUNCED, "--format", "csv", "--output", str(output)]) == 0
+    rows = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert sum(int(row["allocated_eur"]) for row in rows) == payload["result"]["spent_eur"]
+    assert len(rows) == payload["result"]["projects_funded"]
+
+
+def test_run_check_fails_when_an_expectation_moves(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = Path(ANNOUNCED).read_text()
+    wrong = write(
+        tmp_path,
+        "wrong.yaml",
+        text.split("expect:")[0] + "expect:\n  jobs: {value: 1, abs_tol: 0.5}\n",
+    )
+    assert main(["run", wrong, "--check"]) == 1
+    assert f"{wrong}: expect.jobs: expected 1 ± 0.5, got" in capsys.readouterr().err
+
+
+def test_compare_table_csv_and_plot(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plot = tmp_path / "out.png"
+    assert main(["compare", ANNOUNCED, PUSH, "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert "constraints.decarbonisation_share_min" in out
+    assert "Outcomes (deltas against france-relance-2020)" in out
+    assert matplotlib.image.imread(plot).shape[:2] == (900, 1400)
+    assert main(["compare", ANNOUNCED, PUSH, "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][3:] == [
+        "france-relance-2020",
+        "decarbonisation-push",
+        "delta decarbonisation-push vs france-relance-2020",
+    ]
+    assert any(row[0] == "region allocated" for row in rows)
