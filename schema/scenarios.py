@@ -76,7 +76,9 @@ class ScenarioInput:
         default=UNSET, description="Commit at least this share of the budget."
     )
     region_envelopes: list[RegionEnvelopeInput] | None = strawberry.field(
-        default=UNSET, description="Replaces the base's envelopes when given."
+        default=UNSET,
+        description="Merged over the base's envelopes region by region and bound by bound: a "
+        "bound given here replaces the base's, the others stay.",
     )
     projects: ProjectSelectionInput | None = UNSET
 

@@ -48,9 +48,16 @@ export async function listRegions() {
   return data.regions;
 }
 
-export async function scenarioYaml(name) {
-  const data = await request("query($n: String!) { scenario(name: $n) { yaml } }", { n: name });
-  return data.scenario ? data.scenario.yaml : "";
+// A scenario's inputs after its base chain: each value and the scenario that set it.
+export async function scenarioInputs(name) {
+  const setting = "{ value origin setIn }";
+  const query = `query($n: String!) { scenario(name: $n) { inputs {
+    budgetEur ${setting} mode ${setting} fragileShareMin ${setting}
+    decarbonisationShareMin ${setting} minSpendShare ${setting} maxAidIntensity ${setting}
+    regionEnvelopes { regionCode minEur ${setting} maxEur ${setting} }
+  } } }`;
+  const data = await request(query, { n: name });
+  return data.scenario ? data.scenario.inputs : null;
 }
 
 export async function simulate(scenario) {

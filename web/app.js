@@ -7,13 +7,11 @@ const DEFAULT_BASE = "france-relance-2020";
 
 // Form inputs: ScenarioInput field, how the planner types it, how the API wants it.
 const FIELDS = {
-  budgetEur: { input: "#budget", yaml: "budget_eur", toApi: (v) => Math.round(v * 1e6),
-    toForm: (v) => v / 1e6 },
-  fragileShareMin: { input: "#fragile", yaml: "fragile_share_min", ...percent() },
-  decarbonisationShareMin: { input: "#decarbonisation", yaml: "decarbonisation_share_min",
-    ...percent() },
-  minSpendShare: { input: "#min-spend", yaml: "min_spend_share", ...percent() },
-  maxAidIntensity: { input: "#aid-cap", yaml: "max_aid_intensity", ...percent() },
+  budgetEur: { input: "#budget", ...millions() },
+  fragileShareMin: { input: "#fragile", ...percent() },
+  decarbonisationShareMin: { input: "#decarbonisation", ...percent() },
+  minSpendShare: { input: "#min-spend", ...percent() },
+  maxAidIntensity: { input: "#aid-cap", none: "no cap", ...percent() },
 };
 // Constraint names the engine reports (Infeasible.conflictNames) and the field each one sits on.
 const CONFLICT_FIELDS = {
@@ -33,6 +31,10 @@ const state = { scenarios: [], regions: [], baseValues: {}, compareOrder: [] };
 
 function percent() {
   return { toApi: (v) => v / 100, toForm: (v) => +(v * 100).toFixed(4) };
+}
+
+function millions() {
+  return { toApi: (v) => Math.round(v * 1e6), toForm: (v) => v / 1e6 };
 }
 
 // ---- progress and errors -------------------------------------------------------------------
@@ -129,30 +131,36 @@ function readScenario() {
   return { scenario, errors };
 }
 
-// Shows the values the base scenario gives, as placeholders: empty fields keep them.
+// Shows the values the base scenario gives, as placeholders (empty fields keep them), and
+// which scenario of its chain set each one, as the field's tooltip.
 async function showBaseValues(name) {
+  const inputs = (name && await api.scenarioInputs(name)) || {};
   const values = {};
-  let next = name;
-  for (let depth = 0; next && depth < 8; depth += 1) {
-    const yaml = await api.scenarioYaml(next);
-    for (const [field, spec] of Object.entries(FIELDS)) {
-      const match = yaml.match(new RegExp(`^\\s*${spec.yaml}:\\s*([0-9_.]+)\\s*(#.*)?$`, "m"));
-      if (match && !(field in values)) values[field] = Number(match[1].replaceAll("_", ""));
-    }
-    const mode = yaml.match(/^mode:\s*(\w+)/m);
-    if (mode && !("mode" in values)) values.mode = mode[1];
-    const base = yaml.match(/^base:\s*([\w.-]+)/m);
-    next = base && base[1] !== "null" ? base[1] : null;
+  for (const [field, spec] of Object.entries(FIELDS)) {
+    const setting = inputs[field];
+    if (setting && setting.value !== null) values[field] = setting.value;
+    showSetting($(spec.input), setting, (v) => `${spec.toForm(v)}`, spec.none ?? "as in the base");
   }
   state.baseValues = values;
-  for (const [field, spec] of Object.entries(FIELDS)) {
-    $(spec.input).placeholder = field in values ? `${spec.toForm(values[field])}` : "as in the base";
-  }
   const mode = $("#mode option[value='']");
-  mode.textContent = values.mode ? `as in the base (${values.mode.replaceAll("_", " ")})`
+  mode.textContent = inputs.mode
+    ? `as in the base (${inputs.mode.value.toLowerCase().replaceAll("_", " ")})`
     : "as in the base";
+  const envelopes = new Map((inputs.regionEnvelopes ?? []).map((e) => [e.regionCode, e]));
+  const eur = (v) => `${FIELDS.budgetEur.toForm(v)}`;
+  for (const row of document.querySelectorAll("#envelope-rows tr")) {
+    const envelope = envelopes.get(row.dataset.code);
+    showSetting($(`#min-${row.dataset.code}`), envelope?.minEur, eur, "");
+    showSetting($(`#max-${row.dataset.code}`), envelope?.maxEur, eur, "");
+  }
   const entry = state.scenarios.find((s) => s.name === name);
   $("#base-description").textContent = entry ? entry.description : "";
+}
+
+function showSetting(input, setting, show, otherwise) {
+  const value = setting ? setting.value : null;
+  input.placeholder = value === null ? otherwise : show(value);
+  input.title = setting && setting.setIn ? `set in ${setting.setIn}` : "";
 }
 
 function effectiveShare(field) {

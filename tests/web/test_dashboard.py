@@ -126,3 +126,33 @@ def page_regions(page: Page) -> list[str]:
     return page.locator("#region-bars .region-bar").evaluate_all(
         "bars => bars.map(b => b.dataset.code)"
     )
+
+
+def test_the_form_shows_the_base_values_from_the_typed_inputs(page: Page, live_server: str) -> None:
+    name = "infeasible-corsica-floor"
+    query = """query($n: String!) { scenario(name: $n) { inputs {
+        budgetEur { value setIn } fragileShareMin { value setIn } mode { value }
+        regionEnvelopes { regionCode minEur { value setIn } } } } }"""
+    inputs = api(live_server, query, n=name)["scenario"]["inputs"]
+    (envelope,) = inputs["regionEnvelopes"]
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.post_data or "") if "graphql" in r.url else None)
+    announced(page)
+    page.select_option("#base", name)
+    code = envelope["regionCode"]
+    expect(page.locator(f"#min-{code}")).to_have_attribute(
+        "placeholder", f"{envelope['minEur']['value'] / 1e6:g}"
+    )
+    expect(page.locator(f"#min-{code}")).to_have_attribute("title", f"set in {name}")
+    expect(page.locator("#budget")).to_have_attribute(
+        "placeholder", f"{inputs['budgetEur']['value'] / 1e6:g}"
+    )
+    expect(page.locator("#budget")).to_have_attribute(
+        "title", f"set in {inputs['budgetEur']['setIn']}"
+    )
+    expect(page.locator("#fragile")).to_have_attribute(
+        "placeholder", f"{inputs['fragileShareMin']['value'] * 100:g}"
+    )
+    mode = inputs["mode"]["value"].lower().replace("_", " ")
+    expect(page.locator("#mode option[value='']")).to_have_text(f"as in the base ({mode})")
+    assert asked and not any("yaml" in body for body in asked)
