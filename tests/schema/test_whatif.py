@@ -144,7 +144,7 @@ async def test_run_and_compare_shipped_scenarios(seeded: httpx.AsyncClient) -> N
     assert run["data"]["runScenario"]["status"] == "OPTIMAL"
     other = next(n for n in names if n != "france-relance-2020")
     query = """query($names: [String!]!) { compareScenarios(names: $names) {
-        __typename ... on Comparison { names statuses inputs { path valuesJson }
+        __typename ... on Comparison { names statuses inputs { path values }
           outcomes { name values deltas } regions { code allocatedEur allocatedDeltaEur }
           projectChanges(first: 5) { totalCount nodes { project { id } allocatedEur funded } }
     } } }"""
