@@ -38,4 +38,4 @@ class Award(Base):
     review: Mapped[str] = mapped_column(String(64))  # e.g. "first-review-2020-11"
 
     fund: Mapped[Fund] = relationship(back_populates="awards")
-    project: Mapped[Project] = relationship(back_populates="awards")
+    project: Mapped[Project] = relationship()

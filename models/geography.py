@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-
-if TYPE_CHECKING:
-    from models.project import Project
 
 
 class Region(Base):
@@ -58,7 +53,6 @@ class Territory(Base):
     members: Mapped[list[TerritoryMember]] = relationship(
         back_populates="territory", cascade="all, delete-orphan", order_by="TerritoryMember.siren"
     )
-    projects: Mapped[list[Project]] = relationship(back_populates="territory")
 
 
 class TerritoryMember(Base):

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base
 
 if TYPE_CHECKING:
-    from models.fund import Award
     from models.geography import Territory
 
 
@@ -35,5 +34,6 @@ class Project(Base):
     afr: Mapped[bool]
     action_coeur_de_ville: Mapped[bool]
 
-    territory: Mapped[Territory] = relationship(back_populates="projects")
-    awards: Mapped[list[Award]] = relationship(back_populates="project")
+    # One direction only (a project knows its territory, an award its project), so the modules
+    # import one another one way; no query walks the reverse collections.
+    territory: Mapped[Territory] = relationship()
