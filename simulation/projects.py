@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+# Every column besides ids, one value per project.
 COLUMNS = (
     "aid_requested_eur",
     "investment_eur",
