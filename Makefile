@@ -20,7 +20,7 @@ serve: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy simulation schema models server.py settings.py cli.py
+	$(VENV)/bin/mypy simulation schema models data server.py settings.py cli.py
 
 test: lint
 	$(VENV)/bin/pytest
