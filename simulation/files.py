@@ -10,26 +10,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from simulation.scenario import (
-    CONSTRAINT_KEYS,
-    ENVELOPE_KEYS,
-    EXPECT_FIGURES,
-    EXPECT_KEYS,
-    EXPECT_STATUSES,
-    FORMAT_VERSION,
-    MAX_EUR,
-    NAME_PATTERN,
-    PHASES,
-    REGION_NAMES,
-    SELECTION_KEYS,
-    TOLERANCE_KEYS,
-    TOP_KEYS,
-    Mode,
-    Scenario,
-    ScenarioError,
-    ScenarioErrors,
-    merge,
-)
+from simulation.scenario import Scenario, ScenarioError, ScenarioErrors, merge
+from simulation.scenario_model import json_schema
 
 MAX_FILE_BYTES = 256 * 1024
 
@@ -159,116 +141,6 @@ def dump(scenario: Scenario | Mapping[str, Any]) -> str:
     """YAML text of a scenario (or of plain scenario data), keys in file order."""
     data = scenario.to_dict() if isinstance(scenario, Scenario) else dict(scenario)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _euros(description: str, minimum: int = 0) -> dict[str, Any]:
-    return {
-        "description": description,
-        "anyOf": [
-            {"type": "integer", "minimum": minimum, "maximum": MAX_EUR},
-            # 400_000_000 is an int for the tool's YAML 1.1 reader, text for YAML 1.2 editors.
-            {"type": "string", "pattern": r"^[0-9]+(_[0-9]+)*$"},
-        ],
-    }
-
-
-def _share(description: str) -> dict[str, Any]:
-    return {"description": description, "type": "number", "minimum": 0, "maximum": 1}
-
-
-def json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of the scenario file format, for editors and checks."""
-    region_code = {"enum": list(REGION_NAMES), "description": "INSEE region code, quoted"}
-    tolerance = _object(
-        {
-            "value": {"type": "number"},
-            "rel_tol": {"type": "number", "minimum": 0, "description": "relative, 0.01 = 1 %"},
-            "abs_tol": {"type": "number", "minimum": 0},
-        },
-        TOLERANCE_KEYS,
-    )
-    tolerance["required"] = ["value"]
-    envelope = _object(
-        {
-            "min_eur": _euros("at least this much in the region"),
-            "max_eur": _euros("at most this much in the region"),
-        },
-        ENVELOPE_KEYS,
-    )
-    envelope["minProperties"] = 1
-    constraints: dict[str, Any] = {
-        "fragile_share_min": _share("minimum share of the euros spent in fragile territories"),
-        "decarbonisation_share_min": _share(
-            "minimum share of the euros spent on decarbonising projects"
-        ),
-        "max_aid_intensity": {
-            "description": "aid at most this share of each project's investment; null: no cap",
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-                {"type": "null"},
-            ],
-        },
-        "min_spend_share": _share("spend at least this share of the budget"),
-        "regions": {
-            "type": "object",
-            "description": "regional envelopes by INSEE region code",
-            "propertyNames": region_code,
-            "additionalProperties": {"anyOf": [envelope, {"type": "null"}]},
-        },
-    }
-    selection: dict[str, Any] = {
-        "phase": {"enum": [*PHASES, None], "description": "programme phase; null: both"},
-        "regions": {"type": "array", "items": region_code},
-        "sectors": {"type": "array", "items": {"type": "string", "minLength": 1}},
-    }
-    expect: dict[str, Any] = {
-        "status": {"enum": list(EXPECT_STATUSES)},
-        **{name: tolerance for name in EXPECT_FIGURES},
-        "conflicts": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1},
-            "description": "constraint names the infeasibility diagnosis must list",
-        },
-    }
-    properties: dict[str, Any] = {
-        "version": {"const": FORMAT_VERSION},
-        "name": {"type": "string", "pattern": NAME_PATTERN},
-        "title": {"type": "string", "maxLength": 200},
-        "description": {"type": "string", "maxLength": 5000},
-        "base": {
-            "anyOf": [{"type": "string", "pattern": NAME_PATTERN}, {"type": "null"}],
-            "description": "name of the scenario this one changes; write only what differs",
-        },
-        "budget_eur": _euros("the fund to spread, in euros", minimum=1),
-        "mode": {"enum": [m.value for m in Mode]},
-        "constraints": _object(constraints, CONSTRAINT_KEYS),
-        "projects": _object(selection, SELECTION_KEYS),
-        "expect": _object(expect, EXPECT_KEYS),
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://territoires.example/scenario.schema.json",
-        "title": "Territoires d'industrie fund scenario (format version 1)",
-        "type": "object",
-        "required": ["version"],
-        "additionalProperties": False,
-        "properties": _ordered(properties, TOP_KEYS),
-    }
-
-
-def _object(properties: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": _ordered(properties, keys),
-    }
-
-
-def _ordered(properties: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    # The parser's key lists are the single source: a key missing here fails loudly.
-    if set(properties) != set(keys):
-        raise AssertionError(f"schema keys {sorted(properties)} differ from {sorted(keys)}")
-    return {key: properties[key] for key in keys}
 
 
 def json_schema_text() -> str:

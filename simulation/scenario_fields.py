@@ -1,0 +1,269 @@
+"""The field types of the scenario format: each carries its check, its message and its schema.
+
+The bounds that refuse a value (``Share``: 0..1, ``Euros``: whole, at most ``MAX_EUR``) are the
+bounds the JSON Schema publishes; the message says what is allowed and, where it can, what was
+meant ("did you mean '94' (Corse)?", "shares are fractions: 69 % is 0.69").
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+ANNOUNCED_BUDGET_EUR = 400_000_000
+FORMAT_VERSION = 1
+MAX_EUR = 10**12  # far above any real fund; keeps sums inside int64
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+LINE_BREAKS = "\t\n\r"  # the only control characters a description may hold; a title none
+JOINERS = "\u200c\u200d"  # format characters that emoji sequences and some scripts need
+PHASES = (1, 2)
+EXPECT_STATUSES = ("optimal", "feasible", "infeasible", "time_limit", "error")
+
+
+class Mode(StrEnum):
+    CONTINUOUS = "continuous"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+MODES = tuple(mode.value for mode in Mode)
+
+# The 18 regions (INSEE codes, 2016 map): plain facts, needed without any reference data.
+REGION_NAMES: Mapping[str, str] = {
+    "01": "Guadeloupe",
+    "02": "Martinique",
+    "03": "Guyane",
+    "04": "La Réunion",
+    "06": "Mayotte",
+    "11": "Île-de-France",
+    "24": "Centre-Val de Loire",
+    "27": "Bourgogne-Franche-Comté",
+    "28": "Normandie",
+    "32": "Hauts-de-France",
+    "44": "Grand Est",
+    "52": "Pays de la Loire",
+    "53": "Bretagne",
+    "75": "Nouvelle-Aquitaine",
+    "76": "Occitanie",
+    "84": "Auvergne-Rhône-Alpes",
+    "93": "Provence-Alpes-Côte d'Azur",
+    "94": "Corse",
+}
+
+
+def show(value: object) -> str:
+    """A value as the user wrote it in YAML/JSON terms."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return str(value)
+
+
+def fault(message: str) -> PydanticCustomError:
+    # The message goes through the context: braces in it ("{value: 1}") are not a template.
+    return PydanticCustomError("scenario", "{message}", {"message": message})
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Checked:
+    """A field type: ``check`` turns the raw value into a clean one or raises a ``fault``;
+    ``schema`` is what it accepts, for the JSON Schema (and re-checked after ``check``)."""
+
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> CoreSchema:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(
+        self, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        def validate(value: Any, inner: Callable[[Any], Any]) -> Any:
+            return inner(self.check(value))
+
+        return core_schema.no_info_wrap_validator_function(validate, self.schema())
+
+
+class Number(_Checked):
+    def __init__(self, minimum: float | None = None) -> None:
+        self.minimum = minimum
+
+    def check(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fault(f"must be a number, got {show(value)}")
+        if not math.isfinite(value):
+            raise fault(f"must be a finite number, got {show(value)}")
+        if self.minimum is not None and value < self.minimum:
+            raise fault(f"must be at least {self.minimum:g}, got {value:g}")
+        return float(value)
+
+    def schema(self) -> CoreSchema:
+        return core_schema.float_schema(ge=self.minimum, allow_inf_nan=False)
+
+
+class Share(Number):
+    """A fraction of 0..1 (``zero=False``: 0 excluded)."""
+
+    def __init__(self, *, zero: bool = True) -> None:
+        super().__init__()
+        self.zero = zero
+
+    def check(self, value: Any) -> float:
+        number = super().check(value)
+        if not (0 <= number <= 1) or (not self.zero and number == 0):
+            percent = 2 <= number <= 100
+            hint = f" (shares are fractions: {number:g} % is {number / 100:g})" if percent else ""
+            low = "0" if self.zero else "0 (excluded)"
+            raise fault(f"must be between {low} and 1, got {number:g}{hint}")
+        return number
+
+    def schema(self) -> CoreSchema:
+        if self.zero:
+            return core_schema.float_schema(ge=0.0, le=1.0, allow_inf_nan=False)
+        return core_schema.float_schema(gt=0.0, le=1.0, allow_inf_nan=False)
+
+
+class Euros(_Checked):
+    """Whole euros from ``minimum`` to ``MAX_EUR`` (1e8 is read as 100_000_000)."""
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def check(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            hint = " (write 400_000_000 or 400000000)" if isinstance(value, str) else ""
+            raise fault(f"must be a whole number of euros, got {show(value)}{hint}")
+        if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+            raise fault(f"must be a whole number of euros, got {show(value)}")
+        amount = int(value)
+        # A float is shown as given: past 2**53 its int() is not the number that was written.
+        shown = show(value) if isinstance(value, float) else f"{amount:_}"
+        if amount < self.minimum:
+            what = "positive" if self.minimum == 1 else "at least 0 (money is never negative)"
+            raise fault(f"must be {what}, got {amount}")
+        if amount > MAX_EUR:
+            raise fault(f"must be at most {MAX_EUR:_} euros, got {shown}")
+        return amount
+
+    def schema(self) -> CoreSchema:
+        return core_schema.int_schema(ge=self.minimum, le=MAX_EUR)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # 400_000_000 is an int for the tool's YAML 1.1 reader, text for YAML 1.2 editors.
+        return {"anyOf": [handler(schema), {"type": "string", "pattern": r"^[0-9]+(_[0-9]+)*$"}]}
+
+
+class Name(_Checked):
+    def check(self, value: Any) -> str:
+        # fullmatch: with re.match, `$` would let a trailing newline through ("plan\n")
+        if not isinstance(value, str) or not re.fullmatch(NAME_PATTERN, value):
+            raise fault(
+                "must be a name of lower-case letters, digits, '-' or '_' (at most 64, "
+                f"starting with a letter or digit), got {show(value)}"
+            )
+        return value
+
+    def schema(self) -> CoreSchema:
+        return core_schema.str_schema(pattern=NAME_PATTERN)
+
+
+class Text(_Checked):
+    """At most ``limit`` characters, no control characters (but line breaks with ``lines``)."""
+
+    def __init__(self, limit: int, *, lines: bool = False, what: str = "text") -> None:
+        self.limit = limit
+        self.allowed = LINE_BREAKS if lines else ""
+        self.what = what
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or (self.what != "text" and not value.strip()):
+            raise fault(f"must be {self.what}, got {show(value)}")
+        if len(value) > self.limit:
+            raise fault(f"must be at most {self.limit} characters, got {len(value)}")
+        hidden = control_character(value, self.allowed)
+        if hidden is not None:
+            raise fault(f"must not contain control characters ({hidden})")
+        return value
+
+    def schema(self) -> CoreSchema:
+        least = None if self.what == "text" else 1
+        return core_schema.str_schema(max_length=self.limit, min_length=least)
+
+
+class OneOf(_Checked):
+    """One of ``choices`` (never a bool for a number); ``refuse`` words the fault."""
+
+    def __init__(self, choices: Iterable[object], refuse: Callable[[Any], str]) -> None:
+        self.choices = tuple(choices)
+        self.refuse = refuse
+
+    def check(self, value: Any) -> Any:
+        for choice in self.choices:
+            if not isinstance(value, bool) and _equal(value, choice):
+                return choice  # 1.0 read as the phase 1
+        raise fault(self.refuse(value))
+
+    def schema(self) -> CoreSchema:
+        return core_schema.literal_schema(list(self.choices))
+
+
+class RegionCode(OneOf):
+    """A quoted INSEE code; a region's name gets its code suggested."""
+
+    def __init__(self) -> None:
+        super().__init__(REGION_NAMES, self._refuse)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"description": "INSEE region code, quoted", **handler(schema)}
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise fault(f'region codes must be quoted text ("{value:02d}"), got the number {value}')
+        return super().check(value)
+
+    @staticmethod
+    def _refuse(value: object) -> str:
+        by_name = {name.lower(): code for code, name in REGION_NAMES.items()}
+        close = difflib.get_close_matches(str(value).lower(), list(by_name), n=1, cutoff=0.6)
+        guess = by_name[close[0]] if close else None
+        hint = f"; did you mean {guess!r} ({REGION_NAMES[guess]})?" if guess else ""
+        allowed = ", ".join(REGION_NAMES)
+        return f"not an INSEE region code: {show(value)}{hint} (allowed: {allowed})"
+
+
+def control_character(text: str, allowed: str) -> str | None:
+    """The first control or invisible format character (NUL, escape, a right-to-left override)
+    outside `allowed`, as "U+202E at position 5"; None when there is none."""
+    for position, char in enumerate(text):
+        if char in allowed or char in JOINERS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return f"U+{ord(char):04X} at position {position}"
+    return None
+
+
+def _equal(value: object, choice: object) -> bool:
+    return isinstance(value, int | float | str) and value == choice

@@ -1,0 +1,80 @@
+"""The scenario format is declared once: the JSON Schema and the checks come from one model."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from simulation.files import json_schema_text
+from simulation.scenario import MAX_EUR, Scenario, ScenarioError
+from simulation.scenario_model import ExpectModel, ScenarioModel, json_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_committed_schema_file_is_the_generated_one() -> None:
+    committed = json.loads((ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "generated file: run `territoires schema --output ...`"
+    assert (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8") == (
+        json_schema_text()
+    )
+
+
+def test_schema_lists_the_models_fields_in_their_order() -> None:
+    schema = json_schema()
+    assert list(schema["properties"]) == list(ScenarioModel.model_fields)
+    expect = schema["$defs"]["Expect"]["properties"]
+    assert list(expect) == list(ExpectModel.model_fields)
+
+
+def accepted_by_schema(data: dict[str, object]) -> bool:
+    return jsonschema.Draft202012Validator(json_schema()).is_valid(data)
+
+
+def accepted_by_model(data: dict[str, object]) -> bool:
+    try:
+        Scenario.from_dict(data)
+    except ScenarioError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({"constraints": {"fragile_share_min": 1.0}}, id="share-at-one"),
+        pytest.param({"constraints": {"fragile_share_min": 1.0001}}, id="share-above-one"),
+        pytest.param({"constraints": {"fragile_share_min": -0.0001}}, id="share-below-zero"),
+        pytest.param({"constraints": {"max_aid_intensity": 0}}, id="cap-zero"),
+        pytest.param({"constraints": {"max_aid_intensity": 0.01}}, id="cap-small"),
+        pytest.param({"constraints": {"max_aid_intensity": None}}, id="cap-null"),
+        pytest.param({"budget_eur": MAX_EUR}, id="budget-at-max"),
+        pytest.param({"budget_eur": MAX_EUR + 1}, id="budget-above-max"),
+        pytest.param({"budget_eur": 0}, id="budget-zero"),
+        pytest.param({"constraints": {"regions": {"84": {"max_eur": 0}}}}, id="envelope-zero"),
+        pytest.param({"constraints": {"regions": {"84": {"max_eur": -1}}}}, id="envelope-neg"),
+        pytest.param({"constraints": {"regions": {"84": {}}}}, id="envelope-empty"),
+        pytest.param({"constraints": {"regions": {"84": None}}}, id="envelope-removed"),
+        pytest.param({"title": "x" * 200}, id="title-200"),
+        pytest.param({"title": "x" * 201}, id="title-201"),
+        pytest.param({"name": "a" * 64}, id="name-64"),
+        pytest.param({"name": "a" * 65}, id="name-65"),
+        pytest.param({"name": "-a"}, id="name-dash-first"),
+        pytest.param({"mode": "all_or_nothing"}, id="mode"),
+        pytest.param({"mode": "fast"}, id="mode-unknown"),
+        pytest.param({"projects": {"phase": 2}}, id="phase-2"),
+        pytest.param({"projects": {"phase": 3}}, id="phase-3"),
+        pytest.param({"projects": {"regions": ["94"]}}, id="region"),
+        pytest.param({"projects": {"regions": ["99"]}}, id="region-unknown"),
+        pytest.param({"projects": {"sectors": [""]}}, id="sector-empty"),
+        pytest.param({"expect": {"jobs": {"value": 1, "abs_tol": -1}}}, id="tolerance-negative"),
+        pytest.param({"expect": {"jobs": {"rel_tol": 0.1}}}, id="tolerance-no-value"),
+        pytest.param({"expect": {"status": "optimal"}}, id="status"),
+        pytest.param({"expect": {"status": "solved"}}, id="status-unknown"),
+        pytest.param({"expect": {"figure": 1}}, id="expect-unknown-key"),
+    ],
+)
+def test_schema_and_checks_agree(data: dict[str, object]) -> None:
+    document = {"version": 1, **data}
+    assert accepted_by_schema(document) == accepted_by_model(document)
