@@ -57,8 +57,20 @@ class ProjectFilter:
 
 @dataclass(frozen=True)
 class Page:
+    """Rows ``[offset, offset + limit)`` of an ordered query; with ``from_end``, the last
+    ``limit`` rows from ``offset`` on instead (paging backwards from the end: where that page
+    starts depends on the total, known only when the query runs)."""
+
     offset: int
     limit: int
+    from_end: bool = False
+
+    def within(self, total: int) -> Page:
+        """The same rows as a plain offset page, once the total is known."""
+        if not self.from_end:
+            return self
+        start = max(self.offset, total - self.limit)
+        return Page(offset=start, limit=max(total - start, 0))
 
 
 async def regions(session: AsyncSession) -> Sequence[Region]:
@@ -105,7 +117,10 @@ async def territory_page(
     session: AsyncSession, where: TerritoryFilter, page: Page
 ) -> tuple[Sequence[Row[Any]], int]:
     conditions = _territory_conditions(where)
-    total = await session.scalar(select(func.count()).select_from(Territory).where(*conditions))
+    total = int(
+        await session.scalar(select(func.count()).select_from(Territory).where(*conditions)) or 0
+    )
+    page = page.within(total)
     stmt = (
         select(*TERRITORY)
         .where(*conditions)
@@ -113,7 +128,7 @@ async def territory_page(
         .offset(page.offset)
         .limit(page.limit)
     )
-    return (await session.execute(stmt)).all(), int(total or 0)
+    return (await session.execute(stmt)).all(), total
 
 
 def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
@@ -155,7 +170,10 @@ async def project_page(
     session: AsyncSession, where: ProjectFilter, order: ProjectOrder, page: Page
 ) -> tuple[Sequence[Row[Any]], int]:
     conditions = _project_conditions(where)
-    total = await session.scalar(select(func.count()).select_from(Project).where(*conditions))
+    total = int(
+        await session.scalar(select(func.count()).select_from(Project).where(*conditions)) or 0
+    )
+    page = page.within(total)
     stmt = (
         select(*PROJECT)
         .where(*conditions)
@@ -163,7 +181,7 @@ async def project_page(
         .offset(page.offset)
         .limit(page.limit)
     )
-    return (await session.execute(stmt)).all(), int(total or 0)
+    return (await session.execute(stmt)).all(), total
 
 
 @dataclass
@@ -195,18 +213,24 @@ async def project_pages_by_territory(
     total = func.count().over(partition_by=Project.territory_id)
     ranked = select(*PROJECT, rank.label("rank"), total.label("total")).where(*conditions)
     ranked_sq = ranked.subquery()
-    in_page = ranked_sq.c.rank.between(page.offset + 1, page.offset + page.limit)
+    in_page: ColumnElement[bool]
+    if page.from_end:  # each territory's last rows: where they start depends on its total
+        in_page = (ranked_sq.c.rank > page.offset) & (
+            ranked_sq.c.rank > ranked_sq.c.total - page.limit
+        )
+    else:
+        in_page = ranked_sq.c.rank.between(page.offset + 1, page.offset + page.limit)
     stmt = (
         select(ranked_sq)
         .where(in_page | (ranked_sq.c.rank == 1))
         .order_by(ranked_sq.c.territory_id, ranked_sq.c.rank)
     )
     pages = {tid: ProjectPage([], 0) for tid in territory_ids}
-    first, last = page.offset + 1, page.offset + page.limit
     for row in await session.execute(stmt):
         entry = pages[row.territory_id]
         entry.total = row.total
-        if first <= row.rank <= last:
+        window = page.within(row.total)
+        if window.offset < row.rank <= window.offset + window.limit:
             entry.rows.append(row)
     if with_awards:
         ids = [row.id for entry in pages.values() for row in entry.rows]

@@ -1,8 +1,9 @@
 """A cost limit for a public endpoint: the product of page sizes down each path.
 
 Every object the query may return costs one; a connection multiplies what is below it by its
-`first` (100 when absent), a plain list by an estimate of its length. The estimated cost is
-reported in the response's `extensions.cost`; a query over the budget is refused before it runs.
+`first` or `last` (100 when absent), a plain list by an estimate of its length. The estimated
+cost is reported in the response's `extensions.cost`; a query over the budget is refused before
+it runs.
 
 Fields that run the engine also cost their solves: `simulate` and `runScenario` one each,
 `compareScenarios` one per name, `tradeOffCurve` one per started 25 values (a warm-started
@@ -54,7 +55,7 @@ WRAPPERS = {"edges", "node", "nodes", "pageInfo"}  # counted at their connection
 
 def _first(field: FieldNode, variables: Mapping[str, Any]) -> int:
     for argument in field.arguments or ():
-        if argument.name.value == "first":
+        if argument.name.value in ("first", "last"):  # one of them pages, never both
             value = argument.value
             # A negative `first` is refused when the field runs; counted as 0 here, so it
             # cannot cancel the cost of its siblings.

@@ -1,4 +1,9 @@
-"""Relay-style connections over offset pages: opaque cursors, `first` capped at 100, totalCount.
+"""Relay-style connections over offset pages: opaque cursors, totalCount, and paging both ways.
+
+Forwards with `first`/`after`, backwards with `last`/`before` (each page size at most 100, one
+of the two, never both); `after` and `before` together cut a window, as the Relay
+specification applies them: the edges after `after` and before `before`, then the first or last
+of those. Neither size given means `first: 100`.
 
 `first: 0` is an empty page, as in graphql-relay's `connectionFromArray`: `totalCount`,
 `hasNextPage` true when items exist after it, and `startCursor`/`endCursor` null (the cursors of
@@ -42,13 +47,32 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
     return offset
 
 
-def page_from(first: int | None, after: str | None) -> Page:
-    if first is None:
-        first = MAX_PAGE
-    if not 0 <= first <= MAX_PAGE:
-        raise UserInputError("first", f"must be between 0 and {MAX_PAGE}, got {first}")
-    offset = 0 if after is None else decode_cursor(after) + 1
-    return Page(offset=offset, limit=first)
+def page_from(
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Page:
+    if first is not None and last is not None:
+        raise UserInputError(
+            "last", "give first (paging forwards) or last (paging backwards), not both"
+        )
+    start = 0 if after is None else decode_cursor(after, "after") + 1
+    stop = None if before is None else decode_cursor(before, "before")
+    if last is not None:
+        _check_size("last", last)
+        if stop is None:
+            return Page(offset=start, limit=last, from_end=True)
+        offset = max(start, stop - last)
+        return Page(offset=offset, limit=max(stop - offset, 0))
+    size = MAX_PAGE if first is None else _check_size("first", first)
+    return Page(offset=start, limit=size if stop is None else max(min(size, stop - start), 0))
+
+
+def _check_size(argument: str, size: int) -> int:
+    if not 0 <= size <= MAX_PAGE:
+        raise UserInputError(argument, f"must be between 0 and {MAX_PAGE}, got {size}")
+    return size
 
 
 @strawberry.type
@@ -69,6 +93,8 @@ class Connection(Generic[N]):
 
     @classmethod
     def of(cls, rows: Sequence[R], total: int, page: Page, wrap: Callable[[R], N]) -> Connection[N]:
+        """The connection of ``rows``, the rows ``page`` holds out of ``total``."""
+        page = page.within(total)
         edges = [
             Edge(cursor=encode_cursor(page.offset + i), node=wrap(row))
             for i, row in enumerate(rows)

@@ -60,9 +60,11 @@ class Query(WhatIfQuery):
         info: Info,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: TerritoryFilter | None = None,
     ) -> Connection[Territory]:
-        page = page_from(first, after)
+        page = page_from(first, after, last, before)
         where = filter.to_query() if filter else queries.TerritoryFilter()
         async with info.context.sessions() as session:
             rows, total = await queries.territory_page(session, where, page)
@@ -78,10 +80,12 @@ class Query(WhatIfQuery):
         info: Info,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: ProjectFilter | None = None,
         order_by: ProjectOrder = ProjectOrder.ID,
     ) -> Connection[ProjectNode]:
-        page = page_from(first, after)
+        page = page_from(first, after, last, before)
         where = filter.to_query() if filter else queries.ProjectFilter()
         async with info.context.sessions() as session:
             rows, total = await queries.project_page(session, where, order_by.value, page)

@@ -232,10 +232,12 @@ class Territory(Node):
         info: Info,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: ProjectFilter | None = None,
         order_by: ProjectOrder = ProjectOrder.ID,
     ) -> Connection[ProjectNode]:
-        page = page_from(first, after)
+        page = page_from(first, after, last, before)
         where = filter.to_query() if filter else queries.ProjectFilter()
         with_awards = selects(info, ("edges", "node", "awards")) or selects(
             info, ("nodes", "awards")

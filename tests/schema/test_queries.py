@@ -168,3 +168,116 @@ async def test_funds_report_budget_and_awards(client: httpx.AsyncClient) -> None
     (fund,) = body["data"]["funds"]
     assert fund["budgetEur"] == 400_000_000
     assert fund["awardCount"] == 8
+
+
+TERRITORY_PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
+    territories(first: $first, after: $after, last: $last, before: $before) {
+      totalCount edges { cursor node { id } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+PROJECT_PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
+    projects(first: $first, after: $after, last: $last, before: $before,
+             orderBy: AID_REQUESTED_DESC) {
+      totalCount edges { cursor node { id } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def walk(client: httpx.AsyncClient, query: str, field: str, backwards: bool) -> list[str]:
+    """Every node id, page by page (3 at a time), in the connection's order."""
+    seen: list[str] = []
+    cursor = None
+    while True:
+        if backwards:
+            body = await gql(client, query, last=3, before=cursor)
+        else:
+            body = await gql(client, query, first=3, after=cursor)
+        assert "errors" not in body, body
+        page = body["data"][field]
+        ids = [edge["node"]["id"] for edge in page["edges"]]
+        info = page["pageInfo"]
+        assert len(ids) <= 3
+        if backwards:
+            seen = ids + seen
+            if not info["hasPreviousPage"]:
+                return seen
+            cursor = info["startCursor"]
+        else:
+            seen += ids
+            if not info["hasNextPage"]:
+                return seen
+            cursor = info["endCursor"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        pytest.param(TERRITORY_PAGE, "territories", id="territories"),
+        pytest.param(PROJECT_PAGE, "projects", id="projects"),
+    ],
+)
+async def test_paging_backwards_gives_the_same_nodes_as_forwards(
+    client: httpx.AsyncClient, query: str, field: str
+) -> None:
+    forwards = await walk(client, query, field, backwards=False)
+    backwards = await walk(client, query, field, backwards=True)
+    total = (await gql(client, query, first=0))["data"][field]["totalCount"]
+    assert len(forwards) == len(set(forwards)) == total > 3
+    assert backwards == forwards
+
+
+async def test_last_and_before_cut_the_same_window_as_first_and_after(
+    client: httpx.AsyncClient,
+) -> None:
+    everything = (await gql(client, TERRITORY_PAGE, first=100))["data"]["territories"]
+    cursors = [edge["cursor"] for edge in everything["edges"]]
+    window = await gql(client, TERRITORY_PAGE, after=cursors[0], before=cursors[5], last=2)
+    page = window["data"]["territories"]
+    assert [edge["cursor"] for edge in page["edges"]] == cursors[3:5]
+    assert page["pageInfo"]["hasPreviousPage"] and page["pageInfo"]["hasNextPage"]
+    tail = (await gql(client, TERRITORY_PAGE, last=2))["data"]["territories"]
+    assert [edge["cursor"] for edge in tail["edges"]] == cursors[-2:]
+    assert not tail["pageInfo"]["hasNextPage"]
+    between = (await gql(client, TERRITORY_PAGE, after=cursors[0], before=cursors[3]))["data"]
+    assert [edge["cursor"] for edge in between["territories"]["edges"]] == cursors[1:3]
+
+
+async def test_nested_pages_go_backwards_per_territory(client: httpx.AsyncClient) -> None:
+    query = """query($last: Int, $first: Int) { regions { territories {
+        projects(last: $last, first: $first) { totalCount nodes { id } } } } }"""
+    tails = (await gql(client, query, last=2))["data"]["regions"]
+    wholes = (await gql(client, query, first=100))["data"]["regions"]
+    pairs = [
+        (tail["projects"], whole["projects"])
+        for region, full in zip(tails, wholes, strict=True)
+        for tail, whole in zip(region["territories"], full["territories"], strict=True)
+    ]
+    assert pairs
+    for tail, whole in pairs:
+        assert tail["nodes"] == whole["nodes"][-2:]
+
+
+@pytest.mark.parametrize(
+    ("variables", "argument"),
+    [
+        pytest.param({"first": 2, "last": 2}, "last", id="first-and-last"),
+        pytest.param({"last": 101}, "last", id="last-over-cap"),
+        pytest.param({"last": -1}, "last", id="last-negative"),
+        pytest.param({"last": 1, "before": "bm9wZQ=="}, "before", id="bad-before-cursor"),
+    ],
+)
+async def test_bad_backward_arguments_are_coded_user_errors(
+    client: httpx.AsyncClient, variables: dict[str, object], argument: str
+) -> None:
+    body = await gql(client, TERRITORY_PAGE, **variables)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith(f"{argument}:")
+
+
+async def test_a_backward_page_costs_what_a_forward_page_of_its_size_costs(
+    client: httpx.AsyncClient,
+) -> None:
+    query = "{ territories(%s: 2) { nodes { projects(%s: 3) { nodes { id } } } } }"
+    forwards = await gql(client, query % ("first", "first"))
+    backwards = await gql(client, query % ("last", "last"))
+    estimate = forwards["extensions"]["cost"]["estimated"]
+    assert backwards["extensions"]["cost"]["estimated"] == estimate < 100
