@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from schema.mirror import Mirror, mirror
 from schema.pagination import Connection, page_from
 from schema.provenance import Provenance
-from schema.result import InvalidScenario, SimulationOutcome, SimulationStatus
+from schema.result import InvalidScenario, SimulationOutcome, SimulationStatus, Unit
 from schema.types import Info, ProjectNode
 from simulation import compare
 
@@ -29,9 +29,22 @@ class InputDifference(Mirror):
         return [json.dumps(value) for value in self.values]
 
 
+# The engine's outcome units (simulation.compare.OUTCOMES) as the API's closed set.
+OUTCOME_UNITS = {
+    "share": Unit.SHARE,
+    "EUR": Unit.EUROS,
+    "jobs": Unit.JOBS,
+    "projects": Unit.PROJECTS,
+}
+
+
 @mirror(compare.Outcome, name="OutcomeRow", descriptions={"deltas": "Against the first scenario."})
 class OutcomeRow(Mirror):
-    pass
+    unit: str = strawberry.field(deprecation_reason="Use `measuredIn`, an enum.")
+
+    @strawberry.field(description="What `values` and `deltas` are in.")
+    def measured_in(self) -> Unit:
+        return OUTCOME_UNITS[self.unit]
 
 
 @mirror(compare.RegionComparison)

@@ -39,8 +39,10 @@ class SimulationStatus(Enum):
 
 @strawberry.enum(description="What a quantity is measured in.")
 class Unit(Enum):
-    SHARE = "share"  # a fraction, 0 to 1
-    EUROS = "euros"
+    SHARE = strawberry.enum_value("share", description="A fraction, from 0 to 1.")
+    EUROS = strawberry.enum_value("euros", description="Whole euros.")
+    JOBS = strawberry.enum_value("jobs", description="Jobs created.")
+    PROJECTS = strawberry.enum_value("projects", description="A number of projects.")
 
 
 @mirror(engine.RegionAllocation)

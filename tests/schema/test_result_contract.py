@@ -170,7 +170,9 @@ async def test_options_and_input_values_are_json_values_not_strings(
         client,
         """{ simulate(scenario: {}) { ... on SimulationResult { solver { options optionsJson } } }
              compareScenarios(names: ["france-relance-2020", "march-2021-top-up"]) {
-               ... on Comparison { statuses inputs { path values valuesJson } } } }""",
+               ... on Comparison {
+                 statuses inputs { path values valuesJson } outcomes { name unit measuredIn }
+               } } }""",
     )
     solver = body["data"]["simulate"]["solver"]
     assert isinstance(solver["options"], dict) and solver["options"]
@@ -181,20 +183,20 @@ async def test_options_and_input_values_are_json_values_not_strings(
     assert budget["values"] == [400_000_000, 700_000_000]
     for difference in comparison["inputs"]:
         assert [json.loads(v) for v in difference["valuesJson"]] == difference["values"]
+    units = {o["name"]: o["measuredIn"] for o in comparison["outcomes"]}
+    assert units["jobs"] == "JOBS"
+    assert units["spent_eur"] == "EUROS"
+    assert units["projects_funded"] == "PROJECTS"
+    assert units["fragile_share"] == "SHARE"
+    assert {o["unit"] for o in comparison["outcomes"]} >= {"EUR", "share"}  # deprecated
 
 
 async def test_a_relaxation_says_its_unit(api: tuple[Starlette, httpx.AsyncClient]) -> None:
     _, client = api
-    outcome = await answer(
-        client,
-        budgetEur=100_000_000,
-        minSpendShare=1.0,
-        regionEnvelopes=[{"regionCode": "84", "minEur": 150_000_000}],
-        fragileShareMin=0.99,
-    )
+    outcome = await answer(client, minSpendShare=1.0, decarbonisationShareMin=0.95)
     assert outcome["__typename"] == "Infeasible"
     units = {r["name"]: r["unit"] for r in outcome["relaxations"]}
-    assert units.get("region_84_min") == "EUROS" or units.get("budget") == "EUROS", units
+    assert units == {"min_spend": "EUROS", "decarbonisation_share": "SHARE"}
     for relaxation in outcome["relaxations"]:
         if relaxation["unit"] == "SHARE":
             assert 0 <= relaxation["suggested"] <= 1
