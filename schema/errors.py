@@ -9,9 +9,11 @@ GraphQLError
  └── anything else            -> INTERNAL_SERVER_ERROR, masked in production with a reference
 
 Requests refused before GraphQL runs (a body that is not a JSON object, a wrong content type or
-method, a body over the size limit or slower than the body timeout, two `Authorization` headers)
-get the same shape from `JSONErrors`: a JSON body with `errors[].extensions.code` (BAD_REQUEST,
-METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, UNAUTHENTICATED, ...).
+method, an Accept header naming no type we write, a body over the size limit or slower than the
+body timeout, two `Authorization` headers) get the same shape from `JSONErrors`: a JSON body with
+`errors[].extensions.code` (BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE,
+UNSUPPORTED_MEDIA_TYPE, REQUEST_TIMEOUT, UNAUTHENTICATED, ...), in the media type the client
+accepts (schema.media).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.relay.types import GlobalIDValueError
 
+from schema.media import content_type, negotiate
+
 log = logging.getLogger("territoires.graphql")
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -47,7 +51,9 @@ HTTP_CODES = {
     400: BAD_REQUEST,
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
     413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
 }
 # Connection refused or dropped, file unopenable, pool exhausted: the database, not the request.
 UNREACHABLE = (OperationalError, InterfaceError, PoolTimeoutError)
@@ -125,9 +131,12 @@ class JSONErrors:
     It limits the body size itself (so the 413 is JSON too) and the time the body may take to
     arrive (408), refuses JSON bodies that are not UTF-8 or not an object or a list and requests
     with several `Authorization` headers (which key would count?), turns plain-text refusals of
-    the view (400, 404, 405) into `{"errors": [...]}`, and answers an exception escaping the view
-    with a coded JSON error (SERVICE_UNAVAILABLE 503 when the database is unreachable) instead of
-    a bare 500. A client that leaves mid-body is a client event, logged in one line.
+    the view (400, 404, 405, 406, 415) into `{"errors": [...]}`, and answers an exception escaping
+    the view with a coded JSON error (SERVICE_UNAVAILABLE 503 when the database is unreachable)
+    instead of a bare 500. Each is labelled with the media type the client accepts: with
+    application/graphql-response+json, a body without `data` under a 4xx or 5xx status is the
+    server's own refusal, not a proxy's. A client that leaves mid-body is a client event, logged
+    in one line.
     """
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_s: float = 10.0) -> None:
@@ -138,12 +147,15 @@ class JSONErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = f"{scope.get('method')} {scope.get('path')}"
+        method = scope.get("method")
+        request = f"{method} {scope.get('path')}"
         keys = [value for name, value in scope.get("headers", []) if name == b"authorization"]
+        accept = [value for name, value in scope.get("headers", []) if name == b"accept"]
+        labelled = content_type(negotiate(b", ".join(accept).decode("latin-1") if accept else None))
         if len(keys) > 1:
             message = f"send one Authorization header, got {len(keys)}"
             log.info("%s: %s (%s)", UNAUTHENTICATED, message, request)
-            await _send_error(send, 400, message, UNAUTHENTICATED)
+            await _send_error(send, 400, message, UNAUTHENTICATED, media_type=labelled)
             return
         started = False
         held: Message | None = None
@@ -164,8 +176,12 @@ class JSONErrors:
                     return
                 reason = b"".join(chunks).decode("utf-8", "replace")
                 status = held["status"]
-                extra = [(b"allow", GRAPHQL_METHODS)] if status == 405 else []
-                await _send_error(send, status, reason, HTTP_CODES.get(status), headers=extra)
+                # GET and POST reach the view: a 405 to a GET is a mutation, which needs a POST.
+                allow = b"POST" if method == "GET" else GRAPHQL_METHODS
+                extra = [(b"allow", allow)] if status == 405 else []
+                await _send_error(
+                    send, status, reason, HTTP_CODES.get(status), headers=extra, media_type=labelled
+                )
                 return
             await send(message)
 
@@ -175,7 +191,7 @@ class JSONErrors:
         except BadBody as error:
             if started:
                 raise
-            await _send_error(send, 400, error.message, BAD_REQUEST)
+            await _send_error(send, 400, error.message, BAD_REQUEST, media_type=labelled)
         except ClientDisconnect:
             # Nobody is left to answer; a network hiccup or a closed tab, not a server fault.
             log.info("client left before sending the whole body: %s", request)
@@ -186,7 +202,9 @@ class JSONErrors:
             log.warning("request body not complete after %s: %s", limit, request)
             message = f"the request body took longer than {limit} to arrive"
             close = [(b"connection", b"close")]  # the rest of the body may still be on its way
-            await _send_error(send, 408, message, REQUEST_TIMEOUT, headers=close)
+            await _send_error(
+                send, 408, message, REQUEST_TIMEOUT, headers=close, media_type=labelled
+            )
         except Exception as error:
             if started:
                 raise
@@ -194,11 +212,11 @@ class JSONErrors:
             if isinstance(error, UNREACHABLE):
                 log.warning("database unavailable %s", reference, exc_info=error)
                 message = f"{UNAVAILABLE_MESSAGE} (reference {reference})."
-                await _send_error(send, 503, message, UNAVAILABLE, reference)
+                await _send_error(send, 503, message, UNAVAILABLE, reference, media_type=labelled)
             else:
                 log.error("unexpected error %s", reference, exc_info=error)
                 message = f"Unexpected error (reference {reference})."
-                await _send_error(send, 500, message, INTERNAL, reference)
+                await _send_error(send, 500, message, INTERNAL, reference, media_type=labelled)
 
 
 def _timed_body(receive: Receive, timeout_s: float) -> Receive:
@@ -258,12 +276,13 @@ async def _send_error(
     code: str | None,
     reference: str | None = None,
     headers: list[tuple[bytes, bytes]] | None = None,
+    media_type: str = "application/json",
 ) -> None:
     extensions: dict[str, Any] = {"code": code or BAD_REQUEST}
     if reference is not None:
         extensions["reference"] = reference
     body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
-    sent = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    sent = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
     sent += headers or []
     if status == 503:
         sent.append((b"retry-after", b"5"))

@@ -1,5 +1,6 @@
-"""The ASGI GraphQL endpoint: a typed context with fresh DataLoaders per request, and a response
-cache for queries (schema.cache) checked against the database's data version on every request."""
+"""The ASGI GraphQL endpoint: a typed context with fresh DataLoaders per request, a response cache
+for queries (schema.cache) checked against the database's data version on every request, and
+answers in the media type the client accepts (schema.media, the GraphQL-over-HTTP rules)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import OperationType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
 from schema import make_schema
@@ -29,6 +32,8 @@ from schema.cache import (
     operations,
 )
 from schema.context import Context, Loaders
+from schema.errors import INTERNAL, UNAVAILABLE
+from schema.media import GRAPHQL_RESPONSE, JSON, UTF8, content_type, negotiate
 from schema.runner import Runner
 from settings import Settings
 
@@ -68,6 +73,24 @@ class GraphQLView(GraphQL[Context, None]):
             response=response,
         )
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(request.headers.get("accept"))
+        return sub_response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # Checked after the GraphiQL page (a browser's text/html), before anything is read.
+        accept = request.headers.get("accept")
+        if negotiate(accept) is None:
+            raise HTTPException(
+                406, f"this endpoint answers in {GRAPHQL_RESPONSE} or {JSON}, not {accept}"
+            )
+        if request.method == "POST":
+            check_content_type(request.content_type)
+        return await super().parse_http_body(request)
+
     async def execute_single(
         self,
         request: Request,
@@ -86,7 +109,7 @@ class GraphQLView(GraphQL[Context, None]):
             root_value,
             request_data,
         )
-        check_request(request_data)
+        check_request(request_data, request_adapter.method)
         query = request_data.query
         if (
             query is None
@@ -137,7 +160,21 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         if isinstance(result, Cached):
             return result.response  # type: ignore[return-value]
-        return process_result(result)
+        response = process_result(result)
+        if negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE and refused(result):
+            del response["data"]  # the specification's sign that the operation never ran
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = content_type(sub_response.media_type)
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = refusal_status(response_data)
+        return response
 
     def encode_json(self, data: object) -> bytes:
         if isinstance(data, Encoded) and hasattr(data, "body"):
@@ -151,8 +188,22 @@ class GraphQLView(GraphQL[Context, None]):
 MAX_VARIABLE_DEPTH = 32  # far beyond any input type here; the JSON encoder stops at 254
 
 
-def check_request(request_data: GraphQLRequestData) -> None:
-    """Refuse, as a 400, what the GraphQL executor would trip on or silently guess at."""
+def check_content_type(header: str | None) -> None:
+    """Refuse, as a 415, a POST body that is not JSON in UTF-8 (a form or text/plain post is
+    also the shape of a cross-site request forgery)."""
+    if not header or not header.strip():
+        raise HTTPException(415, f"Unsupported content type (none): send {JSON}")
+    media, parameters = parse_content_type(header)
+    if media != JSON:
+        raise HTTPException(415, f"Unsupported content type {media}: send {JSON}")
+    charset = parameters.get("charset", "utf-8").lower()
+    if charset not in UTF8:
+        raise HTTPException(415, f"Unsupported charset {charset}: send UTF-8")
+
+
+def check_request(request_data: GraphQLRequestData, method: str) -> None:
+    """Refuse, as a 400, what the GraphQL executor would trip on or silently guess at, and as a
+    405 a mutation sent by GET (GET must stay safe to repeat, cache and prefetch)."""
     name = request_data.operation_name
     if name is not None and not isinstance(name, str):
         raise HTTPException(400, f"operationName must be a string, got {type(name).__name__}")
@@ -167,6 +218,29 @@ def check_request(request_data: GraphQLRequestData) -> None:
             f"operationName is required: the document has {len(found)} operations "
             f"({', '.join(n or 'anonymous' for n, _ in found)})",
         )
+    chosen = [kind for n, kind in found or () if name is None or n == name]
+    if method == "GET" and chosen == [OperationType.MUTATION]:
+        raise HTTPException(405, "mutations are not allowed when using GET")
+
+
+def refused(result: ExecutionResult) -> bool:
+    """Whether GraphQL refused the request before running it: no data, and no error at a field
+    (a document that does not parse or validate, variables that do not coerce, a cost over the
+    budget). An error at a field means the operation ran, even when it nulled all the data."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(error.path is None for error in errors)
+
+
+def refusal_status(response: GraphQLHTTPResponse) -> int:
+    """The status of an answer without data: 400, unless the server itself failed."""
+    codes = {
+        (error.get("extensions") or {}).get("code")
+        for error in response.get("errors") or ()
+        if isinstance(error, dict)
+    }
+    if UNAVAILABLE in codes:
+        return 503
+    return 500 if INTERNAL in codes else 400
 
 
 def _depth(value: object) -> int:

@@ -42,8 +42,8 @@ COMPARE = """query($n: [String!]!) { compareScenarios(names: $n) {
         pytest.param(b'{"query": 5}', JSON, 400, "BAD_REQUEST", "`query` must be a string", id="query-not-text"),
         pytest.param(b'{"query": "{ regions { code } }", "variables": [1]}', JSON, 400, "BAD_REQUEST", "`variables` must be an object", id="variables-not-object"),
         pytest.param(b'{"query": ""}', JSON, 400, "BAD_REQUEST", "No GraphQL query found", id="empty-query"),
-        pytest.param(b'{"query": "{ regions { code } }"}', {"content-type": "text/plain"}, 400, "BAD_REQUEST", "Unsupported content type", id="text-plain"),
-        pytest.param(b'{"query": "{ regions { code } }"}', {}, 400, "BAD_REQUEST", "Unsupported content type", id="no-content-type"),
+        pytest.param(b'{"query": "{ regions { code } }"}', {"content-type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content type", id="text-plain"),
+        pytest.param(b'{"query": "{ regions { code } }"}', {}, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content type", id="no-content-type"),
         pytest.param(b'{"query": "{ regions { code } }", "operationName": "Nope"}', JSON, 400, "BAD_REQUEST", 'Unknown operation named "Nope"', id="unknown-operation"),
         pytest.param(orjson.dumps({"query": "{ regions { code } }" + " " * 70_000}), JSON, 413, "PAYLOAD_TOO_LARGE", "Content Too Large", id="oversized"),
     ],
@@ -94,9 +94,10 @@ async def test_an_oversized_body_is_never_read_past_the_limit(
 async def test_get_mutation_is_refused(api: httpx.AsyncClient) -> None:
     mutation = 'mutation { deleteScenario(name: "a", expectedVersion: 1) { __typename } }'
     response = await api.get("/graphql", params={"query": mutation})
-    assert response.status_code == 400
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
     refused = answer(response)
-    assert codes(refused) == ["BAD_REQUEST"]
+    assert codes(refused) == ["METHOD_NOT_ALLOWED"]
     assert refused["errors"][0]["message"] == "mutations are not allowed when using GET"
 
 
