@@ -217,11 +217,13 @@ class OneOf(_Checked):
     def __init__(self, choices: Iterable[object], refuse: Callable[[Any], str]) -> None:
         self.choices = tuple(choices)
         self.refuse = refuse
+        self._found = {choice: choice for choice in self.choices}
 
     def check(self, value: Any) -> Any:
-        for choice in self.choices:
-            if not isinstance(value, bool) and _equal(value, choice):
-                return choice  # 1.0 read as the phase 1
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            found = self._found.get(value)  # 1.0 finds the phase 1
+            if found is not None:
+                return found
         raise fault(self.refuse(value))
 
     def schema(self) -> CoreSchema:
@@ -263,7 +265,3 @@ def control_character(text: str, allowed: str) -> str | None:
         if unicodedata.category(char) in ("Cc", "Cf"):
             return f"U+{ord(char):04X} at position {position}"
     return None
-
-
-def _equal(value: object, choice: object) -> bool:
-    return isinstance(value, int | float | str) and value == choice

@@ -21,6 +21,7 @@ from simulation.scenario_fields import (
     MODES,
     PHASES,
     Euros,
+    Mode,
     Name,
     Number,
     OneOf,
@@ -192,7 +193,7 @@ class ScenarioModel(_Section):
     budget_eur: Annotated[int, Euros(minimum=1)] = Field(
         ANNOUNCED_BUDGET_EUR, description="the fund to spread, in euros"
     )
-    mode: Annotated[str, OneOf(MODES, _mode)] = "continuous"
+    mode: Annotated[str, OneOf(MODES, _mode)] = Mode.CONTINUOUS.value
     constraints: ConstraintsModel = Field(default_factory=ConstraintsModel)
     projects: SelectionModel = Field(default_factory=SelectionModel)
     expect: ExpectModel | None = None
