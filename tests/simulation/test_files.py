@@ -1,14 +1,9 @@
-import json
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
-from simulation.files import dump, json_schema, json_schema_text, load_text, parse_text
+from simulation.files import dump, load_text, parse_text
 from simulation.scenario import ScenarioError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 BASE = """\
 version: 1
@@ -75,32 +70,6 @@ def test_dump_round_trips_with_readable_euros() -> None:
     text = dump(scenario)
     assert "budget_eur: 400_000_000\n" in text
     assert load_text(text, source="dumped") == scenario
-
-
-def test_committed_schema_is_up_to_date() -> None:
-    committed = (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8")
-    assert committed == json_schema_text(), "run: territoires schema > docs/scenario.schema.json"
-
-
-def test_schema_is_a_valid_json_schema() -> None:
-    jsonschema.Draft202012Validator.check_schema(json_schema())
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param({"version": 1, "budjet_eur": 1}, id="unknown-key"),
-        pytest.param({"version": 1, "constraints": {"fragile_share_min": 1.4}}, id="share"),
-        pytest.param({"version": 1, "constraints": {"regions": {"99": {}}}}, id="region"),
-        pytest.param({"version": 2}, id="version"),
-        pytest.param({"name": "a"}, id="no-version"),
-    ],
-)
-def test_schema_rejects_what_the_parser_rejects(data: dict[str, object]) -> None:
-    validator = jsonschema.Draft202012Validator(json_schema())
-    assert list(validator.iter_errors(data))
-    with pytest.raises(ScenarioError):
-        load_text(json.dumps(data), source="f")
 
 
 class Lookup:

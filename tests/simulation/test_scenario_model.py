@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from simulation.files import json_schema_text
+from simulation.files import json_schema_text, load_text
 from simulation.scenario import MAX_EUR, Scenario, ScenarioError
 from simulation.scenario_model import ExpectModel, ScenarioModel, json_schema
 
@@ -19,6 +19,27 @@ def test_the_committed_schema_file_is_the_generated_one() -> None:
     assert (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8") == (
         json_schema_text()
     )
+
+
+def test_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(json_schema())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({"version": 1, "budjet_eur": 1}, id="unknown-key"),
+        pytest.param({"version": 1, "constraints": {"fragile_share_min": 1.4}}, id="share"),
+        pytest.param({"version": 1, "constraints": {"regions": {"99": {}}}}, id="region"),
+        pytest.param({"version": 2}, id="version"),
+        pytest.param({"name": "a"}, id="no-version"),
+    ],
+)
+def test_schema_rejects_what_the_parser_rejects(data: dict[str, object]) -> None:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    assert list(validator.iter_errors(data))
+    with pytest.raises(ScenarioError):
+        load_text(json.dumps(data), source="f")
 
 
 def test_schema_lists_the_models_fields_in_their_order() -> None:
