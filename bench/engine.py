@@ -114,7 +114,7 @@ def highs_on_engine_lp(scenario: Scenario, projects: Projects) -> tuple[float, f
     spend = sp.csc_matrix(p.spend_column.reshape(-1, 1))
     model = Model({})
     model.load(
-        np.concatenate([[0.0], p.cost]),
+        np.concatenate([[0.0], p.jobs_per_meur]),
         np.zeros(p.n + 1),
         np.concatenate([[np.inf], p.cap]),
         sp.hstack([spend, p.matrix], format="csc"),

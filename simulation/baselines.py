@@ -63,11 +63,11 @@ def violations(
     return tuple(out)
 
 
-def greedy(p: lp.Problem, whole: bool) -> Floats:
+def greedy(p: lp.Problem, all_or_nothing: bool) -> Floats:
     """Best jobs per euro first, ignoring everything but the budget."""
     order = p.by_jobs_per_euro
     cap = p.cap[order]
-    if not whole:
+    if not all_or_nothing:
         before = np.cumsum(cap) - cap
         take = np.clip(p.budget_m - before, 0.0, cap)
     else:
@@ -136,8 +136,8 @@ def _settle(
 class _Floors:
     """The running state of greedy_with_floors: allocations and totals."""
 
-    def __init__(self, p: lp.Problem, whole: bool) -> None:
-        self.p, self.whole = p, whole
+    def __init__(self, p: lp.Problem, all_or_nothing: bool) -> None:
+        self.p, self.all_or_nothing = p, all_or_nothing
         self.budget, self.phi, self.delta = p.budget_m, p.fragile_min, p.decarbonisation_min
         k = len(p.region_codes)
         self.lo, self.hi = np.zeros(k), np.full(k, math.inf)
@@ -166,7 +166,7 @@ class _Floors:
             visit = room > EPS  # the others cannot get more than EPS: never funded
             if wanted is not None:
                 visit &= wanted[block]
-            if self.whole:
+            if self.all_or_nothing:
                 # Nothing fits whole in more than is left, and what is left only shrinks.
                 visit &= ~(self.budget - self.spent < room - EPS)
             at = np.flatnonzero(visit)
@@ -233,7 +233,7 @@ class _Floors:
         if quota in ("fragile", "decarb"):
             reached = fragile if quota == "fragile" else decarb
             stop |= reached >= target - EPS
-            if not self.whole:
+            if not self.all_or_nothing:
                 t = np.minimum(t, target - reached)
         if not keep_floors:
             # Leave room in the budget for the quotas still to come.
@@ -250,7 +250,7 @@ class _Floors:
             if delta > 0:
                 t = np.where(is_decarb, t, np.minimum(t, (decarb - delta * spent) / delta))
         funded = t > EPS
-        if self.whole:
+        if self.all_or_nothing:
             funded &= ~(t < room - EPS)
         if quota == "region":
             funded &= ~(in_region >= self.lo[region] - EPS)
@@ -269,7 +269,7 @@ class _Floors:
         self.x[projects] += a
 
 
-def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
+def greedy_with_floors(p: lp.Problem, all_or_nothing: bool) -> Floats:
     """Best jobs per euro first, in phases that keep the floors and envelopes.
 
     Regions below their minimum envelope first, then fragile projects up to the fragile quota of
@@ -278,7 +278,7 @@ def greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
     a project as far as the floors still hold. The rule visits projects one by one; it is
     evaluated a window of visits at a time (see _settle), with the very same sums.
     """
-    walk = _Floors(p, whole)
+    walk = _Floors(p, all_or_nothing)
     walk.run(walk.lo[p.region] > 0, "region", 0.0, False)
     walk.run(p.fragile, "fragile", p.fragile_min * p.budget_m, False)
     walk.run(p.decarbonisation, "decarb", p.decarbonisation_min * p.budget_m, False)
@@ -299,16 +299,16 @@ LABELS = {
 }
 
 
-def baselines(p: lp.Problem, whole: bool, optimum_jobs: float) -> tuple[Baseline, ...]:
+def baselines(p: lp.Problem, all_or_nothing: bool, optimum_jobs: float) -> tuple[Baseline, ...]:
     out = []
     for name, x in (
-        ("greedy_jobs_per_euro", greedy(p, whole)),
-        ("greedy_with_floors", greedy_with_floors(p, whole)),
+        ("greedy_jobs_per_euro", greedy(p, all_or_nothing)),
+        ("greedy_with_floors", greedy_with_floors(p, all_or_nothing)),
         ("pro_rata", pro_rata(p)),
     ):
         spent, fragile, decarb = shares(p, x)
         broken = violations(p, x, spent, fragile, decarb)
-        jobs = float(p.cost @ x)
+        jobs = float(p.jobs_per_meur @ x)
         out.append(
             Baseline(
                 name=name,

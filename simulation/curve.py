@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from simulation import lp
 from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
-from simulation.parametric import Walk
+from simulation.parametric import FloorWalk
 from simulation.projects import Projects
 from simulation.scenario import Mode, Scenario, check_budgets
 from simulation.sifting import LpSolution, LpSolver
@@ -60,7 +60,7 @@ def trade_off_curve(
     share = scenario.constraints.min_spend_share
     points = []
     last = None
-    walk: Walk | None = None
+    walk: FloorWalk | None = None
     fresh = False  # HiGHS holds an optimal basis the walk may start from
     row = {"fragile_share_min": lp.FRAGILE, "decarbonisation_share_min": lp.DECARBONISATION}.get(
         parameter
@@ -78,7 +78,7 @@ def trade_off_curve(
                 state["limits"], budget_m=v / lp.M, min_spend_m=share * v / lp.M
             )
         if walk is None and fresh and row is not None:
-            walk = Walk.start(solver, row)  # only once a second point asks for it
+            walk = FloorWalk.start(solver, row)  # only once a second point asks for it
         fresh = False
         sol = walk.move(v) if walk is not None else None
         if sol is None:

@@ -115,7 +115,9 @@ class Aggregate:
 
 
 @dataclass(frozen=True)
-class _Item:
+class _Constraint:
+    """A limit of the scenario the diagnosis may drop (``relax``) or move to a value (``move``)."""
+
     name: str
     label: str
     relax: Callable[[Limits], Limits]  # dropped entirely
@@ -125,13 +127,13 @@ class _Item:
     kind: str  # "share" or "money"
 
 
-def _items(agg: Aggregate) -> list[_Item]:
+def _constraints(agg: Aggregate) -> list[_Constraint]:
     lim = agg.limits
-    items = []
+    constraints = []
     total_cap = float(agg.capacity(None).sum())
     if math.isfinite(lim.budget_m):
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 "budget",
                 f"the budget of {_m(lim.budget_m)}",
                 lambda x: replace(x, budget_m=math.inf),
@@ -142,8 +144,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     if lim.min_spend_m > 0:
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 "min_spend",
                 f"the minimum spend of {_m(lim.min_spend_m)}",
                 lambda x: replace(x, min_spend_m=0.0),
@@ -154,8 +156,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     if lim.fragile_min > 0:
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 "fragile_share",
                 f"the fragile-territory floor of {_pct(lim.fragile_min)} of euros spent",
                 lambda x: replace(x, fragile_min=0.0),
@@ -166,8 +168,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     if lim.decarbonisation_min > 0:
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 "decarbonisation_share",
                 f"the decarbonisation floor of {_pct(lim.decarbonisation_min)} of euros spent",
                 lambda x: replace(x, decarbonisation_min=0.0),
@@ -178,8 +180,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     for i, (code, value) in enumerate(lim.region_min):
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 f"region_{code}_min",
                 f"region {code}'s minimum envelope of {_m(value)} "
                 f"(its projects can take at most {_m(agg.region_capacity(code))})",
@@ -191,8 +193,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     for i, (code, value) in enumerate(lim.region_max):
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 f"region_{code}_max",
                 f"region {code}'s maximum envelope of {_m(value)}",
                 partial(_set_region_max, v=math.inf, i=i),
@@ -203,8 +205,8 @@ def _items(agg: Aggregate) -> list[_Item]:
             )
         )
     if lim.max_aid_intensity is not None:
-        items.append(
-            _Item(
+        constraints.append(
+            _Constraint(
                 "max_aid_intensity",
                 f"the aid-intensity cap of {_pct(lim.max_aid_intensity)} of investment",
                 lambda x: replace(x, max_aid_intensity=None),
@@ -214,7 +216,7 @@ def _items(agg: Aggregate) -> list[_Item]:
                 "share",
             )
         )
-    return items
+    return constraints
 
 
 def _with(pairs: tuple[tuple[str, float], ...], i: int, v: float) -> tuple[tuple[str, float], ...]:
@@ -248,32 +250,34 @@ def diagnose(
         return deadline is not None and time.perf_counter() >= deadline
 
     test = feasible or agg.decide
-    items = _items(agg)
+    constraints = _constraints(agg)
     # Deletion filter: drop each constraint in turn and keep it dropped if still infeasible;
     # what is left is an irreducible conflicting set. A constraint is dropped only on a proof of
     # infeasibility, so the set left always conflicts, decided or not.
-    keep = list(items)
+    keep = list(constraints)
     irreducible = True
-    for item in items:
+    for constraint in constraints:
         if out_of_time():
             irreducible = False
             break
-        trial = [k for k in keep if k is not item]
-        verdict = test(_apply(agg.limits, items, trial))
+        trial = [k for k in keep if k is not constraint]
+        verdict = test(_apply(agg.limits, constraints, trial))
         if verdict is False:
             keep = trial
         elif verdict is None:
             irreducible = False
     relaxations = []
     unsettled = []
-    for item in keep:
-        found, settled = (
-            (None, False) if out_of_time() else _smallest(agg, item, test, bisections, out_of_time)
+    for constraint in keep:
+        relaxation, settled = (
+            (None, False)
+            if out_of_time()
+            else _smallest(agg, constraint, test, bisections, out_of_time)
         )
-        if found is not None:
-            relaxations.append(found)
+        if relaxation is not None:
+            relaxations.append(relaxation)
         if not settled:
-            unsettled.append(item.name)
+            unsettled.append(constraint.name)
     return Diagnosis(
         conflicts=tuple(k.label for k in keep),
         relaxations=tuple(relaxations),
@@ -283,27 +287,27 @@ def diagnose(
     )
 
 
-def _apply(limits: Limits, items: list[_Item], active: list[_Item]) -> Limits:
-    for item in items:
-        if item not in active:
-            limits = item.relax(limits)
+def _apply(limits: Limits, constraints: list[_Constraint], active: list[_Constraint]) -> Limits:
+    for constraint in constraints:
+        if constraint not in active:
+            limits = constraint.relax(limits)
     return limits
 
 
 def _smallest(
     agg: Aggregate,
-    item: _Item,
+    constraint: _Constraint,
     test: Test,
     bisections: int,
     out_of_time: Callable[[], bool],
 ) -> tuple[Relaxation | None, bool]:
-    """The smallest relaxation of ``item`` alone, and whether it is proven the smallest (or proven
-    not to exist)."""
-    verdict = test(item.move(agg.limits, item.loosest))
+    """The smallest relaxation of ``constraint`` alone, and whether it is proven the smallest (or
+    proven not to exist)."""
+    verdict = test(constraint.move(agg.limits, constraint.loosest))
     if verdict is not True:
         return None, verdict is False
-    bad, good = item.current, item.loosest
-    precision = 1e-4 if item.kind == "share" else 1e-6
+    bad, good = constraint.current, constraint.loosest
+    precision = 1e-4 if constraint.kind == "share" else 1e-6
     settled = True
     for _ in range(bisections):
         if abs(good - bad) <= precision:
@@ -312,28 +316,30 @@ def _smallest(
             settled = False  # good is still feasible, maybe not the smallest
             break
         mid = (bad + good) / 2
-        verdict = test(item.move(agg.limits, mid))
+        verdict = test(constraint.move(agg.limits, mid))
         if verdict is True:
             good = mid
         else:
             settled = settled and verdict is False
             bad = mid
-    up = good > item.current
-    step = 1e-4 if item.kind == "share" else 1e-6  # shares to 0.01 point, money to the euro
+    up = good > constraint.current
+    step = 1e-4 if constraint.kind == "share" else 1e-6  # shares to 0.01 point, money to the euro
     suggested = (math.ceil(good / step - 1e-9) if up else math.floor(good / step + 1e-9)) * step
-    if item.kind == "money":
+    if constraint.kind == "money":
         # One euro more of slack absorbs the solver's feasibility tolerance (1e-7 M EUR).
         suggested += step if up else -step
-        beyond = suggested > item.loosest if up else suggested < item.loosest
-        if beyond or abs(suggested - item.loosest) < 10 * step:
-            suggested = item.loosest
-    if item.kind == "share":
-        text = f"{'raise' if up else 'lower'} {item.label} to {_pct(suggested)}"
-        current = item.current
+        beyond = suggested > constraint.loosest if up else suggested < constraint.loosest
+        if beyond or abs(suggested - constraint.loosest) < 10 * step:
+            suggested = constraint.loosest
+    if constraint.kind == "share":
+        text = f"{'raise' if up else 'lower'} {constraint.label} to {_pct(suggested)}"
+        current = constraint.current
     else:
-        text = f"{'raise' if up else 'lower'} {item.label.split(' (')[0]} to {_m(suggested)}"
-        current, suggested = round(item.current * M), round(suggested * M)
-    return Relaxation(item.name, item.label, float(current), float(suggested), text), settled
+        text = f"{'raise' if up else 'lower'} {constraint.label.split(' (')[0]} to {_m(suggested)}"
+        current, suggested = round(constraint.current * M), round(suggested * M)
+    return Relaxation(
+        constraint.name, constraint.label, float(current), float(suggested), text
+    ), settled
 
 
 def _m(value_m: float) -> str:

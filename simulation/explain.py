@@ -25,10 +25,10 @@ class ProjectExplanation:
 
 
 def explain_project(result: Result, projects: Projects, project_id: int) -> ProjectExplanation:
-    found = np.flatnonzero(projects.ids == project_id)
-    if len(found) == 0:
+    positions = np.flatnonzero(projects.ids == project_id)
+    if len(positions) == 0:
         raise EngineError("project_id", f"no competing project has id {project_id}")
-    return explain_at(result, projects, int(found[0]))
+    return explain_at(result, projects, int(positions[0]))
 
 
 def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation:
@@ -39,17 +39,17 @@ def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation
     data = result.explanations
     if data is None:
         return ProjectExplanation(project_id, funded, allocated, f"No allocation: {result.message}")
-    cost = float(data.cost[i])
+    jobs_per_meur = float(data.jobs_per_meur[i])
     threshold = float(data.threshold[i])
     cap = int(data.cap_eur[i])
     aid = int(projects.aid_requested_eur[i])
     jobs = int(projects.jobs_created[i])
     note = "" if data.source == "LP optimum" else f" (threshold from the {data.source})"
-    rate = f"{cost:.1f} jobs per M EUR of aid against a threshold of {threshold:.1f}{note}"
+    rate = f"{jobs_per_meur:.1f} jobs per M EUR of aid against a threshold of {threshold:.1f}{note}"
     # Jobs count in proportion to the aid received (docs/model.md): the result counts these.
     counted = f"counting {jobs * allocated / aid if aid > 0 else 0.0:.1f} of its {jobs} jobs"
     if funded and allocated >= cap:
-        spare = max(cost - threshold, 0.0) * aid / M
+        spare = max(jobs_per_meur - threshold, 0.0) * aid / M
         head = (
             f"Funded in full ({allocated:,} EUR)"
             if allocated >= aid
@@ -76,7 +76,7 @@ def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation
     cut = None
     if threshold > 0:
         cut = max(math.ceil(aid - jobs * M / threshold), 0)
-    if cost >= threshold:
+    if jobs_per_meur >= threshold:
         # At the threshold: an alternative optimum could fund it (ties, or all-or-nothing fit).
         text = f"Not funded, though it creates {rate}: it ties with the marginal projects."
         if data.source != "LP optimum":

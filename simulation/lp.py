@@ -46,7 +46,7 @@ class Envelope:
 class Problem:
     """Everything the solvers need; x columns follow the input Projects order."""
 
-    cost: Floats  # jobs per M EUR of aid
+    jobs_per_meur: Floats  # jobs per M EUR of aid
     cap: Floats  # M EUR: min(requested aid, intensity cap x investment)
     cap_eur: Ints
     fragile: Bools
@@ -67,12 +67,12 @@ class Problem:
 
     @property
     def n(self) -> int:
-        return len(self.cost)
+        return len(self.jobs_per_meur)
 
     @cached_property
     def by_jobs_per_euro(self) -> npt.NDArray[np.intp]:
         """Projects from the most jobs per euro down, ties in input order (sorted once)."""
-        return np.argsort(-self.cost, kind="stable").astype(np.intp)
+        return np.argsort(-self.jobs_per_meur, kind="stable").astype(np.intp)
 
 
 def check(scenario: Scenario, projects: Projects) -> None:
@@ -115,7 +115,7 @@ def build(scenario: Scenario, projects: Projects) -> Problem:
     cap_eur = caps_eur(projects, c.max_aid_intensity)
     aid = projects.aid_requested_eur.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cost = np.where(aid > 0, projects.jobs_created * M / np.maximum(aid, 1.0), 0.0)
+        jobs_per_meur = np.where(aid > 0, projects.jobs_created * M / np.maximum(aid, 1.0), 0.0)
     fragile = projects.fragile.astype(np.bool_)
     decarb = projects.decarbonisation.astype(np.bool_)
     region = projects.region_index
@@ -165,7 +165,7 @@ def build(scenario: Scenario, projects: Projects) -> Problem:
     spend[FRAGILE] = -c.fragile_share_min
     spend[DECARBONISATION] = -c.decarbonisation_share_min
     return Problem(
-        cost=cost.astype(np.float64),
+        jobs_per_meur=jobs_per_meur.astype(np.float64),
         cap=cap_eur / M,
         cap_eur=cap_eur,
         fragile=fragile,

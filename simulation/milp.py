@@ -130,13 +130,13 @@ def solve(
 
 def lagrangian_bound(p: lp.Problem, y: Floats) -> tuple[float, Floats]:
     """An upper bound on the jobs of any allocation, valid for any row prices y, and the
-    reduced costs d = cost - A^T y at those prices.
+    reduced costs d = jobs_per_meur - A^T y at those prices.
 
     jobs = y^T r + d_s s + d^T x where r = A x + a_s s are the row activities and d_s = -a_s^T y:
     each term is bounded on its own, r by its row's bounds (tightened by what 0 <= x <= cap and
     0 <= s <= sum(cap) allow, so that every bound is finite).
     """
-    reduced = np.asarray(p.cost - p.matrix.T @ y, dtype=np.float64)
+    reduced = np.asarray(p.jobs_per_meur - p.matrix.T @ y, dtype=np.float64)
     most = float(p.cap.sum())
     s_low = np.minimum(p.spend_column * most, 0.0)
     s_high = np.maximum(p.spend_column * most, 0.0)
@@ -171,7 +171,7 @@ def _restricted(
     fixed_on = at_cap.copy()
     fixed_on[free] = False
     contribution = p.matrix @ np.where(fixed_on, p.cap, 0.0)
-    fixed_obj = float(p.cost[fixed_on] @ p.cap[fixed_on])
+    fixed_obj = float(p.jobs_per_meur[fixed_on] @ p.cap[fixed_on])
     scaled = p.matrix[:, free] @ sp.diags(p.cap[free])
     spend = sp.csc_matrix(p.spend_column.reshape(-1, 1))
     matrix = sp.hstack([spend, scaled], format="csc")
@@ -184,7 +184,7 @@ def _restricted(
     integer = np.ones(len(free) + 1, dtype=np.bool_)
     integer[0] = False
     model.load(
-        np.concatenate([[0.0], p.cost[free] * p.cap[free]]),
+        np.concatenate([[0.0], p.jobs_per_meur[free] * p.cap[free]]),
         np.zeros(len(free) + 1),
         np.concatenate([[np.inf], np.ones(len(free))]),
         matrix,

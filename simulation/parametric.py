@@ -34,8 +34,11 @@ FIRST_HEAD = 64
 REFACTOR = 32  # pivots between two fresh inverses of the basis (updates in between)
 
 
-class Walk:
-    """Variables are the n projects then the m row activities r = A x + a_s s."""
+class FloorWalk:
+    """A share floor (row ``row``) moved point by point by dual simplex pivots from HiGHS's basis.
+
+    Variables are the n projects then the m row activities r = A x + a_s s.
+    """
 
     def __init__(
         self,
@@ -72,14 +75,13 @@ class Walk:
         outside = p.cap > 0
         outside[self.work] = False
         self.outside_best = np.full(self.kinds, -np.inf)
-        np.maximum.at(self.outside_best, kind[outside], p.cost[outside])
-        cost = p.cost[self.work]
-        self.cost = cost
+        np.maximum.at(self.outside_best, kind[outside], p.jobs_per_meur[outside])
+        self.jobs_per_meur = p.jobs_per_meur[self.work]
         self.lower = np.concatenate([np.zeros(self.n), solver.row_lower])
         self.upper = np.concatenate([p.cap[self.work], solver.row_upper])
         self.movable = self.upper > self.lower
         self.width = self.upper - self.lower
-        self.c = np.concatenate([cost, np.zeros(self.m)])
+        self.c = np.concatenate([self.jobs_per_meur, np.zeros(self.m)])
         self.basic = basic
         self.state = state
         # The bound side as a sign (-1 lower, +1 upper), 0 for basic and fixed variables: a
@@ -95,7 +97,7 @@ class Walk:
         self._refresh()
 
     @classmethod
-    def start(cls, solver: LpSolver, row: int) -> Walk | None:
+    def start(cls, solver: LpSolver, row: int) -> FloorWalk | None:
         """From the optimal basis HiGHS holds for the working set, or None when it does not fit."""
         p = solver.problem
         model = solver.model
@@ -161,7 +163,7 @@ class Walk:
         self.y = self.binv.T @ self.c[self.basic]
         self.worth = self.columns.T @ self.y  # y^T a_j for a project of each kind
         # Basic variables get ~0 here and sign 0, so they never count as dual infeasible.
-        self.d = np.concatenate([self.cost - self.worth[self.kind], self.y])
+        self.d = np.concatenate([self.jobs_per_meur - self.worth[self.kind], self.y])
         self.z = self.binv @ -(self.w + self.a_s * self.spend)
 
     def dual_feasible(self) -> bool:
@@ -264,7 +266,7 @@ class Walk:
         # move() left every basic variable within its bounds; the duals change only at pivots.
         if self.proven is None:
             self.proven = self.dual_feasible()
-            self.reduced = self.p.cost - self.worth[self.all_kind]
+            self.reduced = self.p.jobs_per_meur - self.worth[self.all_kind]
         if not self.proven or not self._spend_optimal():
             return None  # rounding, a project outside the working set, or a spend below budget
         values = self.value.copy()

@@ -100,7 +100,7 @@ class SolverInfo:
 class Explanations:
     """Per-project LP prices, computed once per solve (vectorised) for explain_project."""
 
-    cost: npt.NDArray[np.float64]  # jobs per M EUR of aid
+    jobs_per_meur: npt.NDArray[np.float64]  # jobs per M EUR of aid
     threshold: npt.NDArray[np.float64]  # jobs per M EUR a project must beat to be funded
     cap_eur: npt.NDArray[np.int64]
     source: str  # "LP optimum" or "LP relaxation"

@@ -59,7 +59,7 @@ class LpSolver:
         self.pending: dict[int, float] = {}  # spend-column coefficients HiGHS has not seen yet
         self.work = np.zeros(0, dtype=np.intp)
         self.in_work = np.zeros(problem.n, dtype=np.bool_)
-        self.by_row = problem.matrix.T.tocsr()  # pricing: reduced = cost - A^T y
+        self.by_row = problem.matrix.T.tocsr()  # pricing: reduced = jobs_per_meur - A^T y
         self.method = (
             "dual simplex"
             if problem.n <= SIFT_ABOVE
@@ -116,7 +116,7 @@ class LpSolver:
         spend = sp.csc_matrix(self.spend_column.reshape(-1, 1))
         matrix = sp.hstack([spend, sub], format="csc")
         model.load(
-            np.concatenate([[0.0], p.cost[cols]]),
+            np.concatenate([[0.0], p.jobs_per_meur[cols]]),
             np.zeros(len(cols) + 1),
             np.concatenate([[np.inf], p.cap[cols]]),
             matrix,
@@ -129,7 +129,9 @@ class LpSolver:
     def _add(self, cols: Indices) -> None:
         assert self.model is not None
         p = self.problem
-        self.model.add_columns(p.cost[cols], np.zeros(len(cols)), p.cap[cols], p.matrix[:, cols])
+        self.model.add_columns(
+            p.jobs_per_meur[cols], np.zeros(len(cols)), p.cap[cols], p.matrix[:, cols]
+        )
         self.work = np.concatenate([self.work, cols])
         self.in_work[cols] = True
 
@@ -161,7 +163,7 @@ class LpSolver:
                 return self._empty(status, iterations, rounds)
             solution = model.solution()
             y = np.asarray(solution.row_dual, dtype=np.float64)
-            reduced = p.cost - self.by_row @ y
+            reduced = p.jobs_per_meur - self.by_row @ y
             entering = np.flatnonzero((reduced > PRICE_TOL) & ~self.in_work & (p.cap > 0))
             if len(entering) == 0:
                 break

@@ -47,7 +47,7 @@ def solve(
 ) -> Result:
     start = time.perf_counter()
     p = lp.build(scenario, projects)
-    whole = scenario.mode == Mode.ALL_OR_NOTHING
+    all_or_nothing = scenario.mode == Mode.ALL_OR_NOTHING
     agg = Aggregate(p, projects)
     solver = LpSolver(p, feasible=lambda: agg.feasible(agg.limits))
     relaxed = solver.solve(time_limit_s)
@@ -68,19 +68,19 @@ def solve(
         return _empty(scenario, projects, p, status, message, method, options, start, relaxed)
     x = relaxed.x
     status = Status.OPTIMAL
-    if whole:
+    if all_or_nothing:
         remaining = time_limit_s - (time.perf_counter() - start)
-        found = milp.solve(p, relaxed, remaining, mip_rel_gap)
+        milp_solution = milp.solve(p, relaxed, remaining, mip_rel_gap)
         method += (
-            f"; all-or-nothing: MILP over the {found.free} projects closest to the LP margin, "
-            "the others fixed by reduced-cost fixing"
+            f"; all-or-nothing: MILP over the {milp_solution.free} projects closest to the LP "
+            "margin, the others fixed by reduced-cost fixing"
         )
-        options = {"lp": options, "milp": found.options, "mip_rel_gap": mip_rel_gap}
-        mip_gap = found.gap
-        if found.status == "infeasible":
+        options = {"lp": options, "milp": milp_solution.options, "mip_rel_gap": mip_rel_gap}
+        mip_gap = milp_solution.gap
+        if milp_solution.status == "infeasible":
             # The LP is feasible: only whole projects conflict. Diagnose with a whole-project test,
             # each one bounded in time, none past the solve's deadline.
-            def whole_ok(limits: Limits) -> bool | None:
+            def whole_projects_fit(limits: Limits) -> bool | None:
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0:
                     return None
@@ -88,32 +88,34 @@ def solve(
                     p, projects, limits, min(remaining, time_limit_s / 20, 2.0)
                 )
 
-            diagnosis = diagnose(agg, whole_ok, bisections=20, deadline=deadline)
+            diagnosis = diagnose(agg, whole_projects_fit, bisections=20, deadline=deadline)
             diagnosis = replace(
                 diagnosis, conflicts=("funding whole projects only", *diagnosis.conflicts)
             )
             return _infeasible(scenario, projects, p, diagnosis, method, options, start, relaxed)
-        if found.status == "time_limit":
+        if milp_solution.status == "time_limit":
             message = f"No all-or-nothing allocation within the {time_limit_s:g} s time limit."
             return _empty(
                 scenario, projects, p, Status.TIME_LIMIT, message, method, options, start, relaxed
             )
-        x = found.x
-        status = Status.OPTIMAL if found.status == "optimal" else Status.FEASIBLE
+        x = milp_solution.x
+        status = Status.OPTIMAL if milp_solution.status == "optimal" else Status.FEASIBLE
     alloc = _euros(x, p, scenario.budget_eur)
-    jobs = float(p.cost @ alloc) / lp.M
-    binding = _binding(p, relaxed, projects, lp_label="" if not whole else " (LP relaxation)")
+    jobs = float(p.jobs_per_meur @ alloc) / lp.M
+    binding = _binding(p, relaxed, projects, lp_label=" (LP relaxation)" if all_or_nothing else "")
     explanations = Explanations(
-        cost=p.cost,
-        threshold=p.cost - relaxed.reduced,
+        jobs_per_meur=p.jobs_per_meur,
+        threshold=p.jobs_per_meur - relaxed.reduced,
         cap_eur=p.cap_eur,
-        source="LP relaxation" if whole else "LP optimum",
+        source="LP relaxation" if all_or_nothing else "LP optimum",
     )
     spent = int(alloc.sum())
     unspent = scenario.budget_eur - spent
-    reasons = _unspent_reasons(p, relaxed, alloc, unspent, whole)
+    reasons = _unspent_reasons(p, relaxed, alloc, unspent, all_or_nothing)
     fragile, decarb, fragile_n, decarb_n, funded = _shares(p, alloc)
-    message = _message(status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, whole)
+    message = _message(
+        status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
+    )
     return Result(
         status=status,
         message=message,
@@ -131,7 +133,7 @@ def solve(
         regions=_regions(p, alloc),
         territories=_territories(p, projects, alloc),
         binding=binding,
-        baselines=baselines(p, whole, jobs),
+        baselines=baselines(p, all_or_nothing, jobs),
         diagnosis=None,
         solver=SolverInfo(
             NAME, VERSION, method, options, time.perf_counter() - start, mip_gap, relaxed.iterations
@@ -240,12 +242,16 @@ def _binding(
 
 
 def _unspent_reasons(
-    p: lp.Problem, relaxed: LpSolution, alloc: npt.NDArray[np.int64], unspent: int, whole: bool
+    p: lp.Problem,
+    relaxed: LpSolution,
+    alloc: npt.NDArray[np.int64],
+    unspent: int,
+    all_or_nothing: bool,
 ) -> tuple[str, ...]:
     # All-or-nothing leaves crumbs by nature; only a real remainder needs a reason.
     if unspent < max(1000.0, 1e-4 * p.budget_m * lp.M):
         return ()
-    if abs(relaxed.row_dual[lp.BUDGET]) > DUAL_TOL and not whole:
+    if abs(relaxed.row_dual[lp.BUDGET]) > DUAL_TOL and not all_or_nothing:
         return ()
     y = relaxed.row_dual
     reasons = []
@@ -256,10 +262,10 @@ def _unspent_reasons(
     for env in p.envelopes:
         if y[env.row] > DUAL_TOL:
             reasons.append(f"region {env.code}'s maximum envelope")
-    if whole and abs(y[lp.BUDGET]) > DUAL_TOL:
+    if all_or_nothing and abs(y[lp.BUDGET]) > DUAL_TOL:
         reasons.append("all-or-nothing funding: no remaining project fits whole in what is left")
     if not reasons:
-        useful = (p.cost > 0) & (alloc < p.cap_eur)
+        useful = (p.jobs_per_meur > 0) & (alloc < p.cap_eur)
         if not useful.any():
             reasons.append("every project that creates jobs is already funded in full")
         else:
@@ -276,10 +282,10 @@ def _message(
     gap: float | None,
     unspent: int,
     reasons: tuple[str, ...],
-    whole: bool,
+    all_or_nothing: bool,
 ) -> str:
     head = "Optimal" if status == Status.OPTIMAL else "Near-optimal (optimality not proven)"
-    kind = "all-or-nothing" if whole else "continuous"
+    kind = "all-or-nothing" if all_or_nothing else "continuous"
     text = (
         f"{head} ({kind}): {jobs:,.0f} jobs for {spent / lp.M:,.1f} M EUR, "
         f"{100 * fragile:.1f} % of euros to fragile territories, {100 * decarb:.1f} % decarbonising"
@@ -294,7 +300,7 @@ def _message(
 def _regions(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[RegionAllocation, ...]:
     k = len(p.region_codes)
     money = np.bincount(p.region, weights=alloc.astype(np.float64), minlength=k)
-    jobs = np.bincount(p.region, weights=p.cost * alloc / lp.M, minlength=k)
+    jobs = np.bincount(p.region, weights=p.jobs_per_meur * alloc / lp.M, minlength=k)
     funded = np.bincount(p.region, weights=(alloc > 0).astype(np.float64), minlength=k)
     envelopes = {e.code: e for e in p.envelopes}
     out = []
@@ -318,7 +324,7 @@ def _territories(
     )
     k = len(ids)
     money = np.bincount(inverse, weights=alloc.astype(np.float64), minlength=k)
-    jobs = np.bincount(inverse, weights=p.cost * alloc / lp.M, minlength=k)
+    jobs = np.bincount(inverse, weights=p.jobs_per_meur * alloc / lp.M, minlength=k)
     funded = np.bincount(inverse, weights=(alloc > 0).astype(np.float64), minlength=k)
     return tuple(
         TerritoryAllocation(

@@ -18,13 +18,13 @@ Floats = np.ndarray
 
 
 def order_by_jobs_per_euro(p: lp.Problem) -> np.ndarray:
-    return np.lexsort((np.arange(p.n), -p.cost))
+    return np.lexsort((np.arange(p.n), -p.jobs_per_meur))
 
 
-def reference_greedy(p: lp.Problem, whole: bool) -> Floats:
+def reference_greedy(p: lp.Problem, all_or_nothing: bool) -> Floats:
     order = order_by_jobs_per_euro(p)
     cap = p.cap[order]
-    if not whole:
+    if not all_or_nothing:
         before = np.cumsum(cap) - cap
         take = np.clip(p.budget_m - before, 0.0, cap)
     else:
@@ -39,7 +39,7 @@ def reference_greedy(p: lp.Problem, whole: bool) -> Floats:
     return x
 
 
-def reference_greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
+def reference_greedy_with_floors(p: lp.Problem, all_or_nothing: bool) -> Floats:
     """Best jobs per euro first, in phases keeping the floors and envelopes, one by one."""
     order = order_by_jobs_per_euro(p).tolist()
     region_min = np.zeros(len(p.region_codes))
@@ -68,7 +68,7 @@ def reference_greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
             return False
         t = min(room, budget - total["spent"], hi[r] - in_region[r])
         if quota in ("fragile", "decarb"):
-            t = min(t, target - total[quota]) if not whole else t
+            t = min(t, target - total[quota]) if not all_or_nothing else t
         if not keep_floors:
             left = budget - total["spent"]
             if not fragile[i]:
@@ -79,7 +79,7 @@ def reference_greedy_with_floors(p: lp.Problem, whole: bool) -> Floats:
             t = min(t, (total["fragile"] - phi * total["spent"]) / phi)
         if keep_floors and not decarb[i] and delta > 0:
             t = min(t, (total["decarb"] - delta * total["spent"]) / delta)
-        if t <= EPS or (whole and t < room - EPS):
+        if t <= EPS or (all_or_nothing and t < room - EPS):
             return False
         x[i] += t
         in_region[r] += t
@@ -155,31 +155,34 @@ def random_problem(seed: int) -> lp.Problem:
 SEEDS = range(120)
 
 
-@pytest.mark.parametrize("whole", [False, True], ids=["continuous", "whole"])
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["continuous", "all-or-nothing"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_greedy_with_floors_allocates_as_the_project_by_project_rule(
-    seed: int, whole: bool
+    seed: int, all_or_nothing: bool
 ) -> None:
     p = random_problem(seed)
     np.testing.assert_array_equal(
-        baselines.greedy_with_floors(p, whole), reference_greedy_with_floors(p, whole)
+        baselines.greedy_with_floors(p, all_or_nothing),
+        reference_greedy_with_floors(p, all_or_nothing),
     )
 
 
-@pytest.mark.parametrize("whole", [False, True], ids=["continuous", "whole"])
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["continuous", "all-or-nothing"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_greedy_allocates_as_the_project_by_project_rule(seed: int, whole: bool) -> None:
+def test_greedy_allocates_as_the_project_by_project_rule(seed: int, all_or_nothing: bool) -> None:
     p = random_problem(seed)
-    np.testing.assert_array_equal(baselines.greedy(p, whole), reference_greedy(p, whole))
+    np.testing.assert_array_equal(
+        baselines.greedy(p, all_or_nothing), reference_greedy(p, all_or_nothing)
+    )
 
 
 @pytest.mark.parametrize(
     ("window", "rounds"),
     [pytest.param(1, 1, id="one-by-one"), pytest.param(3, 2, id="tiny-windows")],
 )
-@pytest.mark.parametrize("whole", [False, True], ids=["continuous", "whole"])
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["continuous", "all-or-nothing"])
 def test_small_windows_and_few_rounds_give_the_same_allocations(
-    window: int, rounds: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+    window: int, rounds: int, all_or_nothing: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Windows that end before the phase does, and rounds that prove only part of a window.
     monkeypatch.setattr(baselines, "FIRST_WINDOW", window)
@@ -187,6 +190,9 @@ def test_small_windows_and_few_rounds_give_the_same_allocations(
     for seed in range(0, 120, 7):
         p = random_problem(seed)
         np.testing.assert_array_equal(
-            baselines.greedy_with_floors(p, whole), reference_greedy_with_floors(p, whole)
+            baselines.greedy_with_floors(p, all_or_nothing),
+            reference_greedy_with_floors(p, all_or_nothing),
         )
-        np.testing.assert_array_equal(baselines.greedy(p, whole), reference_greedy(p, whole))
+        np.testing.assert_array_equal(
+            baselines.greedy(p, all_or_nothing), reference_greedy(p, all_or_nothing)
+        )

@@ -79,7 +79,7 @@ def exact_jobs(problem: lp_model.Problem) -> float:
     rows = problem.matrix.toarray() * cap + problem.spend_column[:, None] * cap[None, :]
     tol = 1e-9
     found = scipy_milp(
-        -(problem.cost * cap),
+        -(problem.jobs_per_meur * cap),
         constraints=LinearConstraint(rows, problem.row_lower - tol, problem.row_upper + tol),
         integrality=np.ones(problem.n),
         bounds=Bounds(0, 1),
@@ -129,7 +129,9 @@ def test_the_bound_holds_whatever_the_sign_of_the_reduced_costs() -> None:
     # Prices off the LP's own (a loose solver tolerance, exaggerated): P1 at its cap now shows a
     # negative reduced cost. Its absolute value is no loss: dropping P1 gains at these prices.
     prices = relaxed.row_dual * 20 / 9
-    loose = replace(relaxed, row_dual=prices, reduced=problem.cost - problem.matrix.T @ prices)
+    loose = replace(
+        relaxed, row_dual=prices, reduced=problem.jobs_per_meur - problem.matrix.T @ prices
+    )
     assert loose.reduced[0] < 0 < loose.x[0]
     found = milp.solve(problem, loose, 30.0, 1e-6, first_free=1)
     assert found.objective == pytest.approx(92.0)

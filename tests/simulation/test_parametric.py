@@ -5,7 +5,7 @@ import pytest
 
 from simulation import lp
 from simulation.curve import trade_off_curve
-from simulation.parametric import Walk
+from simulation.parametric import FloorWalk
 from simulation.projects import Projects
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.sifting import LpSolution, LpSolver
@@ -53,7 +53,7 @@ def test_walk_points_are_the_optima_highs_finds(row: int, values: list[float]) -
     problem = lp.build(SCENARIO, seeded(3000))
     solver = LpSolver(problem)
     assert solver.solve(30.0).status == "optimal"
-    walk = Walk.start(solver, row)
+    walk = FloorWalk.start(solver, row)
     assert walk is not None
     pivoted = 0
     for value in values:
@@ -79,7 +79,7 @@ def test_walk_gives_up_where_the_floor_cannot_be_met() -> None:
     problem = lp.build(SCENARIO, projects)
     solver = LpSolver(problem)
     solver.solve(30.0)
-    walk = Walk.start(solver, lp.DECARBONISATION)
+    walk = FloorWalk.start(solver, lp.DECARBONISATION)
     assert walk is not None
     decarb_capacity = problem.cap[problem.decarbonisation].sum()
     # The whole budget cannot be 99 % decarbonising: the walk must not claim an optimum there.
@@ -95,14 +95,14 @@ def test_walk_needs_the_budget_spent() -> None:
     problem = lp.build(scenario, projects)
     solver = LpSolver(problem)
     assert solver.solve(30.0).status == "optimal"
-    assert Walk.start(solver, lp.DECARBONISATION) is None  # far more budget than projects
+    assert FloorWalk.start(solver, lp.DECARBONISATION) is None  # far more budget than projects
 
 
 def test_walk_refuses_a_point_whose_primal_residual_is_off() -> None:
     problem = lp.build(SCENARIO, seeded(3000))
     solver = LpSolver(problem)
     assert solver.solve(30.0).status == "optimal"
-    walk = Walk.start(solver, lp.DECARBONISATION)
+    walk = FloorWalk.start(solver, lp.DECARBONISATION)
     assert walk is not None
     assert walk.move(0.25) is not None
     # A drifted update of the nonbasic part: the basic values it yields no longer satisfy
@@ -116,16 +116,16 @@ def test_curve_falls_back_to_highs_when_the_walk_drifts(monkeypatch: pytest.Monk
     values = [0.25, 0.3, 0.35, 0.4]
     base = Scenario(budget_eur=SCENARIO.budget_eur, constraints=SCENARIO.constraints)
     honest = trade_off_curve(base, projects, "decarbonisation_share_min", values)
-    move = Walk.move
+    move = FloorWalk.move
     refused = []
 
-    def drifting(self: Walk, phi: float) -> LpSolution | None:
+    def drifting(self: FloorWalk, phi: float) -> LpSolution | None:
         self.w[lp.FRAGILE] += 1e-3
         point = move(self, phi)
         refused.append(point is None)
         return point
 
-    monkeypatch.setattr(Walk, "move", drifting)
+    monkeypatch.setattr(FloorWalk, "move", drifting)
     curve = trade_off_curve(base, projects, "decarbonisation_share_min", values)
     assert refused and all(refused)  # the walk was tried and every drifted point refused
     for point, expected in zip(curve.points, honest.points, strict=True):
@@ -146,15 +146,15 @@ def test_walked_curve_equals_plain_linprog(
     parameter: str, values: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     projects = seeded(3000)
-    move = Walk.move
+    move = FloorWalk.move
     walked = []
 
-    def counting(self: Walk, phi: float) -> LpSolution | None:
+    def counting(self: FloorWalk, phi: float) -> LpSolution | None:
         point = move(self, phi)
         walked.append(point is not None)
         return point
 
-    monkeypatch.setattr(Walk, "move", counting)
+    monkeypatch.setattr(FloorWalk, "move", counting)
     base = Scenario(budget_eur=SCENARIO.budget_eur, constraints=SCENARIO.constraints)
     curve = trade_off_curve(base, projects, parameter, values)
     assert sum(walked) >= len(values) // 2  # most points came from the walk, not HiGHS
