@@ -318,3 +318,9 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         fragile=np.array(fragile, dtype=np.bool_),
         decarbonisation=np.array(decarbonisation, dtype=np.bool_),
     )
+
+
+async def sectors(session: AsyncSession) -> list[tuple[str, int]]:
+    """Each sector the projects belong to, by name, with its number of projects."""
+    stmt = select(Project.sector, func.count()).group_by(Project.sector).order_by(Project.sector)
+    return [(str(name), int(count)) for name, count in await session.execute(stmt)]

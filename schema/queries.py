@@ -9,6 +9,7 @@ from strawberry import relay
 
 from models import queries
 from schema.pagination import Connection, page_from
+from schema.parameters import ScenarioParameter, scenario_parameters
 from schema.types import (
     Award,
     Fund,
@@ -34,6 +35,12 @@ async def _load_node(info: Info, id: relay.GlobalID, kind: type[T]) -> T | None:
         return None
     nodes = await kind.resolve_nodes(info=info, node_ids=[id.node_id])  # type: ignore[misc]
     return next(iter(nodes), None)
+
+
+@strawberry.type(description="A sector of the candidate projects (ProjectFilter.sector).")
+class Sector:
+    name: str
+    project_count: int
 
 
 @strawberry.type
@@ -104,3 +111,15 @@ class Query(WhatIfQuery):
     @strawberry.field
     async def fund(self, info: Info, id: relay.GlobalID) -> Fund | None:
         return await _load_node(info, id, Fund)
+
+    @strawberry.field(description="The sectors of the candidate projects, by name.")
+    async def sectors(self, info: Info) -> list[Sector]:
+        async with info.context.sessions() as session:
+            rows = await queries.sectors(session)
+        return [Sector(name=name, project_count=count) for name, count in rows]
+
+    @strawberry.field(
+        description="Every ScenarioInput field with its file key, kind, bounds and default."
+    )
+    def scenario_parameters(self) -> list[ScenarioParameter]:
+        return scenario_parameters()
