@@ -23,7 +23,7 @@ from schema.execution import ExecutionContext as FastExecutionContext
 from schema.limits import make_cost_limit
 from schema.mutations import Mutation
 from schema.queries import Query
-from schema.types import EUROS, Euros
+from schema.scalars import EUROS, Euros
 from settings import Settings
 
 MAX_DEPTH = 10

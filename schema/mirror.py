@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Self, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.types import Euros
+from schema.scalars import Euros
 
 T = TypeVar("T")
 # The GraphQL type of each mirrored engine class or enum.

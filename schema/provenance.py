@@ -91,13 +91,13 @@ def provenance(
     """The provenance of solves of scenarios in these modes; `lp_only`: only LPs were solved (a
     curve), so no MIP gap applied."""
     distinct = set(modes)
-    whole = not lp_only and Mode.ALL_OR_NOTHING.value in distinct
+    solves_milp = not lp_only and Mode.ALL_OR_NOTHING.value in distinct
     return Provenance(
         data=data,
         code=code_version(),
         options=SolveOptions(
             mode=Mode(distinct.pop()) if len(distinct) == 1 else None,
             time_limit_s=time_limit_s,
-            mip_rel_gap=MIP_REL_GAP if whole else None,
+            mip_rel_gap=MIP_REL_GAP if solves_milp else None,
         ),
     )

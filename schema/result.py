@@ -142,10 +142,10 @@ class SimulationResult(Mirror):
     @strawberry.field(description="Any competing project, funded or not, with its explanation.")
     async def project(self, info: Info, id: relay.GlobalID) -> ProjectOutcome | None:
         key = row_id(id.node_id) if id.type_name == "Project" else -1
-        found = np.flatnonzero(self.projects_data.ids == key)
-        if len(found) == 0:
+        positions = np.flatnonzero(self.projects_data.ids == key)
+        if len(positions) == 0:
             return None
-        (outcome,) = await self._outcomes(info, [int(found[0])])
+        (outcome,) = await self._outcomes(info, [int(positions[0])])
         return outcome
 
     async def _outcomes(self, info: Info, positions: list[int]) -> list[ProjectOutcome]:

@@ -19,7 +19,8 @@ from strawberry import UNSET
 
 from models import scenario as saved
 from models import scenario_files
-from schema.types import Euros, Info
+from schema.scalars import Euros
+from schema.types import Info
 from simulation import files, inputs
 from simulation.scenario import REGION_NAMES, ScenarioError
 from simulation.scenario import Scenario as ScenarioSpec

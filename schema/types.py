@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import Any, NewType, Self
+from typing import Any, Self
 
 import strawberry
 from sqlalchemy import Row
@@ -21,30 +21,7 @@ from models import Territory as TerritoryRow
 from models import queries
 from schema.context import Context
 from schema.pagination import Connection, page_from
-from simulation.scenario import MAX_EUR
-
-Euros = NewType("Euros", int)
-
-
-def parse_euros(value: object) -> int:
-    """Whole euros only: 1.5, true or "12" are refused rather than rounded or cast, and so is
-    anything past MAX_EUR, before int(): a JSON number past 64 bits arrives as a float, and
-    int(1e30) would be read back as 1_000_000_000_000_000_019_884_624_838_656."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"Euros must be a whole number of euros, got {value!r}")
-    if abs(value) > MAX_EUR:
-        raise ValueError(f"Euros must be at most {MAX_EUR:_} either side of 0, got {value!r}")
-    return int(value)
-
-
-EUROS = strawberry.scalar(
-    name="Euros",
-    description="An amount of money in whole euros, as a JSON number (may exceed 32 bits).",
-    serialize=int,
-    parse_value=parse_euros,
-)
+from schema.scalars import Euros
 
 Info = strawberry.Info[Context, None]
 ID_DESCRIPTION = "The Globally Unique ID of this object"
@@ -243,9 +220,12 @@ class Territory(Node):
             info, ("nodes", "awards")
         )
         loader = info.context.loaders.project_pages(where, order_by.value, page, with_awards)
-        found = await loader.load(self.key) or queries.ProjectPage([], 0)
+        projects = await loader.load(self.key) or queries.ProjectPage([], 0)
         return Connection.of(
-            found.rows, found.total, page, lambda row: ProjectNode.from_model(row, found.awards)
+            projects.rows,
+            projects.total,
+            page,
+            lambda row: ProjectNode.from_model(row, projects.awards),
         )
 
 

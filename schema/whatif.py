@@ -89,11 +89,11 @@ class WhatIfQuery:
             runs.append((spec, result))
             made_by = provenance(data, runner.time_limit_s, [result.mode])
             outcomes.append(outcome(spec, result, projects, made_by))
-        found = compare.compare(runs)
+        compared = compare.compare(runs)
         return Comparison.of(
-            found,
+            compared,
             runs=outcomes,
-            changes=found.projects,
+            changes=compared.projects,
             provenance=provenance(data, runner.time_limit_s, [r.mode for _, r in runs]),
         )
 

@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.mirror import Mirror, mirror, mirror_enum
 from schema.result import Relaxation, SimulationResult
-from schema.types import EUROS, Euros
+from schema.scalars import EUROS, Euros
 from simulation import result as engine
 
 
