@@ -6,7 +6,7 @@ import strawberry
 
 from schema.comparison import Comparison, ComparisonOutcome
 from schema.curve import CurveParameter, TradeOffCurve, TradeOffOutcome
-from schema.provenance import DataVersion, data_version, provenance
+from schema.provenance import data_version, provenance
 from schema.result import InvalidScenario, SimulationOutcome, outcome
 from schema.scenarios import Catalogue, Scenario, ScenarioInput
 from schema.types import Info
@@ -19,13 +19,11 @@ MAX_COMPARED = 6
 MAX_CURVE_POINTS = 200
 
 
-async def _run(
-    info: Info, scenario: ScenarioSpec, data: DataVersion | None = None
-) -> SimulationOutcome:
+async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
     runner = info.context.runner
     async with info.context.sessions() as session:
         projects = await runner.projects(session, scenario, info.context.data_version)
-        data = data or await data_version(session)
+        data = await data_version(session)
     try:
         result = await runner.solve(scenario, projects)
     except EngineError as error:
