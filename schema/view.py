@@ -172,6 +172,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Response:
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = content_type(sub_response.media_type)
+        response.headers.add_vary_header("Accept")  # the answer's type depends on it
         if isinstance(response_data, dict) and "data" not in response_data:
             response.status_code = refusal_status(response_data)
         return response

@@ -184,6 +184,7 @@ async def test_get_queries_answer_in_either_media_type(http: httpx.AsyncClient) 
         response = await http.get("/graphql", params={"query": QUERY}, headers={"accept": accept})
         assert response.status_code == 200
         assert media_type(response) == accept
+        assert response.headers["vary"] == "Accept"  # an HTTP cache keeps one answer per type
         assert response.json()["data"]["regions"]
 
 
