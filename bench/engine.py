@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 
 REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
@@ -36,7 +36,7 @@ WEIGHTS = np.array([14, 5, 7, 8, 10, 10, 6, 5, 10, 9, 12, 6, 1, 1, 1, 1, 1, 0.5]
 BUDGET_EUR = 400_000_000
 
 
-def synthetic(n: int, seed: int = 1) -> tuple[Scenario, Projects]:
+def synthetic(n: int, seed: int = 1) -> tuple[Scenario, ProjectColumns]:
     rng = np.random.default_rng(seed)
     codes = np.array(REGIONS + OVERSEAS)
     weights = WEIGHTS / WEIGHTS.sum()
@@ -47,7 +47,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[Scenario, Projects]:
     decarbonisation = rng.random(n) < 0.40
     jobs = investment / 1e6 * rng.lognormal(np.log(4.0), 0.6, n) * np.where(fragile, 0.9, 1.0)
     territory = np.char.add(np.char.add(codes[region], "-"), rng.integers(0, 12, n).astype(str))
-    projects = Projects(
+    projects = ProjectColumns(
         ids=np.arange(1, n + 1, dtype=np.int64),
         aid_requested_eur=(investment * rate).round().astype(np.int64),
         investment_eur=investment.astype(np.int64),
@@ -73,7 +73,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[Scenario, Projects]:
     return scenario, projects
 
 
-def plain_linprog(scenario: Scenario, projects: Projects) -> tuple[float, float]:
+def plain_linprog(scenario: Scenario, projects: ProjectColumns) -> tuple[float, float]:
     """The same LP through scipy.optimize.linprog(method="highs"), M EUR, sparse rows."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
@@ -101,7 +101,7 @@ def plain_linprog(scenario: Scenario, projects: Projects) -> tuple[float, float]
     return time.perf_counter() - start, float(-res.fun)
 
 
-def highs_on_engine_lp(scenario: Scenario, projects: Projects) -> tuple[float, float]:
+def highs_on_engine_lp(scenario: Scenario, projects: ProjectColumns) -> tuple[float, float]:
     """The engine's own LP (simulation/lp.py: the spend column and every project's column, the
     same sparse matrix and row bounds) handed whole to HiGHS: no sifting."""
     import scipy.sparse as sp
@@ -127,7 +127,7 @@ def highs_on_engine_lp(scenario: Scenario, projects: Projects) -> tuple[float, f
     return time.perf_counter() - start, model.objective()
 
 
-def engine_lp(scenario: Scenario, projects: Projects) -> tuple[float, float]:
+def engine_lp(scenario: Scenario, projects: ProjectColumns) -> tuple[float, float]:
     """The same LP as the engine solves it inside solve(): build, then sifting."""
     from simulation import lp
     from simulation.sifting import LpSolver
@@ -139,7 +139,7 @@ def engine_lp(scenario: Scenario, projects: Projects) -> tuple[float, float]:
 
 
 def solve_against_argsort(
-    scenario: Scenario, projects: Projects, rounds: int = 7
+    scenario: Scenario, projects: ProjectColumns, rounds: int = 7
 ) -> tuple[float, float]:
     """Best of interleaved runs: solve(), and an argsort of the projects' jobs per euro (the
     floor of any method that ranks them)."""

@@ -40,7 +40,7 @@ from models.scenario_files import load_file  # noqa: E402
 from schema.view import find_view  # noqa: E402
 from server import create_app  # noqa: E402
 from settings import Settings  # noqa: E402
-from simulation.projects import Projects  # noqa: E402
+from simulation.projects import ProjectColumns  # noqa: E402
 from simulation.scenario import Scenario  # noqa: E402
 from simulation.solve import solve  # noqa: E402
 
@@ -83,7 +83,7 @@ def api_overhead(url: str, rounds: int) -> None:
     spec = scenario()
     sessions = view.sessions
 
-    async def load() -> Projects:
+    async def load() -> ProjectColumns:
         async with sessions() as session:
             return await load_projects(session, spec.projects)
 
@@ -127,11 +127,11 @@ def api_overhead(url: str, rounds: int) -> None:
     print(f"cached simulate / engine solve : {best['cached'] / best['engine']:.3f}")
 
 
-def engine_projects(count: int, settings: Settings) -> Projects:
+def engine_projects(count: int, settings: Settings) -> ProjectColumns:
     data_dir = settings.data_dir
     geography = load_geography(data_dir) if data_dir.is_dir() else synthetic_geography()
     rows = generate_projects(geography, count, settings.seed)
-    return Projects(
+    return ProjectColumns(
         ids=rows.id,
         aid_requested_eur=rows.aid_requested_eur,
         investment_eur=rows.investment_eur,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.fund import Award, Fund
 from models.geography import Region, Territory
 from models.project import Project
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import ProjectSelection
 
 # Hot reads select these columns and return Core rows (attribute access like the ORM objects).
@@ -286,7 +286,7 @@ async def fund_totals(session: AsyncSession, fund_ids: Iterable[str]) -> dict[st
     }
 
 
-async def load_projects(session: AsyncSession, selection: ProjectSelection) -> Projects:
+async def load_projects(session: AsyncSession, selection: ProjectSelection) -> ProjectColumns:
     """The engine's column arrays for the projects a scenario lets compete, by id."""
     where = ProjectFilter(phase=selection.phase)
     conditions = _project_conditions(where)
@@ -308,7 +308,7 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
     ids, aid, investment, jobs, region, territory, fragile, decarbonisation = (
         zip(*rows, strict=True) if rows else ((),) * len(columns)
     )
-    return Projects(
+    return ProjectColumns(
         ids=np.array(ids, dtype=np.int64),
         aid_requested_eur=np.array(aid, dtype=np.int64),
         investment_eur=np.array(investment, dtype=np.int64),

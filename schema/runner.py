@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.queries import load_projects
 from schema.cache import data_version
 from simulation.curve import Curve, trade_off_curve
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Result
 from simulation.scenario import Scenario
 from simulation.solve import solve
@@ -64,11 +64,11 @@ class Runner:
         self.queue_timeout_s = queue_timeout_s
         self.started = 0  # solver threads started (benchmarks compare it with requests)
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
-        self._projects: dict[Hashable, Projects] = {}
+        self._projects: dict[Hashable, ProjectColumns] = {}
 
     async def projects(
         self, session: AsyncSession, scenario: Scenario, version: Hashable | None = None
-    ) -> Projects:
+    ) -> ProjectColumns:
         """The competing projects, reused while the data version is unchanged (arrays are
         read-only, and the version is read from the database, so every worker agrees)."""
         key = (scenario.projects, version or await data_version(session))
@@ -82,12 +82,12 @@ class Runner:
                 self._projects.pop(next(iter(self._projects)))
         return found
 
-    async def solve(self, scenario: Scenario, projects: Projects) -> Result:
+    async def solve(self, scenario: Scenario, projects: ProjectColumns) -> Result:
         job = partial(solve, scenario, projects, time_limit_s=self.time_limit_s)
         return await self._run(job)
 
     async def curve(
-        self, scenario: Scenario, projects: Projects, parameter: str, values: Sequence[float]
+        self, scenario: Scenario, projects: ProjectColumns, parameter: str, values: Sequence[float]
     ) -> Curve:
         job = partial(
             trade_off_curve, scenario, projects, parameter, values, time_limit_s=self.time_limit_s

@@ -10,7 +10,7 @@ from simulation import lp
 from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
 from simulation.parametric import FloorWalk
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import Mode, Scenario, check_budgets
 from simulation.sifting import LpSolution, LpSolver
 
@@ -38,7 +38,7 @@ class Curve:
 
 def trade_off_curve(
     scenario: Scenario,
-    projects: Projects,
+    projects: ProjectColumns,
     parameter: str,
     values: Sequence[float],
     *,

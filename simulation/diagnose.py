@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from simulation import lp
 from simulation.highs import Model
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Diagnosis, Relaxation
 
 M = lp.M
@@ -40,7 +40,7 @@ class Limits:
 
 
 class Aggregate:
-    def __init__(self, problem: lp.Problem, projects: Projects) -> None:
+    def __init__(self, problem: lp.Problem, projects: ProjectColumns) -> None:
         self.problem = problem
         self.projects = projects
         p = problem

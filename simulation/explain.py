@@ -9,7 +9,7 @@ import numpy as np
 
 from simulation.errors import EngineError
 from simulation.lp import M
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Result
 
 
@@ -24,14 +24,16 @@ class ProjectExplanation:
     threshold: float | None = None  # jobs per M EUR a project like it must beat
 
 
-def explain_project(result: Result, projects: Projects, project_id: int) -> ProjectExplanation:
+def explain_project(
+    result: Result, projects: ProjectColumns, project_id: int
+) -> ProjectExplanation:
     positions = np.flatnonzero(projects.ids == project_id)
     if len(positions) == 0:
         raise EngineError("project_id", f"no competing project has id {project_id}")
     return explain_at(result, projects, int(positions[0]))
 
 
-def explain_at(result: Result, projects: Projects, i: int) -> ProjectExplanation:
+def explain_at(result: Result, projects: ProjectColumns, i: int) -> ProjectExplanation:
     """The explanation of the project at position ``i`` of ``projects``."""
     project_id = int(projects.ids[i])
     allocated = int(result.allocation_eur[i])

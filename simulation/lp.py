@@ -16,7 +16,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from simulation.errors import EngineError
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import Scenario
 
 M = 1e6
@@ -44,7 +44,7 @@ class Envelope:
 
 @dataclass(frozen=True, eq=False)
 class Problem:
-    """Everything the solvers need; x columns follow the input Projects order."""
+    """Everything the solvers need; x columns follow the order of the ProjectColumns."""
 
     jobs_per_meur: Floats  # jobs per M EUR of aid
     cap: Floats  # M EUR: min(requested aid, intensity cap x investment)
@@ -75,7 +75,7 @@ class Problem:
         return np.argsort(-self.jobs_per_meur, kind="stable").astype(np.intp)
 
 
-def check(scenario: Scenario, projects: Projects) -> None:
+def check(scenario: Scenario, projects: ProjectColumns) -> None:
     c = scenario.constraints
     if len(projects) == 0:
         raise EngineError("projects", "no project competes; select at least one")
@@ -101,7 +101,7 @@ def check(scenario: Scenario, projects: Projects) -> None:
             raise EngineError(f"projects.{name}", "must be >= 0 for every project")
 
 
-def caps_eur(projects: Projects, max_aid_intensity: float | None) -> Ints:
+def caps_eur(projects: ProjectColumns, max_aid_intensity: float | None) -> Ints:
     cap = projects.aid_requested_eur.astype(np.int64)
     if max_aid_intensity is not None:
         by_intensity = np.floor(projects.investment_eur * max_aid_intensity).astype(np.int64)
@@ -109,7 +109,7 @@ def caps_eur(projects: Projects, max_aid_intensity: float | None) -> Ints:
     return cap
 
 
-def build(scenario: Scenario, projects: Projects) -> Problem:
+def build(scenario: Scenario, projects: ProjectColumns) -> Problem:
     check(scenario, projects)
     c = scenario.constraints
     cap_eur = caps_eur(projects, c.max_aid_intensity)

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from simulation import lp
 from simulation.diagnose import Limits
 from simulation.highs import Model
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.sifting import LpSolution
 
 Floats = npt.NDArray[np.float64]
@@ -197,7 +197,7 @@ def _restricted(
 
 
 def whole_feasible(
-    problem: lp.Problem, projects: Projects, limits: Limits, time_limit_s: float
+    problem: lp.Problem, projects: ProjectColumns, limits: Limits, time_limit_s: float
 ) -> bool | None:
     """Can whole projects meet these limits? None when HiGHS could not tell in its time.
 

@@ -1,4 +1,8 @@
-"""Candidate projects as column arrays, the engine's only view of the data."""
+"""Candidate projects as column arrays, the engine's only view of the data.
+
+Not the database row (``models.project.Project``, one project) nor the API's ``Project`` node: the
+engine sees the competing projects as one set of equal-length numpy columns.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +24,8 @@ COLUMNS = (
 
 
 @dataclass(frozen=True)
-class Projects:
-    """One row per candidate project; every array has the same length.
+class ProjectColumns:
+    """The candidate projects of a solve, column by column: position i of every array is project i.
 
     Money is in integer euros. ``region`` holds INSEE region codes ("84"),
     ``territory`` territory ids, ``fragile`` and ``decarbonisation`` booleans.
@@ -51,7 +55,7 @@ class Projects:
         for name in COLUMNS:
             if len(getattr(self, name)) != n:
                 raise ValueError(
-                    f"Projects.{name}: has {len(getattr(self, name))} rows, ids has {n}"
+                    f"ProjectColumns.{name}: has {len(getattr(self, name))} rows, ids has {n}"
                 )
         region = np.asarray(self.region).astype(str)
         regions, region_index = np.unique(region, return_inverse=True)
@@ -71,6 +75,8 @@ class Projects:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def take(self, mask: npt.NDArray[np.bool_]) -> Projects:
+    def take(self, mask: npt.NDArray[np.bool_]) -> ProjectColumns:
         """The projects where ``mask`` is true, in the same order."""
-        return Projects(ids=self.ids[mask], **{name: getattr(self, name)[mask] for name in COLUMNS})
+        return ProjectColumns(
+            ids=self.ids[mask], **{name: getattr(self, name)[mask] for name in COLUMNS}
+        )

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulation import lp
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import BindingConstraint, RegionAllocation, Status, TerritoryAllocation
 from simulation.sifting import LpSolution
 
@@ -48,7 +48,7 @@ def shares(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[float, float, f
 
 
 def binding(
-    p: lp.Problem, relaxed: LpSolution, projects: Projects, lp_label: str
+    p: lp.Problem, relaxed: LpSolution, projects: ProjectColumns, lp_label: str
 ) -> tuple[BindingConstraint, ...]:
     y = relaxed.row_dual
     out = []
@@ -187,7 +187,7 @@ def regions(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[RegionAllocati
 
 
 def territories(
-    p: lp.Problem, projects: Projects, alloc: npt.NDArray[np.int64]
+    p: lp.Problem, projects: ProjectColumns, alloc: npt.NDArray[np.int64]
 ) -> tuple[TerritoryAllocation, ...]:
     ids, inverse, regions = (
         projects.territory_names,

@@ -12,7 +12,7 @@ from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
 from simulation.diagnose import Aggregate, Limits, diagnose
 from simulation.highs import NAME, VERSION
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Diagnosis, Explanations, Result, SolverInfo, Status
 from simulation.scenario import Mode, Scenario
 from simulation.sifting import LpSolution, LpSolver
@@ -27,7 +27,7 @@ MIP_REL_GAP = 1e-3
 
 def solve(
     scenario: Scenario,
-    projects: Projects,
+    projects: ProjectColumns,
     *,
     time_limit_s: float = 30.0,
     mip_rel_gap: float = MIP_REL_GAP,
@@ -136,7 +136,7 @@ def solve(
 
 def _empty(
     scenario: Scenario,
-    projects: Projects,
+    projects: ProjectColumns,
     p: lp.Problem,
     status: Status,
     message: str,
@@ -175,7 +175,7 @@ def _empty(
 
 def _infeasible(
     scenario: Scenario,
-    projects: Projects,
+    projects: ProjectColumns,
     p: lp.Problem,
     diagnosis: Diagnosis,
     method: str,

@@ -8,7 +8,7 @@ import pytest
 from models.db import make_engine, make_sessionmaker
 from models.queries import load_projects
 from models.scenario_files import load_file
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import ProjectSelection, Scenario
 from simulation.solve import solve
 from tests.conftest import needs_real_data
@@ -16,7 +16,7 @@ from tests.conftest import needs_real_data
 SHIPPED = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-async def _projects(url: str, selection: ProjectSelection) -> Projects:
+async def _projects(url: str, selection: ProjectSelection) -> ProjectColumns:
     engine = make_engine(url)
     try:
         async with make_sessionmaker(engine)() as session:
@@ -26,8 +26,8 @@ async def _projects(url: str, selection: ProjectSelection) -> Projects:
 
 
 @pytest.fixture(scope="module")
-def projects_for(seeded_db_url: str) -> dict[ProjectSelection, Projects]:
-    cache: dict[ProjectSelection, Projects] = {}
+def projects_for(seeded_db_url: str) -> dict[ProjectSelection, ProjectColumns]:
+    cache: dict[ProjectSelection, ProjectColumns] = {}
     for path in SHIPPED:
         selection = load_file(path).projects
         if selection not in cache:
@@ -39,7 +39,7 @@ def projects_for(seeded_db_url: str) -> dict[ProjectSelection, Projects]:
 @needs_real_data
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_shipped_scenario_meets_its_expectations(
-    path: Path, projects_for: dict[ProjectSelection, Projects]
+    path: Path, projects_for: dict[ProjectSelection, ProjectColumns]
 ) -> None:
     scenario: Scenario = load_file(path)
     assert scenario.expect is not None, f"{path.name} has no expect: block"

@@ -2,15 +2,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 
 Row = tuple[float, int, str, bool, bool]  # aid M EUR, jobs, region, fragile, decarbonisation
 
 
-def projects_of(rows: Sequence[Row], investment_factor: float = 5.0) -> Projects:
+def projects_of(rows: Sequence[Row], investment_factor: float = 5.0) -> ProjectColumns:
     n = len(rows)
     aid = np.array([round(r[0] * 1e6) for r in rows], dtype=np.int64)
-    return Projects(
+    return ProjectColumns(
         ids=np.arange(1, n + 1, dtype=np.int64),
         aid_requested_eur=aid,
         investment_eur=(aid * investment_factor).astype(np.int64),
@@ -29,11 +29,11 @@ def seeded_projects(
     territories: int,
     fragile_share: float,
     decarbonisation_share: float,
-) -> Projects:
+) -> ProjectColumns:
     """Random projects: lognormal aid (2e4..2e7 EUR), ~25 jobs per M EUR, three regions."""
     rng = np.random.default_rng(seed)
     aid = np.clip(rng.lognormal(np.log(0.4e6), 1.0, n), 2e4, 2e7).round().astype(np.int64)
-    return Projects(
+    return ProjectColumns(
         ids=np.arange(1, n + 1, dtype=np.int64),
         aid_requested_eur=aid,
         investment_eur=aid * 5,

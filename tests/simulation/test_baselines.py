@@ -11,7 +11,7 @@ import pytest
 
 from simulation import baselines, lp
 from simulation.baselines import EPS
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 
 Floats = np.ndarray
@@ -115,7 +115,7 @@ def random_problem(seed: int) -> lp.Problem:
     jobs = (aid / 1e6 * rng.lognormal(np.log(20), 0.8, n)).round().astype(np.int64)
     tied = rng.random(n) < 0.2
     aid[tied], jobs[tied] = 400_000, 8  # identical jobs per euro: order by position
-    projects = Projects(
+    projects = ProjectColumns(
         ids=np.arange(1, n + 1, dtype=np.int64),
         aid_requested_eur=aid,
         investment_eur=(aid * rng.uniform(2, 10, n)).astype(np.int64),

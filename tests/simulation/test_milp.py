@@ -8,7 +8,7 @@ from scipy.optimize import milp as scipy_milp
 
 from simulation import lp as lp_model
 from simulation import milp
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Status
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 from simulation.sifting import LpSolver
@@ -18,7 +18,7 @@ from tests.simulation.conftest import projects_of, seeded_projects
 M = 1_000_000
 
 
-def seeded(n: int, seed: int = 7) -> Projects:
+def seeded(n: int, seed: int = 7) -> ProjectColumns:
     return seeded_projects(
         n, seed=seed, territories=4, fragile_share=0.6, decarbonisation_share=0.4
     )

@@ -6,7 +6,7 @@ import pytest
 from simulation import lp
 from simulation.curve import trade_off_curve
 from simulation.parametric import FloorWalk
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.sifting import LpSolution, LpSolver
 from tests.simulation.conftest import seeded_projects
@@ -15,7 +15,7 @@ from tests.simulation.test_solve_properties import linprog_jobs
 M = 1_000_000
 
 
-def seeded(n: int, seed: int = 3) -> Projects:
+def seeded(n: int, seed: int = 3) -> ProjectColumns:
     return seeded_projects(
         n, seed=seed, territories=2, fragile_share=0.5, decarbonisation_share=0.3
     )

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from tests.simulation.conftest import seeded_projects
 
 
@@ -31,7 +31,7 @@ def test_a_subset_keeps_only_the_codes_it_uses() -> None:
 
 def test_no_project_has_no_code() -> None:
     empty = np.zeros(0, dtype=np.int64)
-    projects = Projects(
+    projects = ProjectColumns(
         ids=empty,
         aid_requested_eur=empty,
         investment_eur=empty,
@@ -48,8 +48,8 @@ def test_columns_of_different_lengths_are_refused() -> None:
     projects = seeded_projects(
         5, seed=1, territories=2, fragile_share=0.5, decarbonisation_share=0.5
     )
-    with pytest.raises(ValueError, match=r"Projects\.territory: has 4 rows, ids has 5"):
-        Projects(
+    with pytest.raises(ValueError, match=r"ProjectColumns\.territory: has 4 rows, ids has 5"):
+        ProjectColumns(
             ids=projects.ids,
             aid_requested_eur=projects.aid_requested_eur,
             investment_eur=projects.investment_eur,

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Status
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 from simulation.solve import solve
@@ -57,14 +57,14 @@ scenarios = st.builds(
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def caps(projects: Projects, kappa: float | None) -> np.ndarray:
+def caps(projects: ProjectColumns, kappa: float | None) -> np.ndarray:
     cap = projects.aid_requested_eur.astype(float)
     if kappa is not None:
         cap = np.minimum(cap, np.floor(projects.investment_eur * kappa))
     return cap
 
 
-def linprog_jobs(sc: Scenario, projects: Projects) -> float | None:
+def linprog_jobs(sc: Scenario, projects: ProjectColumns) -> float | None:
     """The same LP written independently, in M EUR, through scipy.optimize.linprog."""
     c = sc.constraints
     cap = caps(projects, c.max_aid_intensity) / M
@@ -93,7 +93,7 @@ def linprog_jobs(sc: Scenario, projects: Projects) -> float | None:
     return None if res.status == 2 else float(-res.fun)
 
 
-def check_feasible(sc: Scenario, projects: Projects, alloc: np.ndarray, spent: int) -> None:
+def check_feasible(sc: Scenario, projects: ProjectColumns, alloc: np.ndarray, spent: int) -> None:
     c = sc.constraints
     n = len(alloc)
     tol = n + 2  # whole-euro rounding, at most a euro or so per project
