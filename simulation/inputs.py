@@ -53,9 +53,9 @@ def set_in(written: Mapping[str, str], path: str) -> str | None:
     value is the format's default."""
     parts = path.split(".")
     for end in range(len(parts), 0, -1):
-        found = written.get(".".join(parts[:end]))
-        if found is not None:
-            return found
+        writer = written.get(".".join(parts[:end]))
+        if writer is not None:
+            return writer
     return None
 
 
