@@ -33,7 +33,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.relay.types import GlobalIDValueError
 
-from schema.media import content_type, negotiate
+from schema.media import JSON, content_type, negotiate
 
 log = logging.getLogger("territoires.graphql")
 
@@ -276,7 +276,7 @@ async def _send_error(
     code: str | None,
     reference: str | None = None,
     headers: list[tuple[bytes, bytes]] | None = None,
-    media_type: str = "application/json",
+    media_type: str = JSON,
 ) -> None:
     extensions: dict[str, Any] = {"code": code or BAD_REQUEST}
     if reference is not None:
