@@ -15,6 +15,8 @@ from simulation.result import Result
 
 @dataclass(frozen=True)
 class ProjectExplanation:
+    """One competing project's outcome in a result: whether it is funded, its euros, and why."""
+
     project_id: int
     funded: bool
     allocated_eur: int

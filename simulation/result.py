@@ -98,7 +98,8 @@ class SolverInfo:
 
 @dataclass(frozen=True, eq=False)
 class Explanations:
-    """Per-project LP prices, computed once per solve (vectorised) for explain_project."""
+    """Per-project LP prices, computed once per solve (vectorised): what explain_project words
+    each project's outcome from."""
 
     jobs_per_meur: npt.NDArray[np.float64]  # jobs per M EUR of aid
     threshold: npt.NDArray[np.float64]  # jobs per M EUR a project must beat to be funded
@@ -108,6 +109,9 @@ class Explanations:
 
 @dataclass(frozen=True, eq=False)
 class Result:
+    """One solve's outcome. Per project it holds only columns (``allocation_eur`` in the order of
+    ``project_ids``); ``explain.explain_project`` gives one project's outcome and its reasons."""
+
     status: Status
     message: str
     jobs: float
