@@ -78,9 +78,14 @@ class Comparison(Mirror):
         description="Projects funded in some scenarios and not in others, largest first."
     )
     async def project_changes(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ProjectChange]:
-        page = page_from(first, after)
+        page = page_from(first, after, last, before).within(len(self.changes))
         chosen = self.changes[page.offset : page.offset + page.limit]
         rows = await info.context.loaders.project().load_many([c.project_id for c in chosen])
         changes = [
