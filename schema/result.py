@@ -13,6 +13,7 @@ from typing import Annotated
 import numpy as np
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 
 from schema.mirror import Mirror, mirror, mirror_enum
 from schema.pagination import Connection, page_from
@@ -21,7 +22,7 @@ from schema.scenarios import Mode, ResolvedScenario, input_field
 from schema.types import Info, ProjectNode, Territory, row_id
 from simulation import result as engine
 from simulation.explain import ProjectExplanation, explain_at
-from simulation.projects import Projects
+from simulation.projects import ProjectColumns
 from simulation.result import Result, Status
 from simulation.scenario import REGION_NAMES, ScenarioError
 from simulation.scenario import Scenario as ScenarioSpec
@@ -47,9 +48,11 @@ class Unit(Enum):
 
 @mirror(engine.RegionAllocation)
 class RegionOutcome(Mirror):
+    code: str
+
     @strawberry.field
     def name(self) -> str:
-        return REGION_NAMES.get(self.code, self.code)  # type: ignore[attr-defined]
+        return REGION_NAMES.get(self.code, self.code)
 
 
 @mirror(engine.TerritoryAllocation, renames={"id": "territory_id", "region": "region_code"})
@@ -79,11 +82,13 @@ class Baseline(Mirror):
     pass
 
 
-@mirror(engine.SolverInfo, descriptions={"options": "The solver's options, as it was given them."})
+@mirror(engine.SolverInfo)
 class SolverInfo(Mirror):
+    options: JSON = strawberry.field(description="The solver's options, as it was given them.")
+
     @strawberry.field(deprecation_reason="Use `options`, a JSON value.")
     def options_json(self) -> str:
-        return json.dumps(self.options, sort_keys=True)  # type: ignore[attr-defined]
+        return json.dumps(self.options, sort_keys=True)
 
 
 @mirror(
@@ -125,15 +130,20 @@ class SimulationResult(Mirror):
     )
     provenance: Provenance
     result: strawberry.Private[Result]
-    projects_data: strawberry.Private[Projects]
+    projects_data: strawberry.Private[ProjectColumns]
 
     @strawberry.field(description="Funded projects, largest allocation first.")
     async def funded_projects(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ProjectOutcome]:
-        page = page_from(first, after)
         allocation = self.result.allocation_eur
         funded = np.flatnonzero(allocation > 0)
+        page = page_from(first, after, last, before).within(len(funded))
         ordered = funded[np.lexsort((self.result.project_ids[funded], -allocation[funded]))]
         chosen = [int(i) for i in ordered[page.offset : page.offset + page.limit]]
         rows = await self._outcomes(info, chosen)
@@ -236,7 +246,7 @@ SimulationOutcome = Annotated[
 
 
 def outcome(
-    scenario: ScenarioSpec, result: Result, projects: Projects, provenance: Provenance
+    scenario: ScenarioSpec, result: Result, projects: ProjectColumns, provenance: Provenance
 ) -> SimulationOutcome:
     if result.status is Status.INFEASIBLE:
         return Infeasible.of(scenario, result, provenance)
