@@ -75,8 +75,8 @@ export async function compareScenarios(names) {
     __typename
     ... on Comparison {
       names statuses
-      inputs { path valuesJson }
-      outcomes { name label unit values deltas }
+      inputs { path values }
+      outcomes { name label measuredIn values deltas }
       regions { code name allocatedEur allocatedDeltaEur jobs jobsDelta }
     }
     ... on InvalidScenario { message problems { path field message } }

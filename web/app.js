@@ -277,9 +277,10 @@ function tableRow(cells, header = false) {
 
 // ---- comparison ----------------------------------------------------------------------------
 
+// `unit` is an outcome's measuredIn: SHARE, EUROS, JOBS or PROJECTS.
 function formatValue(unit, value) {
-  if (unit === "EUR") return `${fmt.meur(value)} M EUR`;
-  if (unit === "share") return fmt.pct(value);
+  if (unit === "EUROS") return `${fmt.meur(value)} M EUR`;
+  if (unit === "SHARE") return fmt.pct(value);
   return fmt.int(value);
 }
 
@@ -292,7 +293,7 @@ function delta(text, value) {
 
 function signed(unit, value) {
   const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
-  if (unit === "share") return `${sign}${Math.abs(value * 100).toFixed(1)} pt`;
+  if (unit === "SHARE") return `${sign}${Math.abs(value * 100).toFixed(1)} pt`;
   return `${sign}${formatValue(unit, Math.abs(value))}`;
 }
 
@@ -312,13 +313,13 @@ function showComparison(comparison) {
   $("#compare-outcomes").replaceChildren(head("Outcome"),
     tableRow(["status", ...comparison.statuses]),
     ...comparison.outcomes.map((o) => tableRow([o.label, ...o.values.map((v, i) =>
-      withDelta(formatValue(o.unit, v), o.unit, o.deltas[i], i === 0))])));
+      withDelta(formatValue(o.measuredIn, v), o.measuredIn, o.deltas[i], i === 0))])));
   $("#compare-inputs").replaceChildren(head("Input"), ...(comparison.inputs.length
-    ? comparison.inputs.map((d) => tableRow([d.path, ...d.valuesJson]))
+    ? comparison.inputs.map((d) => tableRow([d.path, ...d.values.map((v) => JSON.stringify(v))]))
     : [tableRow(["(no difference)", ...names.map(() => "")])]));
   $("#compare-regions").replaceChildren(head("Region"), ...comparison.regions.map((r) =>
     tableRow([r.name, ...r.allocatedEur.map((v, i) =>
-      withDelta(fmt.meur(v), "EUR", r.allocatedDeltaEur[i], i === 0))])));
+      withDelta(fmt.meur(v), "EUROS", r.allocatedDeltaEur[i], i === 0))])));
   $("#comparison").hidden = false;
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from graphql import NoDeprecatedCustomRule, parse, validate
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from schema import make_schema
 from tests.conftest import _in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,14 +99,32 @@ def browser(live_server: str) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh tab on the dashboard; any script error fails the test."""
+    """A fresh tab on the dashboard; any script error fails the test, and so does a query the
+    page sends that uses a deprecated field (the dashboard is the API's example client)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
     context.set_default_timeout(20_000)
     tab = context.new_page()
     errors: list[str] = []
+    queries: set[str] = set()
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on(
+        "request", lambda r: queries.add(r.post_data or "") if r.url.endswith("/graphql") else None
+    )
     tab.goto("/")
     yield tab
     context.close()
     assert not errors, errors
+    assert not deprecated_uses(queries)
+
+
+def deprecated_uses(bodies: set[str]) -> list[str]:
+    schema = make_schema()._schema
+    found = []
+    for body in bodies:
+        if body:
+            document = parse(json.loads(body)["query"])
+            found += [
+                error.message for error in validate(schema, document, [NoDeprecatedCustomRule])
+            ]
+    return found

@@ -112,6 +112,9 @@ def test_compare_two_scenarios_and_draw_the_curve(page: Page, live_server: str) 
         f"({sign}{jobs(abs(delta))})"
     )
     expect(page.locator("#compare-regions tr")).to_have_count(len(page_regions(page)) + 1)
+    expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(" M EUR)")
+    expect(table.locator("tr", has_text="fragile share (euros)")).to_contain_text(" pt)")
+    expect(table.locator("tr", has_text="unspent")).to_contain_text(" M EUR")
 
     page.fill("#curve-points", "6")
     page.click("#draw-curve")
