@@ -40,7 +40,7 @@ SCENARIO = Scenario(
 def test_all_or_nothing_is_whole_below_the_lp_and_within_its_gap(n: int) -> None:
     projects = seeded(n)
     lp = solve(SCENARIO, projects)
-    whole = solve(
+    all_or_nothing = solve(
         Scenario(
             budget_eur=SCENARIO.budget_eur,
             mode=Mode.ALL_OR_NOTHING,
@@ -48,15 +48,16 @@ def test_all_or_nothing_is_whole_below_the_lp_and_within_its_gap(n: int) -> None
         ),
         projects,
     )
-    assert whole.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert all_or_nothing.status in (Status.OPTIMAL, Status.FEASIBLE)
     cap = projects.aid_requested_eur
-    assert np.all((whole.allocation_eur == 0) | (whole.allocation_eur == cap))
-    assert whole.jobs <= lp.jobs + 1e-6
-    gap = whole.solver.mip_gap
+    assert np.all((all_or_nothing.allocation_eur == 0) | (all_or_nothing.allocation_eur == cap))
+    assert all_or_nothing.jobs <= lp.jobs + 1e-6
+    gap = all_or_nothing.solver.mip_gap
     assert gap is not None and gap < 1e-3
     # The reported gap is against a valid bound, which the LP optimum can never exceed.
     assert (
-        lp.jobs - whole.jobs <= gap * lp.jobs / (1 - gap) + 1e-6 or whole.status == Status.OPTIMAL
+        lp.jobs - all_or_nothing.jobs <= gap * lp.jobs / (1 - gap) + 1e-6
+        or all_or_nothing.status == Status.OPTIMAL
     )
     assert lp.fractional_projects <= 5
 
@@ -78,15 +79,15 @@ def exact_jobs(problem: lp_model.Problem) -> float:
     # Row activities with s = sum of the aid given: A x + a_s s, x_i = cap_i z_i.
     rows = problem.matrix.toarray() * cap + problem.spend_column[:, None] * cap[None, :]
     tol = 1e-9
-    found = scipy_milp(
+    milp_result = scipy_milp(
         -(problem.jobs_per_meur * cap),
         constraints=LinearConstraint(rows, problem.row_lower - tol, problem.row_upper + tol),
         integrality=np.ones(problem.n),
         bounds=Bounds(0, 1),
         options={"mip_rel_gap": 0.0},
     )
-    assert found.status == 0
-    return float(-found.fun)
+    assert milp_result.status == 0
+    return float(-milp_result.fun)
 
 
 SMALL = Scenario(

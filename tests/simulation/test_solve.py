@@ -145,10 +145,10 @@ def test_infeasible_is_diagnosed(
     assert result.status == Status.INFEASIBLE
     assert result.diagnosis is not None
     assert sorted(result.diagnosis.names) == sorted(names)
-    found = {r.name: r.suggested for r in result.diagnosis.relaxations}
+    suggested_by_name = {r.name: r.suggested for r in result.diagnosis.relaxations}
     for name, value in suggested.items():
         # Suggestions err by a euro or two on the safe side of the solver's tolerance.
-        assert found[name] == pytest.approx(value, abs=2)
+        assert suggested_by_name[name] == pytest.approx(value, abs=2)
     assert "Infeasible" in result.message and result.diagnosis.conflicts[0] in result.message
 
 
