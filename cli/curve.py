@@ -20,7 +20,7 @@ from simulation.curve import PARAMETERS
 
 if TYPE_CHECKING:
     from simulation.curve import CurvePoint
-    from simulation.projects import Projects
+    from simulation.projects import ProjectColumns
     from simulation.scenario import Scenario
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -117,7 +117,7 @@ def _check_values(parameter: str, values: Sequence[float]) -> None:
 
 
 def _solve_points(
-    scenario: Scenario, projects: Projects, parameter: str, values: list[float], limit: float
+    scenario: Scenario, projects: ProjectColumns, parameter: str, values: list[float], limit: float
 ) -> list[CurvePoint]:
     from simulation.solve import trade_off_curve
 

@@ -14,7 +14,7 @@ from settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from simulation.projects import Projects
+    from simulation.projects import ProjectColumns
     from simulation.scenario import Scenario
 
 NOT_SET_UP = "run `territoires db setup` first"
@@ -99,13 +99,13 @@ async def in_session(
         await engine.dispose()
 
 
-async def projects_of(settings: Settings, scenarios: Sequence[Scenario]) -> list[Projects]:
+async def projects_of(settings: Settings, scenarios: Sequence[Scenario]) -> list[ProjectColumns]:
     """The projects each scenario lets compete, from the database (read only)."""
     from models.db import make_sessionmaker
     from models.queries import load_projects
 
     engine = await set_up_engine(settings)
-    cache: dict[Any, Projects] = {}
+    cache: dict[Any, ProjectColumns] = {}
     try:
         async with make_sessionmaker(engine)() as session:
             for scenario in scenarios:

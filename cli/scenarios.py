@@ -18,7 +18,7 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from simulation.compare import Comparison
-    from simulation.projects import Projects
+    from simulation.projects import ProjectColumns
     from simulation.result import Result
     from simulation.scenario import Scenario
 
@@ -68,7 +68,7 @@ def load_files(paths: Sequence[str]) -> list[Scenario]:
 
 def _solve_all(
     settings: Settings, scenarios: Sequence[Scenario], time_limit: float | None
-) -> list[tuple[Projects, Result]]:
+) -> list[tuple[ProjectColumns, Result]]:
     all_projects = asyncio.run(projects_of(settings, scenarios))
     limit = settings.solver_time_limit_s if time_limit is None else time_limit
     runs = []
@@ -170,7 +170,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _allocation_rows(projects: Projects, result: Result) -> list[list[Any]]:
+def _allocation_rows(projects: ProjectColumns, result: Result) -> list[list[Any]]:
     rows: list[list[Any]] = [
         ["project_id", "region", "territory", "aid_requested_eur", "allocated_eur", "jobs"]
     ]
