@@ -127,3 +127,26 @@ async def test_a_scenario_run_as_is_reports_its_own_chain(client: httpx.AsyncCli
         "budgetEur": {"origin": "SCENARIO"},
         "fragileShareMin": {"setIn": "france-relance-2020"},
     }
+
+
+async def test_each_compared_run_carries_its_own_inputs(client: httpx.AsyncClient) -> None:
+    query = """{ compareScenarios(names: ["france-relance-2020", "march-2021-top-up"]) {
+        ... on Comparison { runs { ... on SimulationResult {
+          inputs { name budgetEur { value origin setIn } } } } } } }"""
+    body = await gql(client, query)
+    assert "errors" not in body, body
+    runs = [run["inputs"] for run in body["data"]["compareScenarios"]["runs"]]
+    assert runs == [
+        {
+            "name": "france-relance-2020",
+            "budgetEur": {
+                "value": 400_000_000,
+                "origin": "SCENARIO",
+                "setIn": "france-relance-2020",
+            },
+        },
+        {
+            "name": "march-2021-top-up",
+            "budgetEur": {"value": 700_000_000, "origin": "SCENARIO", "setIn": "march-2021-top-up"},
+        },
+    ]
