@@ -66,7 +66,9 @@ DESCRIPTIONS = {
 
 @strawberry.type(description="A scenario input a front end can set: where, what and its bounds.")
 class ScenarioParameter:
-    name: str = strawberry.field(description="The file key's last part, e.g. fragile_share_min.")
+    name: str = strawberry.field(
+        description="A unique key: inputName in snake case (fragile_share_min, projects_phase)."
+    )
     label: str
     input_name: str = strawberry.field(
         description="The ScenarioInput field, dotted below `projects` (projects.phase)."
@@ -109,10 +111,11 @@ def _parameter(declared: _Declared, schema: Mapping[str, Any]) -> ScenarioParame
         (n for n in _alternatives(schema, values) if n.get("type") in ("integer", "number")), {}
     )
     low = numeric.get("minimum", numeric.get("exclusiveMinimum"))
+    input_name = _input_name(declared.file_key)
     return ScenarioParameter(
-        name=declared.file_key.rsplit(".", 1)[-1],
+        name=_snake(input_name),
         label=declared.label,
-        input_name=_input_name(declared.file_key),
+        input_name=input_name,
         file_key=declared.file_key,
         kind=declared.kind,
         unit=declared.unit,
@@ -130,6 +133,10 @@ def _input_name(file_key: str) -> str:
     name = input_field(file_key) or file_key
     rest = file_key.split(".")[1:] if name == "projects" else []
     return ".".join([name, *rest])
+
+
+def _snake(input_name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in input_name.replace(".", "_"))
 
 
 def _choices(

@@ -45,6 +45,18 @@ async def test_every_scenario_input_is_listed_once(client: httpx.AsyncClient) ->
         "projects.sectors",
     ]
     assert all(p["label"] and p["description"] for p in found.values())
+    assert [p["name"] for p in found.values()] == [
+        "budget_eur",
+        "mode",
+        "fragile_share_min",
+        "decarbonisation_share_min",
+        "max_aid_intensity",
+        "min_spend_share",
+        "region_envelopes",
+        "projects_phase",
+        "projects_regions",
+        "projects_sectors",
+    ]
 
 
 async def test_bounds_and_defaults_are_the_formats(client: httpx.AsyncClient) -> None:
