@@ -115,14 +115,14 @@ def _resolve(
     if base in chain:
         cycle = " -> ".join((*chain[chain.index(base) :], base))
         raise ScenarioError("base", f"scenarios form a cycle: {cycle}", source)
-    found = bases.find(base)
-    if found is None:
+    base_entry = bases.find(base)
+    if base_entry is None:
         known = bases.names()
         close = difflib.get_close_matches(base, known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listed = f" (known: {', '.join(known)})" if known else ""
         raise ScenarioError("base", f"no scenario named {base!r}{hint}{listed}", source)
-    base_source, base_data = found
+    base_source, base_data = base_entry
     merged_base = _resolve(base_data, base_source, bases, chain)
     Scenario.from_dict(merged_base, source=base_source)
     Scenario.from_dict(data, source=source)  # the child's own faults, with its own file name

@@ -101,11 +101,11 @@ class Expectation:
         if self.conflicts:
             diagnosis = getattr(result, "diagnosis", None)
             # Stable names ("region_94") when the engine gives them, planner labels otherwise.
-            found = {str(n) for n in getattr(diagnosis, "names", ())}
-            found |= {_conflict_name(c) for c in getattr(diagnosis, "conflicts", ())}
-            missing = [name for name in self.conflicts if name not in found]
+            named = {str(n) for n in getattr(diagnosis, "names", ())}
+            named |= {_conflict_name(c) for c in getattr(diagnosis, "conflicts", ())}
+            missing = [name for name in self.conflicts if name not in named]
             if missing:
-                shown = ", ".join(sorted(found)) or "none"
+                shown = ", ".join(sorted(named)) or "none"
                 problems.append(f"conflicts: expected {', '.join(missing)} among them, got {shown}")
         return tuple(problems)
 

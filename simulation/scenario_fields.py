@@ -217,13 +217,13 @@ class OneOf(_Checked):
     def __init__(self, choices: Iterable[object], refuse: Callable[[Any], str]) -> None:
         self.choices = tuple(choices)
         self.refuse = refuse
-        self._found = {choice: choice for choice in self.choices}
+        self._by_value = {choice: choice for choice in self.choices}
 
     def check(self, value: Any) -> Any:
         if isinstance(value, int | float | str) and not isinstance(value, bool):
-            found = self._found.get(value)  # 1.0 finds the phase 1
-            if found is not None:
-                return found
+            choice = self._by_value.get(value)  # 1.0 finds the phase 1
+            if choice is not None:
+                return choice
         raise fault(self.refuse(value))
 
     def schema(self) -> CoreSchema:

@@ -262,8 +262,12 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel]:
-    found = _unwrap(_annotation_at(loc))
-    return found if isinstance(found, type) and issubclass(found, BaseModel) else ScenarioModel
+    annotation = _unwrap(_annotation_at(loc))
+    return (
+        annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        else ScenarioModel
+    )
 
 
 def _is_sequence(loc: tuple[int | str, ...]) -> bool:
