@@ -11,6 +11,7 @@ from schema.result import InvalidScenario, SimulationOutcome, outcome
 from schema.scenarios import Catalogue, Scenario, ScenarioInput
 from schema.types import Info
 from simulation import compare
+from simulation.curve import check_values
 from simulation.errors import EngineError
 from simulation.scenario import Scenario as ScenarioSpec
 from simulation.scenario import ScenarioError
@@ -104,6 +105,7 @@ class WhatIfQuery:
                 ScenarioError("values", f"give 1 to {MAX_CURVE_POINTS} values, got {len(values)}")
             )
         try:
+            check_values(parameter.value, values)  # before waiting for a solver slot
             async with info.context.sessions() as session:
                 spec = await Catalogue(session).resolve(scenario.to_data())
                 projects = await info.context.runner.projects(

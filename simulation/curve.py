@@ -36,6 +36,17 @@ class Curve:
     relaxation: bool = False  # True when the scenario is all-or-nothing: points are its LP bound
 
 
+def check_values(parameter: str, values: Sequence[float]) -> None:
+    """Refuses a parameter or value that no point could be solved at (before any solve)."""
+    if parameter not in PARAMETERS:
+        raise EngineError("parameter", f"must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
+    if parameter == "budget_eur":
+        check_budgets(values, "values")  # as `budget_eur` is checked, so a point never overspends
+    for v in values:
+        if parameter != "budget_eur" and not 0.0 <= v <= 1.0:
+            raise EngineError("values", f"shares must be between 0 and 1, got {v}")
+
+
 def trade_off_curve(
     scenario: Scenario,
     projects: ProjectColumns,
@@ -44,13 +55,7 @@ def trade_off_curve(
     *,
     time_limit_s: float = 30.0,
 ) -> Curve:
-    if parameter not in PARAMETERS:
-        raise EngineError("parameter", f"must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
-    if parameter == "budget_eur":
-        check_budgets(values, "values")  # as `budget_eur` is checked, so a point never overspends
-    for v in values:
-        if parameter != "budget_eur" and not 0.0 <= v <= 1.0:
-            raise EngineError("values", f"shares must be between 0 and 1, got {v}")
+    check_values(parameter, values)
     start = time.perf_counter()
     deadline = start + time_limit_s
     p = lp.build(scenario, projects)

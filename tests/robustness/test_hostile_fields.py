@@ -113,6 +113,22 @@ async def test_budget_curve_values_are_checked_like_a_budget(api: httpx.AsyncCli
     }
 
 
+async def test_bad_curve_values_are_refused_before_waiting_for_a_solver(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = api.app.state.runner  # type: ignore[attr-defined]
+
+    async def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a curve with bad values reached the solver queue")
+
+    monkeypatch.setattr(runner, "curve", no_solve)
+    monkeypatch.setattr(runner, "projects", no_solve)
+    body = await post(api, BUDGET_CURVE, s={}, v=[5e6, 1.5])
+    outcome = body["data"]["tradeOffCurve"]
+    assert outcome["__typename"] == "InvalidScenario", outcome
+    assert outcome["problems"][0]["path"] == "values[1]"
+
+
 async def test_a_budget_curve_never_spends_more_than_its_budget(api: httpx.AsyncClient) -> None:
     body = await post(api, BUDGET_CURVE, s={}, v=[1, 150_000, 2_000_000])
     points = body["data"]["tradeOffCurve"]["points"]
