@@ -72,15 +72,15 @@ class Runner:
         """The competing projects, reused while the data version is unchanged (arrays are
         read-only, and the version is read from the database, so every worker agrees)."""
         key = (scenario.projects, version or await data_version(session))
-        found = self._projects.get(key)
-        if found is None:
-            found = await load_projects(session, scenario.projects)
-            for array in vars(found).values():
+        columns = self._projects.get(key)
+        if columns is None:
+            columns = await load_projects(session, scenario.projects)
+            for array in vars(columns).values():
                 array.flags.writeable = False
-            self._projects[key] = found
+            self._projects[key] = columns
             while len(self._projects) > PROJECT_SETS:
                 self._projects.pop(next(iter(self._projects)))
-        return found
+        return columns
 
     async def solve(self, scenario: Scenario, projects: ProjectColumns) -> Result:
         job = partial(solve, scenario, projects, time_limit_s=self.time_limit_s)
