@@ -47,11 +47,12 @@ def solve(
         return _infeasible(scenario, projects, p, diagnosis, method, options, start, relaxed)
     if relaxed.status != "optimal":
         status = Status.TIME_LIMIT if relaxed.status == "time_limit" else Status.ERROR
-        message = (
-            f"No allocation within the {time_limit_s:g} s time limit."
-            if status == Status.TIME_LIMIT
-            else f"The solver failed ({relaxed.status})."
-        )
+        if status == Status.TIME_LIMIT:
+            message = f"No allocation within the {time_limit_s:g} s time limit."
+        else:
+            # HiGHS's own words for the failure ("Model error"), not just the engine's "error".
+            words = solver.model.status_text if solver.model is not None else relaxed.status
+            message = f"The solver failed ({words})."
         return _empty(scenario, projects, p, status, message, method, options, start, relaxed)
     x = relaxed.x
     status = Status.OPTIMAL

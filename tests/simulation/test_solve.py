@@ -259,3 +259,11 @@ def test_solve_never_sorts_strings(monkeypatch: pytest.MonkeyPatch) -> None:
     result = solve(scenario(100), projects)
     assert result.status == Status.OPTIMAL
     assert [t.id for t in result.territories] == [f"t{i}" for i in sorted(range(1, 10), key=str)]
+
+
+def test_a_solver_failure_says_what_highs_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Any HiGHS status the engine counts as a failure: its message keeps HiGHS's own words.
+    monkeypatch.setattr("simulation.highs.status_of", lambda _status: "error")
+    result = solve(scenario(), projects_of(ABC))
+    assert result.status == Status.ERROR
+    assert result.message == "The solver failed (Optimal)."
