@@ -63,7 +63,8 @@ def solve(
     p = problem
     tol = 1e-9
     at_cap = relaxed.x >= p.cap - tol
-    upper, reduced = lagrangian_bound(p, relaxed.row_dual)
+    reduced = relaxed.reduced  # at the row prices relaxed.row_dual
+    upper = lagrangian_bound(p, relaxed.row_dual, reduced)
     # What moving a project off its LP side costs against U: only a right-signed reduced cost.
     loss = np.where(at_cap, np.maximum(reduced, 0.0), np.maximum(-reduced, 0.0)) * p.cap
     fractional = (relaxed.x > tol) & ~at_cap
@@ -128,15 +129,14 @@ def solve(
     )
 
 
-def lagrangian_bound(p: lp.Problem, y: Floats) -> tuple[float, Floats]:
-    """An upper bound on the jobs of any allocation, valid for any row prices y, and the
-    reduced costs d = jobs_per_meur - A^T y at those prices.
+def lagrangian_bound(p: lp.Problem, y: Floats, reduced: Floats) -> float:
+    """An upper bound on the jobs of any allocation, valid for any row prices y, given the
+    reduced costs d = jobs_per_meur - A^T y at those prices (as LpSolution.reduced holds them).
 
     jobs = y^T r + d_s s + d^T x where r = A x + a_s s are the row activities and d_s = -a_s^T y:
     each term is bounded on its own, r by its row's bounds (tightened by what 0 <= x <= cap and
     0 <= s <= sum(cap) allow, so that every bound is finite).
     """
-    reduced = np.asarray(p.jobs_per_meur - p.matrix.T @ y, dtype=np.float64)
     most = float(p.cap.sum())
     s_low = np.minimum(p.spend_column * most, 0.0)
     s_high = np.maximum(p.spend_column * most, 0.0)
@@ -145,7 +145,7 @@ def lagrangian_bound(p: lp.Problem, y: Floats) -> tuple[float, Floats]:
     rows = np.where(y > 0, y * high, np.where(y < 0, y * low, 0.0))
     spend_price = -float(p.spend_column @ y)
     bound = float(rows.sum()) + max(spend_price, 0.0) * most + float(np.maximum(reduced, 0) @ p.cap)
-    return bound, reduced
+    return bound
 
 
 def _next_size(
