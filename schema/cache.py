@@ -2,13 +2,13 @@
 
 A response is a pure function of the operation (query text, variables, operation name) and of
 the data. The data's version is read from the database on every request, in one cheap
-statement: the seeded dataset (fingerprint, seed, project count, generator, seeding time) and
-the saved scenarios (count, sum of versions, latest update). Every write the API or the seed
-makes changes one of these, in the same transaction as the write, so a worker never serves a
-response older than the data another worker or the seed committed. Only queries are cached
-(never mutations), never a response with errors or with a solve that stopped short of a final
-answer (a time limit, with or without an allocation: a retry may do better), in a bounded LRU
-per process.
+statement: the seeded dataset (fingerprint, seed, project count, generator, seeding time,
+synthetic or not) and the saved scenarios (count, sum of versions, latest update). Every write
+the API or the seed makes changes one of these, in the same transaction as the write, so a
+worker never serves a response older than the data another worker or the seed committed. Only
+queries are cached (never mutations), never a response with errors or with a solve that stopped
+short of a final answer (a time limit, with or without an allocation: a retry may do better),
+in a bounded LRU per process.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from graphql import GraphQLError, OperationType, parse
@@ -43,6 +44,20 @@ class Entry:
     response: Encoded
 
 
+class Version(NamedTuple):
+    """The data version; the dataset's fields are None when nothing is seeded."""
+
+    fingerprint: str | None
+    seed: int | None
+    project_count: int | None
+    generator_version: int | None
+    seeded_at: datetime | None
+    synthetic: bool | None
+    scenario_count: int
+    scenario_versions: int | None
+    scenarios_updated_at: datetime | None
+
+
 def _version_statement() -> Select[Any]:
     default = Dataset.name == "default"
     dataset = [
@@ -53,6 +68,7 @@ def _version_statement() -> Select[Any]:
             Dataset.project_count,
             Dataset.generator_version,
             Dataset.seeded_at,
+            Dataset.synthetic,
         )
     ]
     scenarios = [
@@ -69,9 +85,9 @@ def _version_statement() -> Select[Any]:
 VERSION = _version_statement()
 
 
-async def data_version(session: AsyncSession) -> tuple[object, ...]:
+async def data_version(session: AsyncSession) -> Version:
     """What every cached response depends on, in one statement."""
-    return tuple((await session.execute(VERSION)).one())
+    return Version(*(await session.execute(VERSION)).one())
 
 
 @lru_cache(maxsize=1024)

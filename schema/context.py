@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from models import Award, Fund, Region, Territory, queries
+from schema.cache import Version, data_version
 from schema.runner import Runner
 from settings import Settings
 from simulation.result import Status
@@ -97,8 +98,14 @@ class Context:
     runner: Runner
     request: Any = None
     response: Any = None
-    data_version: Hashable | None = None  # read once per request by the view
+    data_version: Version | None = None  # read once per request (by the view, when cacheable)
     final: bool = True  # False once a solve of this request ended short of a final answer
+
+    async def version(self, session: AsyncSession) -> Version:
+        """The data version, read at most once per request."""
+        if self.data_version is None:
+            self.data_version = await data_version(session)
+        return self.data_version
 
     def solved(self, *statuses: str) -> None:
         """Note the statuses of the request's solves: only final answers may be cached."""

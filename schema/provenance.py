@@ -12,10 +12,8 @@ from functools import lru_cache
 import numpy as np
 import scipy
 import strawberry
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.dataset import Dataset
+from schema.cache import Version
 from schema.scenarios import Mode
 from simulation.highs import VERSION as HIGHS_VERSION
 from simulation.solve import MIP_REL_GAP
@@ -72,16 +70,16 @@ def code_version() -> CodeVersion:
     )
 
 
-async def data_version(session: AsyncSession) -> DataVersion | None:
-    row = await session.scalar(select(Dataset).where(Dataset.name == "default"))
-    if row is None:
-        return None
+def data_version(version: Version) -> DataVersion | None:
+    """The seeded dataset, from the data version the request already read."""
+    if version.fingerprint is None:
+        return None  # nothing seeded (the dataset's columns are null together)
     return DataVersion(
-        fingerprint=row.reference_fingerprint,
-        synthetic=row.synthetic,
-        generator_version=row.generator_version,
-        seed=row.seed,
-        project_count=row.project_count,
+        fingerprint=version.fingerprint,
+        synthetic=bool(version.synthetic),
+        generator_version=int(version.generator_version or 0),
+        seed=int(version.seed or 0),
+        project_count=int(version.project_count or 0),
     )
 
 

@@ -19,7 +19,6 @@ from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.queries import load_projects
-from schema.cache import data_version
 from simulation.curve import Curve, trade_off_curve
 from simulation.projects import ProjectColumns
 from simulation.result import Result
@@ -67,11 +66,12 @@ class Runner:
         self._projects: dict[Hashable, ProjectColumns] = {}
 
     async def projects(
-        self, session: AsyncSession, scenario: Scenario, version: Hashable | None = None
+        self, session: AsyncSession, scenario: Scenario, version: Hashable
     ) -> ProjectColumns:
-        """The competing projects, reused while the data version is unchanged (arrays are
-        read-only, and the version is read from the database, so every worker agrees)."""
-        key = (scenario.projects, version or await data_version(session))
+        """The competing projects, reused while the data version (schema.cache.data_version) is
+        unchanged (arrays are read-only, and the version is read from the database, so every
+        worker agrees)."""
+        key = (scenario.projects, version)
         columns = self._projects.get(key)
         if columns is None:
             columns = await load_projects(session, scenario.projects)

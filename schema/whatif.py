@@ -23,8 +23,9 @@ MAX_CURVE_POINTS = 200
 async def _run(info: Info, scenario: ScenarioSpec) -> SimulationOutcome:
     runner = info.context.runner
     async with info.context.sessions() as session:
-        projects = await runner.projects(session, scenario, info.context.data_version)
-        data = await data_version(session)
+        version = await info.context.version(session)
+        projects = await runner.projects(session, scenario, version)
+    data = data_version(version)
     try:
         result = await runner.solve(scenario, projects)
     except EngineError as error:
@@ -78,11 +79,12 @@ class WhatIfQuery:
             return InvalidScenario.of(error)
         runner = info.context.runner
         async with info.context.sessions() as session:
-            data = await data_version(session)
+            version = await info.context.version(session)
+        data = data_version(version)
         runs, outcomes = [], []
         for spec in specs:
             async with info.context.sessions() as session:
-                projects = await runner.projects(session, spec, info.context.data_version)
+                projects = await runner.projects(session, spec, version)
             result = await runner.solve(spec, projects)
             info.context.solved(result.status)
             runs.append((spec, result))
@@ -108,10 +110,9 @@ class WhatIfQuery:
             check_values(parameter.value, values)  # before waiting for a solver slot
             async with info.context.sessions() as session:
                 spec = await Catalogue(session).resolve(scenario.to_data())
-                projects = await info.context.runner.projects(
-                    session, spec, info.context.data_version
-                )
-                data = await data_version(session)
+                version = await info.context.version(session)
+                projects = await info.context.runner.projects(session, spec, version)
+            data = data_version(version)
             curve = await info.context.runner.curve(spec, projects, parameter.value, values)
         except ScenarioError as error:
             return InvalidScenario.of(error)
