@@ -169,12 +169,14 @@ async def delete_scenario(session: AsyncSession, name: str, expected_version: in
     scenarios use it as their base (ScenarioInUseError names them)."""
     # Lock the row first: a save that holds it as its base (_hold_base) ends before the
     # dependants are looked up, so its new child is seen (PostgreSQL; SQLite has no row locks).
-    await session.execute(
-        select(SavedScenario.name).where(SavedScenario.name == name).with_for_update()
+    # A stale or missing scenario is refused as such before its dependants are named.
+    locked = await session.scalar(
+        select(SavedScenario.version).where(SavedScenario.name == name).with_for_update()
     )
+    if locked != expected_version:
+        await _refuse(session, name, expected_version)
     dependants = await _dependants(session, name)
     if dependants:
-        await _current_or_refuse(session, name, expected_version)
         raise ScenarioInUseError(name, dependants)
     deleted = await session.execute(
         delete(SavedScenario)
@@ -205,13 +207,6 @@ async def _dependants(session: AsyncSession, name: str) -> tuple[str, ...]:
         if base == name and other != name:
             found.append(other)
     return tuple(sorted(found))
-
-
-async def _current_or_refuse(session: AsyncSession, name: str, expected: int) -> None:
-    # A stale or missing scenario is refused as such before its dependants are named.
-    current = await session.scalar(select(SavedScenario.version).where(SavedScenario.name == name))
-    if current != expected:
-        await _refuse(session, name, expected)
 
 
 async def _refuse(session: AsyncSession, name: str, expected: int) -> None:
