@@ -102,14 +102,15 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _read_imports(paths: list[str]) -> dict[str, Imported]:
     """The files to import by scenario name; CliError lists every file that cannot be."""
-    from models.scenario import refuse_shipped_name
-    from models.scenario_files import read_data
+    from models.scenario import SHIPPED, refuse_shipped_name
+    from models.scenario_files import Bases, read_data
     from simulation.scenario import ScenarioError
 
     # Bases resolve when saving, among the saved and shipped scenarios and the files imported
     # with them (saved first), not among the files that happen to sit beside each file.
     texts: dict[str, Imported] = {}
     problems = []
+    shipped = Bases(SHIPPED)  # the shipped folder indexed once for every file
     for path in paths:
         try:
             if not Path(path).is_file():
@@ -119,7 +120,7 @@ def _read_imports(paths: list[str]) -> dict[str, Imported]:
             if not _declares_name(text):
                 raise CliError(f"{path}: name: missing; saved scenarios need a `name:` line")
             name = str(data["name"])
-            refuse_shipped_name(name, source=path)
+            refuse_shipped_name(name, source=path, shipped=shipped)
             if name in texts:
                 raise CliError(f"{path}: name: {name!r} is also the name in {texts[name][0]}")
         except (CliError, ScenarioError) as error:

@@ -82,10 +82,11 @@ def is_shipped(name: str, folder: Path = SHIPPED) -> bool:
     return Bases(folder).find(name) is not None
 
 
-def refuse_shipped_name(name: str, *, source: str) -> None:
+def refuse_shipped_name(name: str, *, source: str, shipped: Bases | None = None) -> None:
     """ScenarioError when ``name`` is a shipped scenario's: saving it would give one name two
-    scenarios (the shipped file always wins where names are looked up)."""
-    if is_shipped(name):
+    scenarios (the shipped file always wins where names are looked up). ``shipped``: a lookup
+    of the shipped folder to reuse (its files are then indexed once)."""
+    if (shipped or Bases(SHIPPED)).find(name) is not None:
         raise ScenarioError("name", f"{name!r} is a shipped scenario: pick another name", source)
 
 
@@ -131,10 +132,11 @@ async def save_scenario(
     """
     body = dump(scenario) if isinstance(scenario, Scenario) else scenario
     data = parse_text(body, source=source)
-    refuse_shipped_name(str(data.get("name", "")), source=source)
+    shipped = Bases(SHIPPED)  # one index of the folder for both names below
+    refuse_shipped_name(str(data.get("name", "")), source=source, shipped=shipped)
     bases = bases or await saved_bases(session)
     base = data.get("base")
-    if isinstance(base, str) and not is_shipped(base) and not await _hold_base(session, base):
+    if isinstance(base, str) and shipped.find(base) is None and not await _hold_base(session, base):
         # Deleted since the caller read the bases: resolve as the database stands now.
         bases = Bases(bases.folder, {n: text for n, text in bases.texts.items() if n != base})
     parsed = load_data(data, source=source, bases=bases)
