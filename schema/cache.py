@@ -104,13 +104,17 @@ def operations(query: str) -> tuple[tuple[str | None, OperationType], ...] | Non
     )
 
 
+def chosen(
+    found: tuple[tuple[str | None, OperationType], ...] | None, operation_name: str | None
+) -> list[OperationType]:
+    """The types of the operations `operation_name` picks among `found` (all when it is None)."""
+    return [kind for name, kind in found or () if operation_name is None or name == operation_name]
+
+
 def is_read_only(query: str, operation_name: str | None) -> bool:
     """True when the operation that would run is a query (not a mutation or subscription)."""
-    found = operations(query)
-    if found is None:
-        return False  # nothing to cache
-    chosen = [kind for name, kind in found if operation_name is None or name == operation_name]
-    return len(chosen) == 1 and chosen[0] is OperationType.QUERY
+    picked = chosen(operations(query), operation_name)  # none when it does not parse
+    return picked == [OperationType.QUERY]
 
 
 def cache_key(

@@ -27,6 +27,7 @@ from schema.cache import (
     Encoded,
     ResponseCache,
     cache_key,
+    chosen,
     data_version,
     is_read_only,
     operations,
@@ -219,8 +220,7 @@ def check_request(request_data: GraphQLRequestData, method: str) -> None:
             f"operationName is required: the document has {len(found)} operations "
             f"({', '.join(n or 'anonymous' for n, _ in found)})",
         )
-    chosen = [kind for n, kind in found or () if name is None or n == name]
-    if method == "GET" and chosen == [OperationType.MUTATION]:
+    if method == "GET" and chosen(found, name) == [OperationType.MUTATION]:
         raise HTTPException(405, "mutations are not allowed when using GET")
 
 
