@@ -3,7 +3,6 @@ Schema. Pure: reading and writing files is the caller's (models.scenario_files).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -11,6 +10,7 @@ from typing import Any, Protocol
 import yaml
 
 from simulation.scenario import Scenario, ScenarioError, ScenarioErrors, merge
+from simulation.scenario_fields import did_you_mean
 from simulation.scenario_model import json_schema
 
 MAX_FILE_BYTES = 256 * 1024
@@ -118,8 +118,7 @@ def _resolve(
     base_entry = bases.find(base)
     if base_entry is None:
         known = bases.names()
-        close = difflib.get_close_matches(base, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(base, known)
         listed = f" (known: {', '.join(known)})" if known else ""
         raise ScenarioError("base", f"no scenario named {base!r}{hint}{listed}", source)
     base_source, base_data = base_entry
