@@ -18,22 +18,10 @@ from models.scenario_files import (
 )
 from simulation.files import MAX_FILE_BYTES, json_schema, load_text
 from simulation.scenario import RegionEnvelope, Scenario, ScenarioError
+from tests.helpers import BASE, message
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
-
-BASE = """\
-version: 1
-name: base
-budget_eur: 400_000_000
-constraints:
-  fragile_share_min: 0.69
-  regions: {"84": {max_eur: 20_000_000}}
-"""
-
-
-def message(error: pytest.ExceptionInfo[ScenarioError]) -> str:
-    return str(error.value)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -4,19 +4,7 @@ import pytest
 
 from simulation.files import dump, load_text, parse_text
 from simulation.scenario import ScenarioError
-
-BASE = """\
-version: 1
-name: base
-budget_eur: 400_000_000
-constraints:
-  fragile_share_min: 0.69
-  regions: {"84": {max_eur: 20_000_000}}
-"""
-
-
-def message(error: pytest.ExceptionInfo[ScenarioError]) -> str:
-    return str(error.value)
+from tests.helpers import BASE, message
 
 
 @pytest.mark.parametrize(
