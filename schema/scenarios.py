@@ -304,14 +304,18 @@ class Scenario:
 
 
 class Catalogue:
-    """Saved scenarios (database) and shipped files, looked up by name."""
+    """Saved scenarios (database) and shipped files, looked up by name; the bases are read
+    once per catalogue (several loads share them), so make a new one after a write."""
 
     def __init__(self, session: AsyncSession, folder: Path = SHIPPED) -> None:
         self.session = session
         self.folder = folder
+        self._bases: scenario_files.Bases | None = None
 
     async def bases(self) -> scenario_files.Bases:
-        return await saved.saved_bases(self.session, self.folder)
+        if self._bases is None:
+            self._bases = await saved.saved_bases(self.session, self.folder)
+        return self._bases
 
     async def entries(self) -> list[Scenario]:
         shipped = [_shipped_entry(path) for path in scenario_files.scenario_paths(self.folder)]
