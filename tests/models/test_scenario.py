@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from data.seed import migrate
 from models.base import Base
@@ -171,10 +171,17 @@ async def test_a_base_in_use_is_not_deleted(session: AsyncSession) -> None:
 
 
 @pytest.fixture
-async def postgres(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+async def announced_on_postgres(
+    postgres_url: str,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated PostgreSQL database where BODY is saved ("announced", version 1)."""
     engine = make_engine(postgres_url)
     await migrate(engine)
-    yield engine
+    sessions = make_sessionmaker(engine)
+    async with sessions() as setup:
+        await save_scenario(setup, BODY, None)
+        await setup.commit()
+    yield sessions
     await engine.dispose()
 
 
@@ -186,12 +193,9 @@ async def settle(task: asyncio.Task[None]) -> None:
 
 @pytest.mark.postgres
 async def test_a_base_deleted_while_a_child_is_being_saved_is_refused(
-    postgres: AsyncEngine,
+    announced_on_postgres: async_sessionmaker[AsyncSession],
 ) -> None:
-    sessions = make_sessionmaker(postgres)
-    async with sessions() as setup:
-        await save_scenario(setup, BODY, None)
-        await setup.commit()
+    sessions = announced_on_postgres
     async with sessions() as saver, sessions() as deleter:
         await save_scenario(saver, Scenario(name="top-up", base="announced"), None)
         deleting = asyncio.create_task(delete_scenario(deleter, "announced", 1))
@@ -206,12 +210,9 @@ async def test_a_base_deleted_while_a_child_is_being_saved_is_refused(
 
 @pytest.mark.postgres
 async def test_a_child_saved_while_its_base_is_being_deleted_is_refused(
-    postgres: AsyncEngine,
+    announced_on_postgres: async_sessionmaker[AsyncSession],
 ) -> None:
-    sessions = make_sessionmaker(postgres)
-    async with sessions() as setup:
-        await save_scenario(setup, BODY, None)
-        await setup.commit()
+    sessions = announced_on_postgres
     async with sessions() as saver, sessions() as deleter:
         await delete_scenario(deleter, "announced", 1)
         child = Scenario(name="top-up", base="announced")
