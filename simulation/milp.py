@@ -149,14 +149,14 @@ def lagrangian_bound(p: lp.Problem, y: Floats, reduced: Floats) -> float:
 
 
 def _next_size(
-    size: int, sorted_loss: Floats, lp_objective: float, best: float, mip_rel_gap: float
+    size: int, sorted_loss: Floats, upper: float, best: float, mip_rel_gap: float
 ) -> int:
     """Free every project whose move could still beat the gap, given the best found so far."""
     if not np.isfinite(best):
         return size * 4
-    # Fixing project i costs at least loss_i, so the bound LP - (smallest fixed loss) meets the
-    # gap once every project with a loss below LP - best - (most of the allowed gap) is free.
-    need = lp_objective - best - 0.9 * mip_rel_gap * abs(lp_objective)
+    # Fixing project i costs at least loss_i, so the bound U - (smallest fixed loss) meets the
+    # gap once every project with a loss below U - best - (most of the allowed gap) is free.
+    need = upper - best - 0.9 * mip_rel_gap * abs(upper)
     wanted = int(np.searchsorted(sorted_loss, need, side="right")) + 1
     return int(min(max(wanted, size + 1), size * 4))
 
