@@ -65,6 +65,16 @@ def answer(response: httpx.Response, *, leaks: bool = False) -> dict[str, Any]:
     return body
 
 
+async def post(
+    api: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
+    """The checked answer (``answer``) to ``query`` with these variables."""
+    response = await api.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    return answer(response)
+
+
 def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from schema import MAX_ALIASES
-from tests.robustness.conftest import answer, codes
+from tests.robustness.conftest import answer, codes, post
 
 JSON = {"content-type": "application/json"}
 SIMULATE = """query($s: ScenarioInput!) { simulate(scenario: $s) {
@@ -164,10 +164,6 @@ async def test_negative_first_cannot_pay_for_a_costly_sibling(api: httpx.AsyncCl
     body = answer(await api.post("/graphql", json={"query": query}))
     assert "COST_LIMIT_EXCEEDED" in codes(body) or body["extensions"]["cost"]["estimated"] > 0
     assert body["extensions"]["cost"]["estimated"] >= 100 * 100
-
-
-async def post(api: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    return answer(await api.post("/graphql", json={"query": query, "variables": variables}))
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from server import create_app
 from settings import Settings
 from simulation.files import load_text
 from simulation.scenario import ScenarioError
-from tests.robustness.conftest import answer, codes
+from tests.robustness.conftest import answer, codes, post
 
 SIMULATE = """query($s: ScenarioInput!) { simulate(scenario: $s) {
   __typename
@@ -36,15 +36,6 @@ KEY = {"authorization": "Bearer dev-only-key"}
 
 def global_id(kind: str, number: object) -> str:
     return base64.b64encode(f"{kind}:{number}".encode()).decode()
-
-
-async def post(
-    api: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
-) -> dict[str, Any]:
-    response = await api.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    return answer(response)
 
 
 # Global ids -----------------------------------------------------------------------------------
