@@ -120,7 +120,7 @@ class GraphQLView(GraphQL[Context, None]):
             return await execute()
         async with self.sessions() as session:
             version = await data_version(session)
-        context.data_version = version  # the runner reuses it for its project arrays
+        context.data_version = version  # the solve fields reuse it (project arrays, provenance)
         self.cache.seen(version)
         key = cache_key(query, request_data.variables, request_data.operation_name, version)
         entry = self.cache.get(key)
