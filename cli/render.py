@@ -120,7 +120,7 @@ def draw_run(
     console.print(f"[bold]{scenario.name}[/bold]  {scenario.title}")
     console.print(f"status: [bold]{result.status}[/bold]  {result.message}".rstrip())
     console.print(_summary(result))
-    for reason in getattr(result, "unspent_reasons", ()):
+    for reason in result.unspent_reasons:
         console.print(f"  unspent: {reason}")
     if result.regions and result.spent_eur > 0:
         console.print(_regions(result))
