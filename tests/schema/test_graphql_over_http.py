@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,6 @@ import httpx
 import pytest
 
 from schema.view import refusal_status
-from server import create_app
-from settings import Settings
 from tests.conftest import _in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +35,8 @@ QUERY = "{ regions { code } }"
 
 
 @pytest.fixture
-async def http(small_db: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=small_db))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
-    await app.state.engine.dispose()
+def http(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return client  # tests/schema/conftest.py's, under the name these tests use
 
 
 async def post(
