@@ -204,7 +204,7 @@ async def project_pages_by_territory(
 
     Rows are plain Core rows (no ORM identity map: several times faster to load). The first
     row of each territory always comes back, to carry the territory's total even when the page
-    is past its end.
+    is past its end (``in_page`` false).
     """
     conditions = [Project.territory_id.in_(set(territory_ids)), *_project_conditions(where)]
     rank = func.row_number().over(
@@ -221,7 +221,7 @@ async def project_pages_by_territory(
     else:
         in_page = ranked_sq.c.rank.between(page.offset + 1, page.offset + page.limit)
     stmt = (
-        select(ranked_sq)
+        select(ranked_sq, in_page.label("in_page"))
         .where(in_page | (ranked_sq.c.rank == 1))
         .order_by(ranked_sq.c.territory_id, ranked_sq.c.rank)
     )
@@ -229,8 +229,7 @@ async def project_pages_by_territory(
     for row in await session.execute(stmt):
         entry = pages[row.territory_id]
         entry.total = row.total
-        window = page.within(row.total)
-        if window.offset < row.rank <= window.offset + window.limit:
+        if row.in_page:
             entry.rows.append(row)
     if with_awards:
         ids = [row.id for entry in pages.values() for row in entry.rows]
