@@ -78,13 +78,12 @@ class WhatIfQuery:
         except ScenarioError as error:
             return InvalidScenario.of(error)
         runner = info.context.runner
-        async with info.context.sessions() as session:
+        async with info.context.sessions() as session:  # closed before the solves
             version = await info.context.version(session)
+            columns = [await runner.projects(session, spec, version) for spec in specs]
         data = data_version(version)
         runs, outcomes = [], []
-        for spec in specs:
-            async with info.context.sessions() as session:
-                projects = await runner.projects(session, spec, version)
+        for spec, projects in zip(specs, columns, strict=True):
             result = await runner.solve(spec, projects)
             info.context.solved(result.status)
             runs.append((spec, result))
