@@ -16,7 +16,9 @@ from cli.db import projects_of
 from cli.errors import CliError
 from cli.scenarios import add_time_limit, load_files
 from settings import Settings
-from simulation.curve import PARAMETERS
+from simulation.curve import PARAMETERS, check_values
+from simulation.errors import EngineError
+from simulation.scenario import ScenarioError
 
 if TYPE_CHECKING:
     from simulation.curve import CurvePoint
@@ -109,11 +111,13 @@ def _parse_values(raw: Sequence[str]) -> list[float]:
 
 
 def _check_values(parameter: str, values: Sequence[float]) -> None:
-    for value in values:
-        if parameter == "budget_eur" and value <= 0:
-            raise CliError(f"--values: budget_eur must be positive, got {value:g}")
-        if parameter != "budget_eur" and not 0 <= value <= 1:
-            raise CliError(f"--values: {parameter} must be between 0 and 1, got {value:g}")
+    """The engine's own check, on every value at once (the solves then go in chunks)."""
+    try:
+        check_values(parameter, values)
+    except EngineError as error:
+        raise CliError(f"--values: {error.message}") from None
+    except ScenarioError as error:  # budgets: one line per value, each named values[i]
+        raise CliError(f"--values: {error}") from None
 
 
 def _solve_points(
