@@ -377,8 +377,8 @@ def _saved_entry(row: saved.SavedScenario) -> Scenario:
 
 def _shipped_entry(path: Path) -> Scenario | None:
     try:
+        data = scenario_files.read_data(path)  # parsed once while the file is unchanged
         text = path.read_text(encoding="utf-8")
-        data = files.parse_text(text, source=str(path))
     except (OSError, ScenarioError):
         return None
     return Scenario(
