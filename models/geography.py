@@ -35,6 +35,7 @@ class Commune(Base):
     population: Mapped[int]
     action_coeur_de_ville: Mapped[bool] = mapped_column(default=False)
     qpv: Mapped[bool] = mapped_column(default=False)
+    density_level: Mapped[str | None] = mapped_column(String(40))  # INSEE density grid
 
 
 class Territory(Base):
