@@ -4,7 +4,8 @@ The files live outside the repo (setting ``data_dir``, see ../shared/data/SOURCE
 value is checked while reading (``data.csv_reader``), and a bad value raises
 ``ReferenceDataError`` naming the file, the line and the column. Without any reference folder,
 ``load_geography`` falls back to a built-in synthetic geography (``data.synthetic``) and logs a
-warning.
+warning. The files of ``OPTIONAL_FILES`` may be absent (small test folders): then communes have
+no density level and no postal code, and a warning names the file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from pathlib import Path
 
 from data.csv_reader import SIREN, CsvReader
-from data.geography import Commune, Department, Geography, Member, Region, Territory
+from data.geography import RURAL_LEVELS, Commune, Department, Geography, Member, Region, Territory
 from data.synthetic import synthetic_geography
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,25 @@ FILES = {
     "acv": "action_coeur_de_ville_communes.csv",
     "qpv": "qpv_2024_communes.csv",
 }
-# Overseas collectivities (zone "com") have no Territoire d'industrie and are not regions.
+# Read when present: the density grid, postal codes, territory outlines (data.outlines) and
+# the fund's laureates (data.laureates).
+OPTIONAL_FILES = {
+    "density": "communes_grille_densite.csv",
+    "postal_codes": "communes_codes_postaux.csv",
+    "outlines1": "territoires_industrie_phase1.geojson",
+    "outlines2": "territoires_industrie_phase2.geojson",
+    "laureates": "laureats_fonds_territoires.csv",
+}
+DENSITY_LEVELS = frozenset(
+    {"Grands centres urbains", "Centres urbains intermédiaires", "Ceintures urbaines"}
+    | {"Petites villes"}
+    | RURAL_LEVELS
+)
+# Overseas collectivities (zone "com") have no Territoire d'industrie and are not regions: they
+# are kept apart (Geography.collectivity_regions), for the laureates located there.
 ZONES = ("metro", "drom")
 
+POSTAL_CODE = re.compile(r"\d{5}")
 REGION_CODE = re.compile(r"\d{2,3}")
 DEPARTMENT_CODE = re.compile(r"\d{2,3}|2[AB]")
 COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
@@ -42,7 +59,7 @@ TERRITORY_CODE = re.compile(r"ti-\d{4}")
 def fingerprint(data_dir: Path) -> str:
     """A hash of the files read, so a second setup can tell nothing changed."""
     digest = hashlib.sha256()
-    for name in sorted(FILES.values()):
+    for name in sorted([*FILES.values(), *OPTIONAL_FILES.values()]):
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
@@ -61,15 +78,33 @@ def load_geography(data_dir: Path) -> Geography:
     return _load(data_dir)
 
 
+def optional_file(data_dir: Path, key: str, missing: str) -> Path | None:
+    """The path of an optional file, or None after a warning saying what its absence means."""
+    path = data_dir / OPTIONAL_FILES[key]
+    if path.is_file():
+        return path
+    log.warning("%s not found in %s: %s", path.name, data_dir, missing)
+    return None
+
+
 def _load(data_dir: Path) -> Geography:
-    regions = _regions(CsvReader(data_dir, FILES["regions"], ("code_region", "nom_region", "zone")))
+    all_regions = _regions(
+        CsvReader(data_dir, FILES["regions"], ("code_region", "nom_region", "zone"))
+    )
+    regions = tuple(r for r in all_regions if r.zone in ZONES)
+    collectivity_regions = tuple(r for r in all_regions if r.zone not in ZONES)
     region_codes = {r.code for r in regions}
-    departments = _departments(
+    all_departments = _departments(
         CsvReader(
             data_dir, FILES["departments"], ("code_departement", "nom_departement", "code_region")
         ),
-        region_codes,
+        {r.code for r in all_regions},
     )
+    departments = tuple(d for d in all_departments if d.region_code in region_codes)
+    collectivity_departments = tuple(
+        d for d in all_departments if d.region_code not in region_codes
+    )
+    density = _density(data_dir)
     acv = _commune_set(
         CsvReader(data_dir, FILES["acv"], ("code_insee",)), "code_insee", allow_na=False
     )
@@ -85,6 +120,7 @@ def _load(data_dir: Path) -> Geography:
         region_codes,
         acv,
         qpv,
+        density,
     )
     epci = _epci(
         CsvReader(data_dir, FILES["epci"], ("siren_epci", "nom_epci", "population_municipale"))
@@ -138,6 +174,9 @@ def _load(data_dir: Path) -> Geography:
         territories=phase1 + phase2,
         source=str(data_dir),
         fingerprint=fingerprint(data_dir),
+        postal_codes=_postal_codes(data_dir, {c.code for c in communes}),
+        collectivity_regions=collectivity_regions,
+        collectivity_departments=collectivity_departments,
     )
 
 
@@ -149,8 +188,7 @@ def _regions(reader: CsvReader) -> tuple[Region, ...]:
             raise reader.error("zone", f"{zone!r} is not one of metro, drom, com")
         code = reader.code(row, "code_region", REGION_CODE)
         reader.unique(code, "code_region")
-        if zone in ZONES:
-            regions.append(Region(code, reader.text(row, "nom_region"), zone))
+        regions.append(Region(code, reader.text(row, "nom_region"), zone))
     return tuple(regions)
 
 
@@ -174,8 +212,44 @@ def _commune_set(reader: CsvReader, column: str, allow_na: bool) -> set[str]:
     return codes
 
 
+def _density(data_dir: Path) -> dict[str, str]:
+    if optional_file(data_dir, "density", "communes have no density level (none is rural)") is None:
+        return {}
+    reader = CsvReader(data_dir, OPTIONAL_FILES["density"], ("insee_com", "niveau_densite"))
+    levels = {}
+    for row in reader.rows():
+        code = reader.code(row, "insee_com", COMMUNE_CODE)
+        reader.unique(code, "insee_com")
+        level = reader.text(row, "niveau_densite")
+        if level not in DENSITY_LEVELS:
+            raise reader.error("niveau_densite", f"{level!r} is not a level of the density grid")
+        levels[code] = level
+    return levels
+
+
+def _postal_codes(data_dir: Path, communes: set[str]) -> dict[str, tuple[str, ...]]:
+    """Postal code -> the codes of the communes it serves (communes loaded here only)."""
+    if (
+        optional_file(data_dir, "postal_codes", "laureates cannot be located by postal code")
+        is None
+    ):
+        return {}
+    reader = CsvReader(data_dir, OPTIONAL_FILES["postal_codes"], ("code_insee", "code_postal"))
+    served: dict[str, set[str]] = {}
+    for row in reader.rows():
+        code = reader.code(row, "code_insee", COMMUNE_CODE)
+        postal_code = reader.code(row, "code_postal", POSTAL_CODE)
+        if code in communes:  # overseas collectivities have no commune here
+            served.setdefault(postal_code, set()).add(code)
+    return {postal_code: tuple(sorted(codes)) for postal_code, codes in sorted(served.items())}
+
+
 def _communes(
-    reader: CsvReader, region_codes: set[str], acv: set[str], qpv: set[str]
+    reader: CsvReader,
+    region_codes: set[str],
+    acv: set[str],
+    qpv: set[str],
+    density: dict[str, str],
 ) -> tuple[Commune, ...]:
     communes = []
     for row in reader.rows():
@@ -197,6 +271,7 @@ def _communes(
                 population=reader.integer(row, "population"),
                 action_coeur_de_ville=code in acv,
                 qpv=code in qpv,
+                density_level=density.get(code),
             )
         )
     return tuple(communes)

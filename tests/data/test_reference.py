@@ -151,3 +151,118 @@ def test_real_folder_counts() -> None:
     codes = {c.code for c in geography.communes}
     assert {"01001", "2A004", "2B033"} <= codes
     assert sum(c.action_coeur_de_ville for c in geography.communes) >= 222
+
+
+# Invented lines in the format of the optional files (the density grid and postal codes).
+DENSITY = [
+    "insee_com,lib_com,niveau_densite",
+    "01001,Alpha,Rural à habitat dispersé",
+    "01002,Bravo,Petites villes",
+    "2A004,Delta,Grands centres urbains",
+]
+POSTAL_CODES = [
+    "code_insee,code_postal",
+    "01001,01100",
+    "01002,01100",
+    "01003,01300",
+    "2A004,20000",
+]
+
+
+def _write_optional(directory: Path) -> None:
+    (directory / "communes_grille_densite.csv").write_text("\n".join(DENSITY) + "\n", "utf-8")
+    (directory / "communes_codes_postaux.csv").write_text("\n".join(POSTAL_CODES) + "\n", "utf-8")
+
+
+def test_density_grid_and_postal_codes(small_data_dir: Path) -> None:
+    _write_optional(small_data_dir)
+
+    geography = load_geography(small_data_dir)
+
+    communes = {c.code: c for c in geography.communes}
+    assert communes["01001"].density_level == "Rural à habitat dispersé"
+    assert communes["01001"].rural and not communes["01002"].rural
+    assert communes["01003"].density_level is None and not communes["01003"].rural
+    assert geography.postal_codes == {
+        "01100": ("01001", "01002"),
+        "01300": ("01003",),
+        "20000": ("2A004",),
+    }
+
+
+def test_optional_files_missing_give_no_density_and_a_warning(
+    small_data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        geography = load_geography(small_data_dir)
+
+    assert all(c.density_level is None and not c.rural for c in geography.communes)
+    assert geography.postal_codes == {}
+    assert "communes_grille_densite.csv not found" in caplog.text
+    assert "communes_codes_postaux.csv not found" in caplog.text
+
+
+def test_collectivities_are_kept_apart(small_data_dir: Path) -> None:
+    _rewrite(
+        small_data_dir,
+        "departements.csv",
+        "2A,Corse-du-Sud",
+        "989,Île de Clipperton,989,Île de Clipperton,98901,com\n2A,Corse-du-Sud",
+    )
+
+    geography = load_geography(small_data_dir)
+
+    assert [r.code for r in geography.regions] == ["84", "94"]
+    assert [(r.code, r.zone) for r in geography.collectivity_regions] == [("989", "com")]
+    assert [(d.code, d.region_code) for d in geography.collectivity_departments] == [("989", "989")]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        pytest.param(
+            "communes_grille_densite.csv",
+            "Petites villes",
+            "Petite ville",
+            "communes_grille_densite.csv, row 3, column niveau_densite: 'Petite ville' is not "
+            "a level of the density grid",
+            id="unknown-density-level",
+        ),
+        pytest.param(
+            "communes_codes_postaux.csv",
+            "01003,01300",
+            "01003,1300",
+            "communes_codes_postaux.csv, row 4, column code_postal: '1300' is not a valid code",
+            id="short-postal-code",
+        ),
+    ],
+)
+def test_malformed_optional_file_names_file_row_and_column(
+    small_data_dir: Path, name: str, old: str, new: str, expected: str
+) -> None:
+    _write_optional(small_data_dir)
+    _rewrite(small_data_dir, name, old, new)
+
+    with pytest.raises(ReferenceDataError) as error:
+        load_geography(small_data_dir)
+
+    assert str(error.value).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "communes_grille_densite.csv",
+        "communes_codes_postaux.csv",
+        "laureats_fonds_territoires.csv",
+        "territoires_industrie_phase1.geojson",
+        "territoires_industrie_phase2.geojson",
+    ],
+)
+def test_fingerprint_follows_optional_files(small_data_dir: Path, name: str) -> None:
+    without = fingerprint(small_data_dir)
+    (small_data_dir / name).write_text("one\n", encoding="utf-8")
+    with_file = fingerprint(small_data_dir)
+    (small_data_dir / name).write_text("two\n", encoding="utf-8")
+
+    assert len({without, with_file, fingerprint(small_data_dir)}) == 3
