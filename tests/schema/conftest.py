@@ -17,6 +17,9 @@ from settings import Settings
 from tests.conftest import DATABASES
 
 REGIONS = [("84", "Auvergne-Rhône-Alpes"), ("32", "Hauts-de-France"), ("53", "Bretagne")]
+DEPARTMENTS = {"84": "01", "32": "02", "53": "35"}
+COMPANY_SIZES = ("TPE / PME", "ETI", "GE", "Association")
+FIGURES = ("investment_eur", "aid_requested_eur", "jobs_created", "jobs_kept", "co2_avoided_t")
 
 
 async def build_db(path: Path, territories: int, projects_per_territory: int) -> str:
@@ -46,27 +49,8 @@ async def build_db(path: Path, territories: int, projects_per_territory: int) ->
                 }
             )
             for p in range(projects_per_territory):
-                projects.append(
-                    {
-                        "id": len(projects) + 1,
-                        "name": f"Projet {t}-{p}",
-                        "territory_id": tid,
-                        "region_code": region,
-                        "commune_code": "01001",
-                        "sector": "chimie" if p % 2 else "agroalimentaire",
-                        "investment_eur": 1_000_000 * (p + 1),
-                        "aid_requested_eur": 100_000 * (p + 1),
-                        "jobs_created": 3 + p,
-                        "jobs_kept": 10,
-                        "decarbonisation": p % 3 == 0,
-                        "co2_avoided_t": 100 * (p % 3 == 0),
-                        "fragile": p % 2 == 0,
-                        "qpv": False,
-                        "zrr": p % 2 == 0,
-                        "afr": False,
-                        "action_coeur_de_ville": False,
-                    }
-                )
+                projects.append(_project(len(projects) + 1, t, p, tid, region))
+        _phase2_territories(rows, projects)
         await connection.execute(insert(Territory), rows)
         if projects:
             await connection.execute(insert(Project), projects)
@@ -96,6 +80,72 @@ async def build_db(path: Path, territories: int, projects_per_territory: int) ->
             await connection.execute(insert(Award), awards)
     await engine.dispose()
     return url
+
+
+def _project(pid: int, t: int, p: int, territory_id: str, region: str) -> dict[str, object]:
+    """Project `pid`, the `p`-th of territory `t`: odd ids are laureates, even ids generated
+    candidates, so every filter on origin has both kinds to tell apart."""
+    laureate = pid % 2 == 1
+    row: dict[str, object] = {
+        "id": pid,
+        "origin": "laureate" if laureate else "generated",
+        "laureate_id": f"L{pid:04d}" if laureate else None,
+        "name": f"Projet {t}-{p}",
+        "company_name": f"Entreprise {pid}" if laureate else None,
+        "siren": f"{100_000_000 + pid}" if laureate else None,
+        "company_size": COMPANY_SIZES[pid // 2 % len(COMPANY_SIZES)] if laureate else None,
+        "record_date": dt.date(2021, 1 + pid % 12, 15) if laureate else None,
+        "employees": 20 * pid if laureate else None,
+        "territory_id": territory_id,
+        "phase2_territory_id": None,
+        "region_code": region,
+        "department_code": DEPARTMENTS[region],
+        "commune_code": "01001",
+        "postal_code": "01000" if laureate else None,
+        # Every other laureate has a GPS position, the others were placed by postal code.
+        "latitude": 45.0 + pid / 1000 if pid % 4 == 1 else None,
+        "longitude": 5.0 + pid / 1000 if pid % 4 == 1 else None,
+        "location_precision": (
+            ("gps" if pid % 4 == 1 else "postal_code") if laureate else "generated"
+        ),
+        "density_level": "Bourgs ruraux" if p % 2 == 0 else "Centres urbains intermédiaires",
+        "sector": "chimie" if p % 2 else "agroalimentaire",
+        "investment_eur": 1_000_000 * (p + 1),
+        "aid_requested_eur": 100_000 * (p + 1),
+        "jobs_created": 3 + p,
+        "jobs_kept": 10,
+        "decarbonisation": p % 3 == 0,
+        "co2_avoided_t": 100 * (p % 3 == 0),
+        "fragile": p % 2 == 0,
+        "qpv": False,
+        "zrr": p % 2 == 0,
+        "afr": False,
+        "action_coeur_de_ville": False,
+    }
+    for i, figure in enumerate(FIGURES):
+        value = row[figure]
+        assert isinstance(value, int)
+        # Laureates: figures alternately stated and estimated; estimates have a wider range.
+        stated_or_estimated = "stated" if (pid + i) % 3 else "estimated"
+        source = stated_or_estimated if laureate else "generated"
+        spread = 0.5 if source == "estimated" else 0.2
+        row[f"{figure}_source"] = source
+        row[f"{figure}_low"] = int(value * (1 - spread))
+        row[f"{figure}_high"] = int(value * (1 + spread)) + 1
+    return row
+
+
+def _phase2_territories(
+    territories: list[dict[str, object]], projects: list[dict[str, object]]
+) -> None:
+    """Laureates of a phase-1 territory also lie in their region's first phase-2 territory."""
+    phase2: dict[object, object] = {}
+    for territory in territories:
+        if territory["phase"] == 2:
+            phase2.setdefault(territory["region_code"], territory["id"])
+    for project in projects:
+        if project["origin"] == "laureate" and str(project["territory_id"]).startswith("p1-"):
+            project["phase2_territory_id"] = phase2.get(project["region_code"])
 
 
 Client = Callable[[str], Awaitable[httpx.AsyncClient]]
