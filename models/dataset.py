@@ -20,4 +20,6 @@ class Dataset(Base):
     seed: Mapped[int]
     project_count: Mapped[int]
     generator_version: Mapped[int]
+    # The projects' inputs besides the geography: laureates file, estimation model, generator.
+    projects_fingerprint: Mapped[str] = mapped_column(String(64))
     seeded_at: Mapped[dt.datetime]

@@ -36,6 +36,8 @@ def _forget_seeded_projects() -> None:
 
 def upgrade() -> None:
     _forget_seeded_projects()
+    with op.batch_alter_table("dataset") as batch:
+        batch.add_column(sa.Column("projects_fingerprint", sa.String(length=64), nullable=False))
     with op.batch_alter_table("commune") as batch:
         batch.add_column(sa.Column("density_level", sa.String(length=40), nullable=True))
     with op.batch_alter_table("project") as batch:
@@ -101,3 +103,5 @@ def downgrade() -> None:
             batch.drop_column(column)
     with op.batch_alter_table("commune") as batch:
         batch.drop_column("density_level")
+    with op.batch_alter_table("dataset") as batch:
+        batch.drop_column("projects_fingerprint")
