@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.fund import Award, Fund
 from models.geography import Region, Territory
 from models.project import Project
-from simulation.projects import ProjectColumns
+from simulation.projects import NO_TERRITORY, ProjectColumns
 from simulation.scenario import ProjectSelection
 
 # Hot reads select these columns and return Core rows (attribute access like the ORM objects).
@@ -285,14 +285,24 @@ async def fund_totals(session: AsyncSession, fund_ids: Iterable[str]) -> dict[st
     }
 
 
+# A scenario's `projects.origin` -> the Project.origin it keeps ("both" keeps every project).
+SELECTED_ORIGIN = {"laureates": "laureate", "generated": "generated"}
+
+
 async def load_projects(session: AsyncSession, selection: ProjectSelection) -> ProjectColumns:
-    """The engine's column arrays for the projects a scenario lets compete, by id."""
+    """The engine's column arrays for the projects a scenario lets compete, by id.
+
+    A phase keeps the projects of a territory of that phase, so it leaves out the laureates in
+    no territory; their territory column is ``NO_TERRITORY`` ("").
+    """
     where = ProjectFilter(phase=selection.phase)
     conditions = _project_conditions(where)
     if selection.regions:
         conditions.append(Project.region_code.in_(selection.regions))
     if selection.sectors:
         conditions.append(Project.sector.in_(selection.sectors))
+    if selection.origin in SELECTED_ORIGIN:
+        conditions.append(Project.origin == SELECTED_ORIGIN[selection.origin])
     columns = (
         Project.id,
         Project.aid_requested_eur,
@@ -313,7 +323,7 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         investment_eur=np.array(investment, dtype=np.int64),
         jobs_created=np.array(jobs, dtype=np.int64),
         region=np.array(region, dtype=np.str_),
-        territory=np.array(territory, dtype=np.str_),
+        territory=np.array([t or NO_TERRITORY for t in territory], dtype=np.str_),
         fragile=np.array(fragile, dtype=np.bool_),
         decarbonisation=np.array(decarbonisation, dtype=np.bool_),
     )

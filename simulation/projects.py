@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+# The territory of a project in no territory (a laureate outside every Territoire d'industrie).
+NO_TERRITORY = ""
 # Every column besides ids, one value per project.
 COLUMNS = (
     "aid_requested_eur",
@@ -28,12 +30,14 @@ class ProjectColumns:
     """The candidate projects of a solve, column by column: position i of every array is project i.
 
     Money is in integer euros. ``region`` holds INSEE region codes ("84"),
-    ``territory`` territory ids, ``fragile`` and ``decarbonisation`` booleans.
+    ``territory`` territory ids (``NO_TERRITORY``, "", for a project in none), ``fragile`` and
+    ``decarbonisation`` booleans.
 
     Regions and territories are also coded as integers once, here, so that every solve groups
     projects with ``np.bincount`` instead of sorting strings: ``region_names`` holds the distinct
     codes in sorted order and ``region_index`` each project's position in it (likewise for
-    territories); ``territory_region`` is the region of each territory's first project.
+    territories); ``territory_region`` is the region of each territory's first project, and ""
+    for the group of projects in no territory (which may span regions).
     """
 
     ids: npt.NDArray[np.int64]
@@ -67,7 +71,7 @@ class ProjectColumns:
             "region_index": region_index.astype(np.intp),
             "territory_names": territories,
             "territory_index": territory_index.astype(np.intp),
-            "territory_region": region[first],
+            "territory_region": np.where(territories == NO_TERRITORY, "", region[first]),
         }
         for name, value in coded.items():
             object.__setattr__(self, name, value)

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulation import lp
-from simulation.projects import ProjectColumns
+from simulation.projects import NO_TERRITORY, ProjectColumns
 from simulation.result import BindingConstraint, RegionAllocation, Status, TerritoryAllocation
 from simulation.sifting import LpSolution
 
@@ -189,6 +189,8 @@ def regions(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[RegionAllocati
 def territories(
     p: lp.Problem, projects: ProjectColumns, alloc: npt.NDArray[np.int64]
 ) -> tuple[TerritoryAllocation, ...]:
+    """Sums per territory; projects in no territory are in no row (their region's row counts
+    them)."""
     ids, inverse, regions = (
         projects.territory_names,
         projects.territory_index,
@@ -203,4 +205,5 @@ def territories(
             str(ids[i]), str(regions[i]), round(money[i]), float(jobs[i]), round(funded[i])
         )
         for i in range(k)
+        if ids[i] != NO_TERRITORY
     )

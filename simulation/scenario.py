@@ -20,6 +20,7 @@ from simulation.scenario_fields import (
     FORMAT_VERSION,
     MAX_EUR,
     NAME_PATTERN,
+    ORIGINS,
     REGION_NAMES,
     Euros,
     Mode,
@@ -50,11 +51,17 @@ class Constraints:
 
 @dataclass(frozen=True)
 class ProjectSelection:
-    """Which projects compete; empty means all. Applied by the caller, not the engine."""
+    """Which projects compete; empty means all. Applied by the caller, not the engine.
+
+    ``phase`` keeps the projects of a territory of that phase (a project in no territory has
+    none, so it competes only without ``phase``); ``origin`` the laureates, the generated
+    candidates or both.
+    """
 
     phase: int | None = None
     regions: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
+    origin: str = "both"  # one of ORIGINS
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,8 @@ class Scenario:
             projects["regions"] = list(p.regions)
         if p.sectors:
             projects["sectors"] = list(p.sectors)
+        if p.origin != "both":
+            projects["origin"] = p.origin
         if projects:
             data["projects"] = projects
         if self.expect is not None:
@@ -252,7 +261,9 @@ def _scenario(model: ScenarioModel) -> Scenario:
         budget_eur=model.budget_eur,
         mode=Mode(model.mode),
         constraints=constraints,
-        projects=ProjectSelection(phase=p.phase, regions=p.regions, sectors=p.sectors),
+        projects=ProjectSelection(
+            phase=p.phase, regions=p.regions, sectors=p.sectors, origin=p.origin or "both"
+        ),
         expect=expect,
     )
 
@@ -263,6 +274,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_EUR",
     "NAME_PATTERN",
+    "ORIGINS",
     "REGION_NAMES",
     "Mode",
     "ScenarioError",

@@ -26,6 +26,9 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 LINE_BREAKS = "\t\n\r"  # the only control characters a description may hold; a title none
 JOINERS = "\u200c\u200d"  # format characters that emoji sequences and some scripts need
 PHASES = (1, 2)
+# Which projects compete by where they come from: the fund's laureates, generated candidates, or
+# both (the default, as before projects had an origin).
+ORIGINS = ("laureates", "generated", "both")
 EXPECT_STATUSES = ("optimal", "feasible", "infeasible", "time_limit", "error")
 
 

@@ -19,6 +19,7 @@ from simulation.scenario_fields import (
     EXPECT_STATUSES,
     FORMAT_VERSION,
     MODES,
+    ORIGINS,
     PHASES,
     Euros,
     Mode,
@@ -122,17 +123,32 @@ class ConstraintsModel(_Section):
     )
 
 
+def _origin(value: object) -> str:
+    listed = ", ".join(ORIGINS)
+    hint = did_you_mean(value, ORIGINS) if isinstance(value, str) else ""
+    return f"must be one of {listed}, got {show(value)}{hint}"
+
+
 class SelectionModel(_Section):
     """Which projects compete; empty means all."""
 
     phase: (
         Annotated[int, OneOf(PHASES, lambda v: f"must be 1, 2 or null (both), got {show(v)}")]
         | None
-    ) = Field(None, description="programme phase; null: both")
+    ) = Field(
+        None,
+        description="only projects in a territory of this programme phase (a project in no "
+        "territory is left out); null: every project, in a territory or not",
+    )
     regions: Annotated[tuple[Region, ...], BeforeValidator(_list)] = ()
     sectors: Annotated[
         tuple[Annotated[str, Text(200, what="a sector name")], ...], BeforeValidator(_list)
     ] = ()
+    origin: Annotated[str, OneOf(ORIGINS, _origin)] | None = Field(
+        "both",
+        description="laureates: only the fund's laureates; generated: only generated "
+        "candidates; both (or null): all of them",
+    )
 
 
 class ToleranceModel(_Section):

@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 
 from simulation.projects import ProjectColumns
+from simulation.scenario import Scenario
+from simulation.solve import solve
 from tests.simulation.conftest import seeded_projects
 
 
@@ -59,3 +61,37 @@ def test_columns_of_different_lengths_are_refused() -> None:
             fragile=projects.fragile,
             decarbonisation=projects.decarbonisation,
         )
+
+
+def without_territory() -> ProjectColumns:
+    """Four projects of 1 M EUR each; projects 2 and 4 lie in no territory (territory "")."""
+    return ProjectColumns(
+        ids=np.array([1, 2, 3, 4], dtype=np.int64),
+        aid_requested_eur=np.full(4, 1_000_000, dtype=np.int64),
+        investment_eur=np.full(4, 5_000_000, dtype=np.int64),
+        jobs_created=np.array([40, 30, 20, 10], dtype=np.int64),
+        region=np.array(["84", "84", "11", "11"]),
+        territory=np.array(["t-84", "", "t-11", ""]),
+        fragile=np.zeros(4, dtype=np.bool_),
+        decarbonisation=np.zeros(4, dtype=np.bool_),
+    )
+
+
+def test_projects_in_no_territory_form_a_group_of_no_region() -> None:
+    projects = without_territory()
+    assert projects.territory_names.tolist() == ["", "t-11", "t-84"]
+    # the "" group spans regions: no region is its region
+    assert projects.territory_region.tolist() == ["", "11", "84"]
+
+
+def test_territory_sums_leave_out_projects_in_no_territory_and_region_sums_count_them() -> None:
+    result = solve(Scenario(budget_eur=10_000_000), without_territory())
+    assert result.spent_eur == 4_000_000
+    assert {t.id: (t.region, t.allocated_eur, t.projects_funded) for t in result.territories} == {
+        "t-84": ("84", 1_000_000, 1),
+        "t-11": ("11", 1_000_000, 1),
+    }
+    assert {r.code: (r.allocated_eur, r.jobs, r.projects_funded) for r in result.regions} == {
+        "84": (2_000_000, 70.0, 2),
+        "11": (2_000_000, 30.0, 2),
+    }

@@ -31,7 +31,12 @@ FULL = {
         "min_spend_share": 0.95,
         "regions": {"94": {"max_eur": 5_000_000}, "84": {"min_eur": 20_000_000}},
     },
-    "projects": {"phase": 1, "regions": ["84", "94"], "sectors": ["chemistry"]},
+    "projects": {
+        "phase": 1,
+        "regions": ["84", "94"],
+        "sectors": ["chemistry"],
+        "origin": "laureates",
+    },
     "expect": {
         "status": "optimal",
         "jobs": {"value": 16400, "rel_tol": 0.01},
@@ -64,10 +69,30 @@ def test_full_scenario_parses_every_field() -> None:
         regions={"84": RegionEnvelope(min_eur=20_000_000), "94": RegionEnvelope(max_eur=5_000_000)},
     )
     assert scenario.projects == ProjectSelection(
-        phase=1, regions=("84", "94"), sectors=("chemistry",)
+        phase=1, regions=("84", "94"), sectors=("chemistry",), origin="laureates"
     )
     assert scenario.expect is not None
     assert scenario.expect.figures["jobs"] == Tolerance(16400, rel_tol=0.01)
+
+
+def test_both_kinds_of_project_compete_by_default() -> None:
+    assert Scenario.from_dict({}).projects.origin == "both"
+    assert "projects" not in Scenario.from_dict({}).to_dict()
+
+
+@pytest.mark.parametrize("origin", ["laureates", "generated", "both"])
+def test_origin_round_trips(origin: str) -> None:
+    scenario = Scenario.from_dict({"projects": {"origin": origin}})
+    assert scenario.projects.origin == origin
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+
+
+def test_a_child_changes_the_origin_and_null_gives_both_back() -> None:
+    base = {"name": "base", "projects": {"phase": 1, "origin": "laureates"}}
+    child = Scenario.from_dict(merge(base, {"name": "child", "projects": {"origin": "generated"}}))
+    assert child.projects == ProjectSelection(phase=1, origin="generated")
+    reset = Scenario.from_dict(merge(base, {"name": "child", "projects": {"origin": None}}))
+    assert reset.projects == ProjectSelection(phase=1, origin="both")
 
 
 def test_to_dict_round_trips() -> None:
@@ -210,6 +235,17 @@ def test_to_dict_round_trips() -> None:
             {"projects": {"phase": 3}},
             "a.yaml: projects.phase: must be 1, 2 or null (both), got 3",
             id="bad-phase",
+        ),
+        pytest.param(
+            {"projects": {"origin": "laureate"}},
+            "a.yaml: projects.origin: must be one of laureates, generated, both, got "
+            "'laureate'; did you mean 'laureates'?",
+            id="bad-origin",
+        ),
+        pytest.param(
+            {"projects": {"origin": ["laureates"]}},
+            "a.yaml: projects.origin: must be one of laureates, generated, both, got a list",
+            id="origin-as-list",
         ),
         pytest.param(
             {"projects": {"regions": "84"}},

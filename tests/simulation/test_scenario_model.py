@@ -49,6 +49,15 @@ def test_schema_lists_the_models_fields_in_their_order() -> None:
     assert list(expect) == list(ExpectModel.model_fields)
 
 
+def test_schema_publishes_the_project_origins() -> None:
+    origin = json_schema()["$defs"]["Selection"]["properties"]["origin"]
+    named, null = origin["anyOf"]
+    assert named == {"type": "string", "enum": ["laureates", "generated", "both"]}
+    assert null == {"type": "null"}
+    assert origin["default"] == "both"
+    assert "laureates" in origin["description"]
+
+
 def accepted_by_schema(data: dict[str, object]) -> bool:
     return jsonschema.Draft202012Validator(json_schema()).is_valid(data)
 
@@ -89,6 +98,9 @@ def accepted_by_model(data: dict[str, object]) -> bool:
         pytest.param({"projects": {"regions": ["94"]}}, id="region"),
         pytest.param({"projects": {"regions": ["99"]}}, id="region-unknown"),
         pytest.param({"projects": {"sectors": [""]}}, id="sector-empty"),
+        pytest.param({"projects": {"origin": "laureates"}}, id="origin"),
+        pytest.param({"projects": {"origin": "LAUREATES"}}, id="origin-upper-case"),
+        pytest.param({"projects": {"origin": None}}, id="origin-null"),
         pytest.param({"expect": {"jobs": {"value": 1, "abs_tol": -1}}}, id="tolerance-negative"),
         pytest.param({"expect": {"jobs": {"rel_tol": 0.1}}}, id="tolerance-no-value"),
         pytest.param({"expect": {"status": "optimal"}}, id="status"),
