@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from data.estimates import FIGURES, declared_range
 from data.geography import Geography
 
 # Published first review (economie.gouv.fr, "253 premiers projets", Nov. 2020), for 1,600
@@ -43,34 +44,84 @@ MARCH_2021 = {
 }
 FIRST_REVIEW_NAME = "first-review-2020-11"
 FIRST_REVIEW_DATE = dt.date(2020, 11, 30)  # announced in Nov. 2020; the day is not published
-GENERATOR_VERSION = 1  # bump when the generated rows change for a given seed
+GENERATOR_VERSION = 2  # bump when the generated rows change for a given seed
 PHASE = 1  # the fund (2020-2022) ran during phase 1 of the programme
 
-# ZRR: 17,694 of 34,965 communes classified in 2021 (ANCT zonage ZRR, COG 2021).
-ZRR_SHARE = 17_694 / 34_965
-# AFR: no commune list of the 2022-2027 map is available; we use the commune count of the
-# 2014-2020 map (5,042 metropolitan communes) as the share, and every overseas commune.
-AFR_SHARE = 5_042 / 34_965
 MAX_AID_INTENSITY = 0.30
 FRAGILE_JOBS_FACTOR = 0.85  # fewer jobs per euro in fragile places: the 69 % rule has a cost
 
-# sector: (share of candidates, jobs per M EUR factor, decarbonisation probability, objects)
-SECTORS: dict[str, tuple[float, float, float, tuple[str, ...]]] = {
-    "agroalimentaire": (
-        0.18,
-        1.15,
-        0.30,
-        ("ligne de conditionnement", "atelier de transformation"),
+# Fragility: a commune is fragile when it has a QPV, is an Action cœur de ville town or is rural
+# in INSEE's density grid (the documented stand-in for rural revitalisation zones). When the
+# geography has no density grid (built-in synthetic geography, small reference folders), rural is
+# drawn once per commune with the probability that a commune of its population is rural in the
+# real grid (communes_grille_densite.csv, COG 2026, 34,875 communes): the fallback imitates what
+# it stands in for, so that such geographies still have fragile places.
+RURAL_BY_POPULATION = (  # (population below, share of such communes in a rural density level)
+    (500, 0.996),
+    (2_000, 0.904),
+    (5_000, 0.632),
+    (10_000, 0.229),
+)
+RURAL_ABOVE = 0.021  # communes of 10,000 inhabitants or more
+
+# The filières of the fund's laureates (laureats_fonds_territoires.csv, 1,158 rows counted once:
+# "Mode et luxe" counted with "Mode et Luxe", the 6 rows without a filière left out). Generated
+# candidates are drawn with these shares, so the pool has the laureates' mix of sectors.
+LAUREATE_FILIERES = {
+    "Agroalimentaire": 223,
+    "Chimie et Matériaux": 179,
+    "Mines et métallurgie": 131,
+    "Construction": 124,
+    "Mode et Luxe": 108,
+    "Santé": 83,
+    "Autres": 67,
+    "Electronique": 56,
+    "Bois": 48,
+    "Nouveaux systèmes énergétiques": 45,
+    "Automobile": 40,
+    "Transformation et valorisation des déchets": 21,
+    "Aéronautique": 16,
+    "Eau": 11,
+}
+
+
+@dataclass(frozen=True)
+class Filiere:
+    jobs_factor: float  # relative jobs per M EUR invested (the level is calibrated)
+    decarbonisation: float  # probability that a project of the filière decarbonises
+    objects: tuple[str, ...]  # what a project builds, for its name
+
+
+# Relative labour intensity and decarbonisation probability per filière (docs/data.md §2): not
+# fitted (90 laureates state both jobs and investment, 4 to 18 per filière), but carried over
+# from the industrial sectors this generator used before, mapped to the filières.
+FILIERES = {
+    "Agroalimentaire": Filiere(
+        1.15, 0.30, ("ligne de conditionnement", "atelier de transformation")
     ),
-    "métallurgie": (0.12, 0.85, 0.55, ("four de fusion", "laminoir", "fonderie")),
-    "mécanique": (0.17, 1.05, 0.30, ("ligne d'usinage", "atelier de chaudronnerie")),
-    "chimie": (0.07, 0.70, 0.60, ("unité de synthèse", "réacteur")),
-    "plasturgie": (0.08, 0.95, 0.45, ("presses à injecter", "ligne d'extrusion")),
-    "bois et papier": (0.08, 1.00, 0.45, ("scierie", "ligne de cartonnage")),
-    "textile": (0.05, 1.30, 0.25, ("atelier de confection", "ligne de tissage")),
-    "électronique": (0.08, 1.10, 0.20, ("ligne de cartes électroniques", "salle blanche")),
-    "aéronautique et automobile": (0.09, 0.95, 0.35, ("ligne d'assemblage", "banc d'essais")),
-    "santé": (0.08, 1.10, 0.20, ("unité de production pharmaceutique", "atelier stérile")),
+    "Chimie et Matériaux": Filiere(
+        0.85, 0.50, ("unité de synthèse", "presses à injecter", "ligne d'extrusion")
+    ),
+    "Mines et métallurgie": Filiere(0.85, 0.55, ("four de fusion", "laminoir", "fonderie")),
+    "Construction": Filiere(
+        1.00, 0.45, ("centrale à béton", "atelier de charpente", "ligne de panneaux isolants")
+    ),
+    "Mode et Luxe": Filiere(
+        1.30, 0.25, ("atelier de confection", "ligne de tissage", "atelier de maroquinerie")
+    ),
+    "Santé": Filiere(1.10, 0.20, ("unité de production pharmaceutique", "atelier stérile")),
+    "Autres": Filiere(1.05, 0.30, ("ligne d'usinage", "atelier de chaudronnerie")),
+    "Electronique": Filiere(1.10, 0.20, ("ligne de cartes électroniques", "salle blanche")),
+    "Bois": Filiere(1.00, 0.45, ("scierie", "ligne de cartonnage", "atelier de menuiserie")),
+    "Nouveaux systèmes énergétiques": Filiere(
+        0.80, 0.90, ("ligne d'électrolyseurs", "ligne de modules photovoltaïques")
+    ),
+    "Automobile": Filiere(0.95, 0.35, ("ligne d'assemblage", "atelier d'emboutissage")),
+    "Transformation et valorisation des déchets": Filiere(
+        0.90, 0.80, ("chaîne de tri", "unité de recyclage")
+    ),
+    "Aéronautique": Filiere(0.95, 0.35, ("ligne d'assemblage", "banc d'essais")),
+    "Eau": Filiere(0.80, 0.40, ("unité de traitement d'eau", "ligne d'embouteillage")),
 }
 ACTIONS = (
     "Extension",
@@ -83,26 +134,61 @@ ACTIONS = (
 DECARBONISATION = "Décarbonation"  # the name of half of the decarbonisation projects
 
 
+Strings = npt.NDArray[np.str_]
+Nullable = npt.NDArray[np.object_]  # values or None
+Integers = npt.NDArray[np.int64]
+
+
 @dataclass(frozen=True)
 class ProjectRows:
-    """One row per project, as column arrays. Money in integer euros."""
+    """One row per project, as column arrays (the columns of the ``project`` table plus the
+    first review). Money in integer euros; nullable columns are object arrays of values or None."""
 
-    id: npt.NDArray[np.int64]
+    id: Integers
+    origin: Strings  # "generated"
+    laureate_id: Nullable
     name: list[str]
-    territory_id: npt.NDArray[np.str_]
-    region_code: npt.NDArray[np.str_]
-    commune_code: npt.NDArray[np.str_]
-    sector: npt.NDArray[np.str_]
-    investment_eur: npt.NDArray[np.int64]
-    aid_requested_eur: npt.NDArray[np.int64]
-    jobs_created: npt.NDArray[np.int64]
-    jobs_kept: npt.NDArray[np.int64]
+    company_name: Nullable
+    siren: Nullable
+    company_size: Nullable
+    record_date: Nullable
+    employees: Nullable
+    territory_id: Strings
+    phase2_territory_id: Nullable
+    region_code: Strings
+    department_code: Strings
+    commune_code: Strings
+    postal_code: Nullable
+    latitude: Nullable
+    longitude: Nullable
+    location_precision: Strings  # "generated": placed in a commune, no position
+    density_level: Nullable
+    sector: Strings
+    investment_eur: Integers
+    investment_eur_source: Strings
+    investment_eur_low: Integers
+    investment_eur_high: Integers
+    aid_requested_eur: Integers
+    aid_requested_eur_source: Strings
+    aid_requested_eur_low: Integers
+    aid_requested_eur_high: Integers
+    jobs_created: Integers
+    jobs_created_source: Strings
+    jobs_created_low: Integers
+    jobs_created_high: Integers
+    jobs_kept: Integers
+    jobs_kept_source: Strings
+    jobs_kept_low: Integers
+    jobs_kept_high: Integers
     decarbonisation: npt.NDArray[np.bool_]
-    co2_avoided_t: npt.NDArray[np.int64]
+    co2_avoided_t: Integers
+    co2_avoided_t_source: Strings
+    co2_avoided_t_low: Integers
+    co2_avoided_t_high: Integers
     fragile: npt.NDArray[np.bool_]
     qpv: npt.NDArray[np.bool_]
-    zrr: npt.NDArray[np.bool_]
-    afr: npt.NDArray[np.bool_]
+    zrr: npt.NDArray[np.bool_]  # the rural flag, stand-in for ZRR
+    afr: npt.NDArray[np.bool_]  # always False: no commune list of the AFR map exists
     action_coeur_de_ville: npt.NDArray[np.bool_]
     first_review: npt.NDArray[np.bool_]  # awarded in the first review, in full
     # The first review's ranking (log jobs per euro plus noise for the other criteria): later
@@ -112,19 +198,36 @@ class ProjectRows:
     def __len__(self) -> int:
         return len(self.id)
 
+    # Every column of the project table, in the order above.
     COLUMNS = (
         "id",
+        "origin",
+        "laureate_id",
         "name",
+        "company_name",
+        "siren",
+        "company_size",
+        "record_date",
+        "employees",
         "territory_id",
+        "phase2_territory_id",
         "region_code",
+        "department_code",
         "commune_code",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "density_level",
         "sector",
-        "investment_eur",
-        "aid_requested_eur",
-        "jobs_created",
-        "jobs_kept",
+        *(
+            f"{figure}{part}"
+            for figure in FIGURES
+            if figure != "co2_avoided_t"
+            for part in ("", "_source", "_low", "_high")
+        ),
         "decarbonisation",
-        "co2_avoided_t",
+        *(f"co2_avoided_t{part}" for part in ("", "_source", "_low", "_high")),
         "fragile",
         "qpv",
         "zrr",
@@ -143,45 +246,50 @@ def first_review_size(count: int) -> int:
     return max(1, round(FIRST_REVIEW["projects"] * count / CANDIDATES))
 
 
-def commune_zonings(geography: Geography, seed: int) -> dict[str, tuple[bool, bool]]:
-    """ZRR and AFR flags per commune code, drawn once per commune (not per project)."""
-    zrr, afr = _zonings(geography, seed)
-    codes = [c.code for c in geography.communes]
-    return dict(zip(codes, zip(zrr.tolist(), afr.tolist(), strict=True), strict=True))
+def has_density_grid(geography: Geography) -> bool:
+    return any(c.density_level is not None for c in geography.communes)
 
 
-def _zonings(
-    geography: Geography, seed: int
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    rng = np.random.default_rng([seed, 0])
-    overseas = {r.code for r in geography.regions if r.zone != "metro"}
+def rural_communes(geography: Geography, seed: int) -> npt.NDArray[np.bool_]:
+    """The rural flag of each commune of ``geography.communes``: its density level, or, without
+    a density grid, a draw per commune by population (``RURAL_BY_POPULATION``)."""
+    if has_density_grid(geography):
+        return np.array([c.rural for c in geography.communes], dtype=bool)
     population = np.array([c.population for c in geography.communes], dtype=float)
-    metro = np.array([c.region_code not in overseas for c in geography.communes])
-    # ZRR is rural: likelier in small communes, never in towns of 10,000 or more.
-    weight = np.select(
-        [population < 500, population < 2000, population < 10_000], [1.0, 0.8, 0.3], 0.0
+    limits = [limit for limit, _ in RURAL_BY_POPULATION]
+    shares = [share for _, share in RURAL_BY_POPULATION]
+    probability = np.select([population < limit for limit in limits], shares, RURAL_ABOVE)
+    rural: npt.NDArray[np.bool_] = np.random.default_rng([seed, 0]).random(len(population)) < (
+        probability
     )
-    weight[~metro] = 0.0
-    target = ZRR_SHARE * len(population)
-    low, high = 0.0, 10.0
-    for _ in range(50):  # bisection on the scale so that the expected count hits the share
-        scale = (low + high) / 2
-        low, high = (scale, high) if np.minimum(scale * weight, 1).sum() < target else (low, scale)
-    zrr = rng.random(len(population)) < np.minimum(scale * weight, 1)
-    afr = (rng.random(len(population)) < AFR_SHARE * len(population) / max(metro.sum(), 1)) | ~metro
-    return zrr, afr
+    return rural
 
 
-def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRows:
+def phase2_territories(geography: Geography) -> dict[str, str]:
+    """Commune code -> the phase-2 territory one of whose member EPCIs is the commune's EPCI
+    (each EPCI is a member of at most one phase-2 territory)."""
+    by_member = {m.siren: t.id for t in geography.phase(2) for m in t.members}
+    return {
+        c.code: by_member[c.epci_siren]
+        for c in geography.communes
+        if c.epci_siren is not None and c.epci_siren in by_member
+    }
+
+
+def generate_projects(
+    geography: Geography, count: int, seed: int, first_id: int = 1
+) -> ProjectRows:
+    """``count`` generated candidates with ids ``first_id``, ``first_id + 1``, ...; the rows do
+    not depend on ``first_id``."""
     if count < 1:
         raise ValueError(f"count: must be at least 1, got {count}")
     territories = [t for t in geography.territories if t.phase == PHASE and t.commune_codes]
     communes = geography.communes
     position = {c.code: i for i, c in enumerate(communes)}
     commune_population = np.array([c.population for c in communes], dtype=float)
-    zrr, afr = _zonings(geography, seed)
-    qpv = np.array([c.qpv for c in communes])
-    acv = np.array([c.action_coeur_de_ville for c in communes])
+    rural = rural_communes(geography, seed)
+    qpv = np.array([c.qpv for c in communes], dtype=bool)
+    acv = np.array([c.action_coeur_de_ville for c in communes], dtype=bool)
     rng = np.random.default_rng([seed, 1])
 
     # Where: a territory (weight: square root of its population), then one of its communes
@@ -197,13 +305,15 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
     u = low + rng.random(count) * (cumulative[ends - 1][territory] - low)
     commune = flat[np.minimum(np.searchsorted(cumulative, u, side="right"), len(flat) - 1)]
 
-    names = list(SECTORS)
-    shares = np.array([s[0] for s in SECTORS.values()])
+    names = list(FILIERES)
+    shares = np.array([LAUREATE_FILIERES[n] for n in names], dtype=float)
     sector = _weighted(rng, shares, count)
-    labour = np.array([s[1] for s in SECTORS.values()])[sector]
-    decarbonisation = rng.random(count) < np.array([s[2] for s in SECTORS.values()])[sector]
+    labour = np.array([FILIERES[n].jobs_factor for n in names])[sector]
+    decarbonisation = (
+        rng.random(count) < np.array([FILIERES[n].decarbonisation for n in names])[sector]
+    )
 
-    fragile = qpv[commune] | acv[commune] | zrr[commune] | afr[commune]
+    fragile = qpv[commune] | acv[commune] | rural[commune]
     investment = np.clip(rng.lognormal(np.log(2.5e6), 1.0, count), 1e5, 1e8)
     intensity = np.clip(rng.beta(2.2, 18.0, count), 0.02, MAX_AID_INTENSITY)
     jobs_per_meur = rng.lognormal(np.log(3.6), 0.6, count) * labour
@@ -223,8 +333,8 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
     action = rng.integers(0, len(ACTIONS), count)
     action[decarbonisation & (rng.random(count) < 0.5)] = len(ACTIONS)
     actions = (*ACTIONS, DECARBONISATION)
-    variant = rng.integers(0, 2, count)
-    objects = [SECTORS[n][3] for n in names]
+    variant = rng.integers(0, 6, count)  # 6: every filière's count of objects divides it
+    objects = [FILIERES[n].objects for n in names]
     commune_names = [c.name for c in communes]
     project_names = [
         f"{actions[a]} {objects[s][v % len(objects[s])]} — {commune_names[c]}"
@@ -234,23 +344,65 @@ def generate_projects(geography: Geography, count: int, seed: int) -> ProjectRow
     ]
     territory_ids = np.array([t.id for t in territories])
     territory_regions = np.array([t.region_code for t in territories])
+    phase2 = phase2_territories(geography)
+    placed = [communes[i] for i in commune.tolist()]
+    # A generated figure has the range of a declared one (a declaration is not a result).
+    values = {
+        "investment_eur": investment_eur,
+        "aid_requested_eur": aid_eur,
+        "jobs_created": jobs_created,
+        "jobs_kept": jobs_kept,
+        "co2_avoided_t": co2_avoided_t,
+    }
+    ranges = {figure: declared_range(figure, values[figure]) for figure in FIGURES}
+    nothing = np.full(count, None, dtype=object)
+    generated = np.full(count, "generated")
     return ProjectRows(
-        id=np.arange(1, count + 1, dtype=np.int64),
+        id=np.arange(first_id, first_id + count, dtype=np.int64),
+        origin=generated,
+        laureate_id=nothing,
         name=project_names,
+        company_name=nothing,
+        siren=nothing,
+        company_size=nothing,
+        record_date=nothing,
+        employees=nothing,
         territory_id=territory_ids[territory],
+        phase2_territory_id=np.array([phase2.get(c.code) for c in placed], dtype=object),
         region_code=territory_regions[territory],
-        commune_code=np.array([c.code for c in communes])[commune],
+        department_code=np.array([c.department_code for c in placed]),
+        commune_code=np.array([c.code for c in placed]),
+        postal_code=nothing,
+        latitude=nothing,
+        longitude=nothing,
+        location_precision=generated,
+        density_level=np.array([c.density_level for c in placed], dtype=object),
         sector=np.array(names)[sector],
         investment_eur=investment_eur,
+        investment_eur_source=generated,
+        investment_eur_low=ranges["investment_eur"][0],
+        investment_eur_high=ranges["investment_eur"][1],
         aid_requested_eur=aid_eur,
+        aid_requested_eur_source=generated,
+        aid_requested_eur_low=ranges["aid_requested_eur"][0],
+        aid_requested_eur_high=ranges["aid_requested_eur"][1],
         jobs_created=jobs_created,
+        jobs_created_source=generated,
+        jobs_created_low=ranges["jobs_created"][0],
+        jobs_created_high=ranges["jobs_created"][1],
         jobs_kept=jobs_kept,
+        jobs_kept_source=generated,
+        jobs_kept_low=ranges["jobs_kept"][0],
+        jobs_kept_high=ranges["jobs_kept"][1],
         decarbonisation=decarbonisation,
         co2_avoided_t=co2_avoided_t,
+        co2_avoided_t_source=generated,
+        co2_avoided_t_low=ranges["co2_avoided_t"][0],
+        co2_avoided_t_high=ranges["co2_avoided_t"][1],
         fragile=fragile,
         qpv=qpv[commune],
-        zrr=zrr[commune],
-        afr=afr[commune],
+        zrr=rural[commune],
+        afr=np.zeros(count, dtype=bool),
         action_coeur_de_ville=acv[commune],
         first_review=awarded,
         review_score=score,
@@ -369,7 +521,8 @@ def main(argv: list[str]) -> None:
     settings = Settings.from_env()
     count = int(argv[0]) if argv else settings.project_count
     seed = int(argv[1]) if len(argv) > 1 else settings.seed
-    rows = generate_projects(load_geography(settings.data_dir), count, seed)
+    geography = load_geography(settings.data_dir)
+    rows = generate_projects(geography, count, seed)
     print(f"first review, {count:,} candidates, seed {seed}")
     print(f"{'figure':<16}{'published':>18}{'generated':>18}{'gap':>8}")
     for figure, published, generated in calibration(rows):
@@ -381,8 +534,11 @@ def main(argv: list[str]) -> None:
         print(f"{figure:<16}{published:>18,.2f}{generated:>18,.2f}{gap:>8.1%}")
     aid, investment, jobs = rows.aid_requested_eur, rows.investment_eur, rows.jobs_created
     won = rows.first_review
+    rural = "density grid" if has_density_grid(geography) else "drawn by population, no grid"
     print(
-        f"candidates: fragile {rows.fragile.mean():.1%}, "
+        f"candidates: fragile {rows.fragile.mean():.1%} (rural {rows.zrr.mean():.1%}, "
+        f"QPV {rows.qpv.mean():.1%}, Action cœur de ville "
+        f"{rows.action_coeur_de_ville.mean():.1%}; rural: {rural}), "
         f"decarbonisation {rows.decarbonisation.mean():.1%}, "
         f"aid intensity {aid.sum() / investment.sum():.1%} (max {(aid / investment).max():.1%}), "
         f"jobs per M EUR of aid {jobs.sum() / aid.sum() * 1e6:.1f} "
