@@ -1,10 +1,13 @@
-"""Synthetic candidate projects, placed in real territories and communes, and the first review.
+"""Generated candidate projects, placed in real territories and communes, and the first review.
 
-No public list of funded projects with amounts exists, so projects are drawn from documented
-distributions (docs/data.md) and calibrated: the first-review awards reproduce the published
-figures of November 2020. A later review, extended down the same ranking, is compared out of
-sample with the March 2021 figures. Everything is vectorised (160,000 projects in a few
-seconds) and deterministic for a given geography, count and seed.
+The fund's laureates are real (``data.laureates``), but the programme reported 1,600 projects
+from the field: generated candidates fill the pool beside them (origin "generated"), or make
+all of it without the laureates file. They are drawn from documented distributions
+(docs/data.md) with the laureates' filières and the real fragility of their commune, and
+calibrated: the first-review awards reproduce the published figures of November 2020. A later
+review, extended down the same ranking, is compared out of sample with the March 2021 figures.
+Everything is vectorised (160,000 projects in a few seconds) and deterministic for a given
+geography, count and seed.
 
     python -m data.generator [count] [seed]    # calibration and out-of-sample tables
 """
