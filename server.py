@@ -6,6 +6,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
+import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,13 +17,47 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from data.csv_reader import ReferenceDataError
+from data.outlines import map_outlines
+from data.reference import OPTIONAL_FILES
 from models.db import engine_for, make_sessionmaker
 from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
 
 WEB = Path(__file__).resolve().parent / "web"
-OUTLINES = "territoires_industrie_phase2.geojson"
+OUTLINES = OPTIONAL_FILES["outlines1"]
+
+
+class MapOutlines:
+    """The phase-1 outlines, simplified for the map: computed at the first request (about 0.1 s
+    of shapely work, off the event loop), then served from memory for the server's life."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.body: bytes | None = None
+        self.lock = anyio.Lock()
+
+    async def response(self) -> Response:
+        if self.body is None:
+            async with self.lock:  # one computation, however many first requests arrive at once
+                if self.body is None:
+                    if not (self.data_dir / OUTLINES).is_file():
+                        return _unavailable(
+                            f"{OUTLINES} is absent from the reference data folder "
+                            "(TERRITOIRES_DATA_DIR)",
+                            404,
+                        )
+                    try:
+                        collection = await anyio.to_thread.run_sync(map_outlines, self.data_dir)
+                    except ReferenceDataError as error:
+                        return _unavailable(str(error), 500)
+                    self.body = orjson.dumps(collection)
+        return Response(self.body, media_type="application/geo+json")
+
+
+def _unavailable(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": "outlines unavailable", "message": message}, status)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -41,13 +77,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def dashboard(request: Request) -> Response:
         return FileResponse(WEB / "index.html")
 
+    # Read from the reference folder, never shipped: the repo holds no outlines.
+    outlines = MapOutlines(settings.data_dir)
+
     async def territory_outlines(request: Request) -> Response:
-        # Passed through from the reference folder at request time: the repo ships no outlines.
-        path = settings.data_dir / OUTLINES
-        if not path.is_file():
-            message = f"{OUTLINES} is absent from the reference data folder (TERRITOIRES_DATA_DIR)"
-            return JSONResponse({"error": "outlines unavailable", "message": message}, 404)
-        return FileResponse(path, media_type="application/geo+json")
+        return await outlines.response()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Route("/health", health),
             Route("/", dashboard),
-            Route("/geo/territories.geojson", territory_outlines),
+            Route("/geo/territories-phase1.geojson", territory_outlines),
             Mount("/static", StaticFiles(directory=WEB), name="static"),
         ],
         middleware=middleware,
