@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,14 +89,18 @@ METROPOLE = (41.0, 51.2, -5.3, 9.7, "metropolitan France")
 
 _Keep = Callable[[str, str], None]  # reports a field dropped from a kept row
 
+# (field, column, largest plausible value): beyond it a figure is a slip, and would not fit the
+# database (counts are 32-bit integers; euros stay within the engine's 10^12 bound).
 FIGURE_COLUMNS = (
-    ("co2_t", "tco2_an"),
-    ("jobs_created", "jobs_created"),
-    ("jobs_kept", "jobs_kept"),
-    ("employees", "employees"),
-    ("investment_eur", "investment_eur"),
-    ("aid_eur", "aid_eur"),
+    ("co2_t", "tco2_an", 10**9),
+    ("jobs_created", "jobs_created", 10**7),
+    ("jobs_kept", "jobs_kept", 10**7),
+    ("employees", "employees", 10**7),
+    ("investment_eur", "investment_eur", 10**12),
+    ("aid_eur", "aid_eur", 10**12),
 )
+LAUREATE_ID = re.compile(r"L\d{4,7}")  # the file's own ids, L0001...
+IDENTIFIER_LENGTH = 16  # Project.siren holds overseas identifiers too
 
 
 @dataclass(frozen=True)
@@ -167,8 +172,7 @@ def read_laureates(path: Path, geography: Geography) -> tuple[list[Laureate], li
         try:
             laureate = _laureate(reader, row, departments, france, kept)
             _check_unique(reader, laureate, first_row, first_pair)
-        except _Skip as skip:
-            problems.extend(kept)
+        except _Skip as skip:  # what the row would have lost no longer matters
             problems.append(Problem(f"{skip.error}: row skipped", kept=False))
             continue
         problems.extend(kept)
@@ -190,8 +194,8 @@ def _laureate(
         kept.append(Problem(str(reader.error(column, message)), kept=True))
 
     laureate_id = row["laureate_id"].strip()
-    if not laureate_id:
-        raise skip("laureate_id", "empty value")
+    if not LAUREATE_ID.fullmatch(laureate_id):
+        raise skip("laureate_id", f"{laureate_id!r} is not a laureate id (L0001...)")
     department_code = row["code_departement"].strip()
     department = departments.get(department_code)
     if department is None:
@@ -207,10 +211,12 @@ def _laureate(
     if record_date is None:
         raise skip("mise_a_jour", f"{row['mise_a_jour'].strip()!r} is not a date (YYYY-MM-DD)")
     figures: dict[str, int | None] = {}
-    for field, column in FIGURE_COLUMNS:
+    for field, column, largest in FIGURE_COLUMNS:
         text = row[column].strip()
         if text and not (text.isascii() and text.isdigit()):
             raise skip(column, f"{text!r} is not a non-negative whole number")
+        if text and int(text) > largest:
+            raise skip(column, f"{text} is larger than any plausible value ({largest:,})")
         figures[field] = int(text) if text else None
     company_name = row["entreprise"].strip()
     if not company_name:
@@ -221,6 +227,9 @@ def _laureate(
         # Identifiers in New Caledonia and French Polynesia are not SIRENs: kept as written.
         found = "no SIREN" if siren is None else f"{siren!r} is not a 9-digit SIREN"
         keep("siren", f"{found}: kept without a SIREN")
+        siren = None
+    elif siren is not None and len(siren) > IDENTIFIER_LENGTH:
+        keep("siren", f"{siren!r} is longer than {IDENTIFIER_LENGTH} characters: dropped")
         siren = None
     company_size = row["type_entreprise"].strip()
     if company_size not in COMPANY_SIZES:

@@ -286,6 +286,42 @@ def test_broken_outlines_name_the_file(small_data_dir: Path) -> None:
         load_outlines(small_data_dir)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "column", "words", "kept"),
+    [
+        pytest.param("L0002,", "2,", "laureate_id", "'2' is not a laureate id", False, id="id"),
+        pytest.param(
+            ",,2500000,", ",,2500000000000,", "investment_eur", "larger than any", False, id="big"
+        ),
+        pytest.param(",3,", ",-3,", "jobs_kept", "'-3' is not a non-negative", False, id="neg"),
+        pytest.param(",01300,", ",1300,", "code_postal", "'1300' is not a 5-digit", True, id="cp"),
+        pytest.param(",ETI,", ",PME,", "type_entreprise", "'PME' is not one of", True, id="size"),
+    ],
+)
+def test_one_bad_field(
+    small: tuple[Geography, Outlines, Path],
+    old: str,
+    new: str,
+    column: str,
+    words: str,
+    kept: bool,
+) -> None:
+    geography, _, path = small
+    text = path.read_text(encoding="utf-8")
+    row = ROWS[1]  # row 3, L0002
+    assert old in row
+    path.write_text(text.replace(row, row.replace(old, new, 1)), encoding="utf-8")
+
+    laureates, problems = read_laureates(path, geography)
+
+    found = [
+        p for p in problems if p.message.startswith(f"{LAUREATES_FILE}, row 3, column {column}")
+    ]
+    assert len(found) == 1 and words in found[0].message and found[0].kept == kept
+    assert ("L0002" in [la.laureate_id for la in laureates]) == kept
+    assert len(laureates) == 5 + kept
+
+
 def test_missing_laureates_file_is_named(small_data_dir: Path) -> None:
     geography = load_geography(small_data_dir)
 
