@@ -21,6 +21,7 @@ estimate, the declaration band (DECLARED_BAND) for a stated figure.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,8 @@ FIRST_REVIEW = {
 TOP_UP = {"fund_eur": 300_000_000, "projects": 500, "jobs_created": 15_000}
 FUND_EUR = 400_000_000
 
+MIN_ROWS = 10  # stated rows needed to fit a figure's model
+FALLBACK_SIGMA = 1.0  # the generator's spread of investment (log scale), when nothing is fitted
 RIDGE = 3.0  # penalty on every coefficient but the intercept (covariates have unit-ish scale)
 LOW_Q, HIGH_Q = 0.10, 0.90
 FOLDS, SEED = 5, 14
@@ -279,8 +282,15 @@ def features(laureates: Sequence[LaureateLike], figure: str) -> tuple[FloatArray
 
 
 def fit(figure: str, design: FloatArray, names: tuple[str, ...], values: FloatArray) -> Fit:
-    """Ridge least squares of log(values) on the rows where the figure is stated (> 0)."""
+    """Ridge least squares of log(values) on the rows where the figure is stated (> 0). With
+    fewer than MIN_ROWS of them (a small subset of laureates), nothing can be fitted: the
+    published mean per project with the spread FALLBACK_SIGMA."""
     rows = values > 0
+    if rows.sum() < MIN_ROWS:
+        coef = np.zeros(design.shape[1])
+        coef[0] = np.log(MARCH_2021[figure] / MARCH_2021["projects"])
+        inverse = np.zeros((design.shape[1], design.shape[1]))
+        return Fit(figure, names, coef, FALLBACK_SIGMA, int(rows.sum()), math.inf, inverse)
     x, y = design[rows], np.log(values[rows])
     penalty = np.full(design.shape[1], RIDGE)
     penalty[0] = 0.0
@@ -437,14 +447,17 @@ def _co2(
 def held_out(
     laureates: Sequence[LaureateLike], folds: int = FOLDS, seed: int = SEED
 ) -> list[HeldOut]:
-    """k-fold error on the stated rows of each modelled figure (the calibration is left out:
-    it sets the level of the unstated rows, which the stated rows cannot check). The baseline
-    predicts the stated median of the fitting folds, with their 10th-90th percentiles."""
+    """k-fold error on the stated rows of each modelled figure with enough of them (the
+    calibration is left out: it sets the level of the unstated rows, which the stated rows
+    cannot check). The baseline predicts the stated median of the fitting folds, with their
+    10th-90th percentiles."""
     rows: list[HeldOut] = []
     for figure in MODELLED:
         stated = stated_values(laureates, figure)
-        design, names = features(laureates, figure)
         known = np.flatnonzero(stated > 0)
+        if len(known) < folds * MIN_ROWS:  # each fit needs MIN_ROWS rows
+            continue
+        design, names = features(laureates, figure)
         order = np.random.default_rng([seed, FIGURES.index(figure)]).permutation(known)
         errors, inside, base_errors, base_inside = [], [], [], []
         for test in np.array_split(order, folds):
