@@ -16,7 +16,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.scenarios import Mode, input_field
+from schema.scenarios import Mode, ProjectPool, input_field
 from simulation.scenario_model import json_schema
 
 
@@ -29,6 +29,7 @@ class ParameterKind(Enum):
     REGION_ENVELOPES = "region_envelopes"
     REGION_CODES = "region_codes"
     SECTORS = "sectors"
+    PROJECT_POOL = "project_pool"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ DECLARED = (
     _Declared("projects.phase", "Programme phase", ParameterKind.PHASE),
     _Declared("projects.regions", "Regions that compete", ParameterKind.REGION_CODES),
     _Declared("projects.sectors", "Sectors that compete", ParameterKind.SECTORS),
+    _Declared("projects.origin", "Laureates or generated candidates", ParameterKind.PROJECT_POOL),
 )
 # Defaults the schema leaves out (a factory's): no envelopes, as ScenarioInput takes them.
 _EMPTY: dict[ParameterKind, Any] = {ParameterKind.REGION_ENVELOPES: []}
@@ -158,8 +160,14 @@ def _enum(schema: Mapping[str, Any], node: Mapping[str, Any]) -> list[Any]:
 
 
 def _for_input(kind: ParameterKind, value: Any) -> Any:
-    # A mode is written "all_or_nothing" in files and ALL_OR_NOTHING in GraphQL.
-    return Mode(value).name if kind is ParameterKind.MODE and value is not None else value
+    # A mode is written "all_or_nothing" in files and ALL_OR_NOTHING in GraphQL (a pool alike).
+    if value is None:
+        return value
+    if kind is ParameterKind.MODE:
+        return Mode(value).name
+    if kind is ParameterKind.PROJECT_POOL:
+        return ProjectPool(value).name
+    return value
 
 
 def _node_at(schema: Mapping[str, Any], file_key: str) -> Mapping[str, Any]:

@@ -120,6 +120,8 @@ class ProjectOutcome(Mirror):
     descriptions={
         "fragile_share": "Share of euros (what floors use).",
         "fragile_project_share": "Share of funded projects.",
+        "territories": "Sums per phase-1 or phase-2 territory; projects in no territory are in "
+        "none of them (their region's sums count them).",
     },
 )
 class SimulationResult(Mirror):

@@ -35,6 +35,13 @@ class Mode(Enum):
     ALL_OR_NOTHING = "all_or_nothing"
 
 
+@strawberry.enum(description="Which projects compete by where they come from.")
+class ProjectPool(Enum):
+    LAUREATES = strawberry.enum_value("laureates", description="The fund's laureates only.")
+    GENERATED = strawberry.enum_value("generated", description="Generated candidates only.")
+    BOTH = strawberry.enum_value("both", description="Laureates and generated candidates.")
+
+
 @strawberry.input(description="A regional envelope: money the region must get at least or most.")
 class RegionEnvelopeInput:
     region_code: str
@@ -44,9 +51,16 @@ class RegionEnvelopeInput:
 
 @strawberry.input(description="Which projects compete (empty: all of the base's selection).")
 class ProjectSelectionInput:
-    phase: int | None = UNSET
+    phase: int | None = strawberry.field(
+        default=UNSET,
+        description="Only projects in a territory of this phase (a project in no territory is "
+        "left out); null: every project, in a territory or not.",
+    )
     regions: list[str] | None = UNSET
     sectors: list[str] | None = UNSET
+    origin: ProjectPool | None = strawberry.field(
+        default=UNSET, description="Laureates, generated candidates or both; null: BOTH."
+    )
 
 
 @strawberry.input(
@@ -118,6 +132,8 @@ class ScenarioInput:
             selection: dict[str, Any] = {}
             for key in ("phase", "regions", "sectors"):
                 _put(selection, key, getattr(self.projects, key))
+            origin = self.projects.origin
+            _put(selection, "origin", origin.value if isinstance(origin, ProjectPool) else origin)
             data["projects"] = selection
         return data
 
@@ -197,6 +213,11 @@ class PhaseSetting(Setting):
 
 
 @strawberry.type
+class PoolSetting(Setting):
+    value: ProjectPool
+
+
+@strawberry.type
 class NamesSetting(Setting):
     value: list[str] = strawberry.field(description="Empty: all.")
 
@@ -214,6 +235,7 @@ class ProjectSelectionSetting:
     phase: PhaseSetting
     regions: NamesSetting
     sectors: NamesSetting
+    origin: PoolSetting
 
 
 @strawberry.type(
@@ -276,6 +298,9 @@ class ResolvedScenario:
                 phase=PhaseSetting(value=selection.phase, **origin("projects.phase")),
                 regions=NamesSetting(value=list(selection.regions), **origin("projects.regions")),
                 sectors=NamesSetting(value=list(selection.sectors), **origin("projects.sectors")),
+                origin=PoolSetting(
+                    value=ProjectPool(selection.origin), **origin("projects.origin")
+                ),
             ),
         )
 

@@ -43,6 +43,7 @@ async def test_every_scenario_input_is_listed_once(client: httpx.AsyncClient) ->
         "projects.phase",
         "projects.regions",
         "projects.sectors",
+        "projects.origin",
     ]
     assert all(p["label"] and p["description"] for p in found.values())
     assert [p["name"] for p in found.values()] == [
@@ -56,6 +57,7 @@ async def test_every_scenario_input_is_listed_once(client: httpx.AsyncClient) ->
         "projects_phase",
         "projects_regions",
         "projects_sectors",
+        "projects_origin",
     ]
 
 
@@ -82,6 +84,10 @@ async def test_bounds_and_defaults_are_the_formats(client: httpx.AsyncClient) ->
     assert envelopes["choices"] == list(REGION_NAMES) == found["projects.regions"]["choices"]
     assert found["projects.phase"]["choices"] == ["1", "2"]
     assert found["projects.sectors"]["default"] == []
+    origin = found["projects.origin"]
+    assert (origin["fileKey"], origin["kind"]) == ("projects.origin", "PROJECT_POOL")
+    assert origin["choices"] == ["LAUREATES", "GENERATED", "BOTH"]
+    assert origin["default"] == "BOTH"
 
 
 @pytest.mark.parametrize(
