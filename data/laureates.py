@@ -476,24 +476,25 @@ def main() -> None:
         )
         in_any = sum(bool(ids) for ids in hits)
         column = "territory_id" if phase == 1 else "phase2_territory_id"
+        region_of = {t.id: t.region_code for t in geography.territories}
         gps = sum(
-            getattr(loc, column) is not None and getattr(loc, column) in ids
-            for loc, ids in zip(
-                (loc for loc in locations if loc.latitude is not None), hits, strict=True
-            )
+            any(region_of.get(t) == la.region_code for t in ids)
+            for la, ids in zip(placed, hits, strict=True)
         )
         total = sum(getattr(loc, column) is not None for loc in locations)
         print(
             f"phase {phase}: {in_any:,} of {len(placed):,} positions inside an outline "
-            f"(SOURCES.md: {published}), {gps:,} accepted in their region, "
-            f"{total - gps:,} more by membership, {len(locations) - total:,} in none"
+            f"(SOURCES.md: {published}), {gps:,} accepted (territory of their region), "
+            f"{total - gps:,} by membership, {len(locations) - total:,} in none"
         )
     in_commune = [loc for loc in locations if loc.commune_code is not None]
     fragile = sum(loc.fragile for loc in locations)
     print(
         f"fragile: {fragile:,} of {len(locations):,} laureates "
         f"({fragile / max(len(locations), 1):.1%}; published share of winners: 69 %); "
-        f"of the {len(in_commune):,} in a commune: QPV {sum(loc.qpv for loc in in_commune):,}, "
+        f"of the {len(in_commune):,} in a commune ({fragile / max(len(in_commune), 1):.1%} "
+        f"fragile; the others have a postal code serving no commune of their department, "
+        f"e.g. CEDEX, or are overseas): QPV {sum(loc.qpv for loc in in_commune):,}, "
         f"ACV {sum(loc.action_coeur_de_ville for loc in in_commune):,}, "
         f"rural {sum(loc.rural for loc in in_commune):,}"
     )
