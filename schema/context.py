@@ -86,6 +86,16 @@ class Loaders:
     def fund(self) -> DataLoader[str, Fund | None]:
         return self._loader("fund", queries.funds_by_id)
 
+    def laureates_of_region(self) -> DataLoader[str, queries.LaureateTotals | None]:
+        return self._loader(
+            "laureates_of_region", queries.laureate_totals_by_region, queries.LaureateTotals
+        )
+
+    def laureates_of_territory(self) -> DataLoader[str, queries.LaureateTotals | None]:
+        return self._loader(
+            "laureates_of_territory", queries.laureate_totals_by_territory, queries.LaureateTotals
+        )
+
     def fund_totals(self) -> DataLoader[str, queries.FundTotals | None]:
         return self._loader("fund_totals", queries.fund_totals, lambda: queries.FundTotals(0, 0))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Any, Self
@@ -20,6 +21,7 @@ from models import Region as RegionRow
 from models import Territory as TerritoryRow
 from models import queries
 from schema.context import Context
+from schema.errors import UserInputError
 from schema.pagination import Connection, page_from
 from schema.scalars import Euros
 
@@ -63,6 +65,88 @@ class ProjectOrder(Enum):
     JOBS_PER_AID_DESC = queries.ProjectOrder.JOBS_PER_AID_DESC
 
 
+@strawberry.enum(description="Where a project comes from.")
+class ProjectOrigin(Enum):
+    LAUREATE = strawberry.enum_value(
+        "laureate",
+        description="A laureate of the fund: a project of the State's open dataset of France "
+        "Relance industrial projects.",
+    )
+    GENERATED = strawberry.enum_value(
+        "generated",
+        description="A generated candidate: the programme reported more candidates than the "
+        "published laureates, and generated ones fill the pool (docs/data.md).",
+    )
+
+
+@strawberry.enum(description="Size class of a laureate's company, as the open dataset writes it.")
+class CompanySize(Enum):
+    TPE_PME = strawberry.enum_value("TPE / PME", description="Micro, small or medium company.")
+    ETI = strawberry.enum_value("ETI", description="Intermediate-sized company.")
+    GE = strawberry.enum_value("GE", description="Large company.")
+    ASSOCIATION = strawberry.enum_value("Association", description="An association.")
+    AUTRE = strawberry.enum_value("Autre", description="Any other kind of organisation.")
+
+
+@strawberry.enum(description="How precisely a project's location is known.")
+class LocationPrecision(Enum):
+    GPS = strawberry.enum_value("gps", description="The published GPS position, accepted.")
+    POSTAL_CODE = strawberry.enum_value(
+        "postal_code", description="The commune from the postal code; no position."
+    )
+    DEPARTMENT = strawberry.enum_value(
+        "department", description="The department only: no commune, no position."
+    )
+    GENERATED = strawberry.enum_value(
+        "generated", description="A generated candidate placed in a commune; no position."
+    )
+
+
+@strawberry.enum(description="Where a figure comes from (docs/data.md).")
+class FigureSource(Enum):
+    STATED = strawberry.enum_value(
+        "stated",
+        description="Stated in the project's published description. A declaration, not a "
+        "result: low and high are the declaration band around it.",
+    )
+    ESTIMATED = strawberry.enum_value(
+        "estimated",
+        description="Not stated, so estimated: the model's central value, with low and high "
+        "the 10th and 90th percentiles of its prediction (a 10-90 % range).",
+    )
+    GENERATED = strawberry.enum_value(
+        "generated",
+        description="A generated candidate's figure, with the declaration band around it.",
+    )
+
+
+@strawberry.enum(description="What a figure counts.")
+class FigureUnit(Enum):
+    EUROS = strawberry.enum_value("euros", description="Euros.")
+    JOBS = strawberry.enum_value("jobs", description="Jobs.")
+    TONNES_CO2E_PER_YEAR = strawberry.enum_value(
+        "tco2e_per_year", description="Tonnes of CO2 equivalent avoided per year."
+    )
+
+
+# French department codes: "01".."95", "2A", "2B", and three digits overseas ("974", "988").
+DEPARTMENT_CODE = re.compile(r"[0-9]{2}|2[AB]|9[78][0-9]")
+
+
+def department_code(argument: str, code: str | None) -> str | None:
+    """`code`, refused (naming `argument`) unless it is shaped like a department code."""
+    if code is not None and not DEPARTMENT_CODE.fullmatch(code):
+        raise UserInputError(
+            argument, f"must be a department code such as '01', '2A' or '974', got {code!r}"
+        )
+    return code
+
+
+def _stored(member: Enum | None) -> str | None:
+    """The value a column stores for an enum member (its enum_value)."""
+    return None if member is None else str(member.value)
+
+
 @strawberry.input(description="Every field is optional; the filters combine with AND.")
 class ProjectFilter:
     region_code: str | None = None
@@ -74,6 +158,15 @@ class ProjectFilter:
     funded: bool | None = strawberry.field(
         default=None, description="Has at least one award from any fund."
     )
+    origin: ProjectOrigin | None = strawberry.field(
+        default=None, description="Only the fund's laureates, or only generated candidates."
+    )
+    company_size: CompanySize | None = strawberry.field(
+        default=None, description="Laureates whose company is of this size class."
+    )
+    department_code: str | None = strawberry.field(
+        default=None, description='INSEE department code, such as "01", "2A" or "974".'
+    )
 
     def to_query(self) -> queries.ProjectFilter:
         return queries.ProjectFilter(
@@ -84,6 +177,9 @@ class ProjectFilter:
             decarbonisation=self.decarbonisation,
             sector=self.sector,
             funded=self.funded,
+            origin=_stored(self.origin),
+            company_size=_stored(self.company_size),
+            department_code=department_code("filter.departmentCode", self.department_code),
         )
 
 
@@ -131,6 +227,48 @@ class Node(relay.Node):
         raise NotImplementedError
 
 
+@strawberry.type(
+    description="Sums over the fund's laureates (generated candidates left out). A figure's "
+    "range is summed project by project: the sum of the 10th percentiles is a low bound, not "
+    "the 10th percentile of the total."
+)
+class LaureateSummary:
+    count: int = strawberry.field(description="Number of laureates.")
+    located: int = strawberry.field(description="Laureates with an accepted GPS position.")
+    stated_aid_eur: Euros = strawberry.field(
+        description="Aid of the laureates whose description states it."
+    )
+    estimated_aid_eur: Euros = strawberry.field(
+        description="Aid of the other laureates: estimates (docs/data.md)."
+    )
+    aid_low_eur: Euros = strawberry.field(description="Sum of the aid figures' low ends.")
+    aid_high_eur: Euros = strawberry.field(description="Sum of the aid figures' high ends.")
+    jobs_created: int = strawberry.field(
+        description="Jobs created, stated or estimated: the values the engine uses."
+    )
+    jobs_created_stated: int = strawberry.field(
+        description="Jobs created where the description states them."
+    )
+    jobs_created_low: int = strawberry.field(description="Sum of the jobs figures' low ends.")
+    jobs_created_high: int = strawberry.field(description="Sum of the jobs figures' high ends.")
+
+    @classmethod
+    def of(cls, totals: queries.LaureateTotals | None) -> LaureateSummary:
+        totals = totals or queries.LaureateTotals()
+        return cls(
+            count=totals.count,
+            located=totals.located,
+            stated_aid_eur=Euros(totals.stated_aid_eur),
+            estimated_aid_eur=Euros(totals.estimated_aid_eur),
+            aid_low_eur=Euros(totals.aid_low_eur),
+            aid_high_eur=Euros(totals.aid_high_eur),
+            jobs_created=totals.jobs_created,
+            jobs_created_stated=totals.jobs_created_stated,
+            jobs_created_low=totals.jobs_created_low,
+            jobs_created_high=totals.jobs_created_high,
+        )
+
+
 @strawberry.type
 class Region(Node):
     key: relay.NodeID[str]
@@ -159,6 +297,13 @@ class Region(Node):
     async def territories(self, info: Info, phase: int | None = None) -> list[Territory]:
         rows = await info.context.loaders.territories_of_region(phase).load(self.code)
         return [Territory.from_model(row) for row in rows or []]
+
+    @strawberry.field(
+        description="The region's laureates, in a territory or not (one statement for all "
+        "the regions of a request)."
+    )
+    async def laureates(self, info: Info) -> LaureateSummary:
+        return LaureateSummary.of(await info.context.loaders.laureates_of_region().load(self.code))
 
 
 @strawberry.type
@@ -202,6 +347,14 @@ class Territory(Node):
         row = await info.context.loaders.region().load(self.region_code)
         assert row is not None, f"territory {self.key} has no region {self.region_code}"
         return Region.from_model(row)
+
+    @strawberry.field(
+        description="The laureates whose territory of this phase it is (a laureate counts in "
+        "its phase-1 and in its phase-2 territory)."
+    )
+    async def laureates(self, info: Info) -> LaureateSummary:
+        totals = await info.context.loaders.laureates_of_territory().load(self.key)
+        return LaureateSummary.of(totals)
 
     @strawberry.field
     async def projects(
@@ -312,28 +465,122 @@ class Award(Node):
         return ProjectNode.from_model(row)
 
 
+@strawberry.type(description="The company that carries a laureate's project.")
+class Company:
+    name: str
+    siren: str | None = strawberry.field(description="SIREN number; null where none is given.")
+    size: CompanySize | None
+
+
+@strawberry.type(description="Where a project is, and how precisely that is known.")
+class Location:
+    commune_code: str | None = strawberry.field(
+        description="INSEE code of the commune; null when only the department is known."
+    )
+    department_code: str
+    region_code: str
+    postal_code: str | None
+    latitude: float | None = strawberry.field(description="WGS 84; only with precision GPS.")
+    longitude: float | None = strawberry.field(description="WGS 84; only with precision GPS.")
+    precision: LocationPrecision
+    density_level: str | None = strawberry.field(
+        description="The commune's level in INSEE's density grid (its rural levels make a "
+        "project fragile); null without a commune."
+    )
+
+
 @strawberry.type(
-    name="Project", description="A candidate industrial project (synthetic data, see docs/data.md)."
+    description="A figure of a project: the value the engine uses, where it comes from, and "
+    "its range. An estimated figure is an estimate, with its 10-90 % range; a stated figure is "
+    "a declaration, with the declaration band; a generated figure belongs to a generated "
+    "candidate (docs/data.md)."
+)
+class Figure:
+    value: float
+    source: FigureSource
+    low: float = strawberry.field(description="Low end of the range (10th percentile).")
+    high: float = strawberry.field(description="High end of the range (90th percentile).")
+    unit: FigureUnit
+
+
+def _figure(row: ProjectRow | Row[Any], column: str, unit: FigureUnit) -> Figure:
+    return Figure(
+        value=getattr(row, column),
+        source=FigureSource(getattr(row, f"{column}_source")),
+        low=getattr(row, f"{column}_low"),
+        high=getattr(row, f"{column}_high"),
+        unit=unit,
+    )
+
+
+@strawberry.type(
+    description="Each figure of a project with its source and range; the plain fields of "
+    "Project (aidRequestedEur...) hold the same values."
+)
+class ProjectFigures:
+    investment: Figure
+    aid_requested: Figure
+    jobs_created: Figure
+    jobs_kept: Figure
+    co2_avoided: Figure = strawberry.field(description="tCO2e avoided per year.")
+
+    @classmethod
+    def of(cls, row: ProjectRow | Row[Any]) -> ProjectFigures:
+        return cls(
+            investment=_figure(row, "investment_eur", FigureUnit.EUROS),
+            aid_requested=_figure(row, "aid_requested_eur", FigureUnit.EUROS),
+            jobs_created=_figure(row, "jobs_created", FigureUnit.JOBS),
+            jobs_kept=_figure(row, "jobs_kept", FigureUnit.JOBS),
+            co2_avoided=_figure(row, "co2_avoided_t", FigureUnit.TONNES_CO2E_PER_YEAR),
+        )
+
+
+@strawberry.type(
+    name="Project",
+    description="An industrial project: a real laureate of the fund or a generated candidate "
+    "(see `origin` and docs/data.md).",
 )
 class ProjectNode(Node):
     key: relay.NodeID[str]
     _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
-    name: str
-    sector: str
+    name: str = strawberry.field(description="A laureate's published label.")
+    sector: str = strawberry.field(description="Filière (ProjectFilter.sector, Query.sectors).")
     region_code: str
-    commune_code: str = strawberry.field(description="INSEE code of the commune.")
+    commune_code: str | None = strawberry.field(
+        description="INSEE code of the commune; null when only the department is known."
+    )
     investment_eur: Euros
     aid_requested_eur: Euros
     jobs_created: int
     jobs_kept: int
     decarbonisation: bool
     co2_avoided_t: int = strawberry.field(description="tCO2e avoided per year.")
-    fragile: bool = strawberry.field(description="In a QPV, ZRR, AFR zone or ACV town.")
+    fragile: bool = strawberry.field(
+        description="In a QPV, an Action coeur de ville town or a rural commune of the INSEE "
+        "density grid (the stand-in for ZRR)."
+    )
     qpv: bool
-    zrr: bool
-    afr: bool
+    zrr: bool = strawberry.field(
+        description="In a rural commune of the INSEE density grid (bourgs ruraux, rural à "
+        "habitat dispersé or très dispersé): the stand-in for ZRR."
+    )
+    afr: bool = strawberry.field(
+        deprecation_reason="No commune list of the AFR map exists: always false."
+    )
     action_coeur_de_ville: bool
-    territory_id: strawberry.Private[str]
+    origin: ProjectOrigin
+    laureate_id: str | None = strawberry.field(
+        description='The laureate\'s id in the open dataset ("L0001"); null when generated.'
+    )
+    record_date: dt.date | None = strawberry.field(
+        description="Date of the laureate's open-data record; null when generated."
+    )
+    employees: int | None = strawberry.field(
+        description="Headcount stated in the description; null when not stated (no estimate)."
+    )
+    territory_id: strawberry.Private[str | None]
+    phase2_territory_id: strawberry.Private[str | None]
+    row: strawberry.Private[ProjectRow | Row[Any]]
     preloaded_awards: strawberry.Private[list[Row[Any]] | None] = None
 
     @classmethod
@@ -363,7 +610,13 @@ class ProjectNode(Node):
             zrr=row.zrr,
             afr=row.afr,
             action_coeur_de_ville=row.action_coeur_de_ville,
+            origin=ProjectOrigin(row.origin),
+            laureate_id=row.laureate_id,
+            record_date=row.record_date,
+            employees=row.employees,
             territory_id=row.territory_id,
+            phase2_territory_id=row.phase2_territory_id,
+            row=row,
             preloaded_awards=None if awards is None else awards.get(row.id, []),
         )
 
@@ -373,11 +626,49 @@ class ProjectNode(Node):
     ) -> list[ProjectNode | None]:
         return await _nodes(info, "project", node_ids, cls)  # type: ignore[return-value]
 
-    @strawberry.field
-    async def territory(self, info: Info) -> Territory:
-        row = await info.context.loaders.territory().load(self.territory_id)
-        assert row is not None, f"project {self.key} has no territory {self.territory_id}"
+    @strawberry.field(
+        description="The project's territory (phase 1 for the fund's projects); null for a "
+        "laureate outside every territory."
+    )
+    async def territory(self, info: Info) -> Territory | None:
+        return await self._territory(info, self.territory_id)
+
+    @strawberry.field(description="The phase-2 territory; null outside every one.")
+    async def phase2_territory(self, info: Info) -> Territory | None:
+        return await self._territory(info, self.phase2_territory_id)
+
+    async def _territory(self, info: Info, territory_id: str | None) -> Territory | None:
+        if territory_id is None:
+            return None
+        row = await info.context.loaders.territory().load(territory_id)
+        assert row is not None, f"project {self.key} has no territory {territory_id}"
         return Territory.from_model(row)
+
+    @strawberry.field(description="The laureate's company; null for a generated candidate.")
+    def company(self) -> Company | None:
+        row = self.row
+        if row.origin != "laureate":
+            return None
+        size = None if row.company_size is None else CompanySize(row.company_size)
+        return Company(name=row.company_name or "", siren=row.siren, size=size)
+
+    @strawberry.field
+    def location(self) -> Location:
+        row = self.row
+        return Location(
+            commune_code=row.commune_code,
+            department_code=row.department_code,
+            region_code=row.region_code,
+            postal_code=row.postal_code,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            precision=LocationPrecision(row.location_precision),
+            density_level=row.density_level,
+        )
+
+    @strawberry.field
+    def figures(self) -> ProjectFigures:
+        return ProjectFigures.of(self.row)
 
     @strawberry.field
     def awards(self, info: Info) -> list[Award]:
