@@ -101,11 +101,20 @@ def add_validate(commands: Commands) -> None:
     validate.set_defaults(handler=_validate)
 
 
+# What each `projects.origin` lets compete, as the validate line says it.
+COMPETING = {
+    "laureates": "laureates only",
+    "generated": "generated candidates only",
+    "both": "laureates and generated candidates",
+}
+
+
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     scenarios = load_files(args.files)
     for path, scenario in zip(args.files, scenarios, strict=True):
         based = f" (over {scenario.base})" if scenario.base else ""
-        print(f"ok  {path}: {scenario.name}{based}")
+        competing = COMPETING[scenario.projects.origin]
+        print(f"ok  {path}: {scenario.name}{based}; competing: {competing}")
     if not args.run:
         return 0
     return _check_runs(settings, scenarios, args.files, args.time_limit)

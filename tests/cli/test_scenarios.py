@@ -38,6 +38,29 @@ def test_validate_reports_every_problem_without_traceback(
     ]
 
 
+def test_validate_says_which_projects_compete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = [
+        write(tmp_path, f"{origin}.yaml", f"version: 1\nname: {origin}\nprojects: {{{body}}}\n")
+        for origin, body in (("laureates", "origin: laureates"), ("both", "phase: 1"))
+    ]
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"ok  {files[0]}: laureates; competing: laureates only",
+        f"ok  {files[1]}: both; competing: laureates and generated candidates",
+    ]
+
+
+def test_validate_names_a_bad_origin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, "bad.yaml", "version: 1\nprojects:\n  origin: laureate\n")
+    assert main(["validate", bad]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"territoires: {bad}: projects.origin: must be one of laureates, generated, both, got "
+        "'laureate'; did you mean 'laureates'?"
+    ]
+
+
 def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "docs" / "scenario.schema.json").read_text()

@@ -180,6 +180,7 @@ async def test_negative_first_cannot_pay_for_a_costly_sibling(api: httpx.AsyncCl
         pytest.param(b'{"fragileShareMin": [0.5]}', 200, "BAD_USER_INPUT", "Float cannot represent", id="share-list"),
         pytest.param(b'{"projects": {"regions": [[["84"]]]}}', 200, "BAD_USER_INPUT", "String cannot represent", id="nested-lists"),
         pytest.param(b'{"nope": 1}', 200, "BAD_USER_INPUT", "unknown field 'nope'", id="unknown-input-field"),
+        pytest.param(b'{"projects": {"origin": "laureates"}}', 200, "BAD_USER_INPUT", "Value 'laureates' does not exist in 'ProjectPool' enum", id="origin-file-spelling"),
     ],
 )  # fmt: skip
 async def test_wrong_variable_types(

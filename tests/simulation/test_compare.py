@@ -5,7 +5,7 @@ import pytest
 
 from simulation.compare import compare, input_differences
 from simulation.result import RegionAllocation, Result, SolverInfo, Status
-from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.scenario import Constraints, ProjectSelection, RegionEnvelope, Scenario
 
 
 def result(jobs: float, spent: int, regions: dict[str, tuple[int, float]], **kw: object) -> Result:
@@ -59,6 +59,13 @@ def test_input_differences_are_flattened_paths_in_order() -> None:
         ("constraints.decarbonisation_share_min", (0.0, 0.5, 0.0)),
         ("constraints.regions.94.max_eur", (None, 5, None)),
     ]
+
+
+def test_the_project_origin_is_an_input_that_differs() -> None:
+    laureates = replace(BASE, name="real", projects=ProjectSelection(origin="laureates"))
+    differences = input_differences([BASE, laureates])
+    # None: the scenario leaves it to its default (both)
+    assert [(d.path, d.values) for d in differences] == [("projects.origin", (None, "laureates"))]
 
 
 def test_same_inputs_have_no_differences() -> None:
