@@ -61,3 +61,14 @@ async def test_an_unknown_pool_is_refused_on_its_field(client: httpx.AsyncClient
     assert "invalid value at .projects.origin:" in error["message"]
     assert "Value 'LAUREATE' does not exist in 'ProjectPool' enum" in error["message"]
     assert "Did you mean the enum value 'LAUREATES'?" in error["message"]
+
+
+async def test_each_pool_is_its_own_project_set_in_the_runner_cache(
+    client: httpx.AsyncClient,
+) -> None:
+    # One app: the runner keeps loaded project sets by selection, the origin included.
+    funded = [
+        (await simulate(client, origin=pool))["projectsFunded"]
+        for pool in ("LAUREATES", "BOTH", "GENERATED", "LAUREATES")
+    ]
+    assert funded == [8, 16, 8, 8]
