@@ -530,6 +530,37 @@ def calibration(estimates: Estimates, laureates: Sequence[LaureateLike]) -> list
                     role,
                 )
             )
+    for point, published, role in (
+        ("March 2021", MARCH_2021, "target"),
+        ("first review", FIRST_REVIEW, "out of sample"),
+    ):
+        rows.append(
+            Comparison(
+                point,
+                "aid / investment %",
+                f"{published['aid_requested_eur'] / published['investment_eur']:.1%} of investment",
+                100 * published["aid_requested_eur"] / published["investment_eur"],
+                float("nan"),
+                100 * _ratio(before["aid_requested_eur"].value, before["investment_eur"].value),
+                100
+                * _ratio(estimates["aid_requested_eur"].value, estimates["investment_eur"].value),
+                role,
+            )
+        )
+    for point, published in (("March 2021", MARCH_2021), ("first review", FIRST_REVIEW)):
+        # The file holds the fund and its top-up: its count is not that of either review.
+        rows.append(
+            Comparison(
+                point,
+                "projects",
+                f"{published['projects']} projects",
+                float(published["projects"]),
+                float("nan"),
+                float(count),
+                float(count),
+                "scope",
+            )
+        )
     rows.append(
         Comparison(
             "top-up, March 2021",
@@ -556,6 +587,11 @@ def calibration(estimates: Estimates, laureates: Sequence[LaureateLike]) -> list
         )
     )
     return rows
+
+
+def _ratio(numerator: Int64Array, denominator: Int64Array) -> float:
+    total = denominator.sum()
+    return float(numerator.sum() / total) if total else 0.0
 
 
 def _published_march(figure: str) -> str:
@@ -615,7 +651,10 @@ def report(laureates: Sequence[LaureateLike]) -> str:
             f"{error.baseline_coverage:>7.0%}"
         )
     lines.append(_few_stated(estimates, laureates))
-    lines += ["", "calibration, mean per project (envelope: total)"]
+    lines += [
+        "",
+        "calibration: mean per project (aid / investment: of the totals; envelope: total)",
+    ]
     lines.append(
         f"{'published':<20}{'figure':<18}{'published':>14}{'stated':>12}{'before':>14}"
         f"{'after':>14}{'gap':>8}  role"

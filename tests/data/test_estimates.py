@@ -165,8 +165,11 @@ def test_calibration_table_covers_every_published_figure() -> None:
         assert ("March 2021", figure) in compared
     for figure in ("investment_eur", "aid_requested_eur", "jobs_created"):
         assert ("first review", figure) in compared
+    assert ("first review", "aid / investment %") in compared
     for row in rows:
-        if row.role == "target":
+        if row.role == "scope":
+            assert row.after == len(laureates)
+        elif row.role == "target":
             assert abs(row.gap) < 0.01, row
         else:  # out of sample: within the spread of the two published points themselves
             assert abs(row.gap) < 0.5, row
