@@ -262,7 +262,7 @@ def test_decarbonisation_rule_and_co2() -> None:
 @needs_real_data
 def test_report_prints_the_three_tables() -> None:
     text = report(real_laureates())
-    for heading in ("fit (", "held out (", "calibration, "):
+    for heading in ("fit (", "held out (", "calibration: "):
         assert heading in text
     assert "first review" in text and "March 2021" in text
 
