@@ -1,11 +1,13 @@
-"""Migrate the schema (Alembic, migrations/) and seed it: reference geography, generated
-projects, the fund, awards.
+"""Migrate the schema (Alembic, migrations/) and seed it: reference geography, the candidate
+pool (real laureates and generated candidates, ``data.pool``), the fund, awards.
 
 Idempotent: rows are upserted on their natural keys. A second run with the same reference
 files, seed and project count does nothing ("database up to date"). A newer reference folder
-updates regions, departments, communes and territories in place and keeps the projects,
-awards and saved scenarios. Projects and awards are regenerated only when the seed, the project
-count or the generator changes.
+updates regions, departments, communes and territories in place and keeps the saved
+scenarios. Projects and awards are rebuilt when what they depend on changes
+(``data.pool.fingerprint``): the seed, the project count, the generator, the estimation model,
+and with laureates their file and the geography that locates them; generated candidates alone
+survive a newer geography.
 """
 
 from __future__ import annotations
@@ -28,13 +30,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import models  # noqa: F401  (registers every table on Base.metadata)
-from data.generator import (
-    FIRST_REVIEW_DATE,
-    FIRST_REVIEW_NAME,
-    GENERATOR_VERSION,
-    generate_projects,
-)
+from data.generator import GENERATOR_VERSION
+from data.geography import Department as DepartmentData
 from data.geography import Geography
+from data.geography import Region as RegionData
+from data.pool import Pool, build_pool
+from data.pool import fingerprint as pool_fingerprint
 from data.reference import fingerprint, load_geography
 from models.base import Base
 from models.dataset import Dataset
@@ -151,22 +152,25 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def seed(session: AsyncSession, settings: Settings) -> str:
-    """Seed through ``session`` and commit; returns a one-line report."""
+    """Seed through ``session`` and commit; returns a report: one line of counts, then, when
+    the laureates were read, one line of their counts and one per problem row."""
     data_dir = settings.data_dir
     stamp = fingerprint(data_dir) if data_dir.is_dir() else "synthetic-v1"
+    projects_stamp = pool_fingerprint(data_dir, stamp, settings.project_count, settings.seed)
     dataset = await session.get(Dataset, DATASET)
-    same_projects = dataset is not None and (
-        dataset.seed,
-        dataset.project_count,
-        dataset.generator_version,
-    ) == (settings.seed, settings.project_count, GENERATOR_VERSION)
+    same_projects = dataset is not None and dataset.projects_fingerprint == projects_stamp
     if dataset is not None and same_projects and dataset.reference_fingerprint == stamp:
         return f"database up to date ({await _counts(session)}, seed {dataset.seed})"
 
     geography = await asyncio.to_thread(load_geography, data_dir)
     await _upsert_geography(session, geography)
+    details: list[str] = []
     if not same_projects:
-        await _replace_projects(session, geography, settings)
+        pool = await asyncio.to_thread(
+            build_pool, geography, data_dir, settings.project_count, settings.seed
+        )
+        await _replace_projects(session, pool)
+        details = [pool.summary, *(p.message for p in pool.problems)]
     await _delete_stale(session, geography)
     if same_projects:
         report = f"updated the geography from {geography.source}; kept {await _counts(session)}"
@@ -184,22 +188,19 @@ async def seed(session: AsyncSession, settings: Settings) -> str:
                 "seed": settings.seed,
                 "project_count": settings.project_count,
                 "generator_version": GENERATOR_VERSION,
+                "projects_fingerprint": projects_stamp,
                 "seeded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             }
         ],
         ("name",),
     )
     await session.commit()
-    return report
+    return "\n".join([report, *details])
 
 
 async def _upsert_geography(session: AsyncSession, geography: Geography) -> None:
-    regions = [{"code": r.code, "name": r.name, "zone": r.zone} for r in geography.regions]
-    await _upsert(session, Region, regions, ("code",))
-    departments = [
-        {"code": d.code, "name": d.name, "region_code": d.region_code}
-        for d in geography.departments
-    ]
+    await _upsert(session, Region, [_region(r) for r in geography.regions], ("code",))
+    departments = [_department(d) for d in geography.departments]
     await _upsert(session, Department, departments, ("code",))
     communes = [
         {
@@ -211,6 +212,7 @@ async def _upsert_geography(session: AsyncSession, geography: Geography) -> None
             "population": c.population,
             "action_coeur_de_ville": c.action_coeur_de_ville,
             "qpv": c.qpv,
+            "density_level": c.density_level,
         }
         for c in geography.communes
     ]
@@ -236,6 +238,14 @@ async def _upsert_geography(session: AsyncSession, geography: Geography) -> None
     await _upsert(session, TerritoryMember, members, ("territory_id", "siren"))
 
 
+def _region(region: RegionData) -> dict[str, Any]:
+    return {"code": region.code, "name": region.name, "zone": region.zone}
+
+
+def _department(department: DepartmentData) -> dict[str, Any]:
+    return {"code": department.code, "name": department.name, "region_code": department.region_code}
+
+
 async def _delete_stale(session: AsyncSession, geography: Geography) -> None:
     """Drop members and territories the reference data no longer has; a territory that still
     holds projects is kept (its awards must not be lost) and logged."""
@@ -252,9 +262,11 @@ async def _delete_stale(session: AsyncSession, geography: Geography) -> None:
     stale = set(await session.scalars(select(Territory.id))) - current
     if not stale:
         return
-    used = set(
-        await session.scalars(select(Project.territory_id).where(Project.territory_id.in_(stale)))
-    )
+    used: set[str] = set()
+    for column in (Project.territory_id, Project.phase2_territory_id):
+        used.update(
+            tid for tid in await session.scalars(select(column).where(column.in_(stale))) if tid
+        )
     if used:
         log.warning(
             "territories %s are gone from the reference data but keep projects", sorted(used)
@@ -266,35 +278,14 @@ async def _delete_stale(session: AsyncSession, geography: Geography) -> None:
     await session.execute(delete(Territory).where(Territory.id.in_(removable)))
 
 
-async def _replace_projects(
-    session: AsyncSession, geography: Geography, settings: Settings
-) -> None:
-    rows = await asyncio.to_thread(
-        generate_projects, geography, settings.project_count, settings.seed
-    )
+async def _replace_projects(session: AsyncSession, pool: Pool) -> None:
+    await _upsert(session, Region, [_region(r) for r in pool.regions], ("code",))
+    await _upsert(session, Department, [_department(d) for d in pool.departments], ("code",))
     await session.execute(delete(Award))
     await session.execute(delete(Project))
     await _upsert(session, Fund, [FUND], ("id",))
-    await _insert(session, Project, rows.to_dicts())
-    awards = [
-        {
-            "id": number,
-            "fund_id": FUND["id"],
-            "project_id": project_id,
-            "amount_eur": amount,
-            "awarded_on": FIRST_REVIEW_DATE,
-            "review": FIRST_REVIEW_NAME,
-        }
-        for number, (project_id, amount) in enumerate(
-            zip(
-                rows.id[rows.first_review].tolist(),
-                rows.aid_requested_eur[rows.first_review].tolist(),
-                strict=True,
-            ),
-            start=1,
-        )
-    ]
-    await _insert(session, Award, awards)
+    await _insert(session, Project, pool.projects)
+    await _insert(session, Award, [{**award, "fund_id": FUND["id"]} for award in pool.awards])
 
 
 async def _counts(session: AsyncSession) -> str:
