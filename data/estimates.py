@@ -616,13 +616,15 @@ def report(laureates: Sequence[LaureateLike]) -> str:
     estimates = estimate(laureates)
     lines = [f"{len(laureates):,} laureates", "", "fit (log-linear, ridge on every effect)"]
     lines.append(
-        f"{'figure':<18}{'stated':>7}{'sigma':>7}{'factor':>8}{'mean/median':>12}  effects"
+        f"{'figure':<18}{'stated':>7}{'sigma':>7}{'factor':>8}{'mean/median':>12}{'shift':>7}"
     )
     for figure, model in estimates.fits.items():
+        factor, skew = estimates.factors[figure], float(np.exp(model.sigma**2 / 2))
         lines.append(
-            f"{figure:<18}{model.rows:>7}{model.sigma:>7.2f}{estimates.factors[figure]:>8.2f}"
-            f"{np.exp(model.sigma**2 / 2):>12.2f}  {_effects(model)}"
+            f"{figure:<18}{model.rows:>7}{model.sigma:>7.2f}{factor:>8.2f}{skew:>12.2f}"
+            f"{factor / skew:>7.2f}"
         )
+        lines += [f"  {effect}" for effect in _effects(model)]
     aid = estimates.factors["aid_requested_eur"]
     intensities = ", ".join(f"{size} {aid * weight:.1%}" for size, weight in AID_WEIGHT.items())
     column = estimates["aid_requested_eur"]
@@ -665,12 +667,13 @@ def report(laureates: Sequence[LaureateLike]) -> str:
             f"{row.point:<20}{row.figure:<18}{_number(row.per_project):>14}{stated:>12}"
             f"{_number(row.before):>14}{_number(row.after):>14}{row.gap:>8.1%}  {row.role}"
         )
-    totals = ", ".join(
-        f"{figure} {int(estimates[figure].value.sum()):,} "
-        f"({int(estimates[figure].low.sum()):,}-{int(estimates[figure].high.sum()):,})"
-        for figure in FIGURES
-    )
-    lines += ["", f"totals (and sums of the 10th and 90th percentiles, not a range): {totals}"]
+    lines += ["", "totals over all laureates (10th and 90th: sums of the bounds, not a range)"]
+    for figure in FIGURES:
+        column = estimates[figure]
+        lines.append(
+            f"  {figure:<18}{int(column.value.sum()):>16,}  "
+            f"({int(column.low.sum()):,} to {int(column.high.sum()):,})"
+        )
     return "\n".join(lines)
 
 
@@ -702,21 +705,22 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:,.1f}"
 
 
-def _effects(model: Fit) -> str:
+def _effects(model: Fit) -> list[str]:
     """Group effects as factors on the overall level, covariates as elasticities."""
     named = dict(zip(model.names, model.coef, strict=True))
-    sizes = " ".join(f"{size.split()[0]} x{np.exp(named[f'size {size}']):.2f}" for size in SIZES)
+    sizes = " ".join(f"{size} x{np.exp(named[f'size {size}']):.2f}" for size in SIZES)
     sectors = {n.removeprefix("sector "): c for n, c in named.items() if n.startswith("sector ")}
     low, high = min(sectors, key=sectors.__getitem__), max(sectors, key=sectors.__getitem__)
     kinds = " ".join(f"{kind} x{np.exp(named[f'label {kind}']):.2f}" for kind in LABEL_KINDS)
-    logs = " ".join(
+    logs = ", ".join(
         f"{n.removeprefix('log ')} {c:+.2f}" for n, c in named.items() if n.startswith("log ")
     )
-    return (
-        f"size {sizes}; sector x{np.exp(sectors[low]):.2f} ({low}) to "
-        f"x{np.exp(sectors[high]):.2f} ({high}); overseas x{np.exp(named['overseas']):.2f}; "
-        f"label {kinds}; elasticity {logs}"
-    )
+    return [
+        f"size: {sizes}; overseas x{np.exp(named['overseas']):.2f}",
+        f"sector: x{np.exp(sectors[low]):.2f} ({low}) to x{np.exp(sectors[high]):.2f} ({high})",
+        f"label: {kinds}",
+        f"elasticity to the stated: {logs}",
+    ]
 
 
 def main() -> None:
