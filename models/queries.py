@@ -394,24 +394,26 @@ async def laureate_totals_by_territory(
 async def load_projects(session: AsyncSession, selection: ProjectSelection) -> ProjectColumns:
     """The engine's column arrays for the projects a scenario lets compete, by id.
 
-    A phase keeps the projects of a territory of that phase, so it leaves out the laureates in
-    no territory; their territory column is ``NO_TERRITORY`` ("").
+    A phase keeps the projects located in a territory of that phase: for phase 1 their
+    territory, for phase 2 their phase-2 territory (then their territory column). It leaves out
+    the projects in no territory; without a phase they compete with ``NO_TERRITORY`` ("").
     """
-    where = ProjectFilter(phase=selection.phase)
-    conditions = _project_conditions(where)
+    conditions = _project_conditions(ProjectFilter(origin=SELECTED_ORIGIN.get(selection.origin)))
+    located = Project.phase2_territory_id if selection.phase == 2 else Project.territory_id
+    if selection.phase is not None:
+        of_phase = select(Territory.id).where(Territory.phase == selection.phase)
+        conditions.append(located.in_(of_phase))
     if selection.regions:
         conditions.append(Project.region_code.in_(selection.regions))
     if selection.sectors:
         conditions.append(Project.sector.in_(selection.sectors))
-    if selection.origin in SELECTED_ORIGIN:
-        conditions.append(Project.origin == SELECTED_ORIGIN[selection.origin])
     columns = (
         Project.id,
         Project.aid_requested_eur,
         Project.investment_eur,
         Project.jobs_created,
         Project.region_code,
-        Project.territory_id,
+        located,
         Project.fragile,
         Project.decarbonisation,
     )

@@ -85,3 +85,13 @@ async def test_both_is_a_filter_only_the_result_is_the_unfiltered_one(db: str) -
     # funded (they are copies of the best projects), they are no territory of their own
     assert (filtered.allocation_eur[np.isin(both.ids, OUTSIDE)] > 0).all()
     assert all(t.id for t in filtered.territories)
+
+
+async def test_phase_two_keeps_the_projects_of_a_phase_two_territory_grouped_by_it(
+    db: str,
+) -> None:
+    # build_db: the laureates of region 32's and 84's phase-1 territories (5, 7 and 13, 15) also
+    # lie in their region's phase-2 territory; region 53 has none.
+    phase2 = await load(db, phase=2)
+    assert phase2.ids.tolist() == [5, 7, 13, 15]
+    assert phase2.territory.tolist() == ["p2-ti-3204"] * 2 + ["p2-ti-8400"] * 2
