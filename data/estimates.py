@@ -667,6 +667,13 @@ def report(laureates: Sequence[LaureateLike]) -> str:
             f"{row.point:<20}{row.figure:<18}{_number(row.per_project):>14}{stated:>12}"
             f"{_number(row.before):>14}{_number(row.after):>14}{row.gap:>8.1%}  {row.role}"
         )
+    widths = []
+    for figure in FIGURES:
+        column = estimates[figure]
+        wide = (column.source == "estimated") & (column.low > 0)
+        if wide.any():
+            widths.append(f"{figure} {np.median(column.high[wide] / column.low[wide]):.1f}")
+    lines += ["", f"median 90th / 10th percentile of the estimates: {', '.join(widths)}"]
     lines += ["", "totals over all laureates (10th and 90th: sums of the bounds, not a range)"]
     for figure in FIGURES:
         column = estimates[figure]
