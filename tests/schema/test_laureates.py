@@ -3,6 +3,9 @@ filters, the laureates summary per region and territory, and old queries unchang
 
 from __future__ import annotations
 
+import csv
+import re
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,13 @@ import pytest
 from sqlalchemy import Row, insert, select
 from strawberry import relay
 
+from data.laureates import LAUREATES_FILE, read_laureates
+from data.reference import load_geography
 from models import Project
 from models.db import make_engine
 from server import create_app
 from settings import Settings
+from tests.conftest import REAL_DATA, needs_real_data
 from tests.schema.conftest import _project, build_db
 from tests.schema.helpers import gql
 from tests.schema.test_queries import count_statements
@@ -395,3 +401,37 @@ async def test_laureate_summaries_issue_a_fixed_number_of_statements(tmp_path: P
     # data version, regions, territories, one summary statement for the regions, one for the
     # territories
     assert await count_statements(large, SUMMARIES) <= 5
+
+
+@needs_real_data
+async def test_seeded_laureates_per_region_are_the_file_rows_less_the_skipped(
+    seeded_db_url: str,
+) -> None:
+    path = REAL_DATA / LAUREATES_FILE
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    _, problems = read_laureates(path, load_geography(REAL_DATA))
+    skipped_rows = set()
+    for problem in problems:
+        if not problem.kept:
+            found = re.search(r", row ([0-9]+),", problem.message)
+            assert found, problem.message
+            skipped_rows.add(int(found[1]))
+    skipped = Counter(rows[row - 2]["code_region"] for row in skipped_rows)  # header: row 1
+    in_file = Counter(row["code_region"] for row in rows)
+    expected = {code: in_file[code] - skipped[code] for code in in_file}
+    assert sum(expected.values()) > 1_000
+    query = "query($code: String!) { region(code: $code) { laureates { count } } }"
+    total = "{ projects(first: 0, filter: {origin: LAUREATE}) { totalCount } }"
+    app = create_app(Settings(database_url=seeded_db_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        counts = {}
+        for code in expected:
+            body = await gql(http, query, code=code)
+            assert "errors" not in body, body
+            counts[code] = body["data"]["region"]["laureates"]["count"]
+        data = (await gql(http, total))["data"]
+    await app.state.engine.dispose()
+    assert counts == expected
+    assert data["projects"]["totalCount"] == sum(expected.values())

@@ -122,8 +122,11 @@ async def test_infeasible_scenario_names_conflicts_and_a_relaxation(
 
 
 async def test_why_a_project_is_not_funded(seeded: httpx.AsyncClient) -> None:
+    # A project the announced programme lets compete: one of a phase-1 territory (a laureate
+    # outside every territory is not among its candidates).
     projects = await gql(
-        seeded, "{ projects(first: 100, orderBy: JOBS_PER_AID_DESC) { nodes { id } } }"
+        seeded,
+        "{ projects(first: 100, orderBy: JOBS_PER_AID_DESC, filter: {phase: 1}) { nodes { id } } }",
     )
     last = projects["data"]["projects"]["nodes"][-1]["id"]
     query = """query($id: ID!) { simulate(scenario: {}) { ... on SimulationResult {
