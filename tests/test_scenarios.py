@@ -7,7 +7,7 @@ import pytest
 
 from models.db import make_engine, make_sessionmaker
 from models.queries import load_projects
-from models.scenario_files import load_file
+from models.scenario_files import load_file, read_data
 from simulation.projects import ProjectColumns
 from simulation.scenario import ProjectSelection, Scenario
 from simulation.solve import solve
@@ -56,3 +56,11 @@ def test_the_issue_asks_for_these_scenarios() -> None:
     assert [s.name for s in scenarios if s.expect and s.expect.status == "infeasible"] == [
         "infeasible-corsica-floor"
     ]
+
+
+def test_every_shipped_scenario_says_which_projects_compete() -> None:
+    # A file without a base writes its pool; the others inherit it from their base chain.
+    roots = [read_data(path) for path in SHIPPED if "base" not in read_data(path)]
+    assert roots
+    for data in roots:
+        assert data.get("projects", {}).get("origin") in ("laureates", "generated", "both"), data
