@@ -709,7 +709,7 @@ def _few_stated(estimates: Estimates, laureates: Sequence[LaureateLike]) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:,.1f}"
+    return f"{value:,.0f}" if abs(value) >= 1_000 or value == round(value) else f"{value:,.1f}"
 
 
 def _effects(model: Fit) -> list[str]:

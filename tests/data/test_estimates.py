@@ -4,6 +4,7 @@ import csv
 import math
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -271,3 +272,37 @@ def test_a_subset_above_the_target_keeps_the_fitted_level() -> None:
     rows = [replace(row, jobs_created=row.jobs_created and 10_000) for row in invented()]
     estimates = estimate(rows)
     assert estimates.factors["jobs_created"] == 1.0
+
+
+@needs_real_data
+def test_the_printed_blocks_of_docs_data_md_are_what_the_command_prints() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "data.md").read_text(encoding="utf-8")
+    section = docs[docs.index("## Real laureates: estimated figures") :]
+    blocks, block, fence = [], [], None  # the plain ``` blocks (not ```sh) hold printed text
+    for line in section.splitlines():
+        if line.startswith("```"):
+            if fence is None:
+                fence, block = line, []
+            else:
+                if fence == "```":
+                    blocks.append("\n".join(block))
+                fence = None
+        elif fence is not None:
+            block.append(line)
+    assert len(blocks) == 3
+    printed = report(real_laureates())
+    for block in blocks:
+        assert block in printed
+    # The held-out and calibration tables: every number after the first two cells is printed.
+    words = set(printed.replace("%", " %").split())
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    checked = 0
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")][2:]
+        numbers = [
+            c.removesuffix(" %").removeprefix("+") for c in cells if c and c[0] in "+-0123456789"
+        ]
+        if cells and cells[0][:1].isdigit() and not cells[0].endswith("×"):
+            assert all(number in words for number in numbers), row
+            checked += 1
+    assert checked == 16  # 3 held-out rows and 13 calibration rows
