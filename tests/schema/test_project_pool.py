@@ -51,7 +51,12 @@ async def test_left_out_or_null_the_pool_is_both(client: httpx.AsyncClient) -> N
         outcome = await simulate(client, **projects)
         assert outcome["projectsFunded"] == 16
         assert outcome["inputs"]["projects"]["origin"]["value"] == "BOTH"
-    assert (await simulate(client))["inputs"]["projects"]["origin"]["origin"] == "DEFAULT"
+    # left out, it comes from the base, the announced programme, which says `origin: both`
+    assert (await simulate(client))["inputs"]["projects"]["origin"] == {
+        "value": "BOTH",
+        "origin": "BASE",
+        "setIn": "france-relance-2020",
+    }
 
 
 async def test_an_unknown_pool_is_refused_on_its_field(client: httpx.AsyncClient) -> None:
