@@ -32,6 +32,7 @@ import numpy.typing as npt
 from scipy import stats
 
 MODEL_VERSION = 1  # bump when the estimates change for the same laureates file
+MODEL_VERSION = 1  # bump when the estimates change for the same laureates (the seed's data version)
 FIGURES = ("investment_eur", "aid_requested_eur", "jobs_created", "jobs_kept", "co2_avoided_t")
 MODELLED = ("investment_eur", "jobs_created", "jobs_kept")  # the figures with a fitted model
 # The stated covariates a model may use: the headcount and the other modelled figures.
