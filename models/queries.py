@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Row, case, func, select, union_all
+from sqlalchemy import ColumnElement, Row, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.fund import Award, Fund
@@ -138,11 +138,22 @@ def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.region_code is not None:
         conditions.append(Project.region_code == where.region_code)
+    # A project lies in its territory and in its phase-2 territory.
     if where.territory_id is not None:
-        conditions.append(Project.territory_id == where.territory_id)
+        conditions.append(
+            or_(
+                Project.territory_id == where.territory_id,
+                Project.phase2_territory_id == where.territory_id,
+            )
+        )
     if where.phase is not None:
         phase_territories = select(Territory.id).where(Territory.phase == where.phase)
-        conditions.append(Project.territory_id.in_(phase_territories))
+        conditions.append(
+            or_(
+                Project.territory_id.in_(phase_territories),
+                Project.phase2_territory_id.in_(phase_territories),
+            )
+        )
     if where.fragile is not None:
         conditions.append(Project.fragile.is_(where.fragile))
     if where.decarbonisation is not None:
@@ -209,18 +220,23 @@ async def project_pages_by_territory(
     with_awards: bool = False,
 ) -> dict[str, ProjectPage]:
     """One page of projects for each territory, in one statement (window functions), and with
-    ``with_awards`` the awards of those projects in a second one.
+    ``with_awards`` the awards of those projects in a second one. A territory's projects are
+    those whose territory or phase-2 territory it is.
 
     Rows are plain Core rows (no ORM identity map: several times faster to load). The first
     row of each territory always comes back, to carry the territory's total even when the page
     is past its end (``in_page`` false).
     """
-    conditions = [Project.territory_id.in_(set(territory_ids)), *_project_conditions(where)]
-    rank = func.row_number().over(
-        partition_by=Project.territory_id, order_by=_project_ordering(order)
+    # Joined to each of its territories, a project comes once per territory asked for.
+    in_it = or_(Territory.id == Project.territory_id, Territory.id == Project.phase2_territory_id)
+    key = Territory.id
+    rank = func.row_number().over(partition_by=key, order_by=_project_ordering(order))
+    total = func.count().over(partition_by=key)
+    ranked = (
+        select(*PROJECT, key.label("key"), rank.label("rank"), total.label("total"))
+        .join_from(Project, Territory, in_it)
+        .where(Territory.id.in_(set(territory_ids)), *_project_conditions(where))
     )
-    total = func.count().over(partition_by=Project.territory_id)
-    ranked = select(*PROJECT, rank.label("rank"), total.label("total")).where(*conditions)
     ranked_sq = ranked.subquery()
     in_page: ColumnElement[bool]
     if page.from_end:  # each territory's last rows: where they start depends on its total
@@ -232,11 +248,11 @@ async def project_pages_by_territory(
     stmt = (
         select(ranked_sq, in_page.label("in_page"))
         .where(in_page | (ranked_sq.c.rank == 1))
-        .order_by(ranked_sq.c.territory_id, ranked_sq.c.rank)
+        .order_by(ranked_sq.c.key, ranked_sq.c.rank)
     )
     pages = {tid: ProjectPage([], 0) for tid in territory_ids}
     for row in await session.execute(stmt):
-        entry = pages[row.territory_id]
+        entry = pages[row.key]
         entry.total = row.total
         if row.in_page:
             entry.rows.append(row)

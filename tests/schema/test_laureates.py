@@ -240,19 +240,53 @@ async def test_project_filters_on_origin_size_and_department(
     assert projects["totalCount"] == len(expected)
 
 
-async def test_filters_combine_with_the_nested_pages(api: httpx.AsyncClient, db: str) -> None:
-    query = """{ regions { territories { id projects(filter: {origin: LAUREATE}) {
-        totalCount } } } }"""
+def in_territory(row: Row[Any], territory_id: str) -> bool:
+    """Whether the project lies in the territory, of phase 1 or 2."""
+    return territory_id in (row.territory_id, row.phase2_territory_id)
+
+
+async def test_a_territory_lists_its_projects_of_either_phase(
+    api: httpx.AsyncClient, db: str
+) -> None:
+    query = """{ regions { territories { id phase laureates { count }
+        projects(first: 100) { totalCount nodes { id } }
+        laureatesOnly: projects(first: 100, filter: {origin: LAUREATE}) { totalCount } } } }"""
     body = await gql(api, query)
-    counts = {
-        t["id"]: t["projects"]["totalCount"]
-        for r in body["data"]["regions"]
-        for t in r["territories"]
-    }
+    assert "errors" not in body, body
     rows = await project_rows(db)
-    for tid, count in counts.items():
-        node_id = relay.GlobalID.from_id(tid).node_id
-        assert count == sum(r.origin == "laureate" and r.territory_id == node_id for r in rows)
+    territories = [t for r in body["data"]["regions"] for t in r["territories"]]
+    for territory in territories:
+        tid = relay.GlobalID.from_id(territory["id"]).node_id
+        members = [r for r in rows if in_territory(r, tid)]
+        ids = [str(relay.GlobalID("Project", str(r.id))) for r in members]
+        assert [node["id"] for node in territory["projects"]["nodes"]] == ids
+        assert territory["projects"]["totalCount"] == len(ids)
+        laureates = sum(r.origin == "laureate" for r in members)
+        assert territory["laureatesOnly"]["totalCount"] == laureates
+        assert territory["laureates"]["count"] == laureates
+    # A phase-2 territory lists laureates whose territory is of phase 1.
+    assert any(t["phase"] == 2 and t["projects"]["totalCount"] > 4 for t in territories), (
+        territories
+    )
+
+
+async def test_territory_and_phase_filters_see_phase_2_territories(
+    api: httpx.AsyncClient, db: str
+) -> None:
+    rows = await project_rows(db)
+    phase2 = next(r.phase2_territory_id for r in rows if r.phase2_territory_id)
+    gid = str(relay.GlobalID("Territory", phase2))
+    body = await gql(api, FILTERED, filter={"territoryId": gid})
+    expected = [str(relay.GlobalID("Project", str(r.id))) for r in rows if in_territory(r, phase2)]
+    assert [node["id"] for node in body["data"]["projects"]["nodes"]] == expected
+    assert any(r.territory_id != phase2 for r in rows if in_territory(r, phase2))
+    body = await gql(api, FILTERED, filter={"phase": 2})
+    expected = [
+        str(relay.GlobalID("Project", str(r.id)))
+        for r in rows
+        if str(r.territory_id).startswith("p2-") or r.phase2_territory_id
+    ]
+    assert [node["id"] for node in body["data"]["projects"]["nodes"]] == expected
 
 
 @pytest.mark.parametrize("code", ["1", "0001", "ab", "2C", " 01", "97x"])
