@@ -227,7 +227,7 @@ class Comparison:
     stated: float  # mean over the rows that state the figure
     before: float  # all laureates, stated + estimates at the fitted (stated rows') level
     after: float  # all laureates, stated + calibrated estimates
-    role: str  # "target", "out of sample" or "envelope"
+    role: str  # "target", "out of sample", "scope" or "envelope"
 
     @property
     def gap(self) -> float:
