@@ -150,8 +150,12 @@ def _stored(member: Enum | None) -> str | None:
 @strawberry.input(description="Every field is optional; the filters combine with AND.")
 class ProjectFilter:
     region_code: str | None = None
-    territory_id: relay.GlobalID | None = None
-    phase: int | None = None
+    territory_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Projects whose territory or phase-2 territory this is."
+    )
+    phase: int | None = strawberry.field(
+        default=None, description="Projects in a territory of this phase (1 or 2)."
+    )
     fragile: bool | None = None
     decarbonisation: bool | None = None
     sector: str | None = None
@@ -356,7 +360,9 @@ class Territory(Node):
         totals = await info.context.loaders.laureates_of_territory().load(self.key)
         return LaureateSummary.of(totals)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The projects whose territory (phase 1) or phase-2 territory this is."
+    )
     async def projects(
         self,
         info: Info,
