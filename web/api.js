@@ -94,3 +94,69 @@ export async function tradeOffCurve(scenario, parameter, values) {
     } }`;
   return (await request(query, { s: scenario, p: parameter, v: values })).tradeOffCurve;
 }
+
+// ---- the map: laureates, their details, and which projects a result funds -----------------
+
+const PAGE = 100; // the API's largest page
+
+// Pages through a connection: `page(after)` answers one page, `pageInfo` says whether more follow.
+async function everyPage(page) {
+  const nodes = [];
+  let after = null;
+  for (;;) {
+    const connection = await page(after);
+    nodes.push(...connection.nodes);
+    if (!connection.pageInfo.hasNextPage) return { nodes, totalCount: connection.totalCount };
+    after = connection.pageInfo.endCursor;
+  }
+}
+
+// Every laureate with a light selection: where it is and whose it is; the rest on demand.
+export async function laureatePoints() {
+  const query = `query($a: String) {
+    projects(first: ${PAGE}, after: $a, filter: {origin: LAUREATE}) {
+      totalCount pageInfo { hasNextPage endCursor }
+      nodes { id company { name } location { latitude longitude regionCode } }
+    } }`;
+  return everyPage(async (after) => (await request(query, { a: after })).projects);
+}
+
+export async function generatedCount() {
+  const query = "{ projects(first: 0, filter: {origin: GENERATED}) { totalCount } }";
+  return (await request(query)).projects.totalCount;
+}
+
+const FIGURE = "{ value source low high }";
+
+export async function projectDetails(id) {
+  const query = `query($id: ID!) { project(id: $id) {
+    id name sector origin
+    company { name siren size }
+    location { communeCode departmentCode postalCode precision }
+    territory { name }
+    figures { investment ${FIGURE} aidRequested ${FIGURE} jobsCreated ${FIGURE}
+      jobsKept ${FIGURE} co2Avoided ${FIGURE} }
+  } }`;
+  return (await request(query, { id })).project;
+}
+
+// The aid a result gives each funded project, by project id. `source` is how the result was
+// asked for ({name} of a scenario, or a {scenario} input); a result is a pure function of its
+// scenario and the data, so asking again for the next page continues the same list.
+export async function fundedAllocations(source) {
+  const field = source.name != null ? "runScenario(name: $n)" : "simulate(scenario: $s)";
+  const query = `query($a: String, ${source.name != null ? "$n: String!" : "$s: ScenarioInput!"}) {
+    outcome: ${field} { __typename ... on SimulationResult {
+      fundedProjects(first: ${PAGE}, after: $a) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { allocatedEur project { id } }
+      } } } }`;
+  const variables = source.name != null ? { n: source.name } : { s: source.scenario };
+  const { nodes } = await everyPage(async (after) => {
+    const { outcome } = await request(query, { ...variables, a: after });
+    if (outcome.__typename !== "SimulationResult") {
+      throw new ApiError("The result changed while its funded projects were read.");
+    }
+    return outcome.fundedProjects;
+  });
+  return new Map(nodes.filter((n) => n.project).map((n) => [n.project.id, n.allocatedEur]));
+}

@@ -55,7 +55,8 @@ async function busy(label, work) {
 
 // ---- showing an outcome --------------------------------------------------------------------
 
-function showOutcome(outcome, heading) {
+// `source` is how the result was asked for: {name} of a scenario or a {scenario} input.
+function showOutcome(outcome, heading, source) {
   clearFieldErrors();
   const ok = outcome.__typename === "SimulationResult";
   $("#kpis").hidden = !ok;
@@ -87,7 +88,7 @@ function showOutcome(outcome, heading) {
       `${gain >= 0 ? "+" : "−"}${fmt.int(Math.abs(gain))}`]);
   }));
   regionBars($("#region-bars"), outcome.regions);
-  drawMap($("#map"), $("#map-note"), outcome.regions);
+  drawMap($("#map"), $("#map-note"), source);
   $("#overseas tbody").replaceChildren(...outcome.regions.filter((r) => isOverseas(r.code))
     .map((r) => tableRow([r.name, fmt.meur(r.allocatedEur), fmt.int(r.jobs)])));
   return outcome;
@@ -208,9 +209,11 @@ function showComparison(comparison) {
 
 // ---- wiring --------------------------------------------------------------------------------
 
-async function run(work, heading) {
+async function run(source, heading) {
+  const work = source.name != null ? () => api.runScenario(source.name)
+    : () => api.simulate(source.scenario);
   const outcome = await busy("Solving", work);
-  if (outcome) showOutcome(outcome, heading);
+  if (outcome) showOutcome(outcome, heading, source);
 }
 
 function baseTitle() {
@@ -227,7 +230,7 @@ function onRun(event) {
     return;
   }
   const changed = Object.keys(scenario).filter((k) => !["name", "base"].includes(k));
-  run(() => api.simulate(scenario),
+  run({ scenario },
     changed.length ? `Result — ${baseTitle()}, changed` : `Result — ${baseTitle()}`);
 }
 
@@ -315,7 +318,7 @@ async function start() {
   $("#scenario-form").addEventListener("submit", onRun);
   $("#run-saved").addEventListener("click", () => {
     const name = $("#base").value;
-    run(() => api.runScenario(name), `Result — ${baseTitle()}`);
+    run({ name }, `Result — ${baseTitle()}`);
   });
   $("#reset").addEventListener("click", () => {
     $("#scenario-form").reset();
@@ -331,7 +334,7 @@ async function start() {
   document.body.dataset.ready = "true";
   if (loaded) {
     const name = $("#base").value;
-    await run(() => api.runScenario(name), `Result — ${baseTitle()}`);
+    await run({ name }, `Result — ${baseTitle()}`);
   }
 }
 
