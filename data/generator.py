@@ -95,7 +95,7 @@ class Filiere:
     objects: tuple[str, ...]  # what a project builds, for its name
 
 
-# Relative labour intensity and decarbonisation probability per filière (docs/data.md §2): not
+# Relative labour intensity and decarbonisation probability per filière (docs/data.md §4): not
 # fitted (90 laureates state both jobs and investment, 4 to 18 per filière), but carried over
 # from the industrial sectors this generator used before, mapped to the filières.
 FILIERES = {
