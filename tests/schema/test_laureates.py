@@ -34,6 +34,14 @@ FIGURES = {
     "co2Avoided": "co2_avoided_t",
 }
 FIGURE = "value source low high unit"
+SIZES = {
+    "TPE / PME": "TPE_PME",
+    "ETI": "ETI",
+    "GE": "GE",
+    "Association": "ASSOCIATION",
+    "Autre": "AUTRE",
+    None: None,
+}
 PROJECT_FIELDS = f"""
   id name origin laureateId recordDate employees sector regionCode communeCode
   company {{ name siren size }}
@@ -109,9 +117,7 @@ def expected_project(row: Row[Any]) -> dict[str, Any]:
             {
                 "name": row.company_name,
                 "siren": row.siren,
-                "size": {"TPE / PME": "TPE_PME", "ETI": "ETI", "GE": "GE"}.get(
-                    row.company_size, row.company_size.upper()
-                ),
+                "size": SIZES[row.company_size],
             }
             if laureate
             else None
@@ -469,3 +475,25 @@ async def test_seeded_laureates_per_region_are_the_file_rows_less_the_skipped(
     await app.state.engine.dispose()
     assert counts == expected
     assert data["projects"]["totalCount"] == sum(expected.values())
+
+
+async def test_every_seeded_project_reads_through_the_new_fields(seeded_db_url: str) -> None:
+    """The seed writes only values the enums know (origin, size, precision, sources)."""
+    query = f"""query($after: String) {{ projects(first: 100, after: $after) {{
+        pageInfo {{ hasNextPage endCursor }} nodes {{ {PROJECT_FIELDS} }} }} }}"""
+    app = create_app(Settings(database_url=seeded_db_url))
+    transport = httpx.ASGITransport(app=app)
+    seen: list[dict[str, Any]] = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        after = None
+        while True:
+            body = await gql(http, query, after=after)
+            assert "errors" not in body, body["errors"][:3]
+            page = body["data"]["projects"]
+            seen += page["nodes"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    await app.state.engine.dispose()
+    rows = await project_rows(seeded_db_url)
+    assert seen == [expected_project(row) for row in rows]
