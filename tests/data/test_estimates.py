@@ -277,7 +277,8 @@ def test_a_subset_above_the_target_keeps_the_fitted_level() -> None:
 @needs_real_data
 def test_the_printed_blocks_of_docs_data_md_are_what_the_command_prints() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "data.md").read_text(encoding="utf-8")
-    section = docs[docs.index("## Real laureates: estimated figures") :]
+    start = docs.index("## 3. Real laureates: estimated figures")
+    section = docs[start : docs.index("\n## ", start + 1)]
     blocks, block, fence = [], [], None  # the plain ``` blocks (not ```sh) hold printed text
     for line in section.splitlines():
         if line.startswith("```"):
