@@ -86,6 +86,7 @@ function projectDetails(id) {
 export async function drawMap(container, note, source) {
   const call = ++drawing;
   container.dataset.state = "loading";
+  note.textContent = "Carte : lecture des lauréats et des projets financés dans ce scénario…";
   if (outlines === null) outlines = loadOutlines();
   if (laureates === null) laureates = loadLaureates();
   let shapes;

@@ -165,13 +165,13 @@ def test_the_form_shows_the_base_values_from_the_typed_inputs(page: Page, live_s
 # ---- the map: phase-1 outlines, laureates funded or not, their details ------------------------
 
 
-def every_node(server: str, query: str, connection: str) -> list[Any]:
+def every_node(server: str, query: str, connection: str, **variables: Any) -> list[Any]:
     """Every node of a connection, page by page: `query` takes the cursor as $a, and
     `connection` is the path to the connection in its answer ("projects")."""
     nodes: list[Any] = []
     after = None
     while True:
-        page: Any = api(server, query, a=after)
+        page: Any = api(server, query, a=after, **variables)
         for key in connection.split("."):
             page = page[key]
         nodes += page["nodes"]
@@ -196,11 +196,15 @@ def is_mainland(region_code: str) -> bool:
     return len(region_code) == 2 and region_code >= "11"  # 01 to 06 are overseas
 
 
-def funded_ids(server: str, scenario: str) -> set[str]:
-    query = f"""query($a: String) {{ runScenario(name: "{scenario}") {{
+def funded_ids(server: str, field: str, scenario: dict[str, Any] | None = None) -> set[str]:
+    """The projects funded by the result of `field`: runScenario(name: ...), or simulate with
+    `scenario` as $s."""
+    query = f"""query($a: String{", $s: ScenarioInput!" if scenario else ""}) {{ outcome: {field} {{
         ... on SimulationResult {{ fundedProjects(first: 100, after: $a) {{
             pageInfo {{ hasNextPage endCursor }} nodes {{ project {{ id }} }} }} }} }} }}"""
-    return {n["project"]["id"] for n in every_node(server, query, "runScenario.fundedProjects")}
+    variables = {"s": scenario} if scenario else {}
+    nodes = every_node(server, query, "outcome.fundedProjects", **variables)
+    return {n["project"]["id"] for n in nodes}
 
 
 def french(n: int) -> str:
@@ -230,7 +234,8 @@ def test_the_map_draws_every_metropolitan_phase1_outline_served(
 @needs_real_data
 def test_laureates_are_points_funded_or_not_as_in_the_result(page: Page, live_server: str) -> None:
     laureates = metropolitan_laureates(live_server)
-    funded = funded_ids(live_server, "france-relance-2020") & laureates.keys()
+    funded = funded_ids(live_server, 'runScenario(name: "france-relance-2020")')
+    funded &= laureates.keys()
     map_drawn(page)
     points = page.locator("#map .laureate[data-id]")
     assert points.count() == len(laureates) > 1000
@@ -261,6 +266,24 @@ def test_laureates_are_points_funded_or_not_as_in_the_result(page: Page, live_se
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "map-load.json").write_text(json.dumps(metrics, indent=2) + "\n")
     page.locator("#allocation").screenshot(path=str(ARTIFACTS / "map.png"))
+
+
+@needs_real_data
+def test_a_what_if_run_redraws_the_funded_laureates(page: Page, live_server: str) -> None:
+    laureates = metropolitan_laureates(live_server)
+    scenario = {"fragileShareMin": 0.8}
+    funded = funded_ids(live_server, "simulate(scenario: $s)", scenario) & laureates.keys()
+    map_drawn(page)
+    before = set(
+        page.locator("#map .laureate.funded").evaluate_all("cs => cs.map(c => c.dataset.id)")
+    )
+    page.fill("#fragile", "80")
+    page.click("#run")
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    expect(page.locator("#map")).to_have_attribute("data-state", "ready")
+    after = page.locator("#map .laureate.funded").evaluate_all("cs => cs.map(c => c.dataset.id)")
+    assert set(after) == funded != before
+    expect(page.locator("#map .laureate.unfunded")).to_have_count(len(laureates) - len(funded))
 
 
 @needs_real_data
