@@ -39,7 +39,8 @@ class Mode(StrEnum):
 
 MODES = tuple(mode.value for mode in Mode)
 
-# The 18 regions (INSEE codes, 2016 map): plain facts, needed without any reference data.
+# The 18 regions (INSEE codes, 2016 map), then the two overseas collectivities where the fund
+# has laureates: plain facts, needed without any reference data.
 REGION_NAMES: Mapping[str, str] = {
     "01": "Guadeloupe",
     "02": "Martinique",
@@ -59,6 +60,8 @@ REGION_NAMES: Mapping[str, str] = {
     "84": "Auvergne-Rhône-Alpes",
     "93": "Provence-Alpes-Côte d'Azur",
     "94": "Corse",
+    "987": "Polynésie française",
+    "988": "Nouvelle-Calédonie",
 }
 
 
