@@ -28,28 +28,11 @@ from data.generator import (
     rural_communes,
 )
 from data.geography import Geography
+from data.laureates import SECTORS
 from data.reference import load_geography
 from models.project import Project
 from settings import Settings
 from tests.conftest import REAL_DATA, needs_real_data
-
-# The filières of the laureates file, spelled as the data contract normalises them.
-CONTRACT_FILIERES = {
-    "Agroalimentaire",
-    "Chimie et Matériaux",
-    "Mines et métallurgie",
-    "Construction",
-    "Mode et Luxe",
-    "Santé",
-    "Autres",
-    "Electronique",
-    "Bois",
-    "Nouveaux systèmes énergétiques",
-    "Automobile",
-    "Transformation et valorisation des déchets",
-    "Aéronautique",
-    "Eau",
-}
 
 
 @pytest.fixture(scope="module")
@@ -307,7 +290,7 @@ def test_sectors_are_the_laureates_filieres_in_their_shares(synthetic: Geography
     drawn = Counter(rows.sector.tolist())
     total = sum(LAUREATE_FILIERES.values())
 
-    assert set(FILIERES) == set(LAUREATE_FILIERES) == CONTRACT_FILIERES == set(drawn)
+    assert set(FILIERES) == set(LAUREATE_FILIERES) == set(SECTORS) == set(drawn)
     for filiere, count in LAUREATE_FILIERES.items():
         assert drawn[filiere] / 16_000 == pytest.approx(count / total, abs=0.01), filiere
     decarbonising = {s: rows.decarbonisation[rows.sector == s].mean() for s in FILIERES}
