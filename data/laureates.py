@@ -77,15 +77,15 @@ PRECISIONS = ("gps", "postal_code", "department")
 # Where a position may lie, by department (others: metropolitan France with Corsica), in
 # degrees (south, north, west, east) with a margin of a few km beyond the coasts.
 BOUNDS = {
-    "971": (15.8, 16.6, -61.9, -60.9, "Guadeloupe"),
-    "972": (14.3, 14.95, -61.3, -60.75, "Martinique"),
-    "973": (2.0, 6.0, -54.7, -51.5, "Guyane"),
-    "974": (-21.45, -20.8, 55.15, 55.9, "La Réunion"),
-    "976": (-13.1, -12.55, 44.9, 45.35, "Mayotte"),
-    "987": (-28.0, -7.0, -155.0, -134.0, "French Polynesia"),
-    "988": (-23.0, -19.0, 163.0, 169.0, "New Caledonia"),
+    "971": (15.8, 16.6, -61.9, -60.9),
+    "972": (14.3, 14.95, -61.3, -60.75),
+    "973": (2.0, 6.0, -54.7, -51.5),
+    "974": (-21.45, -20.8, 55.15, 55.9),
+    "976": (-13.1, -12.55, 44.9, 45.35),
+    "987": (-28.0, -7.0, -155.0, -134.0),
+    "988": (-23.0, -19.0, 163.0, 169.0),
 }
-METROPOLE = (41.0, 51.2, -5.3, 9.7, "metropolitan France")
+METROPOLE = (41.0, 51.2, -5.3, 9.7)
 
 _Keep = Callable[[str, str], None]  # reports a field dropped from a kept row
 
@@ -301,7 +301,8 @@ def _position(
     except ValueError:
         keep("latitude", f"position {texts[0]!r}, {texts[1]!r} is not a number pair: dropped")
         return None, None
-    south, north, west, east, area = BOUNDS.get(department_code, METROPOLE)
+    south, north, west, east = BOUNDS.get(department_code, METROPOLE)
+    area = "its overseas area" if department_code in BOUNDS else "metropolitan France"
     if not (
         math.isfinite(latitude + longitude)
         and south <= latitude <= north

@@ -176,14 +176,15 @@ def test_to_dict_round_trips() -> None:
         pytest.param(
             {"constraints": {"regions": {"99": {"min_eur": 1}}}},
             "a.yaml: constraints.regions.99: not an INSEE region code: '99' "
-            "(allowed: 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94)",
+            "(allowed: 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94, "
+            "987, 988)",
             id="unknown-region",
         ),
         pytest.param(
             {"projects": {"regions": ["Corse"]}},
             "a.yaml: projects.regions[0]: not an INSEE region code: 'Corse'; did you mean '94' "
             "(Corse)? (allowed: 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, "
-            "93, 94)",
+            "93, 94, 987, 988)",
             id="region-name-for-code",
         ),
         pytest.param(
