@@ -429,7 +429,10 @@ class Fund(Node):
 class Award(Node):
     key: relay.NodeID[str]
     _id: relay.GlobalID = strawberry.field(name="id", description=ID_DESCRIPTION)
-    amount_eur: Euros
+    amount_eur: Euros = strawberry.field(
+        description="Euros awarded. The open data publishes no amount per laureate: this is the "
+        "project's aid figure, mostly an estimate; `amount` says which and gives its range."
+    )
     awarded_on: dt.date
     review: str
     fund_id: strawberry.Private[str]
@@ -457,6 +460,22 @@ class Award(Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Award | None]:
         return await _nodes(info, "award", node_ids, cls)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The amount with its source and 10-90 % range. An award of the project's "
+        "aid figure (every laureate's: no amount is published) takes that figure's source "
+        "(stated, estimated or generated) and range; any other amount is a recorded fact, "
+        "stated, with no spread."
+    )
+    async def amount(self, info: Info) -> Figure:
+        row = await info.context.loaders.project().load(self.project_id)
+        assert row is not None, f"award {self.key} has no project {self.project_id}"
+        if row.aid_requested_eur == self.amount_eur:
+            return _figure(row, "aid_requested_eur", FigureUnit.EUROS)
+        amount = float(self.amount_eur)
+        return Figure(
+            value=amount, source=FigureSource.STATED, low=amount, high=amount, unit=FigureUnit.EUROS
+        )
 
     @strawberry.field
     async def fund(self, info: Info) -> Fund:

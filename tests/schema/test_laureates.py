@@ -12,12 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, select, update
 from strawberry import relay
 
 from data.laureates import LAUREATES_FILE, read_laureates
 from data.reference import load_geography
-from models import Project
+from models import Award, Project
 from models.db import make_engine
 from server import create_app
 from settings import Settings
@@ -497,3 +497,47 @@ async def test_every_seeded_project_reads_through_the_new_fields(seeded_db_url: 
     await app.state.engine.dispose()
     rows = await project_rows(seeded_db_url)
     assert seen == [expected_project(row) for row in rows]
+
+
+async def test_an_award_says_whether_its_amount_is_stated_or_estimated(seeded_db_url: str) -> None:
+    """No amount is published per laureate: an award of the aid figure carries its source and
+    range; an amount recorded otherwise is stated."""
+    query = """{ projects(first: 100, filter: {funded: true}) { nodes {
+        figures { aidRequested { value source low high } }
+        awards { amountEur amount { value source low high unit } } } } }"""
+    app = create_app(Settings(database_url=seeded_db_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        body = await gql(http, query)
+    await app.state.engine.dispose()
+    assert "errors" not in body, body
+    nodes = body["data"]["projects"]["nodes"]
+    assert nodes
+    sources = set()
+    for node in nodes:
+        (award,) = node["awards"]
+        aid = node["figures"]["aidRequested"]
+        assert award["amountEur"] == aid["value"]
+        assert award["amount"] == aid | {"unit": "EUROS"}
+        sources.add(award["amount"]["source"])
+    assert sources <= {"ESTIMATED", "STATED", "GENERATED"} and sources != {"STATED"}
+
+
+async def test_an_award_of_another_amount_is_a_stated_fact(tmp_path: Path) -> None:
+    url = await build_db(tmp_path / "awards.db", territories=1, projects_per_territory=2)
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(update(Award).values(amount_eur=Award.amount_eur - 1_000))
+    await engine.dispose()
+    app = create_app(Settings(database_url=url))
+    transport = httpx.ASGITransport(app=app)
+    query = """{ projects(first: 10) { nodes {
+        awards { amountEur amount { value source low high } } } } }"""
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        body = await gql(http, query)
+    await app.state.engine.dispose()
+    awards = [a for node in body["data"]["projects"]["nodes"] for a in node["awards"]]
+    assert awards
+    for award in awards:
+        value = float(award["amountEur"])
+        assert award["amount"] == {"value": value, "source": "STATED", "low": value, "high": value}
