@@ -8,20 +8,10 @@ import strawberry
 from strawberry import relay
 
 from models import queries
+from schema.filters import ProjectFilter, ProjectOrder, TerritoryFilter
 from schema.pagination import Connection, page_from
 from schema.parameters import ScenarioParameter, scenario_parameters
-from schema.types import (
-    Award,
-    Fund,
-    Info,
-    ProjectFilter,
-    ProjectNode,
-    ProjectOrder,
-    Region,
-    Territory,
-    TerritoryFilter,
-    type_name,
-)
+from schema.types import Award, Fund, Info, ProjectNode, Region, Territory, type_name
 from schema.whatif import WhatIfQuery
 
 NODE_TYPES: dict[str, type[relay.Node]] = {

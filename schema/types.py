@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
-from enum import Enum
 from typing import Any, Self
 
 import strawberry
@@ -21,7 +19,9 @@ from models import Region as RegionRow
 from models import Territory as TerritoryRow
 from models import queries
 from schema.context import Context
-from schema.errors import UserInputError
+from schema.figures import Figure, FigureSource, FigureUnit, ProjectFigures
+from schema.filters import ProjectFilter, ProjectOrder
+from schema.laureates import Company, LaureateSummary, Location, ProjectOrigin
 from schema.pagination import Connection, page_from
 from schema.scalars import Euros
 
@@ -56,147 +56,6 @@ def selects(info: Info, path: tuple[str, ...]) -> bool:
     return below(info.selected_fields, (info.field_name, *path))
 
 
-@strawberry.enum
-class ProjectOrder(Enum):
-    ID = queries.ProjectOrder.ID
-    AID_REQUESTED_DESC = queries.ProjectOrder.AID_REQUESTED_DESC
-    INVESTMENT_DESC = queries.ProjectOrder.INVESTMENT_DESC
-    JOBS_CREATED_DESC = queries.ProjectOrder.JOBS_CREATED_DESC
-    JOBS_PER_AID_DESC = queries.ProjectOrder.JOBS_PER_AID_DESC
-
-
-@strawberry.enum(description="Where a project comes from.")
-class ProjectOrigin(Enum):
-    LAUREATE = strawberry.enum_value(
-        "laureate",
-        description="A laureate of the fund: a project of the State's open dataset of France "
-        "Relance industrial projects.",
-    )
-    GENERATED = strawberry.enum_value(
-        "generated",
-        description="A generated candidate: the programme reported more candidates than the "
-        "published laureates, and generated ones fill the pool (docs/data.md).",
-    )
-
-
-@strawberry.enum(description="Size class of a laureate's company, as the open dataset writes it.")
-class CompanySize(Enum):
-    TPE_PME = strawberry.enum_value("TPE / PME", description="Micro, small or medium company.")
-    ETI = strawberry.enum_value("ETI", description="Intermediate-sized company.")
-    GE = strawberry.enum_value("GE", description="Large company.")
-    ASSOCIATION = strawberry.enum_value("Association", description="An association.")
-    AUTRE = strawberry.enum_value("Autre", description="Any other kind of organisation.")
-
-
-@strawberry.enum(description="How precisely a project's location is known.")
-class LocationPrecision(Enum):
-    GPS = strawberry.enum_value("gps", description="The published GPS position, accepted.")
-    POSTAL_CODE = strawberry.enum_value(
-        "postal_code", description="The commune from the postal code; no position."
-    )
-    DEPARTMENT = strawberry.enum_value(
-        "department", description="The department only: no commune, no position."
-    )
-    GENERATED = strawberry.enum_value(
-        "generated", description="A generated candidate placed in a commune; no position."
-    )
-
-
-@strawberry.enum(description="Where a figure comes from (docs/data.md).")
-class FigureSource(Enum):
-    STATED = strawberry.enum_value(
-        "stated",
-        description="Stated in the project's published description. A declaration, not a "
-        "result: low and high are the declaration band around it.",
-    )
-    ESTIMATED = strawberry.enum_value(
-        "estimated",
-        description="Not stated, so estimated: the model's central value, with low and high "
-        "the 10th and 90th percentiles of its prediction (a 10-90 % range).",
-    )
-    GENERATED = strawberry.enum_value(
-        "generated",
-        description="A generated candidate's figure, with the declaration band around it.",
-    )
-
-
-@strawberry.enum(description="What a figure counts.")
-class FigureUnit(Enum):
-    EUROS = strawberry.enum_value("euros", description="Euros.")
-    JOBS = strawberry.enum_value("jobs", description="Jobs.")
-    TONNES_CO2E_PER_YEAR = strawberry.enum_value(
-        "tco2e_per_year", description="Tonnes of CO2 equivalent avoided per year."
-    )
-
-
-# French department codes: "01".."95", "2A", "2B", and three digits overseas ("974", "988").
-DEPARTMENT_CODE = re.compile(r"[0-9]{2}|2[AB]|9[78][0-9]")
-
-
-def department_code(argument: str, code: str | None) -> str | None:
-    """`code`, refused (naming `argument`) unless it is shaped like a department code."""
-    if code is not None and not DEPARTMENT_CODE.fullmatch(code):
-        raise UserInputError(
-            argument, f"must be a department code such as '01', '2A' or '974', got {code!r}"
-        )
-    return code
-
-
-def _stored(member: Enum | None) -> str | None:
-    """The value a column stores for an enum member (its enum_value)."""
-    return None if member is None else str(member.value)
-
-
-@strawberry.input(description="Every field is optional; the filters combine with AND.")
-class ProjectFilter:
-    region_code: str | None = None
-    territory_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Projects whose territory or phase-2 territory this is."
-    )
-    phase: int | None = strawberry.field(
-        default=None, description="Projects in a territory of this phase (1 or 2)."
-    )
-    fragile: bool | None = None
-    decarbonisation: bool | None = None
-    sector: str | None = None
-    funded: bool | None = strawberry.field(
-        default=None, description="Has at least one award from any fund."
-    )
-    origin: ProjectOrigin | None = strawberry.field(
-        default=None, description="Only the fund's laureates, or only generated candidates."
-    )
-    company_size: CompanySize | None = strawberry.field(
-        default=None, description="Laureates whose company is of this size class."
-    )
-    department_code: str | None = strawberry.field(
-        default=None, description='INSEE department code, such as "01", "2A" or "974".'
-    )
-
-    def to_query(self) -> queries.ProjectFilter:
-        return queries.ProjectFilter(
-            region_code=self.region_code,
-            territory_id=None if self.territory_id is None else self.territory_id.node_id,
-            phase=self.phase,
-            fragile=self.fragile,
-            decarbonisation=self.decarbonisation,
-            sector=self.sector,
-            funded=self.funded,
-            origin=_stored(self.origin),
-            company_size=_stored(self.company_size),
-            department_code=department_code("filter.departmentCode", self.department_code),
-        )
-
-
-@strawberry.input
-class TerritoryFilter:
-    region_code: str | None = None
-    phase: int | None = None
-    name_contains: str | None = None
-
-    def to_query(self) -> queries.TerritoryFilter:
-        return queries.TerritoryFilter(self.region_code, self.phase, self.name_contains)
-
-
 MAX_ROW_ID = 2**63 - 1  # the largest integer a database column here can hold
 
 
@@ -229,48 +88,6 @@ class Node(relay.Node):
     @classmethod
     def from_model(cls, row: object) -> Self:
         raise NotImplementedError
-
-
-@strawberry.type(
-    description="Sums over the fund's laureates (generated candidates left out). A figure's "
-    "range is summed project by project: the sum of the 10th percentiles is a low bound, not "
-    "the 10th percentile of the total."
-)
-class LaureateSummary:
-    count: int = strawberry.field(description="Number of laureates.")
-    located: int = strawberry.field(description="Laureates with an accepted GPS position.")
-    stated_aid_eur: Euros = strawberry.field(
-        description="Aid of the laureates whose description states it."
-    )
-    estimated_aid_eur: Euros = strawberry.field(
-        description="Aid of the other laureates: estimates (docs/data.md)."
-    )
-    aid_low_eur: Euros = strawberry.field(description="Sum of the aid figures' low ends.")
-    aid_high_eur: Euros = strawberry.field(description="Sum of the aid figures' high ends.")
-    jobs_created: int = strawberry.field(
-        description="Jobs created, stated or estimated: the values the engine uses."
-    )
-    jobs_created_stated: int = strawberry.field(
-        description="Jobs created where the description states them."
-    )
-    jobs_created_low: int = strawberry.field(description="Sum of the jobs figures' low ends.")
-    jobs_created_high: int = strawberry.field(description="Sum of the jobs figures' high ends.")
-
-    @classmethod
-    def of(cls, totals: queries.LaureateTotals | None) -> LaureateSummary:
-        totals = totals or queries.LaureateTotals()
-        return cls(
-            count=totals.count,
-            located=totals.located,
-            stated_aid_eur=Euros(totals.stated_aid_eur),
-            estimated_aid_eur=Euros(totals.estimated_aid_eur),
-            aid_low_eur=Euros(totals.aid_low_eur),
-            aid_high_eur=Euros(totals.aid_high_eur),
-            jobs_created=totals.jobs_created,
-            jobs_created_stated=totals.jobs_created_stated,
-            jobs_created_low=totals.jobs_created_low,
-            jobs_created_high=totals.jobs_created_high,
-        )
 
 
 @strawberry.type
@@ -471,7 +288,7 @@ class Award(Node):
         row = await info.context.loaders.project().load(self.project_id)
         assert row is not None, f"award {self.key} has no project {self.project_id}"
         if row.aid_requested_eur == self.amount_eur:
-            return _figure(row, "aid_requested_eur", FigureUnit.EUROS)
+            return Figure.of(row, "aid_requested_eur", FigureUnit.EUROS)
         amount = float(self.amount_eur)
         return Figure(
             value=amount, source=FigureSource.STATED, low=amount, high=amount, unit=FigureUnit.EUROS
@@ -488,76 +305,6 @@ class Award(Node):
         row = await info.context.loaders.project().load(self.project_id)
         assert row is not None, f"award {self.key} has no project {self.project_id}"
         return ProjectNode.from_model(row)
-
-
-@strawberry.type(description="The company that carries a laureate's project.")
-class Company:
-    name: str
-    siren: str | None = strawberry.field(description="SIREN number; null where none is given.")
-    size: CompanySize | None
-
-
-@strawberry.type(description="Where a project is, and how precisely that is known.")
-class Location:
-    commune_code: str | None = strawberry.field(
-        description="INSEE code of the commune; null when only the department is known."
-    )
-    department_code: str
-    region_code: str
-    postal_code: str | None
-    latitude: float | None = strawberry.field(description="WGS 84; only with precision GPS.")
-    longitude: float | None = strawberry.field(description="WGS 84; only with precision GPS.")
-    precision: LocationPrecision
-    density_level: str | None = strawberry.field(
-        description="The commune's level in INSEE's density grid (its rural levels make a "
-        "project fragile); null without a commune."
-    )
-
-
-@strawberry.type(
-    description="A figure of a project: the value the engine uses, where it comes from, and "
-    "its range. An estimated figure is an estimate, with its 10-90 % range; a stated figure is "
-    "a declaration, with the declaration band; a generated figure belongs to a generated "
-    "candidate (docs/data.md)."
-)
-class Figure:
-    value: float
-    source: FigureSource
-    low: float = strawberry.field(description="Low end of the range (10th percentile).")
-    high: float = strawberry.field(description="High end of the range (90th percentile).")
-    unit: FigureUnit
-
-
-def _figure(row: ProjectRow | Row[Any], column: str, unit: FigureUnit) -> Figure:
-    return Figure(
-        value=getattr(row, column),
-        source=FigureSource(getattr(row, f"{column}_source")),
-        low=getattr(row, f"{column}_low"),
-        high=getattr(row, f"{column}_high"),
-        unit=unit,
-    )
-
-
-@strawberry.type(
-    description="Each figure of a project with its source and range; the plain fields of "
-    "Project (aidRequestedEur...) hold the same values."
-)
-class ProjectFigures:
-    investment: Figure
-    aid_requested: Figure
-    jobs_created: Figure
-    jobs_kept: Figure
-    co2_avoided: Figure = strawberry.field(description="tCO2e avoided per year.")
-
-    @classmethod
-    def of(cls, row: ProjectRow | Row[Any]) -> ProjectFigures:
-        return cls(
-            investment=_figure(row, "investment_eur", FigureUnit.EUROS),
-            aid_requested=_figure(row, "aid_requested_eur", FigureUnit.EUROS),
-            jobs_created=_figure(row, "jobs_created", FigureUnit.JOBS),
-            jobs_kept=_figure(row, "jobs_kept", FigureUnit.JOBS),
-            co2_avoided=_figure(row, "co2_avoided_t", FigureUnit.TONNES_CO2E_PER_YEAR),
-        )
 
 
 @strawberry.type(
@@ -671,25 +418,11 @@ class ProjectNode(Node):
 
     @strawberry.field(description="The laureate's company; null for a generated candidate.")
     def company(self) -> Company | None:
-        row = self.row
-        if row.origin != "laureate":
-            return None
-        size = None if row.company_size is None else CompanySize(row.company_size)
-        return Company(name=row.company_name or "", siren=row.siren, size=size)
+        return Company.of(self.row) if self.row.origin == "laureate" else None
 
     @strawberry.field
     def location(self) -> Location:
-        row = self.row
-        return Location(
-            commune_code=row.commune_code,
-            department_code=row.department_code,
-            region_code=row.region_code,
-            postal_code=row.postal_code,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            precision=LocationPrecision(row.location_precision),
-            density_level=row.density_level,
-        )
+        return Location.of(self.row)
 
     @strawberry.field
     def figures(self) -> ProjectFigures:
