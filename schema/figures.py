@@ -72,7 +72,10 @@ class ProjectFigures:
     aid_requested: Figure
     jobs_created: Figure
     jobs_kept: Figure
-    co2_avoided: Figure = strawberry.field(description="tCO2e avoided per year.")
+    co2_avoided: Figure = strawberry.field(
+        description="tCO2e avoided per year. Only decarbonisation projects avoid any: the "
+        "others carry 0 by rule (marked estimated, with a range of 0 to 0)."
+    )
 
     @classmethod
     def of(cls, row: ProjectRow | Row[Any]) -> ProjectFigures:

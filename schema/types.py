@@ -231,7 +231,13 @@ class Fund(Node):
     ) -> list[Fund | None]:
         return await _nodes(info, "fund", node_ids, cls)  # type: ignore[return-value]
 
-    @strawberry.field(description="Sum of the fund's recorded awards.")
+    @strawberry.field(
+        description="Sum of the fund's awards. With the real laureates each award is the "
+        "laureate's aid figure, mostly ESTIMATED (no amount is published per project: see "
+        "`Award.amount` and `Region.laureates` for the stated and estimated parts and their "
+        "ranges); the laureates span the fund and its March 2021 top-up, so the sum can exceed "
+        "`budgetEur`."
+    )
     async def awarded_eur(self, info: Info) -> Euros:
         totals = await info.context.loaders.fund_totals().load(self.key)
         return Euros(totals.awarded_eur if totals else 0)
@@ -250,7 +256,10 @@ class Award(Node):
         description="Euros awarded. The open data publishes no amount per laureate: this is the "
         "project's aid figure, mostly an estimate; `amount` says which and gives its range."
     )
-    awarded_on: dt.date
+    awarded_on: dt.date = strawberry.field(
+        description="For a laureate, the date of its open-data record (the decision date is "
+        "not published); for a generated first-review award, the review's month."
+    )
     review: str
     fund_id: strawberry.Private[str]
     project_id: strawberry.Private[int]
@@ -307,6 +316,12 @@ class Award(Node):
         return ProjectNode.from_model(row)
 
 
+MAY_BE_ESTIMATED = (
+    "The value the engine uses; for most laureates an estimate, not a published figure: "
+    "`figures` says whether it is stated, estimated or generated and gives its range."
+)
+
+
 @strawberry.type(
     name="Project",
     description="An industrial project: a real laureate of the fund or a generated candidate "
@@ -321,12 +336,12 @@ class ProjectNode(Node):
     commune_code: str | None = strawberry.field(
         description="INSEE code of the commune; null when only the department is known."
     )
-    investment_eur: Euros
-    aid_requested_eur: Euros
-    jobs_created: int
-    jobs_kept: int
+    investment_eur: Euros = strawberry.field(description=MAY_BE_ESTIMATED)
+    aid_requested_eur: Euros = strawberry.field(description=MAY_BE_ESTIMATED)
+    jobs_created: int = strawberry.field(description=MAY_BE_ESTIMATED)
+    jobs_kept: int = strawberry.field(description=MAY_BE_ESTIMATED)
     decarbonisation: bool
-    co2_avoided_t: int = strawberry.field(description="tCO2e avoided per year.")
+    co2_avoided_t: int = strawberry.field(description=f"tCO2e avoided per year. {MAY_BE_ESTIMATED}")
     fragile: bool = strawberry.field(
         description="In a QPV, an Action coeur de ville town or a rural commune of the INSEE "
         "density grid (the stand-in for ZRR)."

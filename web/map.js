@@ -30,8 +30,9 @@ let laureates = null;
 const details = new Map(); // project id -> promise of its details
 let drawing = 0; // the latest drawMap call: an older one that finishes later draws nothing
 
-export const isOverseas = (code) => code.length === 2 && code < "11";
 const isMetropolitan = (code) => code.length === 2 && code >= "11";
+// Overseas: the regions 01-06 and the collectivities (New Caledonia 988, French Polynesia 987).
+export const isOverseas = (code) => !isMetropolitan(code);
 
 const x = (lon) => (lon - FRAME.west) * COS_LAT * K;
 const y = (lat) => (FRAME.north - lat) * K;
