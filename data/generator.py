@@ -1,20 +1,18 @@
-"""Generated candidate projects, placed in real territories and communes, and the first review.
+"""Generated candidate projects, placed in real territories and communes.
 
 The fund's laureates are real (``data.laureates``), but the programme reported 1,600 projects
 from the field: generated candidates fill the pool beside them (origin "generated"), or make
 all of it without the laureates file. They are drawn from documented distributions
 (docs/data.md) with the laureates' filières and the real fragility of their commune, and
-calibrated: the first-review awards reproduce the published figures of November 2020. A later
-review, extended down the same ranking, is compared out of sample with the March 2021 figures.
-Everything is vectorised (160,000 projects in a few seconds) and deterministic for a given
-geography, count and seed.
+calibrated: their first review (``data.first_review``) reproduces the published figures of
+November 2020. Everything is vectorised (160,000 projects in a few seconds) and deterministic
+for a given geography, count and seed.
 
     python -m data.generator [count] [seed]    # calibration and out-of-sample tables
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -23,34 +21,20 @@ import numpy as np
 import numpy.typing as npt
 
 from data.estimates import FIGURES, declared_range
+from data.first_review import (
+    MAX_AID_INTENSITY,
+    calibrate,
+    calibration,
+    later_review,
+    out_of_sample,
+    select_first_review,
+)
 from data.geography import Geography
+from data.project_rows import ProjectRows
 
-# Published first review (economie.gouv.fr, "253 premiers projets", Nov. 2020), for 1,600
-# candidate projects; other counts scale the number of awards and the totals pro rata.
-CANDIDATES = 1600
-FIRST_REVIEW = {
-    "projects": 253,
-    "investment_eur": 1_400_000_000,
-    "aid_eur": 143_000_000,
-    "jobs_created": 5_000,  # "more than 5,000": we aim 1 % above
-    "fragile_share": 0.69,
-}
-JOBS_TARGET = 1.01 * FIRST_REVIEW["jobs_created"]
-# Published cumulative point of March 2021 (lafrenchfab.fr, 25 March 2021), for the same 1,600
-# candidates. NOT used by the calibration: the generator is checked against it out of sample
-# (`out_of_sample`), its awards extending the first review down the same ranking.
-MARCH_2021 = {
-    "projects": 531,
-    "investment_eur": 2_500_000_000,
-    "aid_eur": 270_000_000,
-    "jobs_created": 14_000,  # "about 14,000" direct jobs to be created
-}
-FIRST_REVIEW_NAME = "first-review-2020-11"
-FIRST_REVIEW_DATE = dt.date(2020, 11, 30)  # announced in Nov. 2020; the day is not published
 GENERATOR_VERSION = 2  # bump when the generated rows change for a given seed
 PHASE = 1  # the fund (2020-2022) ran during phase 1 of the programme
 
-MAX_AID_INTENSITY = 0.30
 FRAGILE_JOBS_FACTOR = 0.85  # fewer jobs per euro in fragile places: the 69 % rule has a cost
 
 # Fragility: a commune is fragile when it has a QPV, is an Action cœur de ville town or is rural
@@ -137,118 +121,6 @@ ACTIONS = (
 DECARBONISATION = "Décarbonation"  # the name of half of the decarbonisation projects
 
 
-Strings = npt.NDArray[np.str_]
-Nullable = npt.NDArray[np.object_]  # values or None
-Integers = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class ProjectRows:
-    """One row per project, as column arrays (the columns of the ``project`` table plus the
-    first review). Money in integer euros; nullable columns are object arrays of values or None."""
-
-    id: Integers
-    origin: Strings  # "generated"
-    laureate_id: Nullable
-    name: list[str]
-    company_name: Nullable
-    siren: Nullable
-    company_size: Nullable
-    record_date: Nullable
-    employees: Nullable
-    territory_id: Strings
-    phase2_territory_id: Nullable
-    region_code: Strings
-    department_code: Strings
-    commune_code: Strings
-    postal_code: Nullable
-    latitude: Nullable
-    longitude: Nullable
-    location_precision: Strings  # "generated": placed in a commune, no position
-    density_level: Nullable
-    sector: Strings
-    investment_eur: Integers
-    investment_eur_source: Strings
-    investment_eur_low: Integers
-    investment_eur_high: Integers
-    aid_requested_eur: Integers
-    aid_requested_eur_source: Strings
-    aid_requested_eur_low: Integers
-    aid_requested_eur_high: Integers
-    jobs_created: Integers
-    jobs_created_source: Strings
-    jobs_created_low: Integers
-    jobs_created_high: Integers
-    jobs_kept: Integers
-    jobs_kept_source: Strings
-    jobs_kept_low: Integers
-    jobs_kept_high: Integers
-    decarbonisation: npt.NDArray[np.bool_]
-    co2_avoided_t: Integers
-    co2_avoided_t_source: Strings
-    co2_avoided_t_low: Integers
-    co2_avoided_t_high: Integers
-    fragile: npt.NDArray[np.bool_]
-    qpv: npt.NDArray[np.bool_]
-    zrr: npt.NDArray[np.bool_]  # the rural flag, stand-in for ZRR
-    afr: npt.NDArray[np.bool_]  # always False: no commune list of the AFR map exists
-    action_coeur_de_ville: npt.NDArray[np.bool_]
-    first_review: npt.NDArray[np.bool_]  # awarded in the first review, in full
-    # The first review's ranking (log jobs per euro plus noise for the other criteria): later
-    # reviews extend the awards down this ranking (`later_review`).
-    review_score: npt.NDArray[np.float64]
-
-    def __len__(self) -> int:
-        return len(self.id)
-
-    # Every column of the project table, in the order above.
-    COLUMNS = (
-        "id",
-        "origin",
-        "laureate_id",
-        "name",
-        "company_name",
-        "siren",
-        "company_size",
-        "record_date",
-        "employees",
-        "territory_id",
-        "phase2_territory_id",
-        "region_code",
-        "department_code",
-        "commune_code",
-        "postal_code",
-        "latitude",
-        "longitude",
-        "location_precision",
-        "density_level",
-        "sector",
-        *(
-            f"{figure}{part}"
-            for figure in FIGURES
-            if figure != "co2_avoided_t"
-            for part in ("", "_source", "_low", "_high")
-        ),
-        "decarbonisation",
-        *(f"co2_avoided_t{part}" for part in ("", "_source", "_low", "_high")),
-        "fragile",
-        "qpv",
-        "zrr",
-        "afr",
-        "action_coeur_de_ville",
-    )
-
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """Rows for ``session.execute(insert(Project), rows)`` (plain Python values)."""
-        columns = [getattr(self, c) for c in self.COLUMNS]
-        values = [c if isinstance(c, list) else c.tolist() for c in columns]
-        return [dict(zip(self.COLUMNS, row, strict=True)) for row in zip(*values, strict=True)]
-
-
-def first_review_size(count: int) -> int:
-    return max(1, round(FIRST_REVIEW["projects"] * count / CANDIDATES))
-
-
 def has_density_grid(geography: Geography) -> bool:
     return any(c.density_level is not None for c in geography.communes)
 
@@ -323,8 +195,8 @@ def generate_projects(
     jobs_per_meur *= np.where(fragile, FRAGILE_JOBS_FACTOR, 1.0)
     jobs = jobs_per_meur * investment / 1e6
 
-    awarded, score = _select_first_review(rng, jobs / investment, fragile, count)
-    investment, intensity, jobs = _calibrate(investment, intensity, jobs, awarded, count)
+    awarded, score = select_first_review(rng, jobs / investment, fragile, count)
+    investment, intensity, jobs = calibrate(investment, intensity, jobs, awarded, count)
 
     investment_eur = np.round(investment, -3).astype(np.int64)
     aid_eur = np.round(intensity * investment_eur, -2).astype(np.int64)
@@ -417,104 +289,6 @@ def _weighted(rng: np.random.Generator, weights: npt.NDArray[Any], count: int) -
     draws = rng.random(count) * cumulative[-1]
     picks: npt.NDArray[np.int64] = np.searchsorted(cumulative, draws, side="right")
     return np.minimum(picks, len(weights) - 1)
-
-
-def _select_first_review(
-    rng: np.random.Generator,
-    jobs_per_euro: npt.NDArray[np.float64],  # of investment: the aid rate is set afterwards
-    fragile: npt.NDArray[np.bool_],
-    count: int,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
-    """Most jobs per euro invested, with noise standing for the other criteria (training,
-    cooperation, readiness), taking 69 % of the winners from fragile places as published.
-    Returns the awards and the ranking score."""
-    score = np.log(jobs_per_euro) + rng.normal(0.0, 0.6, count)
-    return _awards(score, fragile, first_review_size(count)), score
-
-
-def _awards(
-    score: npt.NDArray[np.float64], fragile: npt.NDArray[np.bool_], size: int
-) -> npt.NDArray[np.bool_]:
-    """The ``size`` best scores, 69 % of them (as far as there are) in fragile places. A larger
-    ``size`` keeps every award of a smaller one: each group is cut further down its ranking."""
-    count = len(score)
-    wanted_fragile = min(round(FIRST_REVIEW["fragile_share"] * size), int(fragile.sum()))
-    wanted_other = min(size - wanted_fragile, int((~fragile).sum()))
-    wanted_fragile = size - wanted_other
-    awarded = np.zeros(count, dtype=bool)
-    for group, wanted in ((fragile, wanted_fragile), (~fragile, wanted_other)):
-        members = np.flatnonzero(group)
-        awarded[members[np.argsort(-score[members], kind="stable")[:wanted]]] = True
-    return awarded
-
-
-def later_review(
-    rows: ProjectRows, projects: int = MARCH_2021["projects"]
-) -> npt.NDArray[np.bool_]:
-    """The awards of a later, cumulative review of ``projects`` awards per 1,600 candidates:
-    the first review's winners and the next ones down the same ranking, by the same rule."""
-    size = max(1, round(projects * len(rows) / CANDIDATES))
-    return _awards(rows.review_score, rows.fragile, size)
-
-
-def _calibrate(
-    investment: npt.NDArray[np.float64],
-    intensity: npt.NDArray[np.float64],
-    jobs: npt.NDArray[np.float64],
-    awarded: npt.NDArray[np.bool_],
-    count: int,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Scale every project by the same factors so the awarded ones hit the published totals:
-    the shapes of the distributions stay as drawn, only their levels are calibrated."""
-    scale = first_review_size(count) / FIRST_REVIEW["projects"]
-    investment = investment * (FIRST_REVIEW["investment_eur"] * scale / investment[awarded].sum())
-    target_aid = FIRST_REVIEW["aid_eur"] * scale
-    low, high = 0.0, 10.0
-    for _ in range(60):  # bisection: the intensity cap makes aid a concave function of the scale
-        k = (low + high) / 2
-        aid = (np.minimum(intensity[awarded] * k, MAX_AID_INTENSITY) * investment[awarded]).sum()
-        low, high = (k, high) if aid < target_aid else (low, k)
-    intensity = np.minimum(intensity * k, MAX_AID_INTENSITY)
-    jobs = jobs * (JOBS_TARGET * scale / jobs[awarded].sum())
-    return investment, intensity, jobs
-
-
-def calibration(rows: ProjectRows) -> list[tuple[str, float, float]]:
-    """(figure, published, generated) for the first review, published totals scaled pro rata
-    when the candidate count is not 1,600."""
-    awarded = rows.first_review
-    scale = awarded.sum() / FIRST_REVIEW["projects"]
-    return [
-        ("projects", FIRST_REVIEW["projects"] * scale, float(awarded.sum())),
-        (
-            "investment_eur",
-            FIRST_REVIEW["investment_eur"] * scale,
-            float(rows.investment_eur[awarded].sum()),
-        ),
-        ("aid_eur", FIRST_REVIEW["aid_eur"] * scale, float(rows.aid_requested_eur[awarded].sum())),
-        (
-            "jobs_created",
-            FIRST_REVIEW["jobs_created"] * scale,
-            float(rows.jobs_created[awarded].sum()),
-        ),
-        ("fragile_share", FIRST_REVIEW["fragile_share"], float(rows.fragile[awarded].mean())),
-    ]
-
-
-def out_of_sample(rows: ProjectRows) -> list[tuple[str, float, float]]:
-    """(figure, published, generated) for the March 2021 point, which the calibration does not
-    use: the awards of `later_review`, published totals scaled pro rata as in `calibration`."""
-    awarded = later_review(rows)
-    scale = awarded.sum() / MARCH_2021["projects"]
-    return [
-        (figure, MARCH_2021[figure] * scale, float(column[awarded].sum()))
-        for figure, column in (
-            ("projects", np.ones(len(rows))),
-            ("investment_eur", rows.investment_eur),
-            ("aid_eur", rows.aid_requested_eur),
-            ("jobs_created", rows.jobs_created),
-        )
-    ]
 
 
 def main(argv: list[str]) -> None:

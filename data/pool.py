@@ -15,25 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from data.estimates import FIGURES, MODEL_VERSION, estimate
-from data.generator import (
-    FIRST_REVIEW_DATE,
-    FIRST_REVIEW_NAME,
-    GENERATOR_VERSION,
-    ProjectRows,
-    generate_projects,
-)
+from data.first_review import FIRST_REVIEW_DATE, FIRST_REVIEW_NAME
+from data.generator import GENERATOR_VERSION, generate_projects
 from data.geography import Department, Geography, Region
-from data.laureates import (
-    LAUREATES_FILE,
-    Laureate,
-    Location,
-    Problem,
-    collectivities_used,
-    locate,
-    read_laureates,
-)
-from data.laureates import summary as laureate_summary
+from data.laureates import LAUREATES_FILE, Laureate, Problem, collectivities_used, read_laureates
+from data.location import Location, locate
+from data.location import summary as laureate_summary
 from data.outlines import load_outlines
+from data.project_rows import ProjectRows
 
 log = logging.getLogger(__name__)
 

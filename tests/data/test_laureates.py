@@ -1,4 +1,5 @@
-"""The fund's laureates: checked reading (data.laureates), outlines (data.outlines), location."""
+"""The fund's laureates: checked reading (data.laureates), outlines (data.outlines), location
+(data.location)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,9 @@ from data.laureates import (
     Laureate,
     Problem,
     collectivities_used,
-    locate,
     read_laureates,
-    summary,
 )
+from data.location import locate, summary
 from data.outlines import Outlines, load_outlines, map_outlines
 from data.reference import load_geography
 from tests.conftest import REAL_DATA, needs_real_data
