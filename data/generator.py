@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from data.estimates import FIGURES, declared_range
+from data.estimates import AID_CEILING_EUR, FIGURES, declared_range
 from data.first_review import (
     MAX_AID_INTENSITY,
     calibrate,
@@ -32,7 +32,7 @@ from data.first_review import (
 from data.geography import Geography
 from data.project_rows import ProjectRows
 
-GENERATOR_VERSION = 2  # bump when the generated rows change for a given seed
+GENERATOR_VERSION = 3  # bump when the generated rows change for a given seed
 PHASE = 1  # the fund (2020-2022) ran during phase 1 of the programme
 
 FRAGILE_JOBS_FACTOR = 0.85  # fewer jobs per euro in fragile places: the 69 % rule has a cost
@@ -151,11 +151,25 @@ def phase2_territories(geography: Geography) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Levels:
+    """Mean figures per project that generated candidates are scaled to: the laureates' when
+    they compete beside them, so that a candidate is neither better nor worse than a laureate
+    on average (nothing is published on the projects the fund turned down)."""
+
+    investment_eur: float
+    aid_requested_eur: float
+    jobs_created: float
+    jobs_kept: float
+
+
 def generate_projects(
-    geography: Geography, count: int, seed: int, first_id: int = 1
+    geography: Geography, count: int, seed: int, first_id: int = 1, levels: Levels | None = None
 ) -> ProjectRows:
     """``count`` generated candidates with ids ``first_id``, ``first_id + 1``, ...; the rows do
-    not depend on ``first_id``."""
+    not depend on ``first_id``. Their levels are calibrated on the published first review, or
+    with ``levels`` scaled to those means (aid then at most the laureates' ceiling,
+    AID_CEILING_EUR); the shapes of the distributions are the same either way."""
     if count < 1:
         raise ValueError(f"count: must be at least 1, got {count}")
     territories = [t for t in geography.territories if t.phase == PHASE and t.commune_codes]
@@ -197,11 +211,16 @@ def generate_projects(
 
     awarded, score = select_first_review(rng, jobs / investment, fragile, count)
     investment, intensity, jobs = calibrate(investment, intensity, jobs, awarded, count)
+    kept = jobs * rng.lognormal(np.log(3.5), 0.5, count)
+    if levels is None:
+        aid = intensity * investment
+    else:
+        investment, aid, jobs, kept = _scaled(levels, investment, intensity, jobs, kept)
 
     investment_eur = np.round(investment, -3).astype(np.int64)
-    aid_eur = np.round(intensity * investment_eur, -2).astype(np.int64)
+    aid_eur = np.round(aid, -2).astype(np.int64)
     jobs_created = np.round(jobs).astype(np.int64)
-    jobs_kept = np.round(jobs * rng.lognormal(np.log(3.5), 0.5, count)).astype(np.int64)
+    jobs_kept = np.round(kept).astype(np.int64)
     co2 = investment_eur / 1e6 * rng.lognormal(np.log(120.0), 0.8, count)
     co2_avoided_t = np.where(decarbonisation, np.maximum(np.round(co2), 1), 0).astype(np.int64)
 
@@ -282,6 +301,26 @@ def generate_projects(
         first_review=awarded,
         review_score=score,
     )
+
+
+Floats = npt.NDArray[np.float64]
+
+
+def _scaled(
+    levels: Levels, investment: Floats, intensity: Floats, jobs: Floats, kept: Floats
+) -> tuple[Floats, Floats, Floats, Floats]:
+    """Investment, aid, jobs created and kept scaled to the means of ``levels``; aid by a common
+    factor on the intensities (bisection: the intensity cap and the aid ceiling make the mean
+    aid a concave function of it)."""
+    investment = investment * (levels.investment_eur / investment.mean())
+    low, high = 0.0, 20.0
+    for _ in range(60):
+        k = (low + high) / 2
+        aid = np.minimum(np.minimum(intensity * k, MAX_AID_INTENSITY) * investment, AID_CEILING_EUR)
+        low, high = (k, high) if aid.mean() < levels.aid_requested_eur else (low, k)
+    jobs = jobs * (levels.jobs_created / jobs.mean())
+    kept = kept * (levels.jobs_kept / kept.mean())
+    return investment, aid, jobs, kept
 
 
 def _weighted(rng: np.random.Generator, weights: npt.NDArray[Any], count: int) -> npt.NDArray[Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from data.estimates import FIGURES, MODEL_VERSION, estimate
 from data.first_review import FIRST_REVIEW_DATE, FIRST_REVIEW_NAME
-from data.generator import GENERATOR_VERSION, generate_projects
+from data.generator import GENERATOR_VERSION, Levels, generate_projects
 from data.geography import Department, Geography, Region
 from data.laureates import LAUREATES_FILE, Laureate, Problem, collectivities_used, read_laureates
 from data.location import Location, locate
@@ -88,8 +88,15 @@ def build_pool(geography: Geography, data_dir: Path, count: int, seed: int) -> P
     ]
     generated = max(count - len(projects), 0)
     if generated:
+        # Candidates as good as laureates on average: the same mean figures per project.
+        levels = Levels(
+            **{
+                figure: float(estimates.figures[figure].value.mean())
+                for figure in ("investment_eur", "aid_requested_eur", "jobs_created", "jobs_kept")
+            }
+        )
         projects += generate_projects(
-            geography, generated, seed, first_id=len(projects) + 1
+            geography, generated, seed, first_id=len(projects) + 1, levels=levels
         ).to_dicts()
     imputed = ", ".join(
         f"{figure} {int((estimates.figures[figure].source == 'estimated').sum()):,}"

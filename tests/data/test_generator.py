@@ -9,13 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from data.estimates import FIGURES, declared_range
+from data.estimates import AID_CEILING_EUR, FIGURES, declared_range
 from data.first_review import MAX_AID_INTENSITY
 from data.generator import (
     FILIERES,
     LAUREATE_FILIERES,
     RURAL_ABOVE,
     RURAL_BY_POPULATION,
+    Levels,
     generate_projects,
     has_density_grid,
     rural_communes,
@@ -242,3 +243,24 @@ def test_first_id_numbers_the_rows_and_changes_nothing_else(synthetic: Geography
     strip = [{k: v for k, v in row.items() if k != "id"} for row in one.to_dicts()]
     assert strip == [{k: v for k, v in row.items() if k != "id"} for row in later.to_dicts()]
     assert (one.first_review == later.first_review).all()
+
+
+def test_with_levels_candidates_have_those_means_and_the_aid_ceiling(
+    synthetic: Geography,
+) -> None:
+    levels = Levels(
+        investment_eur=4_700_000, aid_requested_eur=508_000, jobs_created=26.3, jobs_kept=94.2
+    )
+    plain = generate_projects(synthetic, 2_000, 2020)
+    rows = generate_projects(synthetic, 2_000, 2020, levels=levels)
+
+    assert rows.investment_eur.mean() == pytest.approx(levels.investment_eur, rel=1e-3)
+    assert rows.aid_requested_eur.mean() == pytest.approx(levels.aid_requested_eur, rel=1e-3)
+    assert rows.jobs_created.mean() == pytest.approx(levels.jobs_created, rel=0.01)
+    assert rows.jobs_kept.mean() == pytest.approx(levels.jobs_kept, rel=0.01)
+    assert rows.aid_requested_eur.max() <= AID_CEILING_EUR < plain.aid_requested_eur.max()
+    assert (rows.aid_requested_eur <= MAX_AID_INTENSITY * rows.investment_eur + 100).all()
+    # Only the levels move: where, what and which are fragile stay as drawn.
+    assert (rows.commune_code == plain.commune_code).all()
+    assert (rows.sector == plain.sector).all()
+    assert (rows.fragile == plain.fragile).all()
