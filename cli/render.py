@@ -145,7 +145,8 @@ def _summary(result: Result) -> Table:
     from rich.table import Table
 
     summary = Table(show_header=False, box=None, padding=(0, 2))
-    summary.add_row("jobs created", f"{result.jobs:,.0f}")
+    # Laureates' jobs are mostly estimates (docs/data.md): the total is not a published figure.
+    summary.add_row("jobs created", f"{result.jobs:,.0f} (from stated and estimated figures)")
     summary.add_row("spent", f"{meur(result.spent_eur)} M EUR of {meur(result.budget_eur)}")
     summary.add_row("unspent", f"{meur(result.unspent_eur)} M EUR")
     summary.add_row("projects funded", f"{result.projects_funded:,}")
