@@ -10,7 +10,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from models import Award, Fund, Region, Territory, queries
+from models import Award, Fund, Region, Territory, laureates, queries
 from schema.cache import Version, data_version
 from schema.runner import Runner
 from settings import Settings
@@ -86,14 +86,16 @@ class Loaders:
     def fund(self) -> DataLoader[str, Fund | None]:
         return self._loader("fund", queries.funds_by_id)
 
-    def laureates_of_region(self) -> DataLoader[str, queries.LaureateTotals | None]:
+    def laureates_of_region(self) -> DataLoader[str, laureates.LaureateTotals | None]:
         return self._loader(
-            "laureates_of_region", queries.laureate_totals_by_region, queries.LaureateTotals
+            "laureates_of_region", laureates.laureate_totals_by_region, laureates.LaureateTotals
         )
 
-    def laureates_of_territory(self) -> DataLoader[str, queries.LaureateTotals | None]:
+    def laureates_of_territory(self) -> DataLoader[str, laureates.LaureateTotals | None]:
         return self._loader(
-            "laureates_of_territory", queries.laureate_totals_by_territory, queries.LaureateTotals
+            "laureates_of_territory",
+            laureates.laureate_totals_by_territory,
+            laureates.LaureateTotals,
         )
 
     def fund_totals(self) -> DataLoader[str, queries.FundTotals | None]:

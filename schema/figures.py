@@ -10,6 +10,12 @@ from sqlalchemy import Row
 
 from models import Project as ProjectRow
 
+# The description of Project's plain figure fields (investmentEur...).
+MAY_BE_ESTIMATED = (
+    "The value the engine uses; for most laureates an estimate, not a published figure: "
+    "`figures` says whether it is stated, estimated or generated and gives its range."
+)
+
 
 @strawberry.enum(description="Where a figure comes from (docs/data.md).")
 class FigureSource(Enum):

@@ -10,7 +10,7 @@ import strawberry
 from sqlalchemy import Row
 
 from models import Project as ProjectRow
-from models import queries
+from models.laureates import LaureateTotals
 from schema.scalars import Euros
 
 
@@ -77,8 +77,8 @@ class LaureateSummary:
     jobs_created_high: int = strawberry.field(description="Sum of the jobs figures' high ends.")
 
     @classmethod
-    def of(cls, totals: queries.LaureateTotals | None) -> LaureateSummary:
-        totals = totals or queries.LaureateTotals()
+    def of(cls, totals: LaureateTotals | None) -> LaureateSummary:
+        totals = totals or LaureateTotals()
         return cls(
             count=totals.count,
             located=totals.located,

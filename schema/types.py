@@ -19,7 +19,7 @@ from models import Region as RegionRow
 from models import Territory as TerritoryRow
 from models import queries
 from schema.context import Context
-from schema.figures import Figure, FigureSource, FigureUnit, ProjectFigures
+from schema.figures import MAY_BE_ESTIMATED, Figure, FigureSource, FigureUnit, ProjectFigures
 from schema.filters import ProjectFilter, ProjectOrder
 from schema.laureates import Company, LaureateSummary, Location, ProjectOrigin
 from schema.pagination import Connection, page_from
@@ -314,12 +314,6 @@ class Award(Node):
         row = await info.context.loaders.project().load(self.project_id)
         assert row is not None, f"award {self.key} has no project {self.project_id}"
         return ProjectNode.from_model(row)
-
-
-MAY_BE_ESTIMATED = (
-    "The value the engine uses; for most laureates an estimate, not a published figure: "
-    "`figures` says whether it is stated, estimated or generated and gives its range."
-)
 
 
 @strawberry.type(
