@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from data.estimates import FIGURES, MODEL_VERSION, estimate
+from data.estimates import FIGURES, MODEL_VERSION, Estimates, estimate
 from data.first_review import FIRST_REVIEW_DATE, FIRST_REVIEW_NAME
 from data.generator import GENERATOR_VERSION, Levels, generate_projects
 from data.geography import Department, Geography, Region
@@ -71,10 +71,8 @@ def build_pool(geography: Geography, data_dir: Path, count: int, seed: int) -> P
     locations = locate(laureates, geography, load_outlines(data_dir))
     estimates = estimate(laureates)
     projects = [
-        _laureate_row(number, laureate, location, estimates, i)
-        for i, (number, laureate, location) in enumerate(
-            zip(range(1, len(laureates) + 1), laureates, locations, strict=True)
-        )
+        _laureate_row(i, laureate, location, estimates)
+        for i, (laureate, location) in enumerate(zip(laureates, locations, strict=True))
     ]
     awards = [
         {
@@ -111,10 +109,11 @@ def build_pool(geography: Geography, data_dir: Path, count: int, seed: int) -> P
 
 
 def _laureate_row(
-    number: int, laureate: Laureate, location: Location, estimates: Any, i: int
+    i: int, laureate: Laureate, location: Location, estimates: Estimates
 ) -> dict[str, Any]:
+    """The Project row of the ``i``-th laureate (id ``i + 1``)."""
     row: dict[str, Any] = {
-        "id": number,
+        "id": i + 1,
         "origin": "laureate",
         "laureate_id": laureate.laureate_id,
         "name": laureate.label,
