@@ -20,24 +20,7 @@ from data.first_review import (
 from data.generator import generate_projects
 from data.geography import Geography
 from data.project_rows import ProjectRows
-from data.reference import load_geography
-from settings import Settings
 from tests.conftest import needs_real_data
-
-
-@pytest.fixture(scope="module")
-def synthetic() -> Geography:
-    from data.synthetic import synthetic_geography
-
-    return synthetic_geography()
-
-
-@pytest.fixture(scope="module")
-def real() -> Geography:
-    data_dir = Settings().data_dir
-    if not data_dir.is_dir():
-        pytest.skip(f"reference data folder {data_dir} is absent")
-    return load_geography(data_dir)
 
 
 def _check_calibration(rows: ProjectRows, tolerance: float) -> None:

@@ -24,25 +24,8 @@ from data.generator import (
 from data.geography import Geography
 from data.laureates import SECTORS
 from data.project_rows import ProjectRows
-from data.reference import load_geography
 from models.project import Project
-from settings import Settings
 from tests.conftest import REAL_DATA, needs_real_data
-
-
-@pytest.fixture(scope="module")
-def synthetic() -> Geography:
-    from data.synthetic import synthetic_geography
-
-    return synthetic_geography()
-
-
-@pytest.fixture(scope="module")
-def real() -> Geography:
-    data_dir = Settings().data_dir
-    if not data_dir.is_dir():
-        pytest.skip(f"reference data folder {data_dir} is absent")
-    return load_geography(data_dir)
 
 
 def _same(a: ProjectRows, b: ProjectRows) -> bool:
