@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from data.estimates import AID_CEILING_EUR, FIGURES, declared_range
+from data.estimates import AID_CEILING_EUR, declared_range
 from data.first_review import (
     MAX_AID_INTENSITY,
     calibrate,
@@ -248,9 +248,17 @@ def generate_projects(
         "jobs_kept": jobs_kept,
         "co2_avoided_t": co2_avoided_t,
     }
-    ranges = {figure: declared_range(figure, values[figure]) for figure in FIGURES}
     nothing = np.full(count, None, dtype=object)
     generated = np.full(count, "generated")
+    figures: dict[str, Any] = {}
+    for figure, value in values.items():
+        low, high = declared_range(figure, value)
+        figures |= {
+            figure: value,
+            f"{figure}_source": generated,
+            f"{figure}_low": low,
+            f"{figure}_high": high,
+        }
     return ProjectRows(
         id=np.arange(first_id, first_id + count, dtype=np.int64),
         origin=generated,
@@ -272,27 +280,8 @@ def generate_projects(
         location_precision=generated,
         density_level=np.array([c.density_level for c in placed], dtype=object),
         sector=np.array(names)[sector],
-        investment_eur=investment_eur,
-        investment_eur_source=generated,
-        investment_eur_low=ranges["investment_eur"][0],
-        investment_eur_high=ranges["investment_eur"][1],
-        aid_requested_eur=aid_eur,
-        aid_requested_eur_source=generated,
-        aid_requested_eur_low=ranges["aid_requested_eur"][0],
-        aid_requested_eur_high=ranges["aid_requested_eur"][1],
-        jobs_created=jobs_created,
-        jobs_created_source=generated,
-        jobs_created_low=ranges["jobs_created"][0],
-        jobs_created_high=ranges["jobs_created"][1],
-        jobs_kept=jobs_kept,
-        jobs_kept_source=generated,
-        jobs_kept_low=ranges["jobs_kept"][0],
-        jobs_kept_high=ranges["jobs_kept"][1],
         decarbonisation=decarbonisation,
-        co2_avoided_t=co2_avoided_t,
-        co2_avoided_t_source=generated,
-        co2_avoided_t_low=ranges["co2_avoided_t"][0],
-        co2_avoided_t_high=ranges["co2_avoided_t"][1],
+        **figures,
         fragile=fragile,
         qpv=qpv[commune],
         zrr=rural[commune],
