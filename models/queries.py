@@ -330,6 +330,11 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         conditions.append(Project.region_code.in_(selection.regions))
     if selection.sectors:
         conditions.append(Project.sector.in_(selection.sectors))
+    awarded = (
+        select(Award.project_id, func.sum(Award.amount_eur).label("award_eur"))
+        .group_by(Award.project_id)
+        .subquery()
+    )
     columns = (
         Project.id,
         Project.aid_requested_eur,
@@ -339,11 +344,36 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         located,
         Project.fragile,
         Project.decarbonisation,
+        Project.jobs_kept,
+        Project.co2_avoided_t,
+        Project.department_code,
+        Project.sector,
+        Project.record_date,
+        func.coalesce(awarded.c.award_eur, 0),
     )
-    rows = (await session.execute(select(*columns).where(*conditions).order_by(Project.id))).all()
-    ids, aid, investment, jobs, region, territory, fragile, decarbonisation = (
-        zip(*rows, strict=True) if rows else ((),) * len(columns)
+    stmt = (
+        select(*columns)
+        .outerjoin(awarded, awarded.c.project_id == Project.id)
+        .where(*conditions)
+        .order_by(Project.id)
     )
+    rows = (await session.execute(stmt)).all()
+    (
+        ids,
+        aid,
+        investment,
+        jobs,
+        region,
+        territory,
+        fragile,
+        decarbonisation,
+        kept,
+        co2,
+        department,
+        sector,
+        recorded,
+        award,
+    ) = zip(*rows, strict=True) if rows else ((),) * len(columns)
     return ProjectColumns(
         ids=np.array(ids, dtype=np.int64),
         aid_requested_eur=np.array(aid, dtype=np.int64),
@@ -353,6 +383,15 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         territory=np.array([t or NO_TERRITORY for t in territory], dtype=np.str_),
         fragile=np.array(fragile, dtype=np.bool_),
         decarbonisation=np.array(decarbonisation, dtype=np.bool_),
+        jobs_kept=np.array(kept, dtype=np.int64),
+        co2_avoided_t=np.array(co2, dtype=np.int64),
+        department=np.array(department, dtype=np.str_),
+        sector=np.array([s or "" for s in sector], dtype=np.str_),
+        record_date=np.array(
+            [np.datetime64(d, "D") if d else np.datetime64("NaT") for d in recorded],
+            dtype="datetime64[D]",
+        ),
+        award_eur=np.array(award, dtype=np.int64),
     )
 
 

@@ -7,6 +7,7 @@ engine sees the competing projects as one set of equal-length numpy columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,9 @@ COLUMNS = (
     "fragile",
     "decarbonisation",
 )
+# Columns a caller may leave out: each has a neutral default (no jobs kept, no tCO2e avoided, no
+# department or sector "", no record date NaT, no award 0) filled in by ``__post_init__``.
+OPTIONAL = ("jobs_kept", "co2_avoided_t", "department", "sector", "record_date", "award_eur")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,14 @@ class ProjectColumns:
     territory: npt.NDArray[np.str_]
     fragile: npt.NDArray[np.bool_]
     decarbonisation: npt.NDArray[np.bool_]
+    # Optional columns (OPTIONAL): left out, or empty, each takes its neutral default.
+    jobs_kept: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    co2_avoided_t: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    department: npt.NDArray[np.str_] = field(default_factory=lambda: _empty(np.str_))  # "59"
+    sector: npt.NDArray[np.str_] = field(default_factory=lambda: _empty(np.str_))  # filière
+    # datetime64[D]; NaT: no date (a generated candidate, known from the first round on)
+    record_date: npt.NDArray[np.datetime64] = field(default_factory=lambda: _empty("datetime64[D]"))
+    award_eur: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
     region_names: npt.NDArray[np.str_] = field(init=False, repr=False)
     region_index: npt.NDArray[np.intp] = field(init=False, repr=False)
     territory_names: npt.NDArray[np.str_] = field(init=False, repr=False)
@@ -56,7 +68,18 @@ class ProjectColumns:
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        for name in COLUMNS:
+        defaults = {
+            "jobs_kept": np.zeros(n, np.int64),
+            "co2_avoided_t": np.zeros(n, np.int64),
+            "department": np.full(n, "", dtype=np.str_),
+            "sector": np.full(n, "", dtype=np.str_),
+            "record_date": np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+            "award_eur": np.zeros(n, np.int64),
+        }
+        for name, default in defaults.items():
+            if n and len(getattr(self, name)) == 0:
+                object.__setattr__(self, name, default)
+        for name in (*COLUMNS, *OPTIONAL):
             if len(getattr(self, name)) != n:
                 raise ValueError(
                     f"ProjectColumns.{name}: has {len(getattr(self, name))} rows, ids has {n}"
@@ -82,5 +105,10 @@ class ProjectColumns:
     def take(self, mask: npt.NDArray[np.bool_]) -> ProjectColumns:
         """The projects where ``mask`` is true, in the same order."""
         return ProjectColumns(
-            ids=self.ids[mask], **{name: getattr(self, name)[mask] for name in COLUMNS}
+            ids=self.ids[mask],
+            **{name: getattr(self, name)[mask] for name in (*COLUMNS, *OPTIONAL)},
         )
+
+
+def _empty(dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+    return np.zeros(0, dtype=dtype)

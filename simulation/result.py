@@ -86,6 +86,92 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One criterion of the allocation, reported whatever the objective's weights."""
+
+    name: str  # one of levers.CRITERIA
+    label: str  # "jobs created"
+    value: float  # jobs, jobs, tCO2e a year, or investment per euro of public aid (leverage)
+    unit: str  # "jobs", "tCO2e/year", "EUR of investment per EUR of aid"
+    weight: float  # its weight in the objective, normalised to sum 1 (0: reported only)
+
+
+@dataclass(frozen=True)
+class RegionFunding:
+    code: str
+    state_eur: int
+    regional_eur: int
+    contribution_eur: int  # what the region offered (co_funding.contributions)
+    investment_eur: int  # investment mobilised, pro rata to the aid received
+    leverage: float  # investment_eur per euro of public aid (State + region); 0 with no aid
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Who pays: the State (``budget_eur``) and the regions' contributions."""
+
+    state_eur: int
+    regional_eur: int
+    investment_eur: int
+    leverage: float  # investment mobilised per euro of public aid
+    rule: str  # the matching rule ("requires", "follows"), "" without contributions
+    rate: float
+    regions: tuple[RegionFunding, ...]
+
+
+@dataclass(frozen=True)
+class NextInLine:
+    """An unfunded project close to entering, with what it would need."""
+
+    project_id: int
+    score: float  # its objective per M EUR of aid (jobs per M EUR with jobs-only weights)
+    threshold: float  # what it must beat
+    jobs_needed: float | None
+    aid_cut_eur: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    index: int  # 1, 2, ...
+    date: str  # ISO date
+    released_eur: int
+    available_eur: int  # released now plus what earlier rounds left
+    reserve_eur: int  # held back for later rounds
+    spent_eur: int
+    projects_known: int
+    projects_funded: int  # in this round
+    jobs: float  # created by this round's awards
+    cumulative_jobs: float
+    hindsight_jobs: float  # the best with every project known by then and the money released
+    jobs_lost: float  # hindsight_jobs - cumulative_jobs
+    budget_shadow_price: float  # jobs per extra M EUR in this round
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RegionHindsight:
+    code: str
+    jobs: float
+    hindsight_jobs: float
+    jobs_lost: float
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """Deciding round by round against the hindsight optimum that knows every project at once."""
+
+    rounds: tuple[RoundOutcome, ...]
+    jobs: float
+    hindsight_jobs: float
+    jobs_lost: float
+    regions: tuple[RegionHindsight, ...]
+    without_reserve_jobs: float | None  # the same rounds with no reserve (None: none was set)
+    reserve_recovers: float | None  # jobs - without_reserve_jobs
+
+
+@dataclass(frozen=True)
 class SolverInfo:
     name: str
     version: str
@@ -105,6 +191,9 @@ class Explanations:
     threshold: npt.NDArray[np.float64]  # jobs per M EUR a project must beat to be funded
     cap_eur: npt.NDArray[np.int64]
     source: str  # "LP optimum" or "LP relaxation"
+    # Each weighted criterion's part of jobs_per_meur (which is then the objective's score per
+    # M EUR, in jobs-equivalents); empty with jobs-only weights.
+    scores: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,16 +225,47 @@ class Result:
     unspent_reasons: tuple[str, ...] = ()
     fractional_projects: int = 0
     explanations: Explanations | None = field(default=None, repr=False)
+    criteria: tuple[Criterion, ...] = ()
+    funding: Funding | None = None
+    next_in_line: tuple[NextInLine, ...] = ()
+    rounds: Rounds | None = None
+    # Regional euros in each project's allocation (order of project_ids); None: State only.
+    regional_eur: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+
+    # Figures an ``expect:`` block may name beside the fields above (nan when not reported).
+    def criterion(self, name: str) -> float:
+        return next((c.value for c in self.criteria if c.name == name), float("nan"))
+
+    @property
+    def jobs_kept(self) -> float:
+        return self.criterion("jobs_kept")
+
+    @property
+    def co2_avoided_t(self) -> float:
+        return self.criterion("co2_avoided_t")
+
+    @property
+    def leverage(self) -> float:
+        return self.criterion("leverage")
+
+    @property
+    def regional_spent_eur(self) -> float:
+        return float(self.funding.regional_eur) if self.funding is not None else 0.0
+
+    @property
+    def jobs_lost_to_rounds(self) -> float:
+        return self.rounds.jobs_lost if self.rounds is not None else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("allocation_eur", "project_ids", "explanations"):
+            if f.name in ("allocation_eur", "project_ids", "explanations", "regional_eur"):
                 continue
             out[f.name] = _plain(getattr(self, f.name))
         funded = np.flatnonzero(self.allocation_eur > 0)
         out["allocation"] = [
             {"project_id": int(self.project_ids[i]), "allocated_eur": int(self.allocation_eur[i])}
+            | ({} if self.regional_eur is None else {"regional_eur": int(self.regional_eur[i])})
             for i in funded
         ]
         return out

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from simulation.levers import CoFunding, Controls, Objective, Round
 from simulation.scenario_errors import ScenarioError, ScenarioErrors
 from simulation.scenario_fields import (
     ANNOUNCED_BUDGET_EUR,
@@ -47,6 +48,20 @@ class Constraints:
     max_aid_intensity: float | None = None
     min_spend_share: float = 0.0
     regions: Mapping[str, RegionEnvelope] = field(default_factory=dict)
+    # Format version 2: the share of funded PROJECTS in fragile territories (the published 69 %
+    # counts projects), envelopes per department and per territory, floors per sector (filière
+    # -> minimum share of the euros spent).
+    fragile_project_share_min: float = 0.0
+    departments: Mapping[str, RegionEnvelope] = field(default_factory=dict)
+    territories: Mapping[str, RegionEnvelope] = field(default_factory=dict)
+    sectors: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def version_1(self) -> bool:
+        """Only the constraints of format version 1 are set."""
+        return not (
+            self.fragile_project_share_min or self.departments or self.territories or self.sectors
+        )
 
 
 @dataclass(frozen=True)
@@ -128,9 +143,25 @@ class Scenario:
     constraints: Constraints = field(default_factory=Constraints)
     projects: ProjectSelection = field(default_factory=ProjectSelection)
     expect: Expectation | None = None
+    objective: Objective = field(default_factory=Objective)
+    co_funding: CoFunding = field(default_factory=CoFunding)
+    rounds: tuple[Round, ...] = ()
+    controls: Controls = field(default_factory=Controls)
     # Input path -> the scenario of the base chain that wrote it (simulation.inputs); filled
     # where the chain is known, and no part of what the scenario asks.
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def uses_levers(self) -> bool:
+        """A lever of format version 2 is pulled: the general engine (simulation.general) solves
+        it; otherwise the version 1 engine does, with the same answer as before."""
+        return not (
+            self.objective.jobs_only
+            and not self.co_funding.contributions
+            and not self.rounds
+            and self.controls.neutral
+            and self.constraints.version_1
+        )
 
     @classmethod
     def from_dict(cls, data: object, *, source: str | None = "<input>") -> Scenario:
