@@ -107,6 +107,52 @@ class ProjectOutcome(Mirror):
 
 
 @mirror(
+    engine.Criterion,
+    description="One criterion of the allocation, reported whatever the objective's weights.",
+    descriptions={"weight": "Its weight in the objective, normalised to sum 1 (0: reported)."},
+)
+class Criterion(Mirror):
+    pass
+
+
+@mirror(engine.RegionFunding, description="Who pays in one region: the State and the region.")
+class RegionFunding(Mirror):
+    pass
+
+
+@mirror(
+    engine.Funding,
+    description="Who pays: the State (the budget) and the regions' contributions.",
+    descriptions={"leverage": "Investment mobilised per euro of public aid."},
+)
+class Funding(Mirror):
+    pass
+
+
+@mirror(engine.NextInLine, description="An unfunded project close to entering, and what it needs.")
+class NextInLine(Mirror):
+    pass
+
+
+@mirror(engine.RoundOutcome, description="One review round, against the hindsight optimum.")
+class RoundOutcome(Mirror):
+    pass
+
+
+@mirror(engine.RegionHindsight, description="One region's jobs, round by round and in hindsight.")
+class RegionHindsight(Mirror):
+    pass
+
+
+@mirror(
+    engine.Rounds,
+    description="Deciding round by round against the hindsight optimum that knows every project.",
+)
+class Rounds(Mirror):
+    pass
+
+
+@mirror(
     Result,
     exclude=(
         "allocation_eur",
@@ -115,6 +161,7 @@ class ProjectOutcome(Mirror):
         "floors_use",
         "fractional_projects",
         "explanations",
+        "regional_eur",
     ),
     renames={"binding": "binding_constraints"},
     descriptions={
