@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from simulation.compare import Comparison
-    from simulation.result import Result
+    from simulation.result import Funding, Result, Rounds
     from simulation.scenario import Scenario
 
 
@@ -128,6 +128,15 @@ def draw_run(
         console.print(_binding(result))
     if result.baselines:
         console.print(_baselines(result))
+    if result.criteria:
+        console.print(_criteria(result))
+    if result.funding is not None and result.funding.regions:
+        console.print(_funding_summary(result.funding))
+        console.print(_funding(result.funding))
+    if result.next_in_line:
+        console.print(_next_in_line(result))
+    if result.rounds is not None:
+        _draw_rounds(console, result.rounds)
     if result.diagnosis is not None:
         console.print("[bold]Why it cannot hold[/bold]: " + "; ".join(result.diagnosis.conflicts))
         for relaxation in result.diagnosis.relaxations:
@@ -205,6 +214,112 @@ def _baselines(result: Result) -> Table:
             f"{baseline.jobs_gained_by_optimum:+,.0f} jobs",
         )
     return baselines
+
+
+def _criteria(result: Result) -> Table:
+    # With jobs-only weights the objective is jobs created: a weight column would say nothing.
+    weighted = any(c.weight > 0 for c in result.criteria if c.name != "jobs_created")
+    headings = ("criterion", "value", "unit", *(("weight",) * weighted))
+    criteria = _table("Criteria", headings, left="criterion")
+    for criterion in result.criteria:
+        weight = (f"{criterion.weight:.0%}",) if weighted else ()
+        criteria.add_row(criterion.label, _amount(criterion.value), criterion.unit, *weight)
+    return criteria
+
+
+def _amount(value: float) -> str:
+    """Counts as whole numbers, ratios (leverage) with two decimals."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def _funding_summary(funding: Funding) -> Table:
+    from rich.table import Table
+
+    summary = Table(title="Funding", title_justify="left", show_header=False, box=None)
+    summary.add_row("State", f"{meur(funding.state_eur)} M EUR")
+    summary.add_row("regions", f"{meur(funding.regional_eur)} M EUR")
+    summary.add_row("investment mobilised", f"{meur(funding.investment_eur)} M EUR")
+    summary.add_row("leverage", f"{funding.leverage:.2f} EUR per EUR of public aid")
+    if funding.rule:
+        rule = "each regional euro needs" if funding.rule == "requires" else "at most"
+        per = "State euro(s)" if funding.rule == "requires" else "regional euro(s) per State euro"
+        summary.add_row("matching", f"{funding.rule}: {rule} {funding.rate:g} {per}")
+    return summary
+
+
+def _funding(funding: Funding) -> Table:
+    from simulation.scenario import REGION_NAMES
+
+    headings = ("code", "region", "State M EUR", "regional M EUR", "offered M EUR", "leverage")
+    table = _table("Funding by region", headings, left="region")
+    for region in funding.regions:
+        table.add_row(
+            region.code,
+            REGION_NAMES.get(region.code, region.code),
+            meur(region.state_eur),
+            meur(region.regional_eur),
+            meur(region.contribution_eur),
+            f"{region.leverage:.2f}",
+        )
+    return table
+
+
+def _next_in_line(result: Result) -> Table:
+    headings = ("project", "score", "threshold", "more jobs", "or less aid (EUR)", "why")
+    table = _table("Next in line (score: per M EUR of aid)", headings, left="why")
+    for project in result.next_in_line:
+        table.add_row(
+            str(project.project_id),
+            f"{project.score:,.1f}",
+            f"{project.threshold:,.1f}",
+            "-" if project.jobs_needed is None else f"{project.jobs_needed:,.1f}",
+            "-" if project.aid_cut_eur is None else f"{project.aid_cut_eur:,}",
+            project.text,
+        )
+    return table
+
+
+def _draw_rounds(console: Console, rounds: Rounds) -> None:
+    from simulation.scenario import REGION_NAMES
+
+    headings = ("round", "date", "released", "spent", "jobs", "so far", "hindsight", "lost")
+    title = "Rounds (M EUR; jobs: this round's awards; budget: jobs per extra M EUR in the round)"
+    table = _table(title, (*headings, "budget"))
+    for r in rounds.rounds:
+        table.add_row(
+            f"{r.index}" + ("" if r.status == "optimal" else f" ({r.status})"),
+            r.date,
+            meur(r.released_eur),
+            meur(r.spent_eur),
+            f"{r.jobs:,.0f}",
+            f"{r.cumulative_jobs:,.0f}",
+            f"{r.hindsight_jobs:,.0f}",
+            f"{r.jobs_lost:,.0f}",
+            f"{r.budget_shadow_price:+,.1f}",
+        )
+    console.print(table)
+    console.print(
+        f"Deciding round by round: {rounds.jobs:,.0f} jobs against {rounds.hindsight_jobs:,.0f} "
+        f"knowing every project from the start: {rounds.jobs_lost:,.0f} lost to deciding early"
+    )
+    if rounds.reserve_recovers is not None and rounds.without_reserve_jobs is not None:
+        console.print(
+            f"The reserve recovers {signed(rounds.reserve_recovers, 0)} jobs "
+            f"({rounds.without_reserve_jobs:,.0f} with no reserve)"
+        )
+    if rounds.regions:
+        regions = _table(
+            "Jobs lost by region", ("code", "region", "jobs", "hindsight", "lost"), left="region"
+        )
+        for region in rounds.regions:
+            regions.add_row(
+                region.code,
+                REGION_NAMES.get(region.code, region.code),
+                f"{region.jobs:,.0f}",
+                f"{region.hindsight_jobs:,.0f}",
+                f"{region.jobs_lost:,.0f}",
+            )
+        console.print(regions)
 
 
 # ---- compare ---------------------------------------------------------------------------------
