@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 from schema.mirror import Mirror, mirror, mirror_enum
 from schema.pagination import Connection, page_from
 from schema.provenance import Provenance
+from schema.scalars import Euros
 from schema.scenarios import Mode, ResolvedScenario, input_field
 from schema.types import Info, ProjectNode, Territory, row_id
 from simulation import result as engine
@@ -104,49 +105,140 @@ class SolverInfo(Mirror):
 )
 class ProjectOutcome(Mirror):
     project: ProjectNode | None
+    regional_eur: Euros | None = strawberry.field(
+        description="The regional euros in its aid (the rest is the State's); null: no region "
+        "contributes."
+    )
 
 
 @mirror(
     engine.Criterion,
     description="One criterion of the allocation, reported whatever the objective's weights.",
-    descriptions={"weight": "Its weight in the objective, normalised to sum 1 (0: reported)."},
+    descriptions={
+        "name": "Stable: jobs_created, jobs_kept, co2_avoided_t or leverage.",
+        "label": 'As a planner says it: "jobs secured".',
+        "value": "In `unit`: jobs, tCO2e avoided a year, or euros of investment per euro of "
+        "public aid (leverage).",
+        "weight": "Its weight in the objective, normalised to sum 1 (0: reported only).",
+    },
 )
 class Criterion(Mirror):
     pass
 
 
-@mirror(engine.RegionFunding, description="Who pays in one region: the State and the region.")
+@mirror(
+    engine.RegionFunding,
+    description="Who pays in one region: the State and the region's own contribution.",
+    descriptions={
+        "state_eur": "The State's euros (from the budget) to the region's projects.",
+        "regional_eur": "The region's own euros used, on its projects only.",
+        "contribution_eur": "What the region offered.",
+        "investment_eur": "Investment mobilised, pro rata to the aid each project receives.",
+        "leverage": "Investment mobilised per euro of public aid (State and region); 0 with no "
+        "aid.",
+    },
+)
 class RegionFunding(Mirror):
-    pass
+    code: str
+
+    @strawberry.field
+    def name(self) -> str:
+        return REGION_NAMES.get(self.code, self.code)
 
 
 @mirror(
     engine.Funding,
     description="Who pays: the State (the budget) and the regions' contributions.",
-    descriptions={"leverage": "Investment mobilised per euro of public aid."},
+    descriptions={
+        "state_eur": "The State's euros spent (what the budget pays).",
+        "regional_eur": "The regions' euros spent.",
+        "investment_eur": "Investment mobilised, pro rata to the aid each project receives.",
+        "leverage": "Investment mobilised per euro of public aid.",
+        "rule": "The matching rule: requires (each regional euro needs `rate` State euros "
+        "beside it in its region) or follows (at most `rate` regional euros per State euro); "
+        "empty without contributions.",
+        "rate": "The matching rule's rate, 0 to 1.",
+        "regions": "The split in each region.",
+    },
 )
 class Funding(Mirror):
     pass
 
 
-@mirror(engine.NextInLine, description="An unfunded project close to entering, and what it needs.")
+@mirror(
+    engine.NextInLine,
+    description="An unfunded project close to entering, and what it would need.",
+    descriptions={
+        "score": "Its objective per M EUR of aid (jobs per M EUR with jobs-only weights).",
+        "threshold": "The score per M EUR it must beat to enter.",
+        "jobs_needed": "More jobs it would need to enter.",
+        "aid_cut_eur": "Or how much less aid to ask for.",
+        "text": "What it would need to enter, in words.",
+    },
+)
 class NextInLine(Mirror):
-    pass
+    project_id: int = strawberry.field(
+        description="The project's database id (`project` gives the project)."
+    )
+
+    @strawberry.field
+    async def project(self, info: Info) -> ProjectNode | None:
+        row = await info.context.loaders.project().load(self.project_id)
+        return None if row is None else ProjectNode.from_model(row)
 
 
-@mirror(engine.RoundOutcome, description="One review round, against the hindsight optimum.")
+@mirror(
+    engine.RoundOutcome,
+    description="One review round, against the hindsight optimum.",
+    descriptions={
+        "index": "1 for the first round.",
+        "date": "The review's date (ISO): it decides with the projects recorded before it.",
+        "released_eur": "Money released at this round.",
+        "available_eur": "Released now plus what earlier rounds left.",
+        "reserve_eur": "Held back for later rounds.",
+        "spent_eur": "Awarded in this round.",
+        "projects_known": "Projects recorded before the round's date.",
+        "projects_funded": "Projects funded in this round.",
+        "jobs": "Jobs created by this round's awards.",
+        "cumulative_jobs": "Jobs created by the awards of this round and the earlier ones.",
+        "hindsight_jobs": "The most jobs with every project known by this round and the money "
+        "released by then, decided at once.",
+        "jobs_lost": "hindsightJobs - cumulativeJobs: jobs lost to deciding round by round.",
+        "budget_shadow_price": "Jobs per extra M EUR spent in this round.",
+    },
+)
 class RoundOutcome(Mirror):
-    pass
+    status: SimulationStatus
 
 
-@mirror(engine.RegionHindsight, description="One region's jobs, round by round and in hindsight.")
+@mirror(
+    engine.RegionHindsight,
+    description="One region's jobs, round by round and in hindsight.",
+    descriptions={
+        "jobs": "Jobs created in the region by the rounds' awards.",
+        "hindsight_jobs": "Jobs created there by the hindsight optimum.",
+        "jobs_lost": "hindsightJobs - jobs.",
+    },
+)
 class RegionHindsight(Mirror):
-    pass
+    code: str
+
+    @strawberry.field
+    def name(self) -> str:
+        return REGION_NAMES.get(self.code, self.code)
 
 
 @mirror(
     engine.Rounds,
     description="Deciding round by round against the hindsight optimum that knows every project.",
+    descriptions={
+        "jobs": "Jobs created by every round's awards.",
+        "hindsight_jobs": "The most jobs with every project known from the start.",
+        "jobs_lost": "hindsightJobs - jobs: what deciding as projects arrive costs.",
+        "without_reserve_jobs": "Jobs of the same rounds with no reserve (null: no round holds "
+        "a reserve).",
+        "reserve_recovers": "jobs - withoutReserveJobs: what the reserve policy recovers.",
+    },
 )
 class Rounds(Mirror):
     pass
@@ -211,10 +303,12 @@ class SimulationResult(Mirror):
         """Explanations of the projects at these positions, with their rows in one batch."""
         ids = [int(self.projects_data.ids[i]) for i in positions]
         rows = await info.context.loaders.project().load_many(ids)
+        regional = self.result.regional_eur
         return [
             ProjectOutcome.of(
                 explain_at(self.result, self.projects_data, i),
                 project=None if row is None else ProjectNode.from_model(row),
+                regional_eur=None if regional is None else int(regional[i]),
             )
             for i, row in zip(positions, rows, strict=True)
         ]
