@@ -1,0 +1,399 @@
+"""Successive review rounds: each decided with the projects known on its date, then compared with
+the hindsight optimum that knows every project at once (docs/rounds.md).
+
+Round k knows the projects recorded before its date (a project with no record date is known from
+the first round). It may spend the money released so far less what earlier rounds spent, minus
+the reserve it holds back for later rounds (the last round holds nothing back). Earlier awards
+stay as they were; the projects they left unfunded compete again. Every round is one solve of
+the scenario without rounds over the projects it knows, so the floors and envelopes hold for the
+cumulative allocation after each round.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from simulation import lp, report
+from simulation.highs import NAME, VERSION
+from simulation.levers import Round
+from simulation.projects import ProjectColumns
+from simulation.result import (
+    Explanations,
+    RegionAllocation,
+    RegionHindsight,
+    Result,
+    RoundOutcome,
+    Rounds,
+    SolverInfo,
+    Status,
+)
+from simulation.scenario import Scenario
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+DECIDED = (Status.OPTIMAL, Status.FEASIBLE)
+
+
+class Solver(Protocol):
+    def __call__(
+        self,
+        scenario: Scenario,
+        projects: ProjectColumns,
+        *,
+        time_limit_s: float,
+        mip_rel_gap: float,
+        fixed_eur: Ints | None = None,
+        budget_eur: int | None = None,
+    ) -> Result: ...
+
+
+class _Solves:
+    """The solves of one rounds run, over subsets of the projects, each remembered by what it
+    was asked (the last round's hindsight is often the whole scenario's), all within one
+    deadline."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        projects: ProjectColumns,
+        solver: Solver,
+        deadline: float,
+        mip_rel_gap: float,
+    ) -> None:
+        self.scenario = scenario  # without rounds
+        self.projects = projects
+        self.solver = solver
+        self.deadline = deadline
+        self.mip_rel_gap = mip_rel_gap
+        self.done: dict[tuple[bytes, bytes, int], Result] = {}
+
+    def __call__(self, known: Bools, budget_eur: int, fixed_eur: Ints | None = None) -> Result:
+        key = (known.tobytes(), b"" if fixed_eur is None else fixed_eur.tobytes(), budget_eur)
+        if key not in self.done:
+            self.done[key] = self.solver(
+                _knowing(self.scenario, self.projects.ids[known]),
+                self.projects if known.all() else self.projects.take(known),
+                time_limit_s=max(self.deadline - time.perf_counter(), 0.01),
+                mip_rel_gap=self.mip_rel_gap,
+                fixed_eur=fixed_eur,
+                # The scenario's own budget needs no override (the engine of format version 1
+                # then solves a scenario that pulls no other lever, exactly as without rounds).
+                budget_eur=None if budget_eur == self.scenario.budget_eur else budget_eur,
+            )
+        return self.done[key]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Run:
+    """Rounds decided one after another: their outcomes, the allocation over every project after
+    the last one decided, and that round's result (the failing one's when a round failed)."""
+
+    outcomes: tuple[RoundOutcome, ...]
+    alloc: Ints
+    last: Result | None
+    known: Bools
+    failed: bool
+
+
+def solve_rounds(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    *,
+    time_limit_s: float = 30.0,
+    mip_rel_gap: float = 1e-3,
+    solve: Solver | None = None,
+) -> Result:
+    start = time.perf_counter()
+    if solve is None:
+        from simulation.solve import solve as engine  # solve() sends rounds here
+
+        solve = engine
+    plain = dataclasses.replace(scenario, rounds=())
+    solves = _Solves(plain, projects, solve, start + time_limit_s, mip_rel_gap)
+    everyone = np.ones(len(projects), dtype=np.bool_)
+    hindsight = solves(everyone, scenario.budget_eur)
+    rounds = tuple(sorted(scenario.rounds, key=lambda r: r.date))
+    run = _decide(rounds, scenario.budget_eur, projects, solves)
+    without_reserve = None
+    if not run.failed and any(r.reserve_share > 0 for r in rounds):
+        neutral = tuple(dataclasses.replace(r, reserve_share=0.0) for r in rounds)
+        again = _decide(neutral, scenario.budget_eur, projects, solves)
+        without_reserve = None if again.failed else _jobs(plain, projects, again.alloc)
+    return _result(plain, projects, run, hindsight, without_reserve, solves, start)
+
+
+def _decide(
+    rounds: Sequence[Round], budget_eur: int, projects: ProjectColumns, solves: _Solves
+) -> _Run:
+    alloc = np.zeros(len(projects), dtype=np.int64)
+    known = np.zeros(len(projects), dtype=np.bool_)
+    released = spent = 0
+    jobs = 0.0
+    last: Result | None = None
+    outcomes: list[RoundOutcome] = []
+    for k, r in enumerate(rounds, start=1):
+        date = np.datetime64(r.date, "D")
+        known = np.isnat(projects.record_date) | (projects.record_date < date)
+        released += r.released(budget_eur)
+        available = released - spent
+        reserve = 0 if k == len(rounds) else round(available * r.reserve_share)
+        allowed = available - reserve
+        undecided = RoundOutcome(
+            index=k,
+            date=str(r.date),
+            released_eur=r.released(budget_eur),
+            available_eur=available,
+            reserve_eur=reserve,
+            spent_eur=0,
+            projects_known=int(known.sum()),
+            projects_funded=0,
+            jobs=0.0,
+            cumulative_jobs=jobs,
+            hindsight_jobs=jobs,
+            jobs_lost=0.0,
+            budget_shadow_price=0.0,
+            status=str(Status.OPTIMAL),
+            message=f"No project recorded before {r.date}: the money waits for the next round.",
+        )
+        if not known.any():
+            outcomes.append(undecided)
+            continue
+        locked = alloc[known]
+        fixed = np.where(locked > 0, locked, -1) if (locked > 0).any() else None
+        last = solves(known, spent + allowed, fixed)
+        hindsight = solves(known, released)
+        best = hindsight.jobs if hindsight.status in DECIDED else math.nan
+        if last.status not in DECIDED:
+            failed = dataclasses.replace(
+                undecided,
+                hindsight_jobs=best,
+                jobs_lost=best - jobs,
+                status=str(last.status),
+                message=last.message,
+            )
+            return _Run((*outcomes, failed), alloc, last, known, failed=True)
+        now = np.zeros_like(alloc)
+        now[known] = last.allocation_eur
+        state_spent = last.budget_eur - last.unspent_eur  # regional money is not the budget's
+        outcomes.append(
+            dataclasses.replace(
+                undecided,
+                spent_eur=state_spent - spent,
+                projects_funded=int(((now > 0) & (alloc == 0)).sum()),
+                jobs=last.jobs - jobs,
+                cumulative_jobs=last.jobs,
+                hindsight_jobs=best,
+                jobs_lost=best - last.jobs,
+                budget_shadow_price=next(
+                    (b.shadow_price for b in last.binding if b.name == "budget"), 0.0
+                ),
+                status=str(last.status),
+                message=last.message,
+            )
+        )
+        alloc, spent, jobs = now, state_spent, last.jobs
+    return _Run(tuple(outcomes), alloc, last, known, failed=False)
+
+
+def _knowing(scenario: Scenario, ids: Ints) -> Scenario:
+    """The scenario for a round that knows only ``ids``: forcing a project not known yet waits
+    for the round that knows it."""
+    c = scenario.controls
+    if not (c.force_in or c.force_out):
+        return scenario
+    present = set(ids.tolist())
+    controls = dataclasses.replace(
+        c,
+        force_in=tuple(i for i in c.force_in if i in present),
+        force_out=tuple(i for i in c.force_out if i in present),
+    )
+    return dataclasses.replace(scenario, controls=controls)
+
+
+def _jobs(scenario: Scenario, projects: ProjectColumns, alloc: Ints) -> float:
+    return float(lp.build(scenario, projects).jobs_per_meur @ alloc) / lp.M
+
+
+def _result(
+    plain: Scenario,
+    projects: ProjectColumns,
+    run: _Run,
+    hindsight: Result,
+    without_reserve: float | None,
+    solves: _Solves,
+    start: float,
+) -> Result:
+    p = lp.build(plain, projects)
+    last = run.last
+    alloc = run.alloc if not run.failed else np.zeros(len(projects), dtype=np.int64)
+    jobs = float(p.jobs_per_meur @ alloc) / lp.M
+    best = hindsight.jobs if hindsight.status in DECIDED else math.nan
+    regions = report.regions(p, alloc)
+    rounds = Rounds(
+        rounds=run.outcomes,
+        jobs=run.outcomes[-1].cumulative_jobs,
+        hindsight_jobs=best,
+        jobs_lost=best - run.outcomes[-1].cumulative_jobs,
+        regions=_regions(regions, hindsight),
+        without_reserve_jobs=without_reserve,
+        reserve_recovers=None if without_reserve is None else jobs - without_reserve,
+    )
+    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
+    used = [r.solver for r in solves.done.values()]
+    solver = SolverInfo(
+        NAME,
+        VERSION,
+        f"{len(run.outcomes)} review rounds and their hindsight optima, {len(used)} solves"
+        + (f"; each: {last.solver.method}" if last is not None else ""),
+        dict(last.solver.options) if last is not None else {},
+        time.perf_counter() - start,
+        last.solver.mip_gap if last is not None and not run.failed else None,
+        sum(s.iterations for s in used),
+    )
+    common = {
+        "jobs": jobs,
+        "budget_eur": plain.budget_eur,
+        "fragile_share": fragile,
+        "fragile_project_share": fragile_n,
+        "decarbonisation_share": decarb,
+        "decarbonisation_project_share": decarb_n,
+        "projects_funded": funded,
+        "allocation_eur": alloc,
+        "project_ids": projects.ids,
+        "regions": regions,
+        "territories": report.territories(p, projects, alloc),
+        "solver": solver,
+        "mode": str(plain.mode),
+        "rounds": rounds,
+    }
+    if run.failed:
+        return _failed(run, last, common)
+    if last is None:  # no round knew a project
+        return Result(
+            status=Status.OPTIMAL,
+            message=_message(rounds),
+            spent_eur=0,
+            unspent_eur=plain.budget_eur,
+            binding=(),
+            baselines=(),
+            diagnosis=None,
+            **common,  # type: ignore[arg-type]
+        )
+    state_spent = last.budget_eur - last.unspent_eur
+    return Result(
+        status=last.status,
+        message=_message(rounds),
+        spent_eur=last.spent_eur,
+        unspent_eur=plain.budget_eur - state_spent,
+        binding=last.binding,
+        baselines=(),
+        diagnosis=None,
+        floors_use=last.floors_use,
+        unspent_reasons=last.unspent_reasons,
+        fractional_projects=last.fractional_projects,
+        explanations=_explanations(last.explanations, run.known, hindsight.explanations, p),
+        criteria=last.criteria,
+        funding=last.funding,
+        next_in_line=last.next_in_line,
+        regional_eur=None if last.regional_eur is None else _spread(last.regional_eur, run.known),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _failed(run: _Run, last: Result | None, common: dict[str, object]) -> Result:
+    """A round that is not decided (infeasible, out of time) leaves no allocation; the result
+    names the round in its message and diagnosis."""
+    failing = run.outcomes[-1]
+    where = f"round {failing.index} ({failing.date})"
+    status = last.status if last is not None else Status.ERROR
+    text = last.message if last is not None else "no project to decide on"
+    diagnosis = last.diagnosis if last is not None else None
+    if status == Status.INFEASIBLE:
+        message = f"Infeasible in {where}: {text.removeprefix('Infeasible: ')}"
+    else:
+        message = f"{where[0].upper()}{where[1:]}: {text}"
+    if diagnosis is not None:
+        diagnosis = dataclasses.replace(
+            diagnosis,
+            conflicts=(where, *diagnosis.conflicts),
+            names=(f"round_{failing.index}", *diagnosis.names),
+        )
+    budget = int(common["budget_eur"])  # type: ignore[call-overload]
+    return Result(
+        status=status,
+        message=message,
+        spent_eur=0,
+        unspent_eur=budget,
+        binding=(),
+        baselines=(),
+        diagnosis=diagnosis,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _regions(regions: Sequence[RegionAllocation], hindsight: Result) -> tuple[RegionHindsight, ...]:
+    best = {r.code: r.jobs for r in hindsight.regions} if hindsight.status in DECIDED else {}
+    out = []
+    for r in regions:
+        then = best.get(r.code, 0.0) if best else math.nan
+        out.append(RegionHindsight(r.code, r.jobs, then, then - r.jobs))
+    return tuple(out)
+
+
+def _spread(values: npt.NDArray[Any], known: Bools, fill: float = 0) -> npt.NDArray[Any]:
+    """``values`` of the known projects spread over every project, ``fill`` for the others."""
+    out = np.full(len(known), fill, dtype=values.dtype)
+    out[known] = values
+    return out
+
+
+def _explanations(
+    last: Explanations | None, known: Bools, hindsight: Explanations | None, p: lp.Problem
+) -> Explanations | None:
+    """The last round's explanations over every project. A project recorded after the last
+    round was never a candidate: it keeps its score (from the hindsight solve, which knows it)
+    and its cap, but has no threshold (nan)."""
+    if last is None or known.all():
+        return last
+    later = ~known
+    score = _spread(last.jobs_per_meur, known, math.nan)
+    score[later] = hindsight.jobs_per_meur[later] if hindsight is not None else math.nan
+    cap = _spread(last.cap_eur, known)
+    cap[later] = p.cap_eur[later]
+    return dataclasses.replace(
+        last,
+        jobs_per_meur=score,
+        threshold=_spread(last.threshold, known, math.nan),
+        cap_eur=cap,
+        scores={k: _spread(v, known, math.nan) for k, v in last.scores.items()},
+    )
+
+
+def _message(rounds: Rounds) -> str:
+    n = len(rounds.rounds)
+    head = f"{n} round{'s' if n > 1 else ''}: {rounds.jobs:,.0f} jobs"
+    if math.isnan(rounds.hindsight_jobs):
+        return f"{head}; the hindsight optimum was not found."
+    lost = rounds.jobs_lost
+    if round(lost) == 0:
+        text = f"{head}; as many as deciding with hindsight ({rounds.hindsight_jobs:,.0f})"
+    else:
+        fewer = "fewer" if lost > 0 else "more"
+        text = (
+            f"{head}; {abs(lost):,.0f} {fewer} than deciding with hindsight "
+            f"({rounds.hindsight_jobs:,.0f})"
+        )
+    if rounds.reserve_recovers is not None:
+        gain = rounds.reserve_recovers
+        text += f"; the reserve {'recovers' if gain >= 0 else 'costs'} {abs(gain):,.0f} jobs"
+    return text + "."
+
+
+__all__ = ["Solver", "solve_rounds"]

@@ -1,0 +1,260 @@
+import datetime as dt
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from simulation import lp, report
+from simulation.levers import Round
+from simulation.projects import ProjectColumns
+from simulation.result import BindingConstraint, Diagnosis, Result, SolverInfo, Status
+from simulation.rounds import Solver, solve_rounds
+from simulation.scenario import Constraints, Scenario
+from tests.simulation.conftest import projects_of, seeded_projects
+
+M = 1_000_000
+MARCH, JULY = dt.date(2021, 3, 1), dt.date(2021, 7, 1)
+ENGINE_LANDED = importlib.util.find_spec("simulation.general") is not None
+
+
+def greedy(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    *,
+    time_limit_s: float,
+    mip_rel_gap: float,
+    fixed_eur: npt.NDArray[np.int64] | None = None,
+    budget_eur: int | None = None,
+) -> Result:
+    """The LP optimum when only the budget and the minimum spend bind: the fixed awards, then
+    the most jobs per euro first. The rounds' own logic is tested against it as well as against
+    the engine."""
+    budget = scenario.budget_eur if budget_eur is None else budget_eur
+    p = lp.build(replace(scenario, budget_eur=budget), projects)
+    fixed = np.full(len(projects), -1) if fixed_eur is None else fixed_eur
+    alloc = np.where(fixed >= 0, fixed, 0).astype(np.int64)
+    left = budget - int(alloc.sum())
+    price = 0.0
+    for i in p.by_jobs_per_euro:
+        if fixed[i] < 0 and left > 0 and p.jobs_per_meur[i] > 0:
+            alloc[i] = min(int(p.cap_eur[i]), left)
+            left -= int(alloc[i])
+            price = float(p.jobs_per_meur[i]) if alloc[i] < p.cap_eur[i] else price
+    if int(alloc.sum()) < p.min_spend_m * M - 0.5 or left < 0:
+        diagnosis = Diagnosis(("the minimum spend", "locked awards"), (), ("min_spend", "locked"))
+        alloc[:] = 0
+        status, message = Status.INFEASIBLE, "Infeasible: the minimum spend cannot hold."
+    else:
+        diagnosis, status, message = None, Status.OPTIMAL, "Optimal (greedy)."
+    budget_row = BindingConstraint("budget", "the budget", price, "jobs per M EUR", "")
+    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
+    return Result(
+        status=status,
+        message=message,
+        jobs=float(p.jobs_per_meur @ alloc) / M,
+        spent_eur=int(alloc.sum()),
+        unspent_eur=budget - int(alloc.sum()),
+        budget_eur=budget,
+        fragile_share=fragile,
+        fragile_project_share=fragile_n,
+        decarbonisation_share=decarb,
+        decarbonisation_project_share=decarb_n,
+        projects_funded=funded,
+        allocation_eur=alloc,
+        project_ids=projects.ids,
+        regions=report.regions(p, alloc),
+        territories=report.territories(p, projects, alloc),
+        binding=(budget_row,) if price > 0 else (),
+        baselines=(),
+        diagnosis=diagnosis,
+        solver=SolverInfo("greedy", "0", "greedy", {}, 0.0),
+    )
+
+
+def engine_solve(scenario: Scenario, projects: ProjectColumns, **kwargs: object) -> Result:
+    from simulation.solve import solve
+
+    return solve(scenario, projects, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(greedy, id="greedy"),
+        pytest.param(
+            engine_solve,
+            id="engine",
+            marks=pytest.mark.skipif(not ENGINE_LANDED, reason="the general engine is not there"),
+        ),
+    ]
+)
+def engine(request: pytest.FixtureRequest) -> Solver:
+    return request.param  # type: ignore[no-any-return]
+
+
+def dated(rows: Sequence[tuple[float, int, str]], dates: Sequence[str | None]) -> ProjectColumns:
+    """Projects (aid M EUR, jobs, region) with their record dates (None: no date)."""
+    projects = projects_of([(aid, jobs, region, False, False) for aid, jobs, region in rows])
+    record = np.array([d or "NaT" for d in dates], dtype="datetime64[D]")
+    return replace(projects, record_date=record)
+
+
+def two_rounds(budget_m: float, reserve_share: float = 0.0, **constraints: float) -> Scenario:
+    rounds = (Round(MARCH, release_share=0.5, reserve_share=reserve_share), Round(JULY, 0.5))
+    return Scenario(
+        budget_eur=round(budget_m * M),
+        constraints=Constraints(**constraints),  # type: ignore[arg-type]
+        rounds=rounds,
+    )
+
+
+# p1 (region 84) creates 5 jobs per M EUR and is known in March; p2 (region 11) creates 10 per
+# M EUR and arrives in May. Budget 10 M EUR, half released in March, half in July.
+LATE_BETTER = dated([(10, 50, "84"), (10, 100, "11")], ["2021-01-15", "2021-05-01"])
+
+
+def test_deciding_early_funds_a_worse_project(engine: Solver) -> None:
+    result = solve_rounds(two_rounds(10), LATE_BETTER, solve=engine)
+    # March knows p1 only and spends its 5 M EUR on it: 25 jobs (its hindsight is the same).
+    # July may spend the other 5 M EUR: p2 gets them, 50 jobs; 75 in all. Knowing p2 from the
+    # start, the 10 M EUR go to p2: 100 jobs. 25 jobs lost, all in July.
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur.tolist() == [5 * M, 5 * M]
+    assert result.jobs == pytest.approx(75.0)
+    assert result.spent_eur == 10 * M and result.unspent_eur == 0
+    rounds = result.rounds
+    assert rounds is not None
+    march, july = rounds.rounds
+    assert march.spent_eur == july.spent_eur == 5 * M
+    assert (march.jobs, march.hindsight_jobs, march.jobs_lost) == pytest.approx((25, 25, 0))
+    assert (july.jobs, july.cumulative_jobs, july.hindsight_jobs) == pytest.approx((50, 75, 100))
+    assert (march.projects_known, july.projects_known) == (1, 2)
+    assert (march.projects_funded, july.projects_funded) == (1, 1)
+    # Each round's budget is worth its marginal project: p1 (5 jobs per M EUR), then p2 (10).
+    assert march.budget_shadow_price == pytest.approx(5.0)
+    assert july.budget_shadow_price == pytest.approx(10.0)
+    assert rounds.jobs_lost == pytest.approx(25.0)
+    assert result.jobs_lost_to_rounds == pytest.approx(25.0)
+    # Per region: 84 got 25 jobs hindsight would not give it, 11 lost 50.
+    assert [r.code for r in rounds.regions] == ["11", "84"]
+    eleven, eighty_four = ((r.jobs, r.hindsight_jobs, r.jobs_lost) for r in rounds.regions)
+    assert eleven == pytest.approx((50, 100, 50))
+    assert eighty_four == pytest.approx((25, 0, -25))
+    assert rounds.without_reserve_jobs is None and rounds.reserve_recovers is None
+    assert result.message == "2 rounds: 75 jobs; 25 fewer than deciding with hindsight (100)."
+
+
+def test_a_reserve_recovers_part_of_the_loss(engine: Solver) -> None:
+    result = solve_rounds(two_rounds(10, reserve_share=0.5), LATE_BETTER, solve=engine)
+    # March holds back half of its 5 M EUR: p1 gets 2.5 M EUR (12.5 jobs). July has the 7.5 M
+    # EUR left: p2 gets them (75 jobs). 87.5 jobs against 75 without the reserve: it recovers
+    # 12.5 of the 25 jobs lost.
+    assert result.allocation_eur.tolist() == [2_500_000, 7_500_000]
+    rounds = result.rounds
+    assert rounds is not None
+    march, july = rounds.rounds
+    assert (march.available_eur, march.reserve_eur, march.spent_eur) == (
+        5 * M,
+        2_500_000,
+        2_500_000,
+    )
+    # In March the reserve costs what it holds back: 12.5 jobs against March's hindsight (25).
+    assert march.jobs_lost == pytest.approx(12.5)
+    assert (july.available_eur, july.reserve_eur, july.spent_eur) == (7_500_000, 0, 7_500_000)
+    assert rounds.jobs == pytest.approx(87.5)
+    assert rounds.jobs_lost == pytest.approx(12.5)
+    assert rounds.without_reserve_jobs == pytest.approx(75.0)
+    assert rounds.reserve_recovers == pytest.approx(12.5)
+    assert result.message.endswith("; the reserve recovers 12 jobs.")  # 12.5 rounds to even
+
+
+def test_money_not_spent_in_a_round_is_carried_to_the_next(engine: Solver) -> None:
+    # March knows only p1, which asks 2 M EUR of the 5 released: 3 M EUR are left. July has
+    # them plus its own 5 M EUR, 8 M EUR, and gives them all to p2 (10 jobs per M EUR).
+    projects = dated([(2, 10, "84"), (10, 100, "11")], ["2021-01-15", "2021-05-01"])
+    result = solve_rounds(two_rounds(10), projects, solve=engine)
+    assert result.rounds is not None
+    march, july = result.rounds.rounds
+    assert (march.released_eur, march.available_eur, march.spent_eur) == (5 * M, 5 * M, 2 * M)
+    assert (july.released_eur, july.available_eur, july.spent_eur) == (5 * M, 8 * M, 8 * M)
+    assert result.allocation_eur.tolist() == [2 * M, 8 * M]
+    # 10 + 80 jobs; knowing p2 from the start, all 10 M EUR go to it: 100 jobs, 10 lost.
+    assert result.jobs == pytest.approx(90.0)
+    assert result.rounds.jobs_lost == pytest.approx(10.0)
+
+
+def test_projects_are_known_from_the_round_after_their_record_date(engine: Solver) -> None:
+    # No date (a generated candidate): known from March. Recorded on the day of a round: known
+    # from the next one. Recorded after the last round: never known, never funded.
+    projects = dated(
+        [(1, 10, "84"), (1, 20, "84"), (1, 30, "84"), (1, 40, "84"), (1, 50, "84")],
+        [None, "2021-02-28", "2021-03-01", "2021-06-30", "2021-07-01"],
+    )
+    result = solve_rounds(two_rounds(10), projects, solve=engine)
+    assert result.rounds is not None
+    march, july = result.rounds.rounds
+    assert (march.projects_known, july.projects_known) == (2, 4)
+    # March funds the first two (2 M EUR of its 5), July the next two; the last waits forever.
+    assert result.allocation_eur.tolist() == [M, M, M, M, 0]
+    assert result.jobs == pytest.approx(100.0)
+    # Hindsight knows all five: 150 jobs for 5 M EUR of the 10.
+    assert result.rounds.hindsight_jobs == pytest.approx(150.0)
+    assert result.rounds.jobs_lost == pytest.approx(50.0)
+
+
+def test_a_round_that_knows_no_project_keeps_its_money(engine: Solver) -> None:
+    projects = dated([(10, 100, "84")], ["2021-05-01"])
+    result = solve_rounds(two_rounds(10), projects, solve=engine)
+    # March knows nobody: its 5 M EUR wait; July spends all 10 on the one project.
+    assert result.rounds is not None
+    march, july = result.rounds.rounds
+    assert (march.projects_known, march.spent_eur, march.status) == (0, 0, "optimal")
+    assert march.message.startswith("No project recorded before 2021-03-01")
+    assert (july.available_eur, july.spent_eur) == (10 * M, 10 * M)
+    assert result.allocation_eur.tolist() == [10 * M]
+
+
+def test_an_infeasible_second_round_is_named(engine: Solver) -> None:
+    # Every euro released must be spent. March knows p1 (6 M EUR asked) and gives it its 5 M
+    # EUR; July must reach 10 M EUR with p1 locked at 5 and p2 asking 4: 9 M EUR at most.
+    # Knowing both from the start, 6 + 4 = 10 M EUR is feasible.
+    projects = dated([(6, 30, "84"), (4, 40, "11")], ["2021-01-15", "2021-05-01"])
+    result = solve_rounds(two_rounds(10, min_spend_share=1.0), projects, solve=engine)
+    assert result.status == Status.INFEASIBLE
+    assert result.message.startswith("Infeasible in round 2 (2021-07-01): ")
+    assert "Infeasible:" not in result.message
+    assert result.diagnosis is not None
+    assert result.diagnosis.conflicts[0] == "round 2 (2021-07-01)"
+    assert result.diagnosis.names[0] == "round_2"
+    assert "min_spend" in result.diagnosis.names
+    assert result.allocation_eur.tolist() == [0, 0]
+    assert result.spent_eur == 0 and result.unspent_eur == 10 * M
+    assert result.rounds is not None
+    march, july = result.rounds.rounds
+    assert (march.status, july.status) == ("optimal", "infeasible")
+    assert result.rounds.hindsight_jobs == pytest.approx(70.0)
+
+
+def test_one_round_after_every_project_is_the_plain_solve(engine: Solver) -> None:
+    projects = seeded_projects(
+        300, seed=7, territories=12, fragile_share=0.5, decarbonisation_share=0.3
+    )
+    rng = np.random.default_rng(7)
+    days = rng.integers(0, 700, len(projects))
+    dates = np.datetime64("2020-09-01") + days.astype("timedelta64[D]")
+    dates[rng.random(len(projects)) < 0.3] = np.datetime64("NaT")
+    projects = replace(projects, record_date=dates.astype("datetime64[D]"))
+    plain = Scenario(budget_eur=60 * M, constraints=Constraints(fragile_share_min=0.6))
+    scenario = replace(plain, rounds=(Round(dt.date(2023, 1, 1), release_share=1.0),))
+    result = solve_rounds(scenario, projects, solve=engine)
+    alone = engine(plain, projects, time_limit_s=30.0, mip_rel_gap=1e-3)
+    assert result.allocation_eur.tolist() == alone.allocation_eur.tolist()
+    assert result.jobs == alone.jobs
+    assert (result.spent_eur, result.unspent_eur) == (alone.spent_eur, alone.unspent_eur)
+    assert result.rounds is not None
+    assert result.rounds.jobs_lost == 0.0
+    assert result.message == (
+        f"1 round: {alone.jobs:,.0f} jobs; as many as deciding with hindsight ({alone.jobs:,.0f})."
+    )
