@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from simulation.errors import EngineError
+from simulation.levers import CRITERION_LABELS
 from simulation.lp import M
 from simulation.projects import ProjectColumns
-from simulation.result import Result
+from simulation.result import NextInLine, Result
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ def explain_at(result: Result, projects: ProjectColumns, i: int) -> ProjectExpla
     jobs = int(projects.jobs_created[i])
     note = "" if data.source == "LP optimum" else f" (threshold from the {data.source})"
     rate = f"{jobs_per_meur:.1f} jobs per M EUR of aid against a threshold of {threshold:.1f}{note}"
+    if data.scores:
+        return _weighted(result, projects, i, note)
     # Jobs count in proportion to the aid received (docs/model.md): the result counts these.
     counted = f"counting {jobs * allocated / aid if aid > 0 else 0.0:.1f} of its {jobs} jobs"
     if funded and allocated >= cap:
@@ -92,3 +96,91 @@ def explain_at(result: Result, projects: ProjectColumns, i: int) -> ProjectExpla
             + (f" or asking {cut:,} EUR less aid." if cut is not None else ".")
         )
     return ProjectExplanation(project_id, False, 0, text, needed, cut, threshold)
+
+
+def _weighted(result: Result, projects: ProjectColumns, i: int, note: str) -> ProjectExplanation:
+    """explain_at's words when the objective weighs several criteria: a score per M EUR of aid in
+    jobs-equivalents, with each criterion's part, and the jobs it would need at its weight."""
+    data = result.explanations
+    assert data is not None
+    project_id = int(projects.ids[i])
+    allocated = int(result.allocation_eur[i])
+    score = float(data.jobs_per_meur[i])
+    threshold = float(data.threshold[i])
+    cap = int(data.cap_eur[i])
+    aid = int(projects.aid_requested_eur[i])
+    parts = ", ".join(
+        f"{CRITERION_LABELS[name]} {float(values[i]):.1f}" for name, values in data.scores.items()
+    )
+    rate = (
+        f"its score of {score:.1f} per M EUR of aid ({parts}; jobs-equivalents) against a "
+        f"threshold of {threshold:.1f}{note}"
+    )
+    # A job more raises the score by the jobs weight per M EUR of aid requested.
+    weight = next((c.weight for c in result.criteria if c.name == "jobs_created"), 0.0)
+    if allocated > 0 and allocated >= cap:
+        text = f"Funded in full up to its cap ({allocated:,} EUR): {rate}."
+        if weight > 0:
+            spare = max(score - threshold, 0.0) * aid / M / weight
+            text = text[:-1] + f"; it would stay funded with up to {spare:.1f} fewer jobs."
+        return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)
+    if allocated > 0:
+        text = (
+            f"Partly funded ({allocated:,} of {cap:,} EUR): it is a marginal project, with {rate}; "
+            "the binding constraints stop it from getting more."
+        )
+        return ProjectExplanation(project_id, True, allocated, text, threshold=threshold)
+    if cap <= 0:
+        text = "Not funded: the aid-intensity cap leaves it no eligible aid."
+        return ProjectExplanation(project_id, False, 0, text, threshold=threshold)
+    if score <= 0:
+        text = "Not funded: it scores nothing on the weighted criteria."
+        return ProjectExplanation(project_id, False, 0, text, threshold=threshold)
+    if score >= threshold:
+        text = f"Not funded, though it ties with the marginal projects: {rate}."
+        if data.source != "LP optimum":
+            text = f"Not funded: all-or-nothing funding left no room for it; {rate}."
+        return ProjectExplanation(project_id, False, 0, text, 0.0, 0, threshold)
+    needed = (threshold - score) * aid / M / weight if weight > 0 else None
+    # Every rate is per euro of aid requested: asking less raises the score in proportion.
+    cut = max(math.ceil(aid - score * aid / threshold), 0) if threshold > 0 else None
+    text = f"Not funded: {rate}; it would enter"
+    if needed is not None:
+        text += f" with {needed:.1f} more jobs ({int(projects.jobs_created[i]) + needed:.1f})"
+    if cut is not None:
+        text += f"{' or' if needed is not None else ''} asking {cut:,} EUR less aid"
+    return ProjectExplanation(project_id, False, 0, text + ".", needed, cut, threshold)
+
+
+def next_in_line(
+    result: Result,
+    projects: ProjectColumns,
+    k: int,
+    *,
+    excluded: npt.NDArray[np.bool_] | None = None,
+) -> tuple[NextInLine, ...]:
+    """The ``k`` unfunded projects closest to entering (highest score minus threshold), each with
+    what explain_at says it would need; ``excluded`` projects (forced out) are not listed."""
+    data = result.explanations
+    if data is None or k <= 0:
+        return ()
+    waiting = (result.allocation_eur == 0) & (data.cap_eur > 0) & (data.jobs_per_meur > 0)
+    if excluded is not None:
+        waiting &= ~excluded
+    candidates = np.flatnonzero(waiting)
+    gap = data.jobs_per_meur[candidates] - data.threshold[candidates]
+    chosen = candidates[np.argsort(-gap, kind="stable")[:k]]
+    out = []
+    for i in chosen:
+        e = explain_at(result, projects, int(i))
+        out.append(
+            NextInLine(
+                e.project_id,
+                float(data.jobs_per_meur[i]),
+                float(data.threshold[i]),
+                e.jobs_needed,
+                e.aid_cut_eur,
+                e.text,
+            )
+        )
+    return tuple(out)

@@ -7,11 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from simulation import lp, milp, report
+from simulation import criteria, explain, general, lp, milp, report
 from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
 from simulation.diagnose import Aggregate, Limits, diagnose
+from simulation.formulation import Ints
 from simulation.highs import NAME, VERSION
+from simulation.levers import JOBS_ONLY
 from simulation.projects import ProjectColumns
 from simulation.result import Diagnosis, Explanations, Result, SolverInfo, Status
 from simulation.scenario import Mode, Scenario
@@ -31,6 +33,35 @@ def solve(
     *,
     time_limit_s: float = 30.0,
     mip_rel_gap: float = MIP_REL_GAP,
+    fixed_eur: Ints | None = None,
+    budget_eur: int | None = None,
+) -> Result:
+    """Rounds are decided one after the other (simulation.rounds); any other lever, fixed euros or
+    another budget go to the general engine (simulation.general); a scenario of format version 1
+    is solved as it always was, by sifting."""
+    if scenario.rounds:
+        from simulation.rounds import solve_rounds
+
+        return solve_rounds(scenario, projects, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap)
+    if scenario.uses_levers or fixed_eur is not None or budget_eur is not None:
+        return general.solve(
+            scenario,
+            projects,
+            time_limit_s=time_limit_s,
+            mip_rel_gap=mip_rel_gap,
+            fixed_eur=fixed_eur,
+            budget_eur=budget_eur,
+        )
+    result = _version_1(scenario, projects, time_limit_s, mip_rel_gap)
+    if result.explanations is None:
+        return result
+    result = replace(result, criteria=criteria.criteria(projects, result.allocation_eur, JOBS_ONLY))
+    k = scenario.controls.next_in_line
+    return replace(result, next_in_line=explain.next_in_line(result, projects, k))
+
+
+def _version_1(
+    scenario: Scenario, projects: ProjectColumns, time_limit_s: float, mip_rel_gap: float
 ) -> Result:
     start = time.perf_counter()
     p = lp.build(scenario, projects)
@@ -184,24 +215,12 @@ def _infeasible(
     start: float,
     relaxed: LpSolution,
 ) -> Result:
-    conflict = " and ".join(diagnosis.conflicts) if diagnosis.conflicts else "the constraints"
-    message = f"Infeasible: {conflict} cannot all hold"
-    if not diagnosis.irreducible:
-        message += " (the diagnosis ran out of time: this set may not be the smallest)"
-    if diagnosis.relaxations:
-        message += "; " + " or ".join(r.text for r in diagnosis.relaxations)
-    if diagnosis.unsettled:
-        message += (
-            f"; within the time limit no smallest relaxation was proven for "
-            f"{len(diagnosis.unsettled)} of the {len(diagnosis.names)} conflicting constraints"
-        )
-    message += "."
     return _empty(
         scenario,
         projects,
         p,
         Status.INFEASIBLE,
-        message,
+        general.infeasible_message(diagnosis),
         method + "; diagnosis on the aggregate LP",
         options,
         start,

@@ -1,0 +1,305 @@
+"""The allocation problem with every lever of format version 2, as one sparse LP.
+
+Columns: x_i, project i's whole public aid (State + regional), then one column r_g per region g
+with a contribution (the regional euros used there). Rows carry stable names and are gathered in
+Groups, one per planner constraint, so that a diagnosis can drop a constraint as a whole. Money is
+in M EUR, as in simulation/lp.py; floors read ``sum (f_i - phi) x_i >= 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from simulation import lp
+from simulation.errors import EngineError
+from simulation.levers import CRITERIA, CoFunding
+from simulation.projects import ProjectColumns
+from simulation.scenario import RegionEnvelope, Scenario
+
+M = lp.M
+INF = lp.INF
+Floats = lp.Floats
+Ints = lp.Ints
+Bools = lp.Bools
+
+
+@dataclass(frozen=True)
+class Group:
+    """One planner constraint the diagnosis may drop as a whole."""
+
+    name: str  # stable: budget, fragile_share, region_84, matching_84, contribution_84, ...
+    label: str  # planner words: "region 84's envelope"
+    rows: tuple[int, ...] = ()  # its rows
+    columns: tuple[int, ...] = ()  # columns whose bounds it sets (locks, forcing, contribution)
+
+
+@dataclass(frozen=True, eq=False)
+class Formulation:
+    n: int  # projects; columns n.. are the regional columns
+    cost: Floats  # per column, score per M EUR (0 for regional columns)
+    lower: Floats  # per column, M EUR
+    upper: Floats
+    free_upper: Floats  # per column: the upper bound with no lock or forcing (cap / C_g)
+    matrix: sp.csc_matrix  # rows x columns
+    row_lower: Floats
+    row_upper: Floats
+    row_names: tuple[str, ...]
+    groups: tuple[Group, ...]
+    regional_codes: tuple[str, ...]  # region of each regional column, in column order
+    cap_eur: Ints
+    scores: Mapping[str, Floats]  # criterion -> weight * scale * rate per project (sum = cost[:n])
+    weights: Mapping[str, float]  # normalised to sum 1, every criterion of CRITERIA
+    budget_m: float
+
+    def group(self, name: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+
+def rates(projects: ProjectColumns) -> dict[str, Floats]:
+    """Each criterion per M EUR of aid requested (0 for a project that requests none)."""
+    aid = projects.aid_requested_eur.astype(np.float64)
+    values = {
+        "jobs_created": projects.jobs_created,
+        "jobs_kept": projects.jobs_kept,
+        "co2_avoided_t": projects.co2_avoided_t,
+        "leverage": projects.investment_eur / M,  # M EUR of investment
+    }
+    # The expression of lp.build, so that jobs-only weights give its jobs_per_meur bit for bit.
+    return {
+        k: np.where(aid > 0, v * M / np.maximum(aid, 1.0), 0.0).astype(np.float64)
+        for k, v in values.items()
+    }
+
+
+def normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    total = sum(weights.get(k, 0.0) for k in CRITERIA)
+    return {k: weights.get(k, 0.0) / total if total > 0 else 0.0 for k in CRITERIA}
+
+
+def scores(projects: ProjectColumns, weights: Mapping[str, float]) -> dict[str, Floats]:
+    """Each weighted criterion's part of the score per M EUR, in jobs-equivalents: a criterion's
+    rate is scaled by the pool's jobs created per M EUR over the pool's own rate."""
+    per_meur = rates(projects)
+    aid_m = float(projects.aid_requested_eur.sum()) / M
+    pool = {k: float(per_meur[k] @ projects.aid_requested_eur) / M for k in CRITERIA}
+    out = {}
+    for k, w in weights.items():
+        if w <= 0:
+            continue
+        scale = 1.0 if k == "jobs_created" else (pool["jobs_created"] / pool[k] if pool[k] else 0.0)
+        out[k] = w * scale * per_meur[k] if aid_m > 0 else np.zeros(len(projects))
+    return out
+
+
+class _Rows:
+    """Rows gathered as coordinate triplets, then one sparse matrix."""
+
+    def __init__(self, n: int, columns: int) -> None:
+        self.n = n
+        self.columns = columns
+        self.names: list[str] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.triplets: list[tuple[npt.NDArray[np.int64], Floats]] = []  # (columns, values)
+
+    def add(
+        self, name: str, cols: npt.NDArray[np.int64], values: npt.ArrayLike, lo: float, hi: float
+    ) -> int:
+        self.names.append(name)
+        self.lower.append(lo)
+        self.upper.append(hi)
+        self.triplets.append(
+            (cols.astype(np.int64), np.broadcast_to(values, cols.shape).astype(float))
+        )
+        return len(self.names) - 1
+
+    def matrix(self) -> sp.csc_matrix:
+        rows = np.concatenate(
+            [np.full(len(c), r, dtype=np.int64) for r, (c, _) in enumerate(self.triplets)]
+        )
+        cols = np.concatenate([c for c, _ in self.triplets])
+        values = np.concatenate([v for _, v in self.triplets])
+        keep = values != 0
+        shape = (len(self.names), self.columns)
+        return sp.csc_matrix((values[keep], (rows[keep], cols[keep])), shape=shape)
+
+
+def build(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    *,
+    fixed_eur: Ints | None = None,
+    budget_eur: int | None = None,
+) -> Formulation:
+    lp.check(scenario, projects)
+    c = scenario.constraints
+    n = len(projects)
+    cap_eur = lp.caps_eur(projects, c.max_aid_intensity)
+    cap = cap_eur / M
+    co = scenario.co_funding
+    regional_codes = tuple(sorted(co.contributions))
+    k = len(regional_codes)
+    weights = normalised(scenario.objective.weights)
+    parts = scores(projects, weights)
+    cost = np.zeros(n + k)
+    for part in parts.values():
+        cost[:n] += part
+    budget_m = (scenario.budget_eur if budget_eur is None else budget_eur) / M
+
+    every = np.arange(n, dtype=np.int64)
+    regional = np.arange(n, n + k, dtype=np.int64)
+    both = np.concatenate([every, regional])
+    state = np.concatenate([np.ones(n), -np.ones(k)])  # State euros: aid minus regional euros
+    rows = _Rows(n, n + k)
+    groups: list[Group] = []
+
+    def group(name: str, label: str, *row: int, columns: tuple[int, ...] = ()) -> None:
+        groups.append(Group(name, label, tuple(row), columns))
+
+    group("budget", "the budget", rows.add("budget", both, state, -INF, budget_m))
+    if c.min_spend_share > 0:
+        lo = c.min_spend_share * budget_m
+        group("min_spend", "the minimum spend", rows.add("min_spend", both, state, lo, INF))
+    share_floors = (
+        ("fragile_share", "fragile-territory", projects.fragile, c.fragile_share_min),
+        (
+            "decarbonisation_share",
+            "decarbonisation",
+            projects.decarbonisation,
+            c.decarbonisation_share_min,
+        ),
+    )
+    for name, word, member, share in share_floors:
+        if share > 0:
+            label = f"the {word} floor (share of euros)"
+            group(name, label, rows.add(name, every, member - share, 0.0, INF))
+    if c.fragile_project_share_min > 0:
+        psi = c.fragile_project_share_min
+        counted = np.flatnonzero(cap_eur > 0)
+        values = (projects.fragile[counted] - psi) / cap[counted]
+        name = "fragile_project_share"
+        label = "the fragile-territory floor (share of projects funded)"
+        group(name, label, rows.add(name, counted, values, 0.0, INF))
+    envelopes = (
+        ("region", "region", c.regions, np.asarray(projects.region).astype(str)),
+        ("department", "department", c.departments, np.asarray(projects.department).astype(str)),
+        ("territory", "territory", c.territories, np.asarray(projects.territory).astype(str)),
+    )
+    for kind, word, mapping, column in envelopes:
+        for code in sorted(mapping):
+            bounds = _bounds(mapping[code])
+            if bounds is None:
+                continue
+            name = f"{kind}_{code}"
+            row = rows.add(name, np.flatnonzero(column == code), np.ones(1), *bounds)
+            group(name, f"{word} {code}'s envelope", row)
+    for sector, share in sorted(c.sectors.items()):
+        name = f"sector_{sector}"
+        values = (projects.sector == sector) - share
+        group(
+            name,
+            f"the {sector} sector floor (share of euros)",
+            rows.add(name, every, values, 0.0, INF),
+        )
+    region_of = np.asarray(projects.region).astype(str)
+    for j, code in enumerate(regional_codes):
+        members = np.flatnonzero(region_of == code)
+        name = f"matching_{code}"
+        cols = np.append(members, n + j)
+        values = np.append(np.full(len(members), _state_factor(co)), -(1 + co.matching.rate))
+        group(name, _matching_label(code, co), rows.add(name, cols, values, 0.0, INF))
+
+    free_upper = np.concatenate([cap, [co.contributions[g] / M for g in regional_codes]])
+    lower = np.zeros(n + k)
+    upper = free_upper.copy()
+    for j, code in enumerate(regional_codes):
+        group(f"contribution_{code}", f"region {code}'s contribution", columns=(n + j,))
+    for side, ids in (
+        ("force_in", scenario.controls.force_in),
+        ("force_out", scenario.controls.force_out),
+    ):
+        at = _positions(projects, ids, f"controls.{side}")
+        if side == "force_in":
+            lower[at] = upper[at]
+        else:
+            upper[at] = 0.0
+        if len(at):
+            label = "the projects forced in" if side == "force_in" else "the projects forced out"
+            group(side, label, columns=tuple(int(i) for i in at))
+    fixed = locked_eur(scenario, projects, fixed_eur)
+    at = np.flatnonzero(fixed >= 0)
+    lower[at] = upper[at] = fixed[at] / M
+    if len(at):
+        group("locked_awards", "the awards already made", columns=tuple(int(i) for i in at))
+    return Formulation(
+        n=n,
+        cost=cost,
+        lower=lower,
+        upper=upper,
+        free_upper=free_upper,
+        matrix=rows.matrix(),
+        row_lower=np.array(rows.lower),
+        row_upper=np.array(rows.upper),
+        row_names=tuple(rows.names),
+        groups=tuple(groups),
+        regional_codes=regional_codes,
+        cap_eur=cap_eur,
+        scores=parts,
+        weights=weights,
+        budget_m=budget_m,
+    )
+
+
+def locked_eur(scenario: Scenario, projects: ProjectColumns, fixed_eur: Ints | None) -> Ints:
+    """Euros fixed per project (-1: free): ``fixed_eur`` first, then the awards already made when
+    the controls lock them (only those recorded on or before ``awards_until`` when given)."""
+    n = len(projects)
+    fixed = np.full(n, -1, dtype=np.int64) if fixed_eur is None else np.asarray(fixed_eur)
+    if len(fixed) != n:
+        raise EngineError("fixed_eur", f"has {len(fixed)} values for {n} projects")
+    controls = scenario.controls
+    if not controls.lock_awards:
+        return fixed
+    awarded = projects.award_eur > 0
+    if controls.awards_until is not None:
+        until = np.datetime64(controls.awards_until, "D")
+        awarded &= projects.record_date <= until  # NaT compares false: not recorded, not locked
+    return np.where((fixed < 0) & awarded, projects.award_eur, fixed).astype(np.int64)
+
+
+def _positions(projects: ProjectColumns, ids: tuple[int, ...], field: str) -> npt.NDArray[np.intp]:
+    wanted = np.asarray(ids, dtype=np.int64)
+    found = np.isin(wanted, projects.ids)
+    if not found.all():
+        i = int(np.flatnonzero(~found)[0])
+        raise EngineError(f"{field}[{i}]", f"no competing project has id {int(wanted[i])}")
+    return np.flatnonzero(np.isin(projects.ids, wanted)).astype(np.intp)
+
+
+def _bounds(env: RegionEnvelope) -> tuple[float, float] | None:
+    if env.min_eur is None and env.max_eur is None:
+        return None
+    return (
+        0.0 if env.min_eur is None else env.min_eur / M,
+        INF if env.max_eur is None else env.max_eur / M,
+    )
+
+
+def _state_factor(co: CoFunding) -> float:
+    # requires: aid - (1 + m) r >= 0, i.e. State = aid - r >= m r;
+    # follows: m aid - (1 + m) r >= 0, i.e. r <= m (aid - r).
+    return 1.0 if co.matching.rule == "requires" else co.matching.rate
+
+
+def _matching_label(code: str, co: CoFunding) -> str:
+    rate = co.matching.rate
+    if co.matching.rule == "requires":
+        rule = f"each regional euro needs {rate:.1f} State euro"
+    else:
+        rule = f"at most {rate:.1f} regional euro per State euro"
+    return f"the matching rule in region {code} ({rule})"

@@ -1,0 +1,285 @@
+"""solve() with every lever: weights, co-funding, locks and forcing, department, territory, sector
+and project-share constraints, on the whole formulation (simulation/formulation.py).
+
+HiGHS solves the LP (and, all-or-nothing, the MILP with x_i = cap_i z_i, z_i binary); the LP's
+prices give the binding constraints and the explanations, as in the version-1 engine, and
+report.py's per-region and per-territory sums and shares apply unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from simulation import criteria as criteria_
+from simulation import explain, lp, report
+from simulation.formulation import Floats, Formulation, Ints, M, build
+from simulation.highs import NAME, VERSION, Model
+from simulation.prices import binding, unspent_reasons
+from simulation.projects import ProjectColumns
+from simulation.result import Diagnosis, Explanations, Result, SolverInfo, Status
+from simulation.scenario import Mode, Scenario
+
+MIP_REL_GAP = 1e-3
+
+
+def solve(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    *,
+    time_limit_s: float = 30.0,
+    mip_rel_gap: float = MIP_REL_GAP,
+    fixed_eur: Ints | None = None,
+    budget_eur: int | None = None,
+) -> Result:
+    start = time.perf_counter()
+    deadline = start + time_limit_s
+    f = build(scenario, projects, fixed_eur=fixed_eur, budget_eur=budget_eur)
+    p = lp.build(scenario, projects)  # the version-1 view: per-region sums and shares
+    budget = scenario.budget_eur if budget_eur is None else budget_eur
+    all_or_nothing = scenario.mode == Mode.ALL_OR_NOTHING
+    model = Model({})
+    model.load(f.cost, f.lower, f.upper, f.matrix, f.row_lower, f.row_upper, f.row_names)
+    status = model.run(time_limit_s)
+    method = "LP: HiGHS simplex on the whole formulation"
+    info = _Info(start, method, dict(model.options), model.iterations())
+    if status == "infeasible":
+        return infeasible(scenario, projects, p, f, info, deadline, budget)
+    if status != "optimal":
+        message = f"No allocation within the {time_limit_s:g} s time limit."
+        if status != "time_limit":
+            message = f"The solver failed ({model.status_text})."
+        code = Status.TIME_LIMIT if status == "time_limit" else Status.ERROR
+        return empty(scenario, projects, p, code, message, info, budget)
+    solution = model.solution()
+    x_lp = np.asarray(solution.col_value, dtype=np.float64)
+    row_dual = np.asarray(solution.row_dual, dtype=np.float64)
+    col_dual = np.asarray(solution.col_dual, dtype=np.float64)
+    x = x_lp
+    result_status = Status.OPTIMAL
+    mip_gap = None
+    if all_or_nothing:
+        whole = _whole(f, deadline - time.perf_counter(), mip_rel_gap)
+        info = replace(
+            info,
+            method=method + "; all-or-nothing: HiGHS MILP, x_i = cap_i z_i with z_i binary",
+            options={"lp": info.options, "milp": whole.options, "mip_rel_gap": mip_rel_gap},
+        )
+        if whole.status == "infeasible":
+            return infeasible(scenario, projects, p, f, info, deadline, budget, whole_only=True)
+        if whole.x is None:
+            message = f"No all-or-nothing allocation within the {time_limit_s:g} s time limit."
+            return empty(scenario, projects, p, Status.TIME_LIMIT, message, info, budget)
+        x, mip_gap = whole.x, whole.gap
+        result_status = Status.OPTIMAL if whole.status == "optimal" else Status.FEASIBLE
+    alloc, regional_g = whole_euros(x, f, budget)
+    jobs = float(p.jobs_per_meur @ alloc) / M
+    spent = int(alloc.sum())
+    state = spent - int(regional_g.sum())
+    unspent = budget - state
+    by_region = {code: int(v) for code, v in zip(f.regional_codes, regional_g, strict=True)}
+    funding, regional_eur = criteria_.funding(projects, alloc, by_region, scenario.co_funding)
+    prices = binding(f, x_lp, row_dual, col_dual, projects, all_or_nothing)
+    reasons = unspent_reasons(f, alloc, unspent, all_or_nothing, prices)
+    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
+    message = report.message(
+        result_status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
+    )
+    if funding.regional_eur:
+        message = message[:-1] + f"; {funding.regional_eur / M:,.1f} M EUR of it regional."
+    explanations = Explanations(
+        jobs_per_meur=f.cost[: f.n].copy(),
+        threshold=f.cost[: f.n] - col_dual[: f.n],
+        cap_eur=f.cap_eur,
+        source="LP relaxation" if all_or_nothing else "LP optimum",
+        scores={} if scenario.objective.jobs_only else dict(f.scores),
+    )
+    result = Result(
+        status=result_status,
+        message=message,
+        jobs=jobs,
+        spent_eur=spent,
+        unspent_eur=unspent,
+        budget_eur=budget,
+        fragile_share=fragile,
+        fragile_project_share=fragile_n,
+        decarbonisation_share=decarb,
+        decarbonisation_project_share=decarb_n,
+        projects_funded=funded,
+        allocation_eur=alloc,
+        project_ids=projects.ids,
+        regions=report.regions(p, alloc),
+        territories=report.territories(p, projects, alloc),
+        binding=prices,
+        baselines=(),
+        diagnosis=None,
+        solver=info.solver(mip_gap),
+        mode=str(scenario.mode),
+        unspent_reasons=reasons,
+        fractional_projects=int(
+            ((x_lp[: f.n] > 1e-9) & (x_lp[: f.n] < f.upper[: f.n] - 1e-9)).sum()
+        ),
+        explanations=explanations,
+        criteria=criteria_.criteria(projects, alloc, f.weights),
+        funding=funding,
+        regional_eur=regional_eur,
+    )
+    k = scenario.controls.next_in_line
+    return replace(result, next_in_line=explain.next_in_line(result, projects, k))
+
+
+def whole_euros(x: Floats, f: Formulation, budget_eur: int) -> tuple[Ints, Ints]:
+    """Each project's aid and each region's regional euros, in whole euros within their bounds and
+    the State budget (rounding's few extra euros come off the largest free allocations, as
+    report.euros does)."""
+    n = f.n
+    upper = np.rint(f.upper * M).astype(np.int64)
+    whole = np.minimum(np.rint(np.maximum(x, 0.0) * M).astype(np.int64), upper)
+    alloc, regional = whole[:n], whole[n:]
+    excess = int(alloc.sum()) - int(regional.sum()) - budget_eur
+    if excess <= 0:
+        return alloc, regional
+    free = np.where(f.lower[:n] < f.upper[:n], alloc, 0)
+    for i in np.argsort(-free, kind="stable"):
+        if excess <= 0:
+            break
+        cut = min(excess, int(free[i]))
+        alloc[i] -= cut
+        excess -= cut
+    return alloc, regional
+
+
+@dataclass(frozen=True, eq=False)
+class _Whole:
+    status: str
+    x: Floats | None
+    gap: float | None
+    options: dict[str, object]
+
+
+def _whole(f: Formulation, time_limit_s: float, mip_rel_gap: float) -> _Whole:
+    """The all-or-nothing MILP: a free project's column becomes z_i = x_i / cap_i, binary."""
+    n = f.n
+    scale = np.ones(len(f.cost))
+    binary = np.zeros(len(f.cost), dtype=np.bool_)
+    binary[:n] = (f.lower[:n] < f.upper[:n]) | (f.upper[:n] == 0)
+    binary[:n] &= f.cap_eur > 0
+    scale[binary] = f.cap_eur[binary[:n]] / M
+    model = Model({"mip_rel_gap": mip_rel_gap})
+    # Bounds of a binary column: 0..1, or 1..1 when forced in, 0..0 when forced out.
+    lower = np.where(binary, np.rint(f.lower / scale), f.lower)
+    upper = np.where(binary, np.rint(f.upper / scale), f.upper)
+    matrix = sp.csc_matrix(f.matrix @ sp.diags(scale))
+    model.load(f.cost * scale, lower, upper, matrix, f.row_lower, f.row_upper, f.row_names, binary)
+    status = model.run(time_limit_s)
+    options = dict(model.options)
+    if status == "infeasible" or not model.has_solution():
+        return _Whole(status, None, None, options)
+    z = model.values()
+    x = np.where(binary, np.rint(z) * scale, z)
+    objective = model.objective()
+    gap = abs(model.mip_bound() - objective) / max(abs(objective), 1e-9)
+    return _Whole(status, x, gap, options)
+
+
+@dataclass(frozen=True)
+class _Info:
+    """What SolverInfo says of a solve, gathered as it goes."""
+
+    start: float
+    method: str
+    options: dict[str, object]
+    iterations: int
+
+    def solver(self, mip_gap: float | None = None) -> SolverInfo:
+        elapsed = time.perf_counter() - self.start
+        return SolverInfo(
+            NAME, VERSION, self.method, self.options, elapsed, mip_gap, self.iterations
+        )
+
+
+def empty(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    p: lp.Problem,
+    status: Status,
+    message: str,
+    info: _Info,
+    budget_eur: int,
+    diagnosis: Diagnosis | None = None,
+) -> Result:
+    alloc = np.zeros(len(projects), dtype=np.int64)
+    return Result(
+        status=status,
+        message=message,
+        jobs=0.0,
+        spent_eur=0,
+        unspent_eur=budget_eur,
+        budget_eur=budget_eur,
+        fragile_share=0.0,
+        fragile_project_share=0.0,
+        decarbonisation_share=0.0,
+        decarbonisation_project_share=0.0,
+        projects_funded=0,
+        allocation_eur=alloc,
+        project_ids=projects.ids,
+        regions=report.regions(p, alloc),
+        territories=report.territories(p, projects, alloc),
+        binding=(),
+        baselines=(),
+        diagnosis=diagnosis,
+        solver=info.solver(),
+        mode=str(scenario.mode),
+    )
+
+
+def infeasible_message(diagnosis: Diagnosis, head: str = "Infeasible") -> str:
+    conflict = " and ".join(diagnosis.conflicts) if diagnosis.conflicts else "the constraints"
+    message = f"{head}: {conflict} cannot all hold"
+    if not diagnosis.irreducible:
+        message += " (the diagnosis ran out of time: this set may not be the smallest)"
+    if diagnosis.relaxations:
+        message += "; " + " or ".join(r.text for r in diagnosis.relaxations)
+    if diagnosis.unsettled:
+        message += (
+            f"; within the time limit no smallest relaxation was proven for "
+            f"{len(diagnosis.unsettled)} of the {len(diagnosis.names)} conflicting constraints"
+        )
+    return message + "."
+
+
+def infeasible(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    p: lp.Problem,
+    f: Formulation,
+    info: _Info,
+    deadline: float,
+    budget_eur: int,
+    *,
+    whole_only: bool = False,
+) -> Result:
+    from simulation.conflicts import diagnose
+
+    diagnosis = diagnose(f, max(deadline - time.perf_counter(), 0.0))
+    if whole_only:
+        # The LP is feasible: only whole projects conflict.
+        diagnosis = replace(
+            diagnosis, conflicts=("funding whole projects only", *diagnosis.conflicts)
+        )
+    info = replace(
+        info, method=info.method + "; diagnosis by a deletion filter over the constraints"
+    )
+    return empty(
+        scenario,
+        projects,
+        p,
+        Status.INFEASIBLE,
+        infeasible_message(diagnosis),
+        info,
+        budget_eur,
+        diagnosis,
+    )
