@@ -155,6 +155,9 @@ class Model:
     def change_row_bounds(self, row: int, lower: float, upper: float) -> None:
         self.h.changeRowBounds(row, _finite(np.array([lower]))[0], _finite(np.array([upper]))[0])
 
+    def change_column_bounds(self, col: int, lower: float, upper: float) -> None:
+        self.h.changeColBounds(col, _finite(np.array([lower]))[0], _finite(np.array([upper]))[0])
+
     def set_start(self, values: Floats) -> None:
         self.h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
 
