@@ -78,7 +78,7 @@ class _Solves:
         key = (known.tobytes(), b"" if fixed_eur is None else fixed_eur.tobytes(), budget_eur)
         if key not in self.done:
             self.done[key] = self.solver(
-                _knowing(self.scenario, self.projects.ids[known]),
+                _knowing(self.scenario, self.projects, known),
                 self.projects if known.all() else self.projects.take(known),
                 time_limit_s=max(self.deadline - time.perf_counter(), 0.01),
                 mip_rel_gap=self.mip_rel_gap,
@@ -202,17 +202,18 @@ def _decide(
     return _Run(tuple(outcomes), alloc, last, known, failed=False)
 
 
-def _knowing(scenario: Scenario, ids: Ints) -> Scenario:
-    """The scenario for a round that knows only ``ids``: forcing a project not known yet waits
-    for the round that knows it."""
+def _knowing(scenario: Scenario, projects: ProjectColumns, known: Bools) -> Scenario:
+    """The scenario for a round that knows only the ``known`` projects: forcing a project not
+    known yet waits for the round that knows it (an id no project has stays, for the engine to
+    name)."""
     c = scenario.controls
-    if not (c.force_in or c.force_out):
+    if not (c.force_in or c.force_out) or known.all():
         return scenario
-    present = set(ids.tolist())
+    later = set(projects.ids[~known].tolist())
     controls = dataclasses.replace(
         c,
-        force_in=tuple(i for i in c.force_in if i in present),
-        force_out=tuple(i for i in c.force_out if i in present),
+        force_in=tuple(i for i in c.force_in if i not in later),
+        force_out=tuple(i for i in c.force_out if i not in later),
     )
     return dataclasses.replace(scenario, controls=controls)
 

@@ -258,3 +258,34 @@ def test_one_round_after_every_project_is_the_plain_solve(engine: Solver) -> Non
     assert result.message == (
         f"1 round: {alone.jobs:,.0f} jobs; as many as deciding with hindsight ({alone.jobs:,.0f})."
     )
+
+
+needs_engine = pytest.mark.skipif(not ENGINE_LANDED, reason="the general engine is not there")
+
+
+@needs_engine
+def test_solve_decides_a_scenario_with_rounds_round_by_round() -> None:
+    from simulation.solve import solve
+
+    result = solve(two_rounds(10), LATE_BETTER)
+    assert result.rounds is not None
+    assert result.jobs_lost_to_rounds == pytest.approx(25.0)  # as decided by hand above
+
+
+@needs_engine
+def test_a_project_forced_in_enters_in_the_round_that_knows_it() -> None:
+    from simulation.errors import EngineError
+    from simulation.levers import Controls
+
+    # p2 (4 jobs for 4 M EUR) arrives in May and is forced in. March knows p1 only and gives it
+    # its 2 M EUR; July has 8 M EUR: 4 to p2, forced, and 4 to p3 (10 jobs per M EUR).
+    projects = dated(
+        [(2, 10, "84"), (4, 4, "84"), (10, 100, "11")], ["2021-01-15"] + 2 * ["2021-05-01"]
+    )
+    forced = replace(two_rounds(10), controls=Controls(force_in=(2,)))
+    result = solve_rounds(forced, projects)
+    assert result.allocation_eur.tolist() == [2 * M, 4 * M, 4 * M]
+    assert result.jobs == pytest.approx(54.0)
+    # An id that no project has is still an error, named as the engine names it.
+    with pytest.raises(EngineError, match=r"controls\.force_in\[0\]"):
+        solve_rounds(replace(forced, controls=Controls(force_in=(9,))), projects)
