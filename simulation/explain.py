@@ -47,6 +47,11 @@ def explain_at(result: Result, projects: ProjectColumns, i: int) -> ProjectExpla
         return ProjectExplanation(project_id, funded, allocated, f"No allocation: {result.message}")
     jobs_per_meur = float(data.jobs_per_meur[i])
     threshold = float(data.threshold[i])
+    if math.isnan(threshold) and result.rounds is not None and result.rounds.rounds:
+        # No threshold: recorded after the last review round (simulation.rounds).
+        last = result.rounds.rounds[-1].date
+        text = f"Not funded: recorded on or after {last}, the last round's date, it never competed."
+        return ProjectExplanation(project_id, False, 0, text)
     cap = int(data.cap_eur[i])
     aid = int(projects.aid_requested_eur[i])
     jobs = int(projects.jobs_created[i])

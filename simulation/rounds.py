@@ -21,10 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from simulation import lp, report
+from simulation.general import infeasible_message
 from simulation.highs import NAME, VERSION
 from simulation.levers import Round
 from simulation.projects import ProjectColumns
 from simulation.result import (
+    Diagnosis,
     Explanations,
     RegionAllocation,
     RegionHindsight,
@@ -39,6 +41,7 @@ from simulation.scenario import Scenario
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 DECIDED = (Status.OPTIMAL, Status.FEASIBLE)
+LOCKED = "locked_awards"  # the engine's name for the locked awards in a diagnosis
 
 
 class Solver(Protocol):
@@ -275,7 +278,7 @@ def _result(
         "rounds": rounds,
     }
     if run.failed:
-        return _failed(run, last, common)
+        return _failed(plain, run, last, common)
     if last is None:  # no round knew a project
         return Result(
             status=Status.OPTIMAL,
@@ -308,19 +311,18 @@ def _result(
     )
 
 
-def _failed(run: _Run, last: Result | None, common: dict[str, object]) -> Result:
+def _failed(plain: Scenario, run: _Run, last: Result | None, common: dict[str, object]) -> Result:
     """A round that is not decided (infeasible, out of time) leaves no allocation; the result
     names the round in its message and diagnosis."""
     failing = run.outcomes[-1]
     where = f"round {failing.index} ({failing.date})"
     status = last.status if last is not None else Status.ERROR
-    text = last.message if last is not None else "no project to decide on"
     diagnosis = last.diagnosis if last is not None else None
-    if status == Status.INFEASIBLE:
-        message = f"Infeasible in {where}: {text.removeprefix('Infeasible: ')}"
-    else:
-        message = f"{where[0].upper()}{where[1:]}: {text}"
+    message = f"{where[0].upper()}{where[1:]}: {failing.message}"
     if diagnosis is not None:
+        if not plain.controls.lock_awards:  # every lock is an award of an earlier round
+            diagnosis = _earlier_rounds(diagnosis, failing.index)
+        message = infeasible_message(diagnosis, head=f"Infeasible in {where}")
         diagnosis = dataclasses.replace(
             diagnosis,
             conflicts=(where, *diagnosis.conflicts),
@@ -337,6 +339,22 @@ def _failed(run: _Run, last: Result | None, common: dict[str, object]) -> Result
         diagnosis=diagnosis,
         **common,  # type: ignore[arg-type]
     )
+
+
+def _earlier_rounds(diagnosis: Diagnosis, k: int) -> Diagnosis:
+    """The diagnosis with the locked awards called what they are in round ``k``: the awards of
+    the rounds before it."""
+    awards = "round 1's awards" if k == 2 else f"the awards of rounds 1 to {k - 1}"
+    locks = [i for i, name in enumerate(diagnosis.names) if name == LOCKED]
+    conflicts = list(diagnosis.conflicts)
+    for i in locks:
+        # conflicts and names run in the same order (after any whole-projects note first)
+        conflicts[i + len(conflicts) - len(diagnosis.names)] = awards
+    relaxations = tuple(
+        dataclasses.replace(r, label=awards, text=f"free {awards}") if r.name == LOCKED else r
+        for r in diagnosis.relaxations
+    )
+    return dataclasses.replace(diagnosis, conflicts=tuple(conflicts), relaxations=relaxations)
 
 
 def _regions(regions: Sequence[RegionAllocation], hindsight: Result) -> tuple[RegionHindsight, ...]:

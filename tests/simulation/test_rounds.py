@@ -44,7 +44,8 @@ def greedy(
             left -= int(alloc[i])
             price = float(p.jobs_per_meur[i]) if alloc[i] < p.cap_eur[i] else price
     if int(alloc.sum()) < p.min_spend_m * M - 0.5 or left < 0:
-        diagnosis = Diagnosis(("the minimum spend", "locked awards"), (), ("min_spend", "locked"))
+        conflicts = ("the minimum spend", "the awards already made")
+        diagnosis = Diagnosis(conflicts, (), ("min_spend", "locked_awards"))
         alloc[:] = 0
         status, message = Status.INFEASIBLE, "Infeasible: the minimum spend cannot hold."
     else:
@@ -228,7 +229,10 @@ def test_an_infeasible_second_round_is_named(engine: Solver) -> None:
     assert result.diagnosis is not None
     assert result.diagnosis.conflicts[0] == "round 2 (2021-07-01)"
     assert result.diagnosis.names[0] == "round_2"
-    assert "min_spend" in result.diagnosis.names
+    assert result.diagnosis.names[1:] == ("min_spend", "locked_awards")
+    # The awards locked are round 1's: the diagnosis calls them so, and the message says it all.
+    assert result.diagnosis.conflicts[1:] == ("the minimum spend", "round 1's awards")
+    assert "the minimum spend and round 1's awards cannot all hold" in result.message
     assert result.allocation_eur.tolist() == [0, 0]
     assert result.spent_eur == 0 and result.unspent_eur == 10 * M
     assert result.rounds is not None
@@ -289,3 +293,24 @@ def test_a_project_forced_in_enters_in_the_round_that_knows_it() -> None:
     # An id that no project has is still an error, named as the engine names it.
     with pytest.raises(EngineError, match=r"controls\.force_in\[0\]"):
         solve_rounds(replace(forced, controls=Controls(force_in=(9,))), projects)
+
+
+@needs_engine
+def test_a_project_recorded_after_the_last_round_is_explained_as_never_competing() -> None:
+    from simulation.explain import explain_project
+
+    # Five projects of 1 M EUR: p5 is recorded on the day of the last round (July).
+    projects = dated(
+        [(1, 10, "84"), (1, 20, "84"), (1, 30, "84"), (1, 40, "84"), (1, 50, "84")],
+        [None, "2021-02-28", "2021-03-01", "2021-06-30", "2021-07-01"],
+    )
+    result = solve_rounds(two_rounds(10), projects)
+    late = explain_project(result, projects, 5)
+    assert not late.funded
+    assert late.text == (
+        "Not funded: recorded on or after 2021-07-01, the last round's date, it never competed."
+    )
+    assert explain_project(result, projects, 4).text.startswith("Funded in full")
+    assert all(n.project_id != 5 for n in result.next_in_line)
+    assert result.explanations is not None
+    assert result.explanations.cap_eur.tolist() == [M] * 5
