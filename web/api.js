@@ -10,6 +10,14 @@ fragment Outcome on SimulationOutcome {
     bindingConstraints { name label shadowPrice unit text }
     baselines { name label jobs feasible jobsGainedByOptimum }
     solver { timeS }
+    criteria { name label value unit weight }
+    nextInLine { projectId score threshold jobsNeeded aidCutEur text project { id name } }
+    funding { stateEur regionalEur investmentEur leverage rule rate
+      regions { code name stateEur regionalEur contributionEur leverage } }
+    rounds { jobs hindsightJobs jobsLost withoutReserveJobs reserveRecovers
+      rounds { index date releasedEur spentEur jobs cumulativeJobs hindsightJobs jobsLost
+        budgetShadowPrice status }
+      regions { code name jobs hindsightJobs jobsLost } }
   }
   ... on Infeasible { scenarioName message conflicts conflictNames relaxations { name text } }
   ... on InvalidScenario { message problems { path field message } }

@@ -3,6 +3,8 @@ import { curveChart, fmt, regionBars } from "./charts.js";
 import {
   buildEnvelopeRows, clearFieldErrors, effectiveShare, fieldError, readScenario, showBaseValues,
 } from "./form.js";
+import { item, paragraph, tableRow } from "./dom.js";
+import { showLevers } from "./levers.js";
 import { drawMap, isOverseas } from "./map.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -61,6 +63,7 @@ function showOutcome(outcome, heading, source) {
   const ok = outcome.__typename === "SimulationResult";
   $("#kpis").hidden = !ok;
   $("#explain").hidden = !ok;
+  $("#levers").hidden = !ok;
   $("#allocation").hidden = !ok;
   $("#infeasible").hidden = ok;
   $("#results-title").textContent = heading;
@@ -87,6 +90,7 @@ function showOutcome(outcome, heading, source) {
     return tableRow([b.label + (b.feasible ? "" : " (breaks a constraint)"), fmt.int(b.jobs),
       `${gain >= 0 ? "+" : "−"}${fmt.int(Math.abs(gain))}`]);
   }));
+  showLevers(outcome);
   regionBars($("#region-bars"), outcome.regions);
   drawMap($("#map"), $("#map-note"), source);
   $("#overseas tbody").replaceChildren(...outcome.regions.filter((r) => isOverseas(r.code))
@@ -127,36 +131,6 @@ function showInfeasible(outcome) {
 
 function capital(text) {
   return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
-}
-
-function item(text, hint = null) {
-  const li = document.createElement("li");
-  li.textContent = text;
-  if (hint) {
-    const small = document.createElement("small");
-    small.className = "hint";
-    small.textContent = ` ${hint}`;
-    li.append(small);
-  }
-  return li;
-}
-
-function paragraph(text) {
-  const p = document.createElement("p");
-  p.textContent = text;
-  return p;
-}
-
-function tableRow(cells, header = false) {
-  const tr = document.createElement("tr");
-  cells.forEach((cell, i) => {
-    const td = document.createElement(header || i === 0 ? "th" : "td");
-    if (i === 0) td.scope = header ? "col" : "row";
-    if (cell instanceof Node) td.append(cell);
-    else td.textContent = cell;
-    tr.append(td);
-  });
-  return tr;
 }
 
 // ---- comparison ----------------------------------------------------------------------------

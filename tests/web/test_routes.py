@@ -42,6 +42,8 @@ async def test_dashboard_page_loads_its_module(web: httpx.AsyncClient) -> None:
         pytest.param("/static/app.js", "javascript", id="app"),
         pytest.param("/static/map.js", "javascript", id="map"),
         pytest.param("/static/form.js", "javascript", id="form"),
+        pytest.param("/static/levers.js", "javascript", id="levers"),
+        pytest.param("/static/dom.js", "javascript", id="dom"),
         pytest.param("/static/app.css", "text/css", id="css"),
     ],
 )

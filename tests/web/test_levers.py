@@ -1,0 +1,185 @@
+"""The dashboard's lever panels in headless Chromium: criteria, next in line, who pays, rounds."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.web.conftest import ARTIFACTS
+from tests.web.test_dashboard import announced, api, jobs
+
+ANNOUNCED = """{ runScenario(name: "france-relance-2020") { ... on SimulationResult {
+    criteria { name label value unit weight }
+    nextInLine { projectId score threshold jobsNeeded aidCutEur text project { name } } } } }"""
+
+
+def cells(page: Page, table: str) -> list[list[str]]:
+    """The body rows of a table, cell by cell, as the page shows them."""
+    rows: list[list[str]] = page.locator(f"{table} tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
+    )
+    return rows
+
+
+def one_decimal(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def test_every_criterion_and_the_next_in_line_are_shown(page: Page, live_server: str) -> None:
+    expected = api(live_server, ANNOUNCED)["runScenario"]
+    announced(page)
+    criteria = expected["criteria"]
+    assert len(criteria) == 4
+    expect(page.locator("#criteria tbody tr")).to_have_count(4)
+    shown = cells(page, "#criteria")
+    # Jobs-only weights: jobs created weighs everything, the other criteria are reported only.
+    assert shown[0] == ["jobs created", jobs(criteria[0]["value"]), "jobs", "100 %"]
+    assert [row[0] for row in shown] == [c["label"] for c in criteria]
+    assert [row[3] for row in shown[1:]] == ["reported only"] * 3
+    assert [row[2] for row in shown] == [c["unit"] for c in criteria]
+
+    listed = expected["nextInLine"]
+    assert listed
+    rows = cells(page, "#next-in-line")
+    assert len(rows) == len(listed)
+    for row, project in zip(rows, listed, strict=True):
+        assert row[0] == f"{project['project']['name']} ({project['projectId']})"
+        assert row[1:3] == [one_decimal(project["score"]), one_decimal(project["threshold"])]
+        assert row[5] == project["text"]
+    # Neither co-funding nor rounds in the announced programme: their panels stay hidden.
+    expect(page.locator("#funding-panel")).to_be_hidden()
+    expect(page.locator("#rounds-panel")).to_be_hidden()
+
+
+# What a co-funded scenario decided in two rounds adds to a result (the API's field names).
+FUNDING = {
+    "stateEur": 300_000_000,
+    "regionalEur": 45_000_000,
+    "investmentEur": 2_415_000_000,
+    "leverage": 7.0,
+    "rule": "requires",
+    "rate": 1.0,
+    "regions": [
+        {
+            "code": "84",
+            "name": "Auvergne-Rhône-Alpes",
+            "stateEur": 40_000_000,
+            "regionalEur": 25_000_000,
+            "contributionEur": 25_000_000,
+            "leverage": 8.25,
+        },
+        {
+            "code": "32",
+            "name": "Hauts-de-France",
+            "stateEur": 30_000_000,
+            "regionalEur": 20_000_000,
+            "contributionEur": 20_000_000,
+            "leverage": 6.5,
+        },
+    ],
+}
+ROUNDS = {
+    "jobs": 9_000.0,
+    "hindsightJobs": 9_450.0,
+    "jobsLost": 450.0,
+    "withoutReserveJobs": 8_880.0,
+    "reserveRecovers": 120.0,
+    "rounds": [
+        {
+            "index": 1,
+            "date": "2021-04-01",
+            "releasedEur": 160_000_000,
+            "spentEur": 128_000_000,
+            "jobs": 4_000.0,
+            "cumulativeJobs": 4_000.0,
+            "hindsightJobs": 4_100.0,
+            "jobsLost": 100.0,
+            "budgetShadowPrice": 31.25,
+            "status": "OPTIMAL",
+        },
+        {
+            "index": 2,
+            "date": "2021-07-01",
+            "releasedEur": 240_000_000,
+            "spentEur": 272_000_000,
+            "jobs": 5_000.0,
+            "cumulativeJobs": 9_000.0,
+            "hindsightJobs": 9_450.0,
+            "jobsLost": 450.0,
+            "budgetShadowPrice": 24.0,
+            "status": "OPTIMAL",
+        },
+    ],
+    "regions": [
+        {"code": "84", "name": "Auvergne-Rhône-Alpes", "jobs": 1_200.0, "hindsightJobs": 1_500.0,
+         "jobsLost": 300.0},
+    ],
+}  # fmt: skip
+
+
+class WithLevers:
+    """While on, the server's answer to a scenario run gets the parts co-funding and rounds add;
+    every other request (the map's) goes through untouched."""
+
+    def __init__(self) -> None:
+        self.on = True
+
+    def __call__(self, route: Route) -> None:
+        if not self.on or "nextInLine" not in (route.request.post_data or ""):
+            route.continue_()
+            return
+        response = route.fetch()
+        body: dict[str, Any] = response.json()
+        outcome = body["data"]["runScenario"]
+        if outcome["__typename"] == "SimulationResult":
+            outcome["funding"] = FUNDING
+            outcome["rounds"] = ROUNDS
+        route.fulfill(response=response, body=json.dumps(body))
+
+
+def test_who_pays_and_the_rounds_are_shown_when_the_result_has_them(page: Page) -> None:
+    announced(page)
+    levers = WithLevers()
+    page.route("**/graphql", levers)
+    page.click("#run-saved")
+    expect(page.locator("#funding-panel")).to_be_visible()
+    expect(page.locator("#funding-summary")).to_have_text(
+        "State 300 M EUR, regions 45 M EUR; investment mobilised 2,415 M EUR, leverage 7.00 EUR "
+        "per EUR of public aid; matching rule: each regional euro needs 1 State euro(s)."
+    )
+    assert cells(page, "#funding") == [
+        ["Auvergne-Rhône-Alpes", "40", "25", "25", "8.25"],
+        ["Hauts-de-France", "30", "20", "20", "6.50"],
+    ]
+    expect(page.locator("#rounds-panel")).to_be_visible()
+    assert cells(page, "#rounds") == [
+        ["1", "2021-04-01", "160", "128", "4,000", "4,000", "4,100", "100", "31.3"],
+        ["2", "2021-07-01", "240", "272", "5,000", "9,000", "9,450", "450", "24.0"],
+    ]
+    expect(page.locator("#rounds-summary")).to_contain_text(
+        "Deciding round by round: 9,000 jobs against 9,450 knowing every project from the "
+        "start: 450 lost to deciding early."
+    )
+    expect(page.locator("#rounds-summary")).to_contain_text(
+        "The reserve recovers +120 jobs (8,880 with no reserve)."
+    )
+    assert cells(page, "#rounds-regions") == [["Auvergne-Rhône-Alpes", "1,200", "1,500", "300"]]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#levers").screenshot(path=str(ARTIFACTS / "levers.png"))
+
+    levers.on = False
+    page.click("#run-saved")  # the same scenario as the server answers it: no co-funding
+    expect(page.locator("#funding-panel")).to_be_hidden()
+    expect(page.locator("#rounds-panel")).to_be_hidden()
+    expect(page.locator("#criteria tbody tr")).to_have_count(4)
+
+
+def test_the_lever_panels_hide_with_an_invalid_scenario(page: Page) -> None:
+    announced(page)
+    expect(page.locator("#levers")).to_be_visible()
+    page.fill("#fragile", "140")
+    page.click("#run")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
+    expect(page.locator("#levers")).to_be_hidden()
