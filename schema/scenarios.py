@@ -19,6 +19,20 @@ from strawberry import UNSET
 
 from models import scenario as saved
 from models import scenario_files
+from schema.lever_inputs import (
+    LEVER_INPUT_FIELDS,
+    CoFundingInput,
+    ControlsInput,
+    DepartmentEnvelopeInput,
+    ObjectiveWeightsInput,
+    RoundInput,
+    SectorFloorInput,
+    TerritoryEnvelopeInput,
+    envelopes,
+    levers_data,
+    put,
+    uses_levers,
+)
 from schema.scalars import Euros
 from schema.types import Info
 from simulation import files, inputs
@@ -96,14 +110,35 @@ class ScenarioInput:
         "bound given here replaces the base's, the others stay.",
     )
     projects: ProjectSelectionInput | None = UNSET
+    # Format version 2 (schema.lever_inputs)
+    fragile_project_share_min: float | None = strawberry.field(
+        default=UNSET, description="Floor on the share of funded projects in fragile territories."
+    )
+    department_envelopes: list[DepartmentEnvelopeInput] | None = strawberry.field(
+        default=UNSET, description="Merged over the base's department by department."
+    )
+    territory_envelopes: list[TerritoryEnvelopeInput] | None = strawberry.field(
+        default=UNSET, description="Merged over the base's territory by territory."
+    )
+    sector_floors: list[SectorFloorInput] | None = strawberry.field(
+        default=UNSET, description="Merged over the base's sector by sector; add up to 1 at most."
+    )
+    objective_weights: ObjectiveWeightsInput | None = strawberry.field(
+        default=UNSET, description="What the allocation maximises; null: jobs created only."
+    )
+    co_funding: CoFundingInput | None = UNSET
+    rounds: list[RoundInput] | None = strawberry.field(
+        default=UNSET, description="Review rounds, dates increasing; replace the base's."
+    )
+    controls: ControlsInput | None = UNSET
 
     def to_data(self) -> dict[str, Any]:
         """The scenario-file dictionary of what was given (only changed fields, like a file);
         ScenarioError for what a dictionary cannot hold (a region given twice)."""
-        data: dict[str, Any] = {"version": 1, "name": self.name}
+        data: dict[str, Any] = {"version": 2 if uses_levers(self) else 1, "name": self.name}
         data["base"] = ANNOUNCED if self.base is UNSET else self.base
         for key in ("title", "description", "budget_eur"):
-            _put(data, key, getattr(self, key))
+            put(data, key, getattr(self, key))
         if self.mode is not UNSET:
             data["mode"] = None if self.mode is None else self.mode.value
         constraints: dict[str, Any] = {}
@@ -113,34 +148,25 @@ class ScenarioInput:
             "max_aid_intensity",
             "min_spend_share",
         ):
-            _put(constraints, key, getattr(self, key))
+            put(constraints, key, getattr(self, key))
         if self.region_envelopes is not UNSET:
-            regions: dict[str, dict[str, int]] = {}
-            for envelope in self.region_envelopes or []:
-                if envelope.region_code in regions:  # a dict would silently keep the last one
-                    path = f"constraints.regions.{envelope.region_code}"
-                    raise ScenarioError(path, "appears twice in regionEnvelopes: give it once")
-                regions[envelope.region_code] = {
-                    k: v
-                    for k, v in (("min_eur", envelope.min_eur), ("max_eur", envelope.max_eur))
-                    if v is not None
-                }
-            constraints["regions"] = regions
-        if constraints:
-            data["constraints"] = constraints
+            constraints["regions"] = envelopes(
+                self.region_envelopes or [],
+                lambda envelope: envelope.region_code,
+                "constraints.regions",
+                "regionEnvelopes",
+            )
         if self.projects is not UNSET and self.projects is not None:
             selection: dict[str, Any] = {}
             for key in ("phase", "regions", "sectors"):
-                _put(selection, key, getattr(self.projects, key))
+                put(selection, key, getattr(self.projects, key))
             origin = self.projects.origin
-            _put(selection, "origin", origin.value if isinstance(origin, ProjectPool) else origin)
+            put(selection, "origin", origin.value if isinstance(origin, ProjectPool) else origin)
             data["projects"] = selection
+        levers_data(self, data, constraints)
+        if constraints:
+            data["constraints"] = constraints
         return data
-
-
-def _put(data: dict[str, Any], key: str, value: object) -> None:
-    if value is not UNSET:
-        data[key] = value
 
 
 # GraphQL input field for each scenario-file path, so clients can point at the field at fault.
@@ -152,6 +178,7 @@ INPUT_FIELDS = {
     "constraints.min_spend_share": "minSpendShare",
     "constraints.regions": "regionEnvelopes",
     "projects": "projects",
+    **LEVER_INPUT_FIELDS,
 }
 
 

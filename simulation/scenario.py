@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from simulation.levers import CoFunding, Controls, Objective, Round
+from simulation.levers import CRITERIA, CoFunding, Controls, Matching, Objective, Round
+from simulation.levers_model import VERSION_2_KEYS
 from simulation.scenario_errors import ScenarioError, ScenarioErrors
 from simulation.scenario_fields import (
     ANNOUNCED_BUDGET_EUR,
@@ -26,7 +27,7 @@ from simulation.scenario_fields import (
     Euros,
     Mode,
 )
-from simulation.scenario_model import ScenarioModel, ToleranceModel, validate
+from simulation.scenario_model import EnvelopeModel, ScenarioModel, ToleranceModel, validate
 
 ANNOUNCED_FRAGILE_SHARE = 0.69
 # Keys a child scenario never takes from its base: they describe the file itself.
@@ -169,8 +170,11 @@ class Scenario:
         return _scenario(validate(data, source))
 
     def to_dict(self) -> dict[str, Any]:
-        """The scenario as plain data in file order; ``from_dict(to_dict())`` gives it back."""
-        data: dict[str, Any] = {"version": FORMAT_VERSION, "name": self.name}
+        """The scenario as plain data in file order; ``from_dict(to_dict())`` gives it back.
+
+        It says ``version: 1`` when it pulls no lever of version 2, so that it reads as before.
+        """
+        data: dict[str, Any] = {"version": 1, "name": self.name}
         if self.title:
             data["title"] = self.title
         if self.description:
@@ -187,10 +191,14 @@ class Scenario:
             "min_spend_share": c.min_spend_share,
         }
         if c.regions:
-            constraints["regions"] = {
-                code: {k: v for k, v in vars(env).items() if v is not None}
-                for code, env in c.regions.items()
-            }
+            constraints["regions"] = _envelopes_dict(c.regions)
+        if c.fragile_project_share_min:
+            constraints["fragile_project_share_min"] = c.fragile_project_share_min
+        for key in ("departments", "territories"):
+            if getattr(c, key):
+                constraints[key] = _envelopes_dict(getattr(c, key))
+        if c.sectors:
+            constraints["sectors"] = dict(c.sectors)
         data["constraints"] = constraints
         p = self.projects
         projects: dict[str, Any] = {}
@@ -206,6 +214,9 @@ class Scenario:
             data["projects"] = projects
         if self.expect is not None:
             data["expect"] = _expect_dict(self.expect)
+        data.update(_levers_dict(self))
+        if not c.version_1 or any(key in data for key in VERSION_2_KEYS):
+            data["version"] = FORMAT_VERSION
         return data
 
 
@@ -225,9 +236,16 @@ def check_budgets(values: Iterable[object], path: str) -> None:
 
 def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     """``child`` applied over ``base`` (both plain data): mappings merge key by key, anything
-    else replaces, and ``null`` in the child removes the base's value (back to the default)."""
-    merged = {k: v for k, v in base.items() if k not in NOT_INHERITED}
-    return _merge(merged, child)
+    else replaces, and ``null`` in the child removes the base's value (back to the default).
+
+    The result has the newer of the two format versions: a version-1 child of a base that
+    pulls levers keeps them (each file was checked against its own version)."""
+    merged = _merge({k: v for k, v in base.items() if k not in NOT_INHERITED}, child)
+    versions = [d.get("version") for d in (base, child)]
+    known = [v for v in versions if isinstance(v, int) and not isinstance(v, bool)]
+    if len(known) == 2:
+        merged["version"] = max(known)
+    return merged
 
 
 def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,6 +258,49 @@ def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def _envelopes_dict(envelopes: Mapping[str, RegionEnvelope]) -> dict[str, dict[str, int]]:
+    return {
+        code: {k: v for k, v in vars(env).items() if v is not None}
+        for code, env in envelopes.items()
+    }
+
+
+def _levers_dict(scenario: Scenario) -> dict[str, Any]:
+    """The version-2 sections that differ from their defaults, as a file writes them."""
+    data: dict[str, Any] = {}
+    if scenario.objective != Objective():
+        data["objective"] = {"weights": dict(scenario.objective.weights)}
+    funding = scenario.co_funding
+    if funding != CoFunding():
+        data["co_funding"] = {
+            "contributions": dict(funding.contributions),
+            "matching": {"rule": funding.matching.rule, "rate": funding.matching.rate},
+        }
+    if scenario.rounds:
+        data["rounds"] = [_round_dict(r) for r in scenario.rounds]
+    controls = scenario.controls
+    if controls != Controls():
+        written: dict[str, Any] = {"lock_awards": controls.lock_awards}
+        if controls.awards_until is not None:
+            written["awards_until"] = controls.awards_until
+        written["force_in"] = list(controls.force_in)
+        written["force_out"] = list(controls.force_out)
+        written["next_in_line"] = controls.next_in_line
+        data["controls"] = written
+    return data
+
+
+def _round_dict(review: Round) -> dict[str, Any]:
+    data: dict[str, Any] = {"date": review.date}
+    if review.release_eur is not None:
+        data["release_eur"] = review.release_eur
+    else:
+        data["release_share"] = review.release_share
+    if review.reserve_share:
+        data["reserve_share"] = review.reserve_share
+    return data
 
 
 def _conflict_name(conflict: object) -> str:
@@ -270,11 +331,11 @@ def _scenario(model: ScenarioModel) -> Scenario:
         decarbonisation_share_min=c.decarbonisation_share_min,
         max_aid_intensity=c.max_aid_intensity,
         min_spend_share=c.min_spend_share,
-        regions={
-            code: RegionEnvelope(min_eur=env.min_eur, max_eur=env.max_eur)
-            for code, env in sorted(c.regions.items())
-            if env is not None
-        },
+        regions=_envelopes(c.regions),
+        fragile_project_share_min=c.fragile_project_share_min,
+        departments=_envelopes(c.departments),
+        territories=_envelopes(c.territories),
+        sectors=dict(sorted(c.sectors.items())),
     )
     expect = None
     if e is not None:
@@ -296,7 +357,43 @@ def _scenario(model: ScenarioModel) -> Scenario:
             phase=p.phase, regions=p.regions, sectors=p.sectors, origin=p.origin or "both"
         ),
         expect=expect,
+        **_levers(model),
     )
+
+
+def _envelopes(envelopes: Mapping[str, EnvelopeModel | None]) -> dict[str, RegionEnvelope]:
+    return {
+        code: RegionEnvelope(min_eur=env.min_eur, max_eur=env.max_eur)
+        for code, env in sorted(envelopes.items())
+        if env is not None
+    }
+
+
+def _levers(model: ScenarioModel) -> dict[str, Any]:
+    """The version-2 fields of Scenario out of a validated model (weights of 0 left out, so
+    jobs-only weights compare equal however they are written)."""
+    funding, controls = model.co_funding, model.controls
+    return {
+        "objective": Objective(
+            weights={
+                k: model.objective.weights[k] for k in CRITERIA if model.objective.weights.get(k)
+            }
+        ),
+        "co_funding": CoFunding(
+            contributions=dict(sorted(funding.contributions.items())),
+            matching=Matching(rule=funding.matching.rule, rate=funding.matching.rate),
+        ),
+        "rounds": tuple(
+            Round(r.date, r.release_share, r.release_eur, r.reserve_share) for r in model.rounds
+        ),
+        "controls": Controls(
+            lock_awards=controls.lock_awards,
+            awards_until=controls.awards_until,
+            force_in=controls.force_in,
+            force_out=controls.force_out,
+            next_in_line=controls.next_in_line,
+        ),
+    }
 
 
 __all__ = [

@@ -7,6 +7,7 @@ meant ("did you mean '94' (Corse)?", "shares are fractions: 69 % is 0.69").
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -15,12 +16,19 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 ANNOUNCED_BUDGET_EUR = 400_000_000
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format this tool reads; it reads every one before it too
+FORMAT_VERSIONS = (1, 2)
 MAX_EUR = 10**12  # far above any real fund; keeps sums inside int64
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 LINE_BREAKS = "\t\n\r"  # the only control characters a description may hold; a title none
@@ -80,14 +88,52 @@ def show(value: object) -> str:
     return str(value)
 
 
-def fault(message: str) -> PydanticCustomError:
+def fault(message: str, at: tuple[int | str, ...] = ()) -> PydanticCustomError:
+    """A fault of the value being checked, or of its part ``at`` (a check that needs the whole
+    mapping, such as "give at least one weight", still names the part at fault)."""
     # The message goes through the context: braces in it ("{value: 1}") are not a template.
-    return PydanticCustomError("scenario", "{message}", {"message": message})
+    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at})
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    listed = list(choices)
+    close = difflib.get_close_matches(word, listed, n=1, cutoff=0.6)
+    # "co2" is too short to be close to "co2_avoided_t", but it is how that name begins.
+    begun = [choice for choice in listed if word and choice.startswith(word)]
+    guess = close[0] if close else begun[0] if len(begun) == 1 else None
+    return f"; did you mean {guess!r}?" if guess else ""
+
+
+def as_mapping(value: object, what: str = "a mapping of keys") -> Mapping[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise fault(f"must be {what}, got {show(value)}")
+    return value
+
+
+def as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise fault(f"must be a list, got {show(value)}")
+    return list(value)
+
+
+def without_nulls(value: object, what: str) -> dict[Any, Any]:
+    """A mapping with its ``null`` entries dropped: a child scenario removing its base's."""
+    return {key: raw for key, raw in as_mapping(value, what).items() if raw is not None}
+
+
+class Section(BaseModel):
+    """A mapping of known keys: null means all defaults, anything else but a mapping is wrong."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        return as_mapping(value)
 
 
 class _Checked:
@@ -127,25 +173,35 @@ class Number(_Checked):
 
 
 class Share(Number):
-    """A fraction of 0..1 (``zero=False``: 0 excluded)."""
+    """A fraction of 0..1 (``zero=False``: 0 excluded; ``one=False``: 1 excluded)."""
 
-    def __init__(self, *, zero: bool = True) -> None:
+    def __init__(self, *, zero: bool = True, one: bool = True) -> None:
         super().__init__()
         self.zero = zero
+        self.one = one
 
     def check(self, value: Any) -> float:
         number = super().check(value)
-        if not (0 <= number <= 1) or (not self.zero and number == 0):
+        if (
+            not (0 <= number <= 1)
+            or (number == 0 and not self.zero)
+            or (number == 1 and not self.one)
+        ):
             percent = 2 <= number <= 100
             hint = f" (shares are fractions: {number:g} % is {number / 100:g})" if percent else ""
             low = "0" if self.zero else "0 (excluded)"
-            raise fault(f"must be between {low} and 1, got {number:g}{hint}")
+            high = "1" if self.one else "1 (excluded)"
+            raise fault(f"must be between {low} and {high}, got {number:g}{hint}")
         return number
 
     def schema(self) -> CoreSchema:
-        if self.zero:
-            return core_schema.float_schema(ge=0.0, le=1.0, allow_inf_nan=False)
-        return core_schema.float_schema(gt=0.0, le=1.0, allow_inf_nan=False)
+        return core_schema.float_schema(
+            ge=0.0 if self.zero else None,
+            gt=None if self.zero else 0.0,
+            le=1.0 if self.one else None,
+            lt=None if self.one else 1.0,
+            allow_inf_nan=False,
+        )
 
 
 class Euros(_Checked):
@@ -260,6 +316,103 @@ class RegionCode(OneOf):
         hint = f"; did you mean {guess!r} ({REGION_NAMES[guess]})?" if guess else ""
         allowed = ", ".join(REGION_NAMES)
         return f"not an INSEE region code: {show(value)}{hint} (allowed: {allowed})"
+
+
+class Count(_Checked):
+    """A whole number from ``minimum`` to ``maximum`` (2.0 is read as 2, never a bool)."""
+
+    def __init__(self, minimum: int, maximum: int, what: str = "a whole number") -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.what = what
+
+    def check(self, value: Any) -> int:
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole:
+            raise fault(f"must be {self.what}, got {show(value)}")
+        number = int(value)
+        if not self.minimum <= number <= self.maximum:
+            raise fault(f"must be from {self.minimum} to {self.maximum}, got {number}")
+        return number
+
+    def schema(self) -> CoreSchema:
+        return core_schema.int_schema(ge=self.minimum, le=self.maximum)
+
+
+class Flag(_Checked):
+    """true or false (never 1, "yes" or "true" as text)."""
+
+    def check(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise fault(f"must be true or false, got {show(value)}")
+        return value
+
+    def schema(self) -> CoreSchema:
+        return core_schema.bool_schema()
+
+
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+class Date(_Checked):
+    """A calendar day: a YAML date (2021-04-01) or its ISO text ("2021-04-01", from JSON and
+    GraphQL)."""
+
+    def check(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):  # YAML reads "2021-04-01 10:00" as a date and time
+            raise fault(f"must be a day like 2021-04-01, got the date and time {value}")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and re.fullmatch(ISO_DATE, value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as error:
+                raise fault(f"not a date: {value!r} ({error})") from None
+        raise fault(f"must be a date like 2021-04-01, got {show(value)}")
+
+    def schema(self) -> CoreSchema:
+        return core_schema.date_schema()
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "pattern": ISO_DATE}
+
+
+# Department codes without reference data: the INSEE shapes (01-95, 2A and 2B for Corsica, the
+# overseas 97x, and 98x for the overseas collectivities where the fund has laureates). The list
+# of departments itself is reference data, which the scenario format does not read.
+DEPARTMENT_PATTERN = r"^([0-9]{2}|2A|2B|9[78][0-9])$"
+
+
+class DepartmentCode(_Checked):
+    """A quoted INSEE department code ('59', '2A', '974')."""
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise fault(
+                f'department codes must be quoted text ("{value:02d}"), got the number {value}'
+            )
+        if not isinstance(value, str) or not re.fullmatch(DEPARTMENT_PATTERN, value):
+            raise fault(
+                f"not an INSEE department code: {show(value)} (two digits, 2A or 2B for "
+                "Corsica, three for overseas: '59', '2A', '974')"
+            )
+        return value
+
+    def schema(self) -> CoreSchema:
+        return core_schema.str_schema(pattern=DEPARTMENT_PATTERN)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # As a key's schema, a bare pattern would become patternProperties, which lets any
+        # other key through; inside allOf it stays a check on every key (propertyNames).
+        return {
+            "description": "INSEE department code, quoted",
+            "type": "string",
+            "allOf": [{"pattern": DEPARTMENT_PATTERN}],
+        }
 
 
 def control_character(text: str, allowed: str) -> str | None:

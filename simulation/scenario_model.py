@@ -13,48 +13,44 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from simulation.levers_model import (
+    CoFundingModel,
+    ControlsModel,
+    ObjectiveModel,
+    RoundModel,
+    cross_faults,
+    version_faults,
+)
 from simulation.scenario_errors import ScenarioError, ScenarioErrors
 from simulation.scenario_fields import (
     ANNOUNCED_BUDGET_EUR,
     EXPECT_STATUSES,
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     MODES,
     ORIGINS,
     PHASES,
+    DepartmentCode,
     Euros,
     Mode,
     Name,
     Number,
     OneOf,
     RegionCode,
+    Section,
     Share,
     Text,
+    as_list,
     did_you_mean,
     fault,
     show,
+    without_nulls,
 )
 
 
-def _list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        raise fault(f"must be a list, got {show(value)}")
-    return list(value)
-
-
-def _mapping(value: object, what: str = "a mapping of keys") -> Mapping[Any, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise fault(f"must be {what}, got {show(value)}")
-    return value
-
-
-def _envelopes(value: object) -> dict[Any, Any]:
-    envelopes = _mapping(value, "a mapping of region code to envelope")
+def _envelopes(what: str) -> BeforeValidator:
     # null: a child removing its base's envelope
-    return {code: raw for code, raw in envelopes.items() if raw is not None}
+    return BeforeValidator(lambda value: without_nulls(value, f"a mapping of {what} to envelope"))
 
 
 def _tolerance(value: object) -> object:
@@ -66,28 +62,14 @@ def _tolerance(value: object) -> object:
 Region = Annotated[str, RegionCode()]
 
 
-class _Section(BaseModel):
-    """A mapping of known keys: null means all defaults, anything else but a mapping is wrong."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _keys(cls, value: object) -> object:
-        return _mapping(value)
-
-
-class EnvelopeModel(_Section):
-    """The euros one region gets: at least ``min_eur``, at most ``max_eur``, or both."""
+class EnvelopeModel(Section):
+    """The public aid one area (region, department, territory) gets: at least ``min_eur``, at
+    most ``max_eur``, or both."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    min_eur: Annotated[int, Euros()] | None = Field(
-        None, description="at least this much in the region"
-    )
-    max_eur: Annotated[int, Euros()] | None = Field(
-        None, description="at most this much in the region"
-    )
+    min_eur: Annotated[int, Euros()] | None = Field(None, description="at least this much there")
+    max_eur: Annotated[int, Euros()] | None = Field(None, description="at most this much there")
 
     @model_validator(mode="before")
     @classmethod
@@ -103,7 +85,7 @@ class EnvelopeModel(_Section):
         return self
 
 
-class ConstraintsModel(_Section):
+class ConstraintsModel(Section):
     """Floors are shares of the euros spent (0..1); ``min_spend_share`` of the budget."""
 
     fragile_share_min: Annotated[float, Share()] = Field(
@@ -118,8 +100,27 @@ class ConstraintsModel(_Section):
     min_spend_share: Annotated[float, Share()] = Field(
         0.0, description="spend at least this share of the budget"
     )
-    regions: Annotated[dict[Region, EnvelopeModel | None], BeforeValidator(_envelopes)] = Field(
+    regions: Annotated[dict[Region, EnvelopeModel | None], _envelopes("region code")] = Field(
         default_factory=dict, description="regional envelopes by INSEE region code"
+    )
+    # Format version 2
+    fragile_project_share_min: Annotated[float, Share()] = Field(
+        0.0, description="minimum share of the funded PROJECTS in fragile territories"
+    )
+    departments: Annotated[
+        dict[Annotated[str, DepartmentCode()], EnvelopeModel | None], _envelopes("department code")
+    ] = Field(default_factory=dict, description="envelopes by INSEE department code")
+    territories: Annotated[
+        dict[Annotated[str, Text(100, what="a territory id")], EnvelopeModel | None],
+        _envelopes("territory id"),
+    ] = Field(default_factory=dict, description="envelopes by territory id ('p1-ti-0101')")
+    sectors: Annotated[
+        dict[Annotated[str, Text(200, what="a sector name")], Annotated[float, Share()]],
+        BeforeValidator(lambda v: without_nulls(v, "a mapping of sector to share")),
+    ] = Field(
+        default_factory=dict,
+        description="sector (filière) -> minimum share of the euros spent; they add up to 1 at "
+        "most",
     )
 
 
@@ -129,7 +130,7 @@ def _origin(value: object) -> str:
     return f"must be one of {listed}, got {show(value)}{hint}"
 
 
-class SelectionModel(_Section):
+class SelectionModel(Section):
     """Which projects compete; empty means all."""
 
     phase: (
@@ -140,9 +141,9 @@ class SelectionModel(_Section):
         description="only projects in a territory of this programme phase (a project in no "
         "territory is left out); null: every project, in a territory or not",
     )
-    regions: Annotated[tuple[Region, ...], BeforeValidator(_list)] = ()
+    regions: Annotated[tuple[Region, ...], BeforeValidator(as_list)] = ()
     sectors: Annotated[
-        tuple[Annotated[str, Text(200, what="a sector name")], ...], BeforeValidator(_list)
+        tuple[Annotated[str, Text(200, what="a sector name")], ...], BeforeValidator(as_list)
     ] = ()
     origin: Annotated[str, OneOf(ORIGINS, _origin)] | None = Field(
         "both",
@@ -151,7 +152,7 @@ class SelectionModel(_Section):
     )
 
 
-class ToleranceModel(_Section):
+class ToleranceModel(Section):
     """An expected figure: passes when within ``max(rel_tol * |value|, abs_tol)``."""
 
     value: Annotated[float, Number()]
@@ -166,7 +167,7 @@ def _status(value: object) -> str:
     return f"must be one of {', '.join(EXPECT_STATUSES)}, got {show(value)}"
 
 
-class ExpectModel(_Section):
+class ExpectModel(Section):
     """What a run must give (figures of the outcome, its status, diagnosed conflicts)."""
 
     status: Annotated[str, OneOf(EXPECT_STATUSES, _status)] | None = None
@@ -179,27 +180,28 @@ class ExpectModel(_Section):
     decarbonisation_share: Figure = None
     decarbonisation_project_share: Figure = None
     conflicts: Annotated[
-        tuple[Annotated[str, Text(10_000, what="a constraint name")], ...], BeforeValidator(_list)
+        tuple[Annotated[str, Text(10_000, what="a constraint name")], ...], BeforeValidator(as_list)
     ] = Field((), description="constraint names the infeasibility diagnosis must list")
 
 
 def _version(value: object) -> str:
-    return f"unsupported format version {show(value)}; this tool reads {FORMAT_VERSION}"
+    readable = " and ".join(str(v) for v in FORMAT_VERSIONS)
+    return f"unsupported format version {show(value)}; this tool reads {readable}"
 
 
 def _mode(value: object) -> str:
     return f"must be one of {', '.join(MODES)}, got {show(value)}{did_you_mean(str(value), MODES)}"
 
 
-class ScenarioModel(_Section):
-    """A scenario file (format version 1); a key left out takes its default."""
+class ScenarioModel(Section):
+    """A scenario file (format version 2; 1 has no levers); a key left out takes its default."""
 
     model_config = ConfigDict(
-        title="Territoires d'industrie fund scenario (format version 1)",
+        title="Territoires d'industrie fund scenario (format version 2)",
         json_schema_extra={"required": ["version"]},
     )
 
-    version: Annotated[int, OneOf((FORMAT_VERSION,), _version)] = FORMAT_VERSION
+    version: Annotated[int, OneOf(FORMAT_VERSIONS, _version)] = FORMAT_VERSION
     name: Annotated[str, Name()] = "adhoc"
     title: Annotated[str, Text(200)] = ""
     description: Annotated[str, Text(5000, lines=True)] = ""
@@ -213,17 +215,30 @@ class ScenarioModel(_Section):
     constraints: ConstraintsModel = Field(default_factory=ConstraintsModel)
     projects: SelectionModel = Field(default_factory=SelectionModel)
     expect: ExpectModel | None = None
+    # Format version 2: the levers
+    objective: ObjectiveModel = Field(default_factory=ObjectiveModel)
+    co_funding: CoFundingModel = Field(default_factory=CoFundingModel)
+    rounds: Annotated[tuple[RoundModel, ...], BeforeValidator(as_list)] = Field(
+        (), description="successive reviews, dates strictly increasing; none: one decision"
+    )
+    controls: ControlsModel = Field(default_factory=ControlsModel)
 
 
 def validate(data: object, source: str | None) -> ScenarioModel:
     """``data`` checked against the format; ScenarioErrors lists every fault."""
+    faults = version_faults(data)
+    model = None
     try:
-        return ScenarioModel.model_validate(data)
+        model = ScenarioModel.model_validate(data)
     except ValidationError as error:
-        faults = [_fault(e["type"], e["loc"], e.get("ctx"), e["msg"]) for e in error.errors()]
+        faults += [_fault(e["type"], e["loc"], e.get("ctx"), e["msg"]) for e in error.errors()]
+    if model is not None and not faults:
+        faults = cross_faults(model)
+    if faults or model is None:
         raise ScenarioErrors(
             ScenarioError(path, message, source) for path, message in _keys_first(faults)
-        ) from None
+        )
+    return model
 
 
 def _fault(
@@ -233,15 +248,19 @@ def _fault(
     if loc and loc[-1] == "[key]":  # a dictionary key: the fault is the key's own
         loc = loc[:-1]
     if kind == "scenario" and ctx is not None:
-        return loc, str(ctx["message"])
+        return (*loc, *ctx.get("at", ())), str(ctx["message"])
     if kind in ("extra_forbidden", "invalid_key"):
         allowed = list(_model_at(loc[:-1]).model_fields)
         key = loc[-1]
         hint = did_you_mean(str(key), allowed)
         return loc, f"unknown key {show(key)}{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
-        return loc[:-1], f"missing {loc[-1]!r} (the expected figure)"
+        return loc[:-1], f"missing {loc[-1]!r}{_MISSING.get(str(loc[-1]), '')}"
     return loc, text  # a check the field types do not word (none is known)
+
+
+# What a required key is, when it is missing.
+_MISSING = {"value": " (the expected figure)", "date": " (the round's day, like 2021-04-01)"}
 
 
 def _keys_first(faults: list[tuple[tuple[int | str, ...], str]]) -> list[tuple[str, str]]:

@@ -163,8 +163,8 @@ def test_to_dict_round_trips() -> None:
             id="mode-typo",
         ),
         pytest.param(
-            {"version": 2},
-            "a.yaml: version: unsupported format version 2; this tool reads 1",
+            {"version": 3},
+            "a.yaml: version: unsupported format version 3; this tool reads 1 and 2",
             id="future-version",
         ),
         pytest.param(
@@ -213,13 +213,15 @@ def test_to_dict_round_trips() -> None:
             {"constraints": {"fragile_share": 0.69}},
             "a.yaml: constraints.fragile_share: unknown key 'fragile_share'; did you mean "
             "'fragile_share_min'? (allowed: fragile_share_min, decarbonisation_share_min, "
-            "max_aid_intensity, min_spend_share, regions)",
+            "max_aid_intensity, min_spend_share, regions, fragile_project_share_min, departments, "
+            "territories, sectors)",
             id="unknown-key-hint",
         ),
         pytest.param(
             {"budget": 1},
             "a.yaml: budget: unknown key 'budget'; did you mean 'budget_eur'? (allowed: version, "
-            "name, title, description, base, budget_eur, mode, constraints, projects, expect)",
+            "name, title, description, base, budget_eur, mode, constraints, projects, expect, "
+            "objective, co_funding, rounds, controls)",
             id="unknown-top-key",
         ),
         pytest.param(

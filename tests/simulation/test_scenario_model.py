@@ -31,7 +31,7 @@ def test_schema_is_a_valid_json_schema() -> None:
         pytest.param({"version": 1, "budjet_eur": 1}, id="unknown-key"),
         pytest.param({"version": 1, "constraints": {"fragile_share_min": 1.4}}, id="share"),
         pytest.param({"version": 1, "constraints": {"regions": {"99": {}}}}, id="region"),
-        pytest.param({"version": 2}, id="version"),
+        pytest.param({"version": 3}, id="version"),
         pytest.param({"name": "a"}, id="no-version"),
     ],
 )
