@@ -39,10 +39,13 @@ STEPS = {"share": 1e-4, "money": 1e-6, "rate": 1e-2}
 
 
 class Feasibility:
-    """The feasibility LP of ``f``, loaded once; groups are dropped by changing bounds only.
+    """The feasibility LP of ``f``, loaded once; groups are dropped by changing the model only.
 
     Dropping a group frees its rows (-inf, inf) and its columns: a project's column to
-    [0, free_upper], a regional column to [0, inf) (the contribution no longer limits it)."""
+    [0, free_upper], a regional column to [0, inf) (the contribution no longer limits it). A
+    matching rule dropped leaves its row as ``sum x_i - r >= 0``: regional euros still only pay
+    for their region's aid, else a dropped rule and a dropped contribution elsewhere would pay for
+    anything, and name a region that has no part in the conflict."""
 
     def __init__(self, f: Formulation, deadline: float) -> None:
         self.f = f
@@ -61,6 +64,8 @@ class Feasibility:
         self.col_lower, self.col_upper = f.lower.astype(float), f.upper.astype(float)
         self.free_upper = f.free_upper.astype(float)
         self.free_upper[f.n :] = math.inf
+        self.matching = {g.name: m for g in f.groups if (m := _matching_row(f, g)) is not None}
+        self.plain: set[str] = set()  # matching rules dropped to sum x_i - r >= 0
 
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline
@@ -77,8 +82,13 @@ class Feasibility:
         """The groups in ``active`` as the formulation states them, every other group dropped."""
         f = self.f
         kept = {g.name for g in active}
-        rows = [r for g in f.groups if g.name not in kept for r in g.rows]
-        cols = [c for g in f.groups if g.name not in kept for c in g.columns]
+        dropped = [g for g in f.groups if g.name not in kept]
+        for name, m in self.matching.items():
+            if (name in kept) == (name in self.plain):
+                m.plain(self.model, name not in kept)
+                self.plain.symmetric_difference_update({name})
+        rows = [r for g in dropped if g.name not in self.matching for r in g.rows]
+        cols = [c for g in dropped for c in g.columns]
         row_lower, row_upper = f.row_lower.astype(float), f.row_upper.astype(float)
         row_lower[rows], row_upper[rows] = -math.inf, math.inf
         col_lower, col_upper = f.lower.astype(float), f.upper.astype(float)
@@ -95,6 +105,36 @@ class Feasibility:
     def set_column(self, col: int, lower: float, upper: float) -> None:
         self.model.change_column_bounds(col, lower, upper)
         self.col_lower[col], self.col_upper[col] = lower, upper
+
+
+@dataclass(frozen=True)
+class MatchingRow:
+    """``a sum_{i in g} x_i - b r_g >= 0``, the matching rule of region g."""
+
+    row: int
+    members: npt.NDArray[np.intp]  # the region's projects
+    regional: int  # r_g's column
+    a: float
+    b: float
+
+    def plain(self, model: Model, on: bool) -> None:
+        for j in self.members:
+            model.change_coeff(self.row, int(j), 1.0 if on else self.a)
+        model.change_coeff(self.row, self.regional, -1.0 if on else -self.b)
+
+
+def _matching_row(f: Formulation, group: Group) -> MatchingRow | None:
+    if not group.name.startswith("matching_") or len(group.rows) != 1:
+        return None
+    (row,) = group.rows
+    coefs = f.matrix[[row], :].toarray().ravel()
+    members = np.flatnonzero(coefs[: f.n])
+    regional = f.n + np.flatnonzero(coefs[f.n :])
+    if len(regional) != 1 or not len(members):
+        return None  # at rate 0, follows keeps no trace of the region's projects: freed instead
+    return MatchingRow(
+        row, members, int(regional[0]), float(coefs[members[0]]), -float(coefs[regional[0]])
+    )
 
 
 @dataclass(frozen=True)
@@ -308,16 +348,10 @@ def _share(lp: Feasibility, group: Group) -> list[Knob]:
 def _matching(lp: Feasibility, group: Group) -> list[Knob]:
     """``a sum x_i - b r >= 0``: requires (a = 1, b = 1 + m: lower m) or follows (a = m,
     b = 1 + m: raise m). At m = 1 both read alike; the label then tells them apart."""
-    f = lp.f
-    (row,) = group.rows
-    coefs = f.matrix[[row], :].toarray().ravel()
-    members = np.flatnonzero(coefs[: f.n])
-    regional = f.n + np.flatnonzero(coefs[f.n :])
-    if len(regional) != 1:
+    m = lp.matching.get(group.name)
+    if m is None:
         return []
-    r = int(regional[0])
-    b = -float(coefs[r])
-    a = float(coefs[members[0]]) if len(members) else 0.0
+    row, members, r, a, b = m.row, m.members, m.regional, m.a, m.b
     requires = math.isclose(a, 1.0) and (not math.isclose(b, 2.0) or "needs" in group.label)
     code = group.name.removeprefix("matching_")
     if requires:
@@ -326,7 +360,7 @@ def _matching(lp: Feasibility, group: Group) -> list[Knob]:
             lp.model.change_coeff(row, r, -(1.0 + v))
 
         verb, current, loosest, move = "lower", b - 1.0, 0.0, move_requires
-    elif len(members):
+    else:
 
         def move_follows(v: float) -> None:
             for j in members:
@@ -334,8 +368,6 @@ def _matching(lp: Feasibility, group: Group) -> list[Knob]:
             lp.model.change_coeff(row, r, -(1.0 + v))
 
         verb, current, loosest, move = "raise", a, 1.0, move_follows
-    else:
-        return []  # follows at rate 0 keeps no trace of the region's projects in its row
     if current == loosest:
         return []
     text = f"{verb} the matching rate in region {code} to " + "{:.2f}"

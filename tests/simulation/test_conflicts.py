@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,11 +17,16 @@ from scipy.optimize import linprog
 
 from simulation import conflicts
 from simulation.conflicts import diagnose
-from simulation.formulation import Formulation, Group
+from simulation.formulation import Formulation, Group, build
 from simulation.highs import Model
-from simulation.result import Diagnosis, Relaxation
+from simulation.levers import CoFunding, Controls, Matching
+from simulation.result import Diagnosis, Relaxation, Status
+from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.solve import solve
+from tests.simulation.conftest import projects_of
 
 INF = math.inf
+MEUR = 1_000_000
 
 
 class Hand:
@@ -180,6 +186,18 @@ def test_a_follows_rule_is_relaxed_by_raising_its_rate() -> None:
     assert not feasible(region_84("follows", 0.87, 16).build())
 
 
+def test_a_contribution_elsewhere_takes_no_part() -> None:
+    # Region 11 also gives 25 M EUR under the same rule. Its euros pay for region 11's aid only,
+    # so they cannot relieve region 84: even with region 11's rule and contribution both dropped,
+    # its regional euros stay below its projects' aid.
+    hand = Hand([20, 20, 10], {"11": 25.0, "84": 25.0}).budget(10)
+    hand.envelope("region", "84", [0, 1], 30, INF)
+    hand.matching("11", [2], "requires", 1.0).matching("84", [0, 1], "requires", 1.0)
+    d = diagnose(hand.build(), 30.0)
+    assert d.names == ("budget", "region_84", "matching_84")
+    assert d.complete
+
+
 def sector(phi: float, min_spend_m: float = 20.0) -> Formulation:
     # Sector A has one project (cap 5), the two others 10 each; at least 20 M EUR must be spent.
     return (
@@ -325,3 +343,61 @@ def test_the_diagnosis_stops_at_its_deadline(monkeypatch: pytest.MonkeyPatch) ->
     assert Slow.runs <= limit / 0.02 + 1 < needed
     assert elapsed < 3 * limit  # generous: one solve may finish after the deadline
     assert set(full.names) <= set(partial.names)  # what it names always conflicts
+
+
+# The same conflicts from scenarios, through the formulation and the general engine.
+REGIONS = [(20, 40, "84", False, False), (20, 30, "84", True, False), (10, 50, "11", False, False)]
+
+
+def co_funded(rate: float) -> Scenario:
+    return Scenario(
+        budget_eur=10 * MEUR,
+        constraints=Constraints(regions={"84": RegionEnvelope(min_eur=30 * MEUR)}),
+        co_funding=CoFunding({"84": 25 * MEUR}, Matching("requires", rate)),
+    )
+
+
+def test_the_engine_names_the_matching_rule_and_a_rate_that_works() -> None:
+    projects = projects_of(REGIONS)
+    result = solve(co_funded(1.0), projects, time_limit_s=30.0, mip_rel_gap=1e-3)
+    assert result.status == Status.INFEASIBLE
+    assert result.diagnosis is not None
+    assert result.diagnosis.names == ("budget", "region_84", "matching_84")
+    assert "lower the matching rate in region 84 to 0.50" in result.message
+    assert relaxation(result.diagnosis, "matching_84").suggested == 0.5
+    at = solve(co_funded(0.5), projects, time_limit_s=30.0, mip_rel_gap=1e-3)
+    assert at.status != Status.INFEASIBLE
+    assert at.regional_spent_eur == 20 * MEUR  # 30 M EUR of aid, 10 of them State money
+    beyond = solve(co_funded(0.51), projects, time_limit_s=30.0, mip_rel_gap=1e-3)
+    assert beyond.status == Status.INFEASIBLE
+
+
+def test_locked_awards_from_the_projects_are_freed() -> None:
+    # Projects 1 and 2 were awarded 6 and 7 M EUR; the budget is 10.
+    projects = replace(
+        projects_of([(6, 10, "84", False, False), (7, 10, "84", False, False)]),
+        award_eur=np.array([6 * MEUR, 7 * MEUR], dtype=np.int64),
+    )
+    sc = Scenario(budget_eur=10 * MEUR, controls=Controls(lock_awards=True))
+    d = diagnose(build(sc, projects), 30.0)
+    assert d.names == ("budget", "locked_awards")
+    assert relaxation(d, "budget").text == "raise the budget to 13.0 M EUR"
+    assert relaxation(d, "locked_awards").text == "free the locked awards"
+
+
+def test_a_built_sector_floor_is_lowered_to_what_its_projects_take() -> None:
+    # The Agroalimentaire project takes 5 of the 25 M EUR that must be spent: 20 % at most.
+    projects = replace(
+        projects_of([(5, 10, "84", False, False), (10, 10, "84", False, False)] * 2).take(
+            np.array([True, True, False, True])
+        ),
+        sector=np.array(["Agroalimentaire", "Chimie", "Chimie"]),
+    )
+    sc = Scenario(
+        budget_eur=25 * MEUR,
+        constraints=Constraints(min_spend_share=1.0, sectors={"Agroalimentaire": 0.3}),
+    )
+    d = diagnose(build(sc, projects), 30.0)
+    assert d.names == ("min_spend", "sector_Agroalimentaire")
+    floor = relaxation(d, "sector_Agroalimentaire")
+    assert floor.text == "lower the Agroalimentaire sector floor to 20 % of euros spent"
