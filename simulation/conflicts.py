@@ -158,9 +158,9 @@ def diagnose(f: Formulation, time_limit_s: float) -> Diagnosis:
     if not lp.out_of_time() and lp.test() is True:
         return Diagnosis(conflicts=(), relaxations=())  # only whole projects conflict
     # Deletion filter: drop each group in turn and keep it dropped if still infeasible. A group is
-    # dropped only on a proof of infeasibility, so the set left always conflicts. The filter keeps
-    # what it tests last when it can: the budget goes last, so that a conflict the budget takes
-    # part in is named with it, the number every planner can read.
+    # dropped only on a proof of infeasibility, so the set left always conflicts. The filter
+    # favours the groups it tests last: the budget goes last, so that a conflict it takes part in
+    # is named with it, the amount planners move first.
     order = [g for g in f.groups if g.name != "budget"] + [
         g for g in f.groups if g.name == "budget"
     ]

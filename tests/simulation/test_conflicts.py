@@ -401,3 +401,19 @@ def test_a_built_sector_floor_is_lowered_to_what_its_projects_take() -> None:
     assert d.names == ("min_spend", "sector_Agroalimentaire")
     floor = relaxation(d, "sector_Agroalimentaire")
     assert floor.text == "lower the Agroalimentaire sector floor to 20 % of euros spent"
+
+
+def test_a_territory_minimum_with_its_only_project_forced_out() -> None:
+    # Territory 84-t0 holds project 1 alone (20 M EUR), forced out; the territory asks 1 M EUR.
+    projects = projects_of(REGIONS)
+    sc = Scenario(
+        budget_eur=50 * MEUR,
+        constraints=Constraints(territories={"84-t0": RegionEnvelope(min_eur=MEUR)}),
+        controls=Controls(force_out=(1,)),
+    )
+    d = diagnose(build(sc, projects), 30.0)
+    assert d.names == ("territory_84-t0", "force_out")
+    assert relaxation(d, "territory_84-t0").text == (
+        "lower territory 84-t0's minimum envelope to 0 EUR"
+    )
+    assert relaxation(d, "force_out").text == "let the projects forced out compete again"
