@@ -170,6 +170,7 @@ def next_in_line(
     if data is None or k <= 0:
         return ()
     waiting = (result.allocation_eur == 0) & (data.cap_eur > 0) & (data.jobs_per_meur > 0)
+    waiting &= ~np.isnan(data.threshold)  # no threshold: the project never competed
     if excluded is not None:
         waiting &= ~excluded
     candidates = np.flatnonzero(waiting)

@@ -127,8 +127,12 @@ def solve(
         funding=funding,
         regional_eur=regional_eur,
     )
+    forced_out = np.zeros(f.n, dtype=np.bool_)
+    group = f.group("force_out")
+    forced_out[list(group.columns if group is not None else ())] = True
     k = scenario.controls.next_in_line
-    return replace(result, next_in_line=explain.next_in_line(result, projects, k))
+    listed = explain.next_in_line(result, projects, k, excluded=forced_out)
+    return replace(result, next_in_line=listed)
 
 
 def whole_euros(x: Floats, f: Formulation, budget_eur: int) -> tuple[Ints, Ints]:

@@ -1,7 +1,11 @@
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from simulation.errors import EngineError
-from simulation.explain import explain_project
+from simulation.explain import explain_project, next_in_line
+from simulation.levers import CRITERIA, Objective
 from simulation.scenario import Constraints, Mode, Scenario
 from simulation.solve import solve
 from tests.simulation.conftest import projects_of
@@ -79,3 +83,44 @@ def test_a_partly_funded_project_counts_jobs_pro_rata() -> None:
     projects = projects_of(ABC)
     explanation = explain_project(solve(SCENARIO, projects), projects, 2)
     assert "(5,000,000 of 10,000,000 EUR, counting 25.0 of its 50 jobs)" in explanation.text
+
+
+def test_next_in_line_lists_the_closest_unfunded_projects_first() -> None:
+    # 12 M EUR: a in full, b 2 of 10 (the marginal project, 5 jobs per M EUR); c (2 jobs per
+    # M EUR, 10 M EUR) and d (4 jobs per M EUR, 5 M EUR) wait: d is closer (needs 5 x 5 - 20 = 5
+    # more jobs), then c (5 x 10 - 20 = 30).
+    rows = [*ABC, (5, 20, "84", False, False)]
+    projects = projects_of(rows)
+    result = solve(Scenario(budget_eur=12_000_000), projects)
+    assert [p.project_id for p in result.next_in_line] == [4, 3]
+    d, c = result.next_in_line
+    assert (d.jobs_needed, c.jobs_needed) == (pytest.approx(5.0), pytest.approx(30.0))
+    assert (d.score, d.threshold) == (pytest.approx(4.0), pytest.approx(5.0))
+    assert d.text == explain_project(result, projects, 4).text
+    assert next_in_line(result, projects, 1) == result.next_in_line[:1]
+    assert next_in_line(result, projects, 0) == ()
+
+
+def test_version_1_results_report_every_criterion() -> None:
+    result = solve(SCENARIO, projects_of(ABC))
+    assert [c.name for c in result.criteria] == list(CRITERIA)
+    assert result.criterion("jobs_created") == result.jobs
+    assert result.leverage == pytest.approx(5.0)  # investment is 5 x the aid (conftest)
+
+
+def test_weighted_explanations_give_each_criterion_its_part() -> None:
+    # Weights 1 and 1 on a (100 jobs) and b (50 jobs, 1,000 tCO2e), 10 M EUR each, 8 M EUR:
+    # a tCO2e counts 150 / 1,000 jobs-equivalents; a scores 5, b 2.5 + 7.5 = 10 and is funded.
+    projects = replace(projects_of(ABC[:2]), co2_avoided_t=np.array([0, 1000]))
+    weights = Objective({"jobs_created": 1, "co2_avoided_t": 1})
+    result = solve(Scenario(budget_eur=8_000_000, objective=weights), projects)
+    assert result.allocation_eur.tolist() == [0, 8_000_000]
+    b = explain_project(result, projects, 2)
+    assert "its score of 10.0 per M EUR of aid (jobs created 2.5, tCO2e avoided a year 7.5" in (
+        b.text
+    )
+    a = explain_project(result, projects, 1)
+    # a must reach b's 10: (10 - 5) x 10 M EUR / weight 0.5 = 100 more jobs, or ask for half.
+    assert a.jobs_needed == pytest.approx(100.0)
+    assert a.aid_cut_eur == 5_000_000
+    assert "jobs-equivalents" in a.text

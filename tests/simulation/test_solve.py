@@ -267,3 +267,38 @@ def test_a_solver_failure_says_what_highs_reported(monkeypatch: pytest.MonkeyPat
     result = solve(scenario(), projects_of(ABC))
     assert result.status == Status.ERROR
     assert result.message == "The solver failed (Optimal)."
+
+
+def test_a_version_1_scenario_keeps_the_version_1_engine() -> None:
+    result = solve(scenario(), projects_of(ABC))
+    assert "sifting" in result.solver.method or "dual simplex" in result.solver.method
+    assert result.funding is None and result.baselines
+    assert result.criteria[0].name == "jobs_created"
+    assert [p.project_id for p in result.next_in_line] == [3]
+
+
+def test_levers_fixed_euros_or_another_budget_go_to_the_general_engine() -> None:
+    from simulation.levers import Controls
+
+    projects = projects_of(ABC)
+    forced = solve(replace(scenario(), controls=Controls(force_in=(3,))), projects)
+    assert "whole formulation" in forced.solver.method
+    assert forced.allocation_eur.tolist() == [5 * M, 0, 10 * M]
+    fixed = solve(scenario(), projects, fixed_eur=np.array([-1, 10 * M, -1]))
+    assert fixed.allocation_eur.tolist() == [5 * M, 10 * M, 0]
+    smaller = solve(scenario(), projects, budget_eur=4 * M)
+    assert (smaller.budget_eur, smaller.allocation_eur.tolist()) == (4 * M, [4 * M, 0, 0])
+
+
+def test_rounds_are_decided_one_after_the_other() -> None:
+    import datetime as dt
+
+    from simulation.levers import Round
+
+    rounds = (Round(dt.date(2021, 4, 1), release_share=0.5), Round(dt.date(2021, 7, 1), 0.5))
+    result = solve(replace(scenario(), rounds=rounds), projects_of(ABC))
+    assert result.rounds is not None and len(result.rounds.rounds) == 2
+    # Round 1 (7.5 M EUR) gives a 7.5; a's award is then locked, so round 2 gives b 7.5:
+    # 75 + 37.5 jobs, against 125 with both rounds' money at once.
+    assert result.jobs == pytest.approx(112.5)
+    assert result.rounds.hindsight_jobs == pytest.approx(125.0)

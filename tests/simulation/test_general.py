@@ -1,0 +1,348 @@
+"""The general engine: today's answer when no lever is pulled, and small hand-solved cases."""
+
+import datetime as dt
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from simulation import general
+from simulation.errors import EngineError
+from simulation.levers import CoFunding, Controls, Matching, Objective
+from simulation.projects import ProjectColumns
+from simulation.result import Result, Status
+from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
+from simulation.solve import solve
+from tests.simulation.conftest import projects_of, seeded_projects
+
+M = 1_000_000
+# a: 10 jobs per M EUR (region 84), b: 5 (fragile, 11), c: 2 (decarbonising, 11); 10 M EUR each.
+ABC = [(10, 100, "84", False, False), (10, 50, "11", True, False), (10, 20, "11", False, True)]
+
+
+def scenario(budget_m: float = 15, mode: Mode = Mode.CONTINUOUS, **levers: object) -> Scenario:
+    return Scenario(budget_eur=round(budget_m * M), mode=mode, **levers)  # type: ignore[arg-type]
+
+
+def prices(result: Result) -> dict[str, float]:
+    return {b.name: b.shadow_price for b in result.binding}
+
+
+# --- Neutral levers: the version-1 engine's answer --------------------------------------------
+
+SHAPES = {
+    "budget": Constraints(),
+    "floors": Constraints(fragile_share_min=0.69, decarbonisation_share_min=0.42),
+    "envelopes": Constraints(
+        fragile_share_min=0.6,
+        regions={
+            "11": RegionEnvelope(min_eur=12 * M, max_eur=20 * M),
+            "84": RegionEnvelope(max_eur=8 * M),
+            "93": RegionEnvelope(min_eur=5 * M),
+        },
+    ),
+    "aid-cap": Constraints(max_aid_intensity=0.15, decarbonisation_share_min=0.3),
+    "min-spend": Constraints(min_spend_share=0.95, fragile_share_min=0.5),
+}
+
+
+def assert_same_answer(new: Result, old: Result) -> None:
+    assert new.status == old.status
+    assert new.jobs == pytest.approx(old.jobs, rel=1e-9)
+    assert new.spent_eur == old.spent_eur
+    assert new.unspent_eur == old.unspent_eur
+    assert [(r.code, r.allocated_eur) for r in new.regions] == [
+        (r.code, r.allocated_eur) for r in old.regions
+    ]
+    # Random rates tie with probability 0: the optimum is unique, up to rounding to euros.
+    assert np.abs(new.allocation_eur - old.allocation_eur).max() <= 2
+    assert list(prices(new)) == list(prices(old))
+    for name, price in prices(old).items():
+        assert prices(new)[name] == pytest.approx(price, abs=1e-6), name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_neutral_levers_give_the_version_1_answer_continuous(seed: int, shape: str) -> None:
+    projects = seeded_projects(
+        300, seed=seed, territories=12, fragile_share=0.6, decarbonisation_share=0.4
+    )
+    sc = Scenario(budget_eur=40 * M, constraints=SHAPES[shape])
+    assert not sc.uses_levers
+    assert_same_answer(general.solve(sc, projects), solve(sc, projects))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("shape", ["budget", "floors", "aid-cap"])
+def test_neutral_levers_give_the_version_1_answer_all_or_nothing(seed: int, shape: str) -> None:
+    projects = seeded_projects(
+        40, seed=seed, territories=6, fragile_share=0.6, decarbonisation_share=0.4
+    )
+    sc = Scenario(budget_eur=8 * M, constraints=SHAPES[shape], mode=Mode.ALL_OR_NOTHING)
+    old = solve(sc, projects, mip_rel_gap=0.0)
+    new = general.solve(sc, projects, mip_rel_gap=0.0)
+    assert new.status == old.status == Status.OPTIMAL
+    # Whole projects with whole jobs tie often: the same jobs, not always the same projects.
+    assert new.jobs == pytest.approx(old.jobs, rel=1e-9)
+    # Prices come from the same LP relaxation.
+    assert list(prices(new)) == list(prices(old))
+    for name, price in prices(old).items():
+        assert prices(new)[name] == pytest.approx(price, abs=1e-6), name
+
+
+def test_neutral_general_result_reports_state_money_only() -> None:
+    result = general.solve(scenario(), projects_of(ABC))
+    assert result.funding is not None
+    assert (result.funding.state_eur, result.funding.regional_eur) == (15 * M, 0)
+    assert result.regional_eur is not None and not result.regional_eur.any()
+    assert result.explanations is not None and not result.explanations.scores
+    assert result.criterion("jobs_created") == result.jobs == pytest.approx(125.0)
+
+
+# --- Weights ----------------------------------------------------------------------------------
+
+
+def with_columns(projects: ProjectColumns, **columns: object) -> ProjectColumns:
+    return replace(projects, **{k: np.asarray(v) for k, v in columns.items()})  # type: ignore[arg-type]
+
+
+def test_weights_on_carbon_pick_the_carbon_project() -> None:
+    # a: 10 M EUR, 100 jobs, no tCO2e; b: 10 M EUR, 50 jobs, 1,000 tCO2e a year; 8 M EUR budget.
+    projects = with_columns(projects_of(ABC[:2]), co2_avoided_t=[0, 1000])
+    jobs_only = general.solve(scenario(8), projects)
+    assert jobs_only.allocation_eur.tolist() == [8 * M, 0]
+    # Weights 1 and 1 -> 0.5 each. Pool: 150 jobs and 1,000 tCO2e for 20 M EUR, so a tCO2e
+    # counts 150 / 1,000 = 0.15 jobs-equivalents. Scores per M EUR: a 0.5 x 10 = 5,
+    # b 0.5 x 5 + 0.5 x 0.15 x 100 = 10: b is funded, and the budget's price is b's 10.
+    both = scenario(8, objective=Objective({"jobs_created": 1, "co2_avoided_t": 1}))
+    result = general.solve(both, projects)
+    assert result.allocation_eur.tolist() == [0, 8 * M]
+    assert result.jobs == pytest.approx(40.0)
+    assert result.co2_avoided_t == pytest.approx(800.0)
+    assert result.explanations is not None
+    assert result.explanations.jobs_per_meur.tolist() == pytest.approx([5.0, 10.0])
+    assert result.explanations.scores["co2_avoided_t"].tolist() == pytest.approx([0.0, 7.5])
+    budget = next(b for b in result.binding if b.name == "budget")
+    assert budget.shadow_price == pytest.approx(10.0)
+    assert "jobs-equivalents" in budget.text
+    assert [c.weight for c in result.criteria] == [0.5, 0.0, 0.5, 0.0]
+
+
+# --- Co-funding -------------------------------------------------------------------------------
+
+# a (84): 10 jobs per M EUR, b (11): 5; 10 M EUR each; the State's budget is 10 M EUR.
+AB = ABC[:2]
+
+
+def cofunded(amount_m: float, rule: str = "requires", rate: float = 1.0) -> Scenario:
+    co = CoFunding({"84": round(amount_m * M)}, Matching(rule, rate))
+    return scenario(10, co_funding=co)
+
+
+def test_a_contribution_used_in_full_is_priced_at_the_marginal_project() -> None:
+    # 4 M EUR from region 84, each needing 1 State euro beside it: r <= a / 2 = 5 does not bind.
+    # a gets 10 (4 regional, 6 State), the other 4 State M EUR go to b: 100 + 20 = 120 jobs.
+    # One more regional M EUR frees one State M EUR for b: +5 jobs, the budget's price too.
+    result = general.solve(cofunded(4), projects_of(AB))
+    assert result.allocation_eur.tolist() == [10 * M, 4 * M]
+    assert result.jobs == pytest.approx(120.0)
+    assert result.regional_eur is not None
+    assert result.regional_eur.tolist() == [4 * M, 0]
+    assert result.funding is not None
+    assert (result.funding.state_eur, result.funding.regional_eur) == (10 * M, 4 * M)
+    assert (result.spent_eur, result.unspent_eur) == (14 * M, 0)
+    assert prices(result) == pytest.approx({"budget": 5.0, "contribution_84": 5.0})
+    region = next(r for r in result.funding.regions if r.code == "84")
+    assert (region.state_eur, region.regional_eur, region.contribution_eur) == (6 * M, 4 * M, 4 * M)
+    assert region.leverage == pytest.approx(5.0)  # investment is 5 x the aid (conftest)
+
+
+def test_the_requires_rule_holds_regional_money_back() -> None:
+    # 8 M EUR offered, but each regional euro needs a State euro: r <= a / 2 = 5 binds.
+    # a: 10 (5 regional), b: 10 - 5 = 5 State M EUR: 100 + 25 = 125 jobs. Loosening the rule by
+    # 1 M EUR lets r = 5.5 and b = 5.5: +2.5 jobs, a negative price on the >= row.
+    result = general.solve(cofunded(8), projects_of(AB))
+    assert result.allocation_eur.tolist() == [10 * M, 5 * M]
+    assert result.jobs == pytest.approx(125.0)
+    assert result.regional_spent_eur == 5 * M
+    assert prices(result) == pytest.approx({"budget": 5.0, "matching_84": -2.5})
+    assert "the matching rule in region 84" in next(
+        b.label for b in result.binding if b.name == "matching_84"
+    )
+
+
+def test_the_follows_rule_lets_half_a_regional_euro_follow_each_state_euro() -> None:
+    # follows at 0.5: r <= 0.5 (a - r), so r <= a / 3 = 3.33 with a = 10; then b gets the
+    # 10 - 6.67 = 3.33 State M EUR left: 100 + 16.67 jobs.
+    result = general.solve(cofunded(8, "follows", 0.5), projects_of(AB))
+    assert result.allocation_eur.tolist() == [10 * M, 3_333_333]
+    assert result.jobs == pytest.approx(100 + 50 / 3, abs=1e-4)
+    assert result.regional_spent_eur == pytest.approx(10 * M / 3, abs=1)
+
+
+def test_regional_money_only_goes_to_its_region() -> None:
+    # 5 M EUR from region 93, where no project competes: nothing can use it.
+    co = CoFunding({"93": 5 * M}, Matching("requires", 0.0))
+    result = general.solve(scenario(10, co_funding=co), projects_of(AB))
+    assert result.allocation_eur.tolist() == [10 * M, 0]
+    assert result.regional_spent_eur == 0
+
+
+# --- Locks and forcing ------------------------------------------------------------------------
+
+# c was awarded 6 M EUR on 2021-01-01.
+LOCKED = with_columns(
+    projects_of(ABC),
+    award_eur=[0, 0, 6 * M],
+    record_date=np.array(["NaT", "NaT", "2021-01-01"], dtype="datetime64[D]"),
+)
+
+
+def test_locked_awards_count_against_the_budget() -> None:
+    # c keeps its 6 M EUR (12 jobs); the 9 M EUR left go to a: 90 + 12 = 102 jobs.
+    result = general.solve(scenario(controls=Controls(lock_awards=True)), LOCKED)
+    assert result.allocation_eur.tolist() == [9 * M, 0, 6 * M]
+    assert result.jobs == pytest.approx(102.0)
+
+
+def test_locked_awards_count_against_the_floors() -> None:
+    # Fragile floor 40 %: b >= 0.4 x (a + b + 6) with a + b = 9 gives b = 6, a = 3:
+    # 30 + 30 + 12 = 72 jobs.
+    sc = scenario(
+        controls=Controls(lock_awards=True), constraints=Constraints(fragile_share_min=0.4)
+    )
+    result = general.solve(sc, LOCKED)
+    assert result.allocation_eur.tolist() == [3 * M, 6 * M, 6 * M]
+    assert result.jobs == pytest.approx(72.0)
+
+
+def test_awards_after_the_cut_off_date_are_not_locked() -> None:
+    controls = Controls(lock_awards=True, awards_until=dt.date(2020, 12, 31))
+    result = general.solve(scenario(controls=controls), LOCKED)
+    assert result.allocation_eur.tolist() == [10 * M, 5 * M, 0]
+
+
+def test_forced_in_and_out() -> None:
+    # c forced in: 10 M EUR to c, the 5 left to a: 50 + 20 = 70 jobs.
+    forced_in = general.solve(scenario(controls=Controls(force_in=(3,))), projects_of(ABC))
+    assert forced_in.allocation_eur.tolist() == [5 * M, 0, 10 * M]
+    assert forced_in.jobs == pytest.approx(70.0)
+    # a forced out: b in full, c gets the 5 left: 50 + 10 = 60 jobs; a is not "next in line".
+    forced_out = general.solve(scenario(controls=Controls(force_out=(1,))), projects_of(ABC))
+    assert forced_out.allocation_eur.tolist() == [0, 10 * M, 5 * M]
+    assert forced_out.jobs == pytest.approx(60.0)
+    assert 1 not in [p.project_id for p in forced_out.next_in_line]
+
+
+def test_an_unknown_forced_project_names_the_field() -> None:
+    with pytest.raises(EngineError) as error:
+        general.solve(scenario(controls=Controls(force_in=(99,))), projects_of(ABC))
+    assert error.value.field == "controls.force_in[0]"
+    assert "99" in error.value.message
+
+
+# --- Department, territory and sector constraints ---------------------------------------------
+
+# All in region 32: a (department 59, territory T0) 10 jobs per M EUR, b (62, T0) 5,
+# c (59, T1) 2; sectors: a Chimie, b and c Agroalimentaire.
+GEO = with_columns(
+    projects_of(
+        [(10, 100, "32", False, False), (10, 50, "32", True, False), (10, 20, "32", False, True)]
+    ),
+    department=["59", "62", "59"],
+    territory=["T0", "T0", "T1"],
+    sector=["Chimie", "Agroalimentaire", "Agroalimentaire"],
+)
+
+
+def test_a_department_envelope() -> None:
+    # Department 59 at most 4 M EUR: a 4, b 10, c nothing (59 is full): 90 jobs, 1 M EUR left.
+    # One more M EUR in 59 goes to a: +10 jobs.
+    sc = scenario(constraints=Constraints(departments={"59": RegionEnvelope(max_eur=4 * M)}))
+    result = general.solve(sc, GEO)
+    assert result.allocation_eur.tolist() == [4 * M, 10 * M, 0]
+    assert result.jobs == pytest.approx(90.0)
+    assert prices(result) == pytest.approx({"department_59_max": 10.0})
+    assert result.unspent_reasons == ("department 59's maximum envelope",)
+
+
+def test_a_territory_envelope() -> None:
+    # Territory T1 at least 8 M EUR: c 8, a 7: 70 + 16 = 86 jobs; each M EUR more in T1 moves
+    # one from a to c: -8 jobs.
+    sc = scenario(constraints=Constraints(territories={"T1": RegionEnvelope(min_eur=8 * M)}))
+    result = general.solve(sc, GEO)
+    assert result.allocation_eur.tolist() == [7 * M, 0, 8 * M]
+    assert result.jobs == pytest.approx(86.0)
+    assert prices(result)["territory_T1_min"] == pytest.approx(-8.0)
+
+
+def test_a_sector_floor() -> None:
+    # Agroalimentaire at least 60 % of the 15 M EUR: b 9, a 6: 60 + 45 = 105 jobs. A point more
+    # moves 0.15 M EUR from a to b: -0.75 jobs.
+    sc = scenario(constraints=Constraints(sectors={"Agroalimentaire": 0.6}))
+    result = general.solve(sc, GEO)
+    assert result.allocation_eur.tolist() == [6 * M, 9 * M, 0]
+    assert result.jobs == pytest.approx(105.0)
+    assert prices(result)["sector_Agroalimentaire"] == pytest.approx(-0.75)
+
+
+# --- Share of projects funded in fragile territories ------------------------------------------
+
+# a 10 M EUR 100 jobs, b 10 M EUR 90 jobs, c (fragile) 10 M EUR 20 jobs, d (fragile) 1 M EUR 1 job.
+FRAGILE_COUNT = [
+    (10, 100, "84", False, False),
+    (10, 90, "84", False, False),
+    (10, 20, "84", True, False),
+    (1, 1, "84", True, False),
+]
+
+
+def test_fragile_project_share_counts_funded_fractions_in_continuous_mode() -> None:
+    # Half the funded fractions in fragile territories: a/10 + b/10 <= c/10 + d/1. d in full
+    # (1 M EUR buys a whole fraction), a in full, then b <= c and b + c <= 9: b = c = 4.5.
+    # 100 + 40.5 + 9 + 1 = 150.5 jobs for 20 M EUR.
+    sc = scenario(20, constraints=Constraints(fragile_project_share_min=0.5))
+    result = general.solve(sc, projects_of(FRAGILE_COUNT))
+    assert result.allocation_eur.tolist() == [10 * M, 4_500_000, 4_500_000, 1 * M]
+    assert result.jobs == pytest.approx(150.5)
+    assert "fragile_project_share" in prices(result)
+
+
+def test_fragile_project_share_counts_projects_all_or_nothing() -> None:
+    # 21 M EUR, whole projects, half of them fragile: {a, b, d} is the best without the floor
+    # (191 jobs) but has 1 fragile of 3; {a, c, d} (121 jobs) has 2 of 3; {a, c} 120.
+    sc = scenario(21, Mode.ALL_OR_NOTHING, constraints=Constraints(fragile_project_share_min=0.5))
+    result = general.solve(sc, projects_of(FRAGILE_COUNT), mip_rel_gap=0.0)
+    assert result.allocation_eur.tolist() == [10 * M, 0, 10 * M, 1 * M]
+    assert result.jobs == pytest.approx(121.0)
+    assert result.fragile_project_share == pytest.approx(2 / 3)
+    free = general.solve(replace(sc, constraints=Constraints()), projects_of(FRAGILE_COUNT))
+    assert free.jobs == pytest.approx(191.0)
+
+
+# --- Next in line -----------------------------------------------------------------------------
+
+
+def test_next_in_line_enters_with_the_jobs_it_needs() -> None:
+    # 15 M EUR: a in full, b half; c (2 jobs per M EUR) is next, against b's 5: it needs
+    # 5 x 10 - 20 = 30 more jobs to tie, a few more to enter.
+    sc = scenario(constraints=Constraints(), controls=Controls(force_out=(), next_in_line=1))
+    result = general.solve(replace(sc, controls=Controls(next_in_line=1)), projects_of(ABC))
+    (first,) = result.next_in_line
+    assert first.project_id == 3
+    assert first.jobs_needed == pytest.approx(30.0)
+    assert first.threshold == pytest.approx(5.0)
+    rows = list(ABC)
+    aid, jobs, *rest = rows[2]
+    rows[2] = (aid, jobs + math.ceil(first.jobs_needed) + 1, *rest)
+    again = general.solve(sc, projects_of(rows))
+    assert again.allocation_eur[2] > 0
+
+
+def test_infeasible_levers_say_so() -> None:
+    # c forced in (10 M EUR) with a 5 M EUR budget cannot hold.
+    result = general.solve(scenario(5, controls=Controls(force_in=(3,))), projects_of(ABC))
+    assert result.status == Status.INFEASIBLE
+    assert result.message.startswith("Infeasible")
+    assert result.diagnosis is not None
