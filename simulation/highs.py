@@ -149,6 +149,13 @@ class Model:
             matrix.data.astype(np.float64),
         )
 
+    def change_costs(self, columns: npt.NDArray[np.intp], costs: Floats) -> None:
+        self.h.changeColsCost(
+            len(columns),
+            np.ascontiguousarray(columns, dtype=np.int32),
+            np.ascontiguousarray(costs, dtype=np.float64),
+        )
+
     def change_coeff(self, row: int, col: int, value: float) -> None:
         self.h.changeCoeff(row, col, value)
 
