@@ -198,6 +198,23 @@ def test_a_contribution_elsewhere_takes_no_part() -> None:
     assert d.complete
 
 
+def test_of_two_conflicts_the_one_with_the_budget_is_named() -> None:
+    # An award of 8 M EUR outside fragile territories is locked; half the euros must go to
+    # fragile ones, so 8 M EUR of them: the budget of 12 allows 4, region 11's maximum 3. Both
+    # sets conflict; the budget is tried last, so the set found is the one that names it.
+    hand = Hand([8, 10]).budget(12)
+    hand.share("fragile_share", "the fragile-territory floor (share of euros)", [1], 0.5)
+    hand.envelope("region", "11", [1], 0, 3)
+    hand.fix("locked_awards", "the awards already made", {0: (8.0, 8.0)})
+    d = diagnose(hand.build(), 30.0)
+    assert d.names == ("budget", "fragile_share", "locked_awards")
+    # Alone, all others in force: 3 / (8 + 3) of the euros at most; no budget helps past
+    # region 11's maximum.
+    assert [r.name for r in d.relaxations] == ["fragile_share", "locked_awards"]
+    floor = relaxation(d, "fragile_share")
+    assert floor.text == "lower the fragile-territory floor to 27.27 % of euros spent"
+
+
 def sector(phi: float, min_spend_m: float = 20.0) -> Formulation:
     # Sector A has one project (cap 5), the two others 10 each; at least 20 M EUR must be spent.
     return (
