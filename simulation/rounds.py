@@ -94,15 +94,28 @@ class _Solves:
 
 
 @dataclasses.dataclass(frozen=True)
+class _Failure:
+    """A round that found no allocation."""
+
+    where: str  # "round 2 (2021-07-01)", as the diagnosis and the message name it
+    index: int
+    result: Result
+
+
+@dataclasses.dataclass(frozen=True)
 class _Run:
     """Rounds decided one after another: their outcomes, the allocation over every project after
-    the last one decided, and that round's result (the failing one's when a round failed)."""
+    the last one decided, and that round's result."""
 
     outcomes: tuple[RoundOutcome, ...]
     alloc: Ints
     last: Result | None
     known: Bools
-    failed: bool
+    failure: _Failure | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
 
 
 def solve_rounds(
@@ -128,7 +141,7 @@ def solve_rounds(
     if not run.failed and any(r.reserve_share > 0 for r in rounds):
         neutral = tuple(dataclasses.replace(r, reserve_share=0.0) for r in rounds)
         again = _decide(neutral, scenario.budget_eur, projects, solves)
-        without_reserve = None if again.failed else _jobs(plain, projects, again.alloc)
+        without_reserve = None if again.failed else again.outcomes[-1].cumulative_jobs
     return _result(plain, projects, run, hindsight, without_reserve, solves, start)
 
 
@@ -172,8 +185,11 @@ def _decide(
         fixed = np.where(locked > 0, locked, -1) if (locked > 0).any() else None
         last = solves(known, spent + allowed, fixed)
         hindsight = solves(known, released)
-        best = hindsight.jobs if hindsight.status in DECIDED else math.nan
+        # A hindsight not found (a floor its larger budget cannot meet, time) reads as no loss.
+        found = hindsight.status in DECIDED
+        best = hindsight.jobs if found else jobs
         if last.status not in DECIDED:
+            failure = _Failure(f"round {k} ({r.date})", k, last)
             failed = dataclasses.replace(
                 undecided,
                 hindsight_jobs=best,
@@ -181,7 +197,9 @@ def _decide(
                 status=str(last.status),
                 message=last.message,
             )
-            return _Run((*outcomes, failed), alloc, last, known, failed=True)
+            return _Run((*outcomes, failed), alloc, last, known, failure)
+        best = best if found else last.jobs
+        missing = "" if found else f" No hindsight to compare with: {hindsight.message}"
         now = np.zeros_like(alloc)
         now[known] = last.allocation_eur
         state_spent = last.budget_eur - last.unspent_eur  # regional money is not the budget's
@@ -198,11 +216,11 @@ def _decide(
                     (b.shadow_price for b in last.binding if b.name == "budget"), 0.0
                 ),
                 status=str(last.status),
-                message=last.message,
+                message=last.message + missing,
             )
         )
         alloc, spent, jobs = now, state_spent, last.jobs
-    return _Run(tuple(outcomes), alloc, last, known, failed=False)
+    return _Run(tuple(outcomes), alloc, last, known)
 
 
 def _knowing(scenario: Scenario, projects: ProjectColumns, known: Bools) -> Scenario:
@@ -221,10 +239,6 @@ def _knowing(scenario: Scenario, projects: ProjectColumns, known: Bools) -> Scen
     return dataclasses.replace(scenario, controls=controls)
 
 
-def _jobs(scenario: Scenario, projects: ProjectColumns, alloc: Ints) -> float:
-    return float(lp.build(scenario, projects).jobs_per_meur @ alloc) / lp.M
-
-
 def _result(
     plain: Scenario,
     projects: ProjectColumns,
@@ -238,14 +252,16 @@ def _result(
     last = run.last
     alloc = run.alloc if not run.failed else np.zeros(len(projects), dtype=np.int64)
     jobs = float(p.jobs_per_meur @ alloc) / lp.M
-    best = hindsight.jobs if hindsight.status in DECIDED else math.nan
+    done = run.outcomes[-1].cumulative_jobs
+    best = hindsight.jobs if hindsight.status in DECIDED else done
     regions = report.regions(p, alloc)
     rounds = Rounds(
         rounds=run.outcomes,
-        jobs=run.outcomes[-1].cumulative_jobs,
+        jobs=done,
         hindsight_jobs=best,
-        jobs_lost=best - run.outcomes[-1].cumulative_jobs,
-        regions=_regions(regions, hindsight),
+        jobs_lost=best - done,
+        # Per region, what the rounds decided (up to the failing one when one fails).
+        regions=_regions(report.regions(p, run.alloc), hindsight),
         without_reserve_jobs=without_reserve,
         reserve_recovers=None if without_reserve is None else jobs - without_reserve,
     )
@@ -277,12 +293,12 @@ def _result(
         "mode": str(plain.mode),
         "rounds": rounds,
     }
-    if run.failed:
-        return _failed(plain, run, last, common)
+    if run.failure is not None:
+        return _failed(plain, run.failure, common)
     if last is None:  # no round knew a project
         return Result(
             status=Status.OPTIMAL,
-            message=_message(rounds),
+            message=_message(rounds, hindsight),
             spent_eur=0,
             unspent_eur=plain.budget_eur,
             binding=(),
@@ -293,7 +309,7 @@ def _result(
     state_spent = last.budget_eur - last.unspent_eur
     return Result(
         status=last.status,
-        message=_message(rounds),
+        message=_message(rounds, hindsight),
         spent_eur=last.spent_eur,
         unspent_eur=plain.budget_eur - state_spent,
         binding=last.binding,
@@ -311,26 +327,24 @@ def _result(
     )
 
 
-def _failed(plain: Scenario, run: _Run, last: Result | None, common: dict[str, object]) -> Result:
-    """A round that is not decided (infeasible, out of time) leaves no allocation; the result
-    names the round in its message and diagnosis."""
-    failing = run.outcomes[-1]
-    where = f"round {failing.index} ({failing.date})"
-    status = last.status if last is not None else Status.ERROR
-    diagnosis = last.diagnosis if last is not None else None
-    message = f"{where[0].upper()}{where[1:]}: {failing.message}"
+def _failed(plain: Scenario, failure: _Failure, common: dict[str, object]) -> Result:
+    """A round with no allocation (infeasible, out of time) leaves none: the result names the
+    round in its message and diagnosis."""
+    where, failed = failure.where, failure.result
+    message = f"{where[0].upper()}{where[1:]}: {failed.message}"
+    diagnosis = failed.diagnosis
     if diagnosis is not None:
         if not plain.controls.lock_awards:  # every lock is an award of an earlier round
-            diagnosis = _earlier_rounds(diagnosis, failing.index)
+            diagnosis = _earlier_rounds(diagnosis, failure.index)
         message = infeasible_message(diagnosis, head=f"Infeasible in {where}")
         diagnosis = dataclasses.replace(
             diagnosis,
             conflicts=(where, *diagnosis.conflicts),
-            names=(f"round_{failing.index}", *diagnosis.names),
+            names=(f"round_{failure.index}", *diagnosis.names),
         )
     budget = int(common["budget_eur"])  # type: ignore[call-overload]
     return Result(
-        status=status,
+        status=failed.status,
         message=message,
         spent_eur=0,
         unspent_eur=budget,
@@ -358,10 +372,11 @@ def _earlier_rounds(diagnosis: Diagnosis, k: int) -> Diagnosis:
 
 
 def _regions(regions: Sequence[RegionAllocation], hindsight: Result) -> tuple[RegionHindsight, ...]:
-    best = {r.code: r.jobs for r in hindsight.regions} if hindsight.status in DECIDED else {}
+    found = hindsight.status in DECIDED
+    best = {r.code: r.jobs for r in hindsight.regions}
     out = []
     for r in regions:
-        then = best.get(r.code, 0.0) if best else math.nan
+        then = best.get(r.code, 0.0) if found else r.jobs
         out.append(RegionHindsight(r.code, r.jobs, then, then - r.jobs))
     return tuple(out)
 
@@ -395,11 +410,11 @@ def _explanations(
     )
 
 
-def _message(rounds: Rounds) -> str:
+def _message(rounds: Rounds, hindsight: Result) -> str:
     n = len(rounds.rounds)
     head = f"{n} round{'s' if n > 1 else ''}: {rounds.jobs:,.0f} jobs"
-    if math.isnan(rounds.hindsight_jobs):
-        return f"{head}; the hindsight optimum was not found."
+    if hindsight.status not in DECIDED:
+        return f"{head}; no hindsight optimum to compare with ({hindsight.message})"
     lost = rounds.jobs_lost
     if round(lost) == 0:
         text = f"{head}; as many as deciding with hindsight ({rounds.hindsight_jobs:,.0f})"

@@ -314,3 +314,25 @@ def test_a_project_recorded_after_the_last_round_is_explained_as_never_competing
     assert all(n.project_id != 5 for n in result.next_in_line)
     assert result.explanations is not None
     assert result.explanations.cap_eur.tolist() == [M] * 5
+
+
+def test_a_hindsight_not_found_reads_as_no_loss_and_says_so(engine: Solver) -> None:
+    # Every euro released must be spent. March holds back 20 % of its 5 M EUR and gives the
+    # other 4 M EUR to p1 (asks 4); its hindsight, with all 5 M EUR, cannot spend them: p1 is
+    # all March knows. July: 6 M EUR to p2 (asks 6), 10 M EUR spent, 20 + 60 = 80 jobs, as
+    # hindsight. The same rounds with no reserve fail in March: nothing to compare the reserve
+    # with.
+    projects = dated([(4, 20, "84"), (6, 60, "11")], ["2021-01-15", "2021-05-01"])
+    result = solve_rounds(two_rounds(10, 0.2, min_spend_share=1.0), projects, solve=engine)
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur.tolist() == [4 * M, 6 * M]
+    assert result.rounds is not None
+    march, july = result.rounds.rounds
+    assert (march.cumulative_jobs, march.hindsight_jobs, march.jobs_lost) == pytest.approx(
+        (20, 20, 0)
+    )
+    assert " No hindsight to compare with: Infeasible" in march.message
+    assert (july.hindsight_jobs, july.jobs_lost) == pytest.approx((80, 0))
+    assert result.rounds.without_reserve_jobs is None
+    assert result.rounds.reserve_recovers is None
+    assert result.message == "2 rounds: 80 jobs; as many as deciding with hindsight (80)."
