@@ -1,8 +1,10 @@
+import datetime as dt
 import math
 from types import SimpleNamespace
 
 import pytest
 
+from simulation.files import dump, parse_text
 from simulation.scenario import (
     Constraints,
     Expectation,
@@ -378,3 +380,114 @@ def test_expected_conflicts_are_looked_up_in_the_diagnosis() -> None:
     )
     diagnosis = SimpleNamespace(conflicts=("Budget",), names=("budget", "region_94"))
     assert expect.failures(SimpleNamespace(status="infeasible", diagnosis=diagnosis)) == ()
+
+
+# ---- format version 2: the levers ------------------------------------------------------------
+
+EVERY_LEVER = {
+    **FULL,
+    "version": 2,
+    "objective": {"weights": {"jobs_created": 1, "jobs_kept": 0.25, "co2_avoided_t": 0.5}},
+    "constraints": {
+        **FULL["constraints"],  # type: ignore[dict-item]
+        "fragile_project_share_min": 0.69,
+        "departments": {"59": {"max_eur": 20_000_000}, "2A": {"min_eur": 1}},
+        "territories": {"p1-ti-0101": {"min_eur": 1_000_000, "max_eur": 9_000_000}},
+        "sectors": {"Agroalimentaire": 0.15, "Chimie": 0.05},
+    },
+    "co_funding": {
+        "contributions": {"84": 25_000_000, "32": 20_000_000},
+        "matching": {"rule": "follows", "rate": 0.5},
+    },
+    "rounds": [
+        {"date": "2021-04-01", "release_share": 0.4},
+        {"date": "2021-07-01", "release_share": 0.3, "reserve_share": 0.2},
+        {"date": "2022-04-01", "release_eur": 120_000_000},
+    ],
+    "controls": {
+        "lock_awards": True,
+        "awards_until": "2021-06-30",
+        "force_in": [12, 15],
+        "force_out": [3],
+        "next_in_line": 0,
+    },
+}
+
+
+def test_every_lever_round_trips() -> None:
+    scenario = Scenario.from_dict(EVERY_LEVER)
+    data = scenario.to_dict()
+    assert data["version"] == 2
+    assert Scenario.from_dict(data) == scenario
+    assert data["rounds"][0] == {"date": dt.date(2021, 4, 1), "release_share": 0.4}
+    assert data["controls"]["awards_until"] == dt.date(2021, 6, 30)
+    # and through YAML text, where the dates are YAML dates
+    text = dump(scenario)
+    assert "- date: 2021-04-01\n" in text
+    assert Scenario.from_dict(parse_text(text, source="dumped")) == scenario
+
+
+@pytest.mark.parametrize(
+    "lever",
+    ["objective", "co_funding", "rounds", "controls"],
+)
+def test_each_section_round_trips_alone(lever: str) -> None:
+    scenario = Scenario.from_dict({"version": 2, lever: EVERY_LEVER[lever]})
+    data = scenario.to_dict()
+    assert set(data) & {"objective", "co_funding", "rounds", "controls"} == {lever}
+    assert Scenario.from_dict(data) == scenario
+
+
+def test_a_scenario_without_levers_is_written_as_version_1() -> None:
+    scenario = Scenario.from_dict({**FULL, "version": 2})
+    data = scenario.to_dict()
+    assert data["version"] == 1
+    assert not {"objective", "co_funding", "rounds", "controls"} & set(data)
+    assert list(data["constraints"]) == [
+        "fragile_share_min",
+        "decarbonisation_share_min",
+        "max_aid_intensity",
+        "min_spend_share",
+        "regions",
+    ]
+    # jobs-only weights are the version-1 objective, however they are written
+    weighted = Scenario.from_dict({"version": 2, "objective": {"weights": {"jobs_created": 5}}})
+    assert not weighted.uses_levers
+    assert Scenario.from_dict(weighted.to_dict()) == weighted
+
+
+def test_a_version_1_child_keeps_the_levers_of_its_version_2_base() -> None:
+    base = {"version": 2, "name": "base", "co_funding": {"contributions": {"84": 5_000_000}}}
+    child = {"version": 1, "name": "child", "base": "base", "budget_eur": 300_000_000}
+    Scenario.from_dict(child)  # the child alone is a valid version-1 file
+    merged = merge(base, child)
+    assert merged["version"] == 2
+    scenario = Scenario.from_dict(merged)
+    assert scenario.co_funding.contributions == {"84": 5_000_000}
+    assert scenario.budget_eur == 300_000_000
+
+
+def test_a_child_merges_weights_and_contributions_key_by_key_and_replaces_rounds() -> None:
+    base = {
+        "version": 2,
+        "objective": {"weights": {"jobs_created": 1, "jobs_kept": 1}},
+        "co_funding": {"contributions": {"84": 5_000_000, "32": 1_000_000}},
+        "rounds": [{"date": "2021-04-01", "release_share": 0.5}],
+    }
+    child = {
+        "version": 2,
+        "objective": {"weights": {"jobs_kept": None, "leverage": 2}},
+        "co_funding": {"contributions": {"32": None}, "matching": {"rate": 1}},
+        "rounds": [{"date": "2021-05-01", "release_share": 1}],
+    }
+    scenario = Scenario.from_dict(merge(base, child))
+    assert scenario.objective.weights == {"jobs_created": 1.0, "leverage": 2.0}
+    assert scenario.co_funding.contributions == {"84": 5_000_000}
+    assert scenario.co_funding.matching.rate == 1.0
+    assert [r.date for r in scenario.rounds] == [dt.date(2021, 5, 1)]
+
+
+def test_a_smaller_budget_in_a_child_is_checked_against_the_inherited_releases() -> None:
+    base = {"version": 2, "rounds": [{"date": "2021-04-01", "release_eur": 300_000_000}]}
+    lines = error_lines(merge(base, {"version": 2, "budget_eur": 200_000_000}))
+    assert lines == ["a.yaml: rounds: release 300,000,000 EUR in all, above the budget 200,000,000"]

@@ -7,6 +7,7 @@ import jsonschema
 import pytest
 
 from simulation.files import json_schema_text, load_text
+from simulation.levers import CRITERIA, MATCHING_RULES
 from simulation.scenario import MAX_EUR, Scenario, ScenarioError
 from simulation.scenario_model import ExpectModel, ScenarioModel, json_schema
 
@@ -111,3 +112,58 @@ def accepted_by_model(data: dict[str, object]) -> bool:
 def test_schema_and_checks_agree(data: dict[str, object]) -> None:
     document = {"version": 1, **data}
     assert accepted_by_schema(document) == accepted_by_model(document)
+
+
+ROUND = {"date": "2021-04-01", "release_share": 0.5}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({"objective": {"weights": {"jobs_kept": 1}}}, id="weight"),
+        pytest.param({"objective": {"weights": {"jobs_kept": -1}}}, id="weight-negative"),
+        pytest.param({"objective": {"weights": {"co2": 1}}}, id="weight-unknown"),
+        pytest.param({"co_funding": {"contributions": {"84": 1}}}, id="contribution"),
+        pytest.param({"co_funding": {"contributions": {"99": 1}}}, id="contribution-region"),
+        pytest.param({"co_funding": {"contributions": {"84": 0}}}, id="contribution-zero"),
+        pytest.param({"co_funding": {"matching": {"rate": 1.0}}}, id="rate-one"),
+        pytest.param({"co_funding": {"matching": {"rate": 1.5}}}, id="rate-above-one"),
+        pytest.param({"co_funding": {"matching": {"rule": "follows"}}}, id="rule"),
+        pytest.param({"co_funding": {"matching": {"rule": "with"}}}, id="rule-unknown"),
+        pytest.param({"rounds": [ROUND]}, id="round"),
+        pytest.param({"rounds": [{"release_share": 0.5}]}, id="round-no-date"),
+        pytest.param({"rounds": [{**ROUND, "date": "April"}]}, id="round-date-text"),
+        pytest.param({"rounds": [{**ROUND, "reserve_share": 0.99}]}, id="reserve"),
+        pytest.param({"rounds": [{**ROUND, "reserve_share": 1}]}, id="reserve-one"),
+        pytest.param({"rounds": [{**ROUND, "release_eur": None}]}, id="release-eur-null"),
+        pytest.param({"controls": {"lock_awards": True}}, id="lock"),
+        pytest.param({"controls": {"lock_awards": 1}}, id="lock-number"),
+        pytest.param({"controls": {"force_in": [1, 2]}}, id="force-in"),
+        pytest.param({"controls": {"force_in": ["1"]}}, id="force-in-text"),
+        pytest.param({"controls": {"next_in_line": 100}}, id="next-100"),
+        pytest.param({"controls": {"next_in_line": 101}}, id="next-101"),
+        pytest.param({"controls": {"awards_until": None}}, id="until-null"),
+        pytest.param({"constraints": {"fragile_project_share_min": 0.69}}, id="project-share"),
+        pytest.param({"constraints": {"departments": {"2A": {"max_eur": 1}}}}, id="department"),
+        pytest.param({"constraints": {"departments": {"974": {"max_eur": 1}}}}, id="overseas"),
+        pytest.param({"constraints": {"departments": {"2C": {"max_eur": 1}}}}, id="dept-bad"),
+        pytest.param({"constraints": {"territories": {"p1-ti-0101": {"min_eur": 1}}}}, id="ti"),
+        pytest.param({"constraints": {"territories": {"": {"min_eur": 1}}}}, id="ti-empty"),
+        pytest.param({"constraints": {"sectors": {"Chimie": 0.2}}}, id="sector"),
+        pytest.param({"constraints": {"sectors": {"Chimie": 2}}}, id="sector-above-one"),
+    ],
+)
+def test_schema_and_checks_agree_on_the_levers(data: dict[str, object]) -> None:
+    document = {"version": 2, **data}
+    assert accepted_by_schema(document) == accepted_by_model(document)
+
+
+def test_schema_publishes_the_levers_and_both_versions() -> None:
+    schema = json_schema()
+    assert schema["properties"]["version"]["enum"] == [1, 2]
+    assert schema["properties"]["rounds"]["items"] == {"$ref": "#/$defs/Round"}
+    assert schema["$defs"]["Round"]["required"] == ["date"]
+    assert schema["$defs"]["Round"]["properties"]["date"]["format"] == "date"
+    weights = schema["$defs"]["Objective"]["properties"]["weights"]
+    assert weights["propertyNames"]["enum"] == list(CRITERIA)
+    assert schema["$defs"]["Matching"]["properties"]["rule"]["enum"] == list(MATCHING_RULES)
