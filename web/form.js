@@ -13,6 +13,15 @@ const FIELDS = {
   maxAidIntensity: { input: "#aid-cap", none: "no cap", ...percent() },
 };
 
+// Objective weights: ObjectiveWeightsInput field -> its input (a weight left empty keeps the
+// base's).
+const WEIGHTS = {
+  jobsCreated: "#weight-jobs-created",
+  jobsKept: "#weight-jobs-kept",
+  co2AvoidedT: "#weight-co2",
+  leverage: "#weight-leverage",
+};
+
 let baseValues = {}; // ScenarioInput field -> the base's value, for the curve's marker
 
 function percent() {
@@ -46,7 +55,7 @@ export function fieldError(field, message, regionCode = null) {
   const box = field && document.querySelector(`[data-field="${field}"]`);
   if (!box) return false;
   box.classList.add("invalid");
-  if (field === "regionEnvelopes") box.open = true;
+  if (box.tagName === "DETAILS") box.open = true;
   const error = box.querySelector(".error");
   error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
   return true;
@@ -83,6 +92,12 @@ export function readScenario() {
     }
   }
   if (envelopes.length) scenario.regionEnvelopes = envelopes;
+  const weights = {};
+  for (const [field, selector] of Object.entries(WEIGHTS)) {
+    const value = readNumber(selector, "objectiveWeights", errors);
+    if (value !== null) weights[field] = value;
+  }
+  if (Object.keys(weights).length) scenario.objectiveWeights = weights;
   return { scenario, errors };
 }
 

@@ -183,3 +183,57 @@ def test_the_lever_panels_hide_with_an_invalid_scenario(page: Page) -> None:
     page.click("#run")
     expect(page.locator("#status-message")).to_contain_text("not valid")
     expect(page.locator("#levers")).to_be_hidden()
+
+
+WEIGHED = """query($s: ScenarioInput!) { simulate(scenario: $s) { ... on SimulationResult {
+    jobs criteria { name value weight } } } }"""
+
+
+def test_objective_weights_typed_with_the_keyboard_are_sent_and_shown(
+    page: Page, live_server: str
+) -> None:
+    # Jobs created and tCO2e weigh 1 each: half and half once normalised; the announced base
+    # gives no weights, so the criteria left empty weigh 0.
+    scenario = {"objectiveWeights": {"jobsCreated": 1, "co2AvoidedT": 1}}
+    expected = api(live_server, WEIGHED, s=scenario)["simulate"]
+    weights = {c["name"]: c["weight"] for c in expected["criteria"]}
+    assert weights == {"jobs_created": 0.5, "jobs_kept": 0, "co2_avoided_t": 0.5, "leverage": 0}
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/graphql") else None
+        ),
+    )
+    announced(page)
+    page.focus("#weights summary")
+    page.keyboard.press("Enter")  # opens the section
+    expect(page.locator("#weights")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#weight-jobs-created")).to_be_focused()
+    page.keyboard.type("1")
+    for field in ("#weight-jobs-kept", "#weight-co2"):
+        page.keyboard.press("Tab")
+        expect(page.locator(field)).to_be_focused()
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")  # submits the form
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs(expected["jobs"]))
+    asked = [b["variables"]["s"] for b in sent if "simulate(scenario" in b.get("query", "")]
+    assert {"name": "what-if", "base": "france-relance-2020", **scenario} in asked
+    shown = {row[0]: row for row in cells(page, "#criteria")}
+    co2 = next(c for c in expected["criteria"] if c["name"] == "co2_avoided_t")
+    assert shown["tCO2e avoided a year"][1:] == [jobs(co2["value"]), "tCO2e/year", "50 %"]
+    assert shown["jobs created"][3] == "50 %"
+    assert shown["jobs secured"][3] == "reported only"
+
+
+def test_weights_all_zero_are_refused_next_to_their_field(page: Page) -> None:
+    announced(page)
+    page.click("#weights summary")
+    page.fill("#weight-jobs-created", "0")  # the base weighs nothing else
+    page.click("#run")
+    field = page.locator('[data-field="objectiveWeights"]')
+    expect(field.locator(".error")).to_contain_text("at least one weight above 0")
+    expect(field).to_have_attribute("open", "")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
