@@ -1,9 +1,11 @@
 """The Pareto front of two criteria, by the epsilon-constraint method on one warm HiGHS model.
 
 Each criterion k sums rate_k,i * x_i over the projects, rate_k,i being project i's jobs created,
-jobs kept, tCO2e a year or investment per M EUR of aid requested (x_i in M EUR, so a partly funded
-project counts pro rata, as the jobs of a result do). The front walks the second criterion y from
-its value at the optimum of x up to its own maximum, in evenly spaced floors epsilon:
+jobs kept, tCO2e a year or investment per M EUR of aid requested (formulation.rates; x_i in M EUR,
+so a partly funded project counts pro rata, as the jobs of a result do), under every constraint of
+the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing). The front walks
+the second criterion y from its value at the optimum of x up to its own maximum, in evenly spaced
+floors epsilon:
 
 1. maximise x subject to y >= epsilon (the scenario's constraints all hold): X;
 2. maximise y subject to x >= X minus a tiny tolerance: Y. This lexicographic second solve
@@ -34,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from simulation import lp
+from simulation import formulation, lp
 from simulation.errors import EngineError
 from simulation.highs import Model
 from simulation.levers import CRITERIA
@@ -55,10 +57,12 @@ UNITS: Mapping[str, str] = {
     "leverage": "EUR of investment",
 }
 REPORT_SCALE: Mapping[str, float] = {"leverage": lp.M}
-# The second solve keeps x within this much of the first one's optimum: above HiGHS's 1e-7
+# The second solve keeps x within this much of the first one's optimum: no less than HiGHS's 1e-7
 # feasibility tolerance on a criterion row, far below any difference a planner reads.
 RELATIVE_TOL = 1e-9
 ABSOLUTE_TOL = 1e-7
+# A floor price proves a point only above this share of max rate_x / max rate_y (HiGHS's duals
+# are exact to about 1e-7; the second solve's reduced costs are theirs divided by the price).
 PRICE_SHARE = 1e-6
 
 
@@ -95,21 +99,6 @@ def check_front(x: str, y: str, points: int) -> None:
         raise EngineError("points", f"give {MIN_POINTS} to {MAX_POINTS} points, got {points}")
 
 
-def rates(projects: ProjectColumns) -> dict[str, Floats]:
-    """Each criterion per M EUR of aid requested, per project (0 for a project asking nothing):
-    jobs created, jobs kept, tCO2e a year, M EUR of investment."""
-    aid = projects.aid_requested_eur.astype(np.float64)
-    asked = aid > 0
-    per_meur = np.where(asked, lp.M / np.maximum(aid, 1.0), 0.0)
-    return {
-        # The same expression as lp.build's jobs_per_meur, so jobs agree to the last bit.
-        "jobs_created": np.where(asked, projects.jobs_created * lp.M / np.maximum(aid, 1.0), 0.0),
-        "jobs_kept": projects.jobs_kept * per_meur,
-        "co2_avoided_t": projects.co2_avoided_t * per_meur,
-        "leverage": projects.investment_eur / lp.M * per_meur,
-    }
-
-
 @dataclass(frozen=True, eq=False)
 class _Problem:
     """The scenario's LP with no objective, and two rows more: criterion x, then criterion y."""
@@ -120,7 +109,7 @@ class _Problem:
     row_lower: Floats
     row_upper: Floats
     row_names: tuple[str, ...]
-    projects: npt.NDArray[np.intp]  # the project columns, in ProjectColumns order
+    projects: npt.NDArray[np.intp]  # the project columns, in ProjectColumns order (then regional)
     rate_x: Floats  # per column (0 outside the projects)
     rate_y: Floats
 
@@ -134,22 +123,19 @@ class _Problem:
 
 
 def _problem(scenario: Scenario, projects: ProjectColumns, x: str, y: str) -> _Problem:
-    p = lp.build(scenario, projects)
-    # Column 0 is the total spend s, as in every engine model (lp.py); the projects follow.
-    body = sp.hstack([sp.csc_matrix(p.spend_column.reshape(-1, 1)), p.matrix], format="csc")
-    columns = np.arange(1, p.n + 1, dtype=np.intp)
-    every = rates(projects)
-    rate_x, rate_y = np.zeros(p.n + 1), np.zeros(p.n + 1)
-    rate_x[columns], rate_y[columns] = every[x], every[y]
+    f = formulation.build(scenario, projects)  # every lever's rows and bounds; no objective kept
+    every = formulation.rates(projects)
+    rate_x, rate_y = np.zeros(len(f.lower)), np.zeros(len(f.lower))
+    rate_x[: f.n], rate_y[: f.n] = every[x], every[y]
     criteria = sp.csc_matrix(np.vstack([rate_x, rate_y]))
     return _Problem(
-        lower=np.zeros(p.n + 1),
-        upper=np.concatenate([[math.inf], p.cap]),
-        matrix=sp.vstack([body, criteria], format="csc"),
-        row_lower=np.concatenate([p.row_lower, [-math.inf, -math.inf]]),
-        row_upper=np.concatenate([p.row_upper, [math.inf, math.inf]]),
-        row_names=(*p.row_names, f"criterion_{x}", f"criterion_{y}"),
-        projects=columns,
+        lower=f.lower,
+        upper=f.upper,
+        matrix=sp.vstack([f.matrix, criteria], format="csc"),
+        row_lower=np.concatenate([f.row_lower, [-math.inf, -math.inf]]),
+        row_upper=np.concatenate([f.row_upper, [math.inf, math.inf]]),
+        row_names=(*f.row_names, f"criterion_{x}", f"criterion_{y}"),
+        projects=np.arange(f.n, dtype=np.intp),
         rate_x=rate_x,
         rate_y=rate_y,
     )
@@ -227,7 +213,6 @@ def front(
     problem = _problem(scenario, projects, x, y)
     solver = _Solver(problem, start + time_limit_s)
     scale_x, scale_y = REPORT_SCALE.get(x, 1.0), REPORT_SCALE.get(y, 1.0)
-    # A price below this share of the rates' ratio is too close to HiGHS's dual tolerance.
     least_price = PRICE_SHARE * _largest(problem.rate_x) / max(_largest(problem.rate_y), 1e-300)
 
     def done(found: list[ParetoPoint], status: str = "optimal") -> Front:

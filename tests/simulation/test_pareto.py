@@ -5,7 +5,9 @@ import pytest
 from scipy.optimize import linprog
 
 from simulation.errors import EngineError
-from simulation.pareto import Front, cold_optimum, front, rates
+from simulation.formulation import rates
+from simulation.levers import Controls
+from simulation.pareto import Front, cold_optimum, front
 from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
 from simulation.solve import solve
@@ -74,6 +76,17 @@ def test_the_front_walks_the_other_way_with_the_criteria_swapped() -> None:
         (pytest.approx(1250, abs=1e-3), pytest.approx(35, abs=1e-6)),
         (pytest.approx(1000 - 20 / 0.09, abs=1e-3), pytest.approx(80, abs=1e-6)),
         (pytest.approx(250, abs=1e-3), pytest.approx(125, abs=1e-4)),
+    ]
+
+
+def test_the_scenarios_levers_hold_at_every_point() -> None:
+    # A (id 1) forced out: the most jobs are B in full and C's first 5 M EUR: 50 + 5 = 55 jobs,
+    # 500 + 500 = 1,000 t; the most tCO2e are unchanged (C and half of B: 1,250 t, 35 jobs).
+    scenario = Scenario(budget_eur=15 * M, controls=Controls(force_out=(1,)))
+    result = front(scenario, abc(), "jobs_created", "co2_avoided_t", points=2)
+    assert [(p.x_value, p.y_value) for p in result.points] == [
+        (pytest.approx(55, abs=1e-4), pytest.approx(1000, abs=1e-3)),
+        (pytest.approx(35, abs=1e-4), pytest.approx(1250, abs=1e-3)),
     ]
 
 
