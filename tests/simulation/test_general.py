@@ -346,3 +346,16 @@ def test_infeasible_levers_say_so() -> None:
     assert result.status == Status.INFEASIBLE
     assert result.message.startswith("Infeasible")
     assert result.diagnosis is not None
+
+
+def test_all_or_nothing_fixes_projects_far_from_the_margin_and_keeps_the_optimum() -> None:
+    projects = seeded_projects(
+        400, seed=5, territories=12, fragile_share=0.6, decarbonisation_share=0.4
+    )
+    sc = Scenario(budget_eur=60 * M, constraints=SHAPES["floors"], mode=Mode.ALL_OR_NOTHING)
+    old = solve(sc, projects, mip_rel_gap=0.0)
+    new = general.solve(sc, projects, mip_rel_gap=0.0)
+    assert new.status == old.status == Status.OPTIMAL
+    assert new.jobs == pytest.approx(old.jobs, rel=1e-9)
+    free = int(new.solver.method.split("over the ")[1].split(" ")[0])
+    assert free < len(projects)
