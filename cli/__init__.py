@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import curve, db, keys, saved, scenarios
+from cli import curve, db, keys, pareto, saved, scenarios
 from cli.errors import CliError
 from settings import Settings, SettingsError
 
@@ -24,6 +24,7 @@ COMMANDS = (
     scenarios.add_run,
     scenarios.add_compare,
     curve.add_curve,
+    pareto.add_pareto,
     saved.add_export,
     saved.add_import,
     saved.add_list,

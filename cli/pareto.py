@@ -1,0 +1,114 @@
+"""`territoires pareto`: the efficient trade-offs between two criteria of a scenario."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from cli import render
+from cli.db import projects_of
+from cli.errors import CliError
+from cli.scenarios import add_time_limit, load_files
+from settings import Settings
+from simulation.errors import EngineError
+from simulation.levers import CRITERIA, CRITERION_LABELS
+from simulation.pareto import MAX_POINTS, MIN_POINTS, UNITS, Front, check_front
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+COLUMNS = ("epsilon", "efficient", "status", "spent_eur")
+
+
+def add_pareto(commands: Commands) -> None:
+    pareto = commands.add_parser(
+        "pareto",
+        help="Pareto front: the efficient trade-offs between two criteria",
+        description="Maximise criterion x with criterion y held at evenly spaced floors, from "
+        "y at the optimum of x up to y's own maximum; each point is proven efficient (no "
+        "allocation has more of both) or marked otherwise. Warm-started.",
+    )
+    pareto.add_argument("file", metavar="SCENARIO", help="a scenario file")
+    pareto.add_argument("--x", choices=CRITERIA, default="jobs_created")
+    pareto.add_argument("--y", choices=CRITERIA, default="co2_avoided_t")
+    pareto.add_argument(
+        "--points", type=int, default=50, help=f"{MIN_POINTS} to {MAX_POINTS} (default 50)"
+    )
+    pareto.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    pareto.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
+    add_time_limit(pareto)
+    pareto.set_defaults(handler=_pareto)
+
+
+def _pareto(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        check_front(args.x, args.y, args.points)  # before reading the files and the database
+    except EngineError as error:
+        raise CliError(f"--{error.field}: {error.message}") from None
+    (scenario,) = load_files([args.file])
+    (projects,) = asyncio.run(projects_of(settings, [scenario]))
+    limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
+    from simulation.pareto import front
+
+    result = front(scenario, projects, args.x, args.y, points=args.points, time_limit_s=limit)
+    if not result.points:
+        raise CliError(f"no front: the scenario's solve ended {result.status}", code=1)
+    rows: list[list[Any]] = [
+        [p.x_value, p.y_value, p.epsilon, p.efficient, p.status, p.spent_eur] for p in result.points
+    ]
+    if args.format == "csv":
+        render.emit(render.csv_text([[args.x, args.y, *COLUMNS], *rows]), args.output)
+    elif args.format == "json":
+        data: dict[str, Any] = {
+            "scenario": scenario.name,
+            "x": args.x,
+            "y": args.y,
+            "units": {args.x: UNITS[args.x], args.y: UNITS[args.y]},
+            "status": result.status,
+            "solves": result.solves,
+            "relaxation": result.relaxation,
+            "method": result.method,
+        }
+        data["points"] = [dict(zip((args.x, args.y, *COLUMNS), row, strict=True)) for row in rows]
+        render.emit(render.json_text(data), args.output)
+    else:
+        title = f"{scenario.name}: {CRITERION_LABELS[args.x]} against {CRITERION_LABELS[args.y]}"
+        render.render(partial(_draw, title=title, front=result), args.output)
+    if result.status != "optimal":
+        print(f"territoires: the front stopped early ({result.status})", file=sys.stderr)
+    return 0
+
+
+def _draw(console: Console, title: str, front: Front) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    headings = (
+        f"{front.y} floor",
+        f"{front.x} ({UNITS[front.x]})",
+        f"{front.y} ({UNITS[front.y]})",
+        "M EUR spent",
+        "status",
+    )
+    for heading in headings:
+        table.add_column(heading, justify="right")
+    for p in front.points:
+        table.add_row(
+            f"{p.epsilon:,.1f}",
+            f"{p.x_value:,.1f}",
+            f"{p.y_value:,.1f}",
+            render.meur(p.spent_eur),
+            p.status,
+        )
+    console.print(table)
+    proven = sum(p.efficient for p in front.points)
+    console.print(
+        f"{proven} of {len(front.points)} points proven efficient; {front.solves} solves "
+        f"in {front.time_s:.2f} s"
+        + (" (the LP relaxation of an all-or-nothing scenario)" if front.relaxation else "")
+    )
