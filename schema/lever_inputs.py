@@ -245,7 +245,7 @@ def _objective(weights: ObjectiveWeightsInput) -> dict[str, Any]:
 def _co_funding(funding: CoFundingInput) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if funding.contributions is not UNSET:
-        contributions: dict[str, int] = {}
+        contributions: dict[str, int | None] = {}  # None: the base's removed
         for entry in funding.contributions or []:
             if entry.region_code in contributions:
                 path = f"co_funding.contributions.{entry.region_code}"

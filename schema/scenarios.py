@@ -184,9 +184,9 @@ INPUT_FIELDS = {
 
 def input_field(path: str) -> str | None:
     for prefix, name in INPUT_FIELDS.items():
-        if path == prefix or path.startswith(prefix + "."):
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
             return name
-    return path.split(".")[0] or None
+    return path.split(".")[0].split("[")[0] or None
 
 
 @strawberry.enum
