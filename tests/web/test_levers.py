@@ -23,6 +23,10 @@ def cells(page: Page, table: str) -> list[list[str]]:
     return rows
 
 
+def meur(euros: float) -> str:
+    return f"{euros / 1e6:,.1f}".removesuffix(".0")  # as the page writes M EUR
+
+
 def one_decimal(value: float) -> str:
     return f"{value:,.1f}"
 
@@ -237,3 +241,62 @@ def test_weights_all_zero_are_refused_next_to_their_field(page: Page) -> None:
     expect(field.locator(".error")).to_contain_text("at least one weight above 0")
     expect(field).to_have_attribute("open", "")
     expect(page.locator("#status-message")).to_contain_text("not valid")
+
+
+# Two regions add their money and the fund is decided in two reviews, a fifth held back.
+CO_FUNDED_IN_ROUNDS = {
+    "coFunding": {
+        "contributions": [
+            {"regionCode": "84", "amountEur": 25_000_000},
+            {"regionCode": "32", "amountEur": 20_000_000},
+        ],
+        "matching": {"rule": "REQUIRES", "rate": 1.0},
+    },
+    "rounds": [
+        {"date": "2021-04-01", "releaseShare": 0.5, "reserveShare": 0.2},
+        {"date": "2021-10-01", "releaseShare": 0.5},
+    ],
+}
+ENGINE_ANSWER = """query($s: ScenarioInput!) { simulate(scenario: $s) {
+    __typename ... on SimulationResult {
+    funding { stateEur regionalEur leverage regions { code name stateEur regionalEur } }
+    rounds { jobs hindsightJobs jobsLost reserveRecovers
+      rounds { date spentEur cumulativeJobs hindsightJobs } regions { name jobsLost } } } } }"""
+
+
+def with_inputs(route: Route) -> None:
+    """The page's what-if run, asked with co-funding and rounds added to its inputs."""
+    body = json.loads(route.request.post_data or "{}")
+    if "simulate(scenario" in body.get("query", "") and "nextInLine" in body["query"]:
+        body["variables"]["s"].update(CO_FUNDED_IN_ROUNDS)
+        route.continue_(post_data=json.dumps(body))
+    else:
+        route.continue_()
+
+
+def test_a_co_funded_scenario_decided_in_rounds_shows_the_engine_answer(
+    page: Page, live_server: str
+) -> None:
+    scenario = {"name": "what-if", "base": "france-relance-2020", **CO_FUNDED_IN_ROUNDS}
+    expected = api(live_server, ENGINE_ANSWER, s=scenario)["simulate"]
+    assert expected["__typename"] == "SimulationResult", expected
+    funding, rounds = expected["funding"], expected["rounds"]
+    assert funding["regionalEur"] > 0 and len(rounds["rounds"]) == 2
+    announced(page)
+    page.route("**/graphql", with_inputs)
+    page.click("#run")
+    expect(page.locator("#funding-panel")).to_be_visible()
+    expect(page.locator("#funding-summary")).to_contain_text(
+        f"regions {meur(funding['regionalEur'])} M EUR"
+    )
+    shown = {row[0]: row for row in cells(page, "#funding")}
+    for region in funding["regions"]:
+        assert shown[region["name"]][1:3] == [meur(region["stateEur"]), meur(region["regionalEur"])]
+    expect(page.locator("#rounds-panel")).to_be_visible()
+    rows = cells(page, "#rounds")
+    assert [row[1] for row in rows] == [r["date"] for r in rounds["rounds"]]
+    assert [row[5] for row in rows] == [jobs(r["cumulativeJobs"]) for r in rounds["rounds"]]
+    expect(page.locator("#rounds-summary")).to_contain_text(
+        f"{jobs(rounds['jobs'])} jobs against {jobs(rounds['hindsightJobs'])}"
+    )
+    expect(page.locator("#rounds-regions tbody tr")).to_have_count(len(rounds["regions"]))
