@@ -426,7 +426,8 @@ def _message(rounds: Rounds, hindsight: Result) -> str:
         )
     if rounds.reserve_recovers is not None:
         gain = rounds.reserve_recovers
-        text += f"; the reserve {'recovers' if gain >= 0 else 'costs'} {abs(gain):,.0f} jobs"
+        jobs = f"{abs(gain):,.0f} job{'' if round(abs(gain)) == 1 else 's'}"
+        text += f"; the reserve {'recovers' if gain >= 0 else 'costs'} {jobs}"
     return text + "."
 
 
