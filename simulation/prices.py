@@ -76,7 +76,8 @@ def binding(
                 g.label,
                 y,
                 per_m,
-                f"{y:+.1f} {jobs} per extra M EUR of State money that {g.label} asks for",
+                f"{y:+.1f} {jobs} per extra M EUR of State money matched in region "
+                f"{g.name.removeprefix('matching_')}",
             )
     v = _intensity_price(f, x, col_dual, projects)
     if v > DUAL_TOL:

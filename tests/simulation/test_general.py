@@ -327,8 +327,8 @@ def test_fragile_project_share_counts_projects_all_or_nothing() -> None:
 def test_next_in_line_enters_with_the_jobs_it_needs() -> None:
     # 15 M EUR: a in full, b half; c (2 jobs per M EUR) is next, against b's 5: it needs
     # 5 x 10 - 20 = 30 more jobs to tie, a few more to enter.
-    sc = scenario(constraints=Constraints(), controls=Controls(force_out=(), next_in_line=1))
-    result = general.solve(replace(sc, controls=Controls(next_in_line=1)), projects_of(ABC))
+    sc = scenario(controls=Controls(next_in_line=1))
+    result = general.solve(sc, projects_of(ABC))
     (first,) = result.next_in_line
     assert first.project_id == 3
     assert first.jobs_needed == pytest.approx(30.0)
