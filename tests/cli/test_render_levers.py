@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from cli import render
+from cli import main, render
+from cli.render import meur
+from simulation.levers import CRITERIA
 from simulation.result import (
     Criterion,
     Funding,
@@ -23,6 +27,7 @@ from simulation.result import (
     Status,
 )
 from simulation.scenario import Scenario
+from tests.cli.helpers import write
 
 SCENARIO = Scenario(name="levers", title="Every lever pulled")
 
@@ -264,3 +269,55 @@ def test_json_of_a_state_only_result_has_no_regional_euros() -> None:
     data = json.loads(render.json_text(result().to_dict()))
     assert data["funding"] is None and data["rounds"] is None and data["next_in_line"] == []
     assert data["allocation"][0] == {"project_id": 3, "allocated_eur": 40_000_000}
+
+
+# ---- through the engine: territoires run on a version-2 file ------------------------------
+
+LEVERS_FILE = """version: 2
+name: levers
+title: Weighted, co-funded, in two rounds
+projects: {phase: 1}
+objective:
+  weights: {jobs_created: 1, co2_avoided_t: 1}
+co_funding:
+  contributions: {"84": 25_000_000}
+  matching: {rule: requires, rate: 1.0}
+rounds:
+  - {date: 2021-04-01, release_share: 0.5, reserve_share: 0.2}
+  - {date: 2021-10-01, release_share: 0.5}
+controls:
+  next_in_line: 3
+"""
+
+
+def test_run_prints_and_serialises_what_the_levers_add(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "levers.yaml", LEVERS_FILE)
+    assert main(["run", path, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)["result"]
+    assert [c["name"] for c in data["criteria"]] == list(CRITERIA)
+    weights = {c["name"]: c["weight"] for c in data["criteria"]}
+    assert weights == {"jobs_created": 0.5, "jobs_kept": 0, "co2_avoided_t": 0.5, "leverage": 0}
+    assert len(data["next_in_line"]) == 3
+    funding = data["funding"]
+    assert 0 < funding["regional_eur"] <= 25_000_000
+    assert sum(a["regional_eur"] for a in data["allocation"]) == funding["regional_eur"]
+    assert [r["date"] for r in data["rounds"]["rounds"]] == ["2021-04-01", "2021-10-01"]
+
+    assert main(["run", path]) == 0
+    output = capsys.readouterr().out
+    for heading in ("Criteria", "Funding by region", "Next in line", "Rounds", "Jobs lost by"):
+        assert heading in output
+    state = meur(funding["state_eur"])
+    assert [" ".join(row.split()) for row in output.splitlines() if row.startswith(" State ")] == [
+        f"State {state} M EUR"
+    ]
+    assert line(output, "tCO2e avoided")[-1] == "50%"
+    first = data["rounds"]["rounds"][0]
+    assert line(output, "1 ", "Rounds")[:4] == [
+        "1",
+        "2021-04-01",
+        "200.0",
+        meur(first["spent_eur"]),
+    ]
