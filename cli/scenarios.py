@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from simulation.compare import Comparison
     from simulation.projects import ProjectColumns
     from simulation.result import Result
-    from simulation.scenario import Scenario
+    from simulation.scenario import RegionEnvelope, Scenario
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -115,9 +115,79 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         based = f" (over {scenario.base})" if scenario.base else ""
         competing = COMPETING[scenario.projects.origin]
         print(f"ok  {path}: {scenario.name}{based}; competing: {competing}")
+        for line in lever_lines(scenario):
+            print(f"    {line}")
     if not args.run:
         return 0
     return _check_runs(settings, scenarios, args.files, args.time_limit)
+
+
+def lever_lines(scenario: Scenario) -> list[str]:
+    """One line per lever of format version 2 the scenario pulls (none: the version-1 problem)."""
+    from simulation.levers import CRITERION_LABELS, Controls, Objective
+
+    def share(value: float) -> str:
+        return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.2%}"
+
+    def bounds(envelopes: Mapping[str, RegionEnvelope]) -> str:
+        parts = []
+        for code, envelope in envelopes.items():
+            limits = [
+                f"{word} {render.meur(eur)} M EUR"
+                for word, eur in (("at least", envelope.min_eur), ("at most", envelope.max_eur))
+                if eur is not None
+            ]
+            parts.append(f"{code} {' and '.join(limits)}")
+        return "; ".join(parts)
+
+    lines = []
+    if scenario.objective != Objective():
+        weights = scenario.objective.weights
+        named = ", ".join(f"{CRITERION_LABELS[k]} {weights[k]:g}" for k in weights)
+        lines.append(f"objective weights: {named}")
+    c = scenario.constraints
+    if c.fragile_project_share_min:
+        lines.append(
+            f"fragile projects: at least {share(c.fragile_project_share_min)} of those funded"
+        )
+    if c.departments:
+        lines.append(f"departments: {bounds(c.departments)}")
+    if c.territories:
+        lines.append(f"territories: {bounds(c.territories)}")
+    if c.sectors:
+        floors = ", ".join(f"{name} {share(v)}" for name, v in c.sectors.items())
+        lines.append(f"sector floors (share of euros spent): {floors}")
+    funding = scenario.co_funding
+    if funding.contributions:
+        given = ", ".join(f"{k} {render.meur(v)} M EUR" for k, v in funding.contributions.items())
+        rate = f"{funding.matching.rate:g}"
+        rule = (
+            f"each regional euro needs {rate} State euro"
+            if funding.matching.rule == "requires"
+            else f"at most {rate} regional euro per State euro"
+        )
+        lines.append(f"co-funding: {given}; {rule}")
+    if scenario.rounds:
+        budget = scenario.budget_eur
+        steps = [
+            f"{r.date} releases {render.meur(r.released(budget))} M EUR"
+            + (f" (keeps {share(r.reserve_share)} in reserve)" if r.reserve_share else "")
+            for r in scenario.rounds
+        ]
+        lines.append(f"rounds: {'; '.join(steps)}")
+    controls = scenario.controls
+    if controls != Controls():
+        done = []
+        if controls.lock_awards:
+            until = f" recorded by {controls.awards_until}" if controls.awards_until else ""
+            done.append(f"awards{until} locked")
+        for word, ids in (("in", controls.force_in), ("out", controls.force_out)):
+            if ids:
+                done.append(f"forced {word}: {', '.join(map(str, ids))}")
+        if controls.next_in_line != Controls().next_in_line:
+            done.append(f"next in line listed: {controls.next_in_line}")
+        lines.append(f"controls: {'; '.join(done)}")
+    return lines
 
 
 def _check_runs(

@@ -14,8 +14,9 @@ def test_validate_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
     assert main(["validate", *files]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == len(files)
-    assert all(line.startswith("ok  ") for line in out)
+    verdicts = [line for line in out if not line.startswith("    ")]  # levers are indented
+    assert len(verdicts) == len(files)
+    assert all(line.startswith("ok  ") for line in verdicts)
 
 
 def test_validate_reports_every_problem_without_traceback(
@@ -32,7 +33,8 @@ def test_validate_reports_every_problem_without_traceback(
     assert captured.err.splitlines() == [
         f"{bad}: constraints.fragile_shares: unknown key 'fragile_shares'; did you mean "
         "'fragile_share_min'? (allowed: fragile_share_min, decarbonisation_share_min, "
-        "max_aid_intensity, min_spend_share, regions)",
+        "max_aid_intensity, min_spend_share, regions, fragile_project_share_min, departments, "
+        "territories, sectors)",
         f"{bad}: constraints.fragile_share_min: must be between 0 and 1, got 1.4",
         f"{tmp_path / 'missing.yaml'}: no such file",
     ]
@@ -49,6 +51,42 @@ def test_validate_says_which_projects_compete(
     assert capsys.readouterr().out.splitlines() == [
         f"ok  {files[0]}: laureates; competing: laureates only",
         f"ok  {files[1]}: both; competing: laureates and generated candidates",
+    ]
+
+
+def test_validate_lists_the_levers_a_scenario_pulls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = """version: 2
+name: levers
+objective: {weights: {jobs_created: 1, co2_avoided_t: 0.5, leverage: 0}}
+constraints:
+  fragile_project_share_min: 0.69
+  departments: {"59": {min_eur: 1_000_000, max_eur: 20_000_000}}
+  territories: {"p1-ti-0101": {max_eur: 5_000_000}}
+  sectors: {Chimie: 0.15}
+co_funding: {contributions: {"84": 25_000_000}, matching: {rule: follows, rate: 0.5}}
+rounds:
+  - {date: 2021-04-01, release_share: 0.4, reserve_share: 0.25}
+  - {date: 2022-04-01, release_eur: 240_000_000}
+controls: {lock_awards: true, awards_until: 2021-06-30, force_in: [12, 15], force_out: [3]}
+"""
+    plain = write(tmp_path, "plain.yaml", "version: 2\nname: plain\n")
+    levers = write(tmp_path, "levers.yaml", text)
+    assert main(["validate", plain, levers]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"ok  {plain}: plain; competing: laureates and generated candidates",
+        f"ok  {levers}: levers; competing: laureates and generated candidates",
+        "    objective weights: jobs created 1, tCO2e avoided a year 0.5",
+        "    fragile projects: at least 69% of those funded",
+        "    departments: 59 at least 1.0 M EUR and at most 20.0 M EUR",
+        "    territories: p1-ti-0101 at most 5.0 M EUR",
+        "    sector floors (share of euros spent): Chimie 15%",
+        "    co-funding: 84 25.0 M EUR; at most 0.5 regional euro per State euro",
+        # 0.4 * 400 M EUR = 160 M EUR, then 240 M EUR: the whole budget
+        "    rounds: 2021-04-01 releases 160.0 M EUR (keeps 25% in reserve); 2022-04-01 releases "
+        "240.0 M EUR",
+        "    controls: awards recorded by 2021-06-30 locked; forced in: 12, 15; forced out: 3",
     ]
 
 
