@@ -192,7 +192,7 @@ def _whole(
     upper = np.where(binary, np.rint(f.upper / scale), f.upper)
     matrix = sp.csc_matrix(f.matrix @ sp.diags(scale))
     bound = float(f.cost @ lp_x)  # the LP optimum bounds every whole allocation
-    at_cap = lp_x >= f.upper - 1e-9
+    at_cap = (lp_x > 1e-9) & (lp_x >= f.upper - 1e-9)  # a forced-out project is at 0, not its cap
     fractional = binary & (lp_x > 1e-9) & ~at_cap
     # What moving a project off its LP side costs against the bound: a right-signed reduced cost.
     loss = np.where(at_cap, np.maximum(lp_reduced, 0.0), np.maximum(-lp_reduced, 0.0)) * scale

@@ -359,3 +359,27 @@ def test_all_or_nothing_fixes_projects_far_from_the_margin_and_keeps_the_optimum
     assert new.jobs == pytest.approx(old.jobs, rel=1e-9)
     free = int(new.solver.method.split("over the ")[1].split(" ")[0])
     assert free < len(projects)
+
+
+def test_all_or_nothing_with_forced_projects_among_the_fixed_ones() -> None:
+    # With 300 projects most are fixed at their LP side; the forced ones must keep their bounds:
+    # forcing the best project out and the worst in is solving without them on a smaller budget.
+    projects = seeded_projects(
+        300, seed=8, territories=12, fragile_share=0.6, decarbonisation_share=0.4
+    )
+    rate = projects.jobs_created / projects.aid_requested_eur
+    best, worst = int(np.argmax(rate)), int(np.argmin(rate))
+    controls = Controls(force_in=(int(projects.ids[worst]),), force_out=(int(projects.ids[best]),))
+    sc = Scenario(budget_eur=40 * M, mode=Mode.ALL_OR_NOTHING, controls=controls)
+    result = general.solve(sc, projects, mip_rel_gap=0.0)
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur[best] == 0
+    assert result.allocation_eur[worst] == projects.aid_requested_eur[worst]
+    others = np.ones(len(projects), dtype=np.bool_)
+    others[[best, worst]] = False
+    rest = Scenario(
+        budget_eur=40 * M - int(projects.aid_requested_eur[worst]), mode=Mode.ALL_OR_NOTHING
+    )
+    alone = solve(rest, projects.take(others), mip_rel_gap=0.0)
+    worst_jobs = float(projects.jobs_created[worst])
+    assert result.jobs == pytest.approx(alone.jobs + worst_jobs, rel=1e-9)
