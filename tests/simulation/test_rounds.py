@@ -2,6 +2,7 @@ import datetime as dt
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -336,3 +337,29 @@ def test_a_hindsight_not_found_reads_as_no_loss_and_says_so(engine: Solver) -> N
     assert result.rounds.without_reserve_jobs is None
     assert result.rounds.reserve_recovers is None
     assert result.message == "2 rounds: 80 jobs; as many as deciding with hindsight (80)."
+
+
+async def test_rounds_read_the_laureates_record_dates_from_the_database(tmp_path: Path) -> None:
+    from models.db import make_engine, make_sessionmaker
+    from models.queries import load_projects
+    from simulation.scenario import ProjectSelection
+    from tests.schema.conftest import build_db
+
+    # build_db: 24 projects; the 12 generated ones (even ids) have no record date, the 12
+    # laureates (odd ids) are recorded on the 15th of month 1 + id % 12 of 2021: two each in
+    # February, April, June, August, October and December.
+    url = await build_db(tmp_path / "pool.db", territories=6, projects_per_territory=4)
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            projects = await load_projects(session, ProjectSelection())
+    finally:
+        await engine.dispose()
+    dates = (dt.date(2021, 3, 1), dt.date(2021, 7, 1), dt.date(2022, 1, 1))
+    rounds = tuple(Round(d, release_share=0.1) for d in dates)
+    result = solve_rounds(Scenario(budget_eur=10 * M, rounds=rounds), projects, solve=greedy)
+    assert result.rounds is not None
+    # March: 12 undated + 2 recorded in February; July: + April and June; January: all 24.
+    assert [r.projects_known for r in result.rounds.rounds] == [14, 18, 24]
+    known_in_march = np.isnat(projects.record_date) | (projects.ids % 12 == 1)
+    assert known_in_march.sum() == 14
