@@ -25,7 +25,6 @@ M = lp.M
 INF = lp.INF
 Floats = lp.Floats
 Ints = lp.Ints
-Bools = lp.Bools
 
 
 @dataclass(frozen=True)
@@ -85,22 +84,21 @@ def scores(projects: ProjectColumns, weights: Mapping[str, float]) -> dict[str, 
     """Each weighted criterion's part of the score per M EUR, in jobs-equivalents: a criterion's
     rate is scaled by the pool's jobs created per M EUR over the pool's own rate."""
     per_meur = rates(projects)
-    aid_m = float(projects.aid_requested_eur.sum()) / M
+    # The pool's own totals: each rate times the aid requested.
     pool = {k: float(per_meur[k] @ projects.aid_requested_eur) / M for k in CRITERIA}
     out = {}
     for k, w in weights.items():
         if w <= 0:
             continue
         scale = 1.0 if k == "jobs_created" else (pool["jobs_created"] / pool[k] if pool[k] else 0.0)
-        out[k] = w * scale * per_meur[k] if aid_m > 0 else np.zeros(len(projects))
+        out[k] = w * scale * per_meur[k]
     return out
 
 
 class _Rows:
     """Rows gathered as coordinate triplets, then one sparse matrix."""
 
-    def __init__(self, n: int, columns: int) -> None:
-        self.n = n
+    def __init__(self, columns: int) -> None:
         self.columns = columns
         self.names: list[str] = []
         self.lower: list[float] = []
@@ -155,7 +153,7 @@ def build(
     regional = np.arange(n, n + k, dtype=np.int64)
     both = np.concatenate([every, regional])
     state = np.concatenate([np.ones(n), -np.ones(k)])  # State euros: aid minus regional euros
-    rows = _Rows(n, n + k)
+    rows = _Rows(n + k)
     groups: list[Group] = []
 
     def group(name: str, label: str, *row: int, columns: tuple[int, ...] = ()) -> None:
