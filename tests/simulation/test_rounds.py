@@ -1,5 +1,4 @@
 import datetime as dt
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -8,17 +7,22 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from models.db import make_engine, make_sessionmaker
+from models.queries import load_projects
 from simulation import lp, report
-from simulation.levers import Round
+from simulation.errors import EngineError
+from simulation.explain import explain_project
+from simulation.levers import Controls, Round
 from simulation.projects import ProjectColumns
 from simulation.result import BindingConstraint, Diagnosis, Result, SolverInfo, Status
 from simulation.rounds import Solver, solve_rounds
-from simulation.scenario import Constraints, Scenario
+from simulation.scenario import Constraints, ProjectSelection, Scenario
+from simulation.solve import solve
+from tests.schema.conftest import build_db
 from tests.simulation.conftest import projects_of, seeded_projects
 
 M = 1_000_000
 MARCH, JULY = dt.date(2021, 3, 1), dt.date(2021, 7, 1)
-ENGINE_LANDED = importlib.util.find_spec("simulation.general") is not None
 
 
 def greedy(
@@ -76,22 +80,7 @@ def greedy(
     )
 
 
-def engine_solve(scenario: Scenario, projects: ProjectColumns, **kwargs: object) -> Result:
-    from simulation.solve import solve
-
-    return solve(scenario, projects, **kwargs)  # type: ignore[arg-type]
-
-
-@pytest.fixture(
-    params=[
-        pytest.param(greedy, id="greedy"),
-        pytest.param(
-            engine_solve,
-            id="engine",
-            marks=pytest.mark.skipif(not ENGINE_LANDED, reason="the general engine is not there"),
-        ),
-    ]
-)
+@pytest.fixture(params=[pytest.param(greedy, id="greedy"), pytest.param(solve, id="engine")])
 def engine(request: pytest.FixtureRequest) -> Solver:
     return request.param  # type: ignore[no-any-return]
 
@@ -265,22 +254,13 @@ def test_one_round_after_every_project_is_the_plain_solve(engine: Solver) -> Non
     )
 
 
-needs_engine = pytest.mark.skipif(not ENGINE_LANDED, reason="the general engine is not there")
-
-
-@needs_engine
 def test_solve_decides_a_scenario_with_rounds_round_by_round() -> None:
-    from simulation.solve import solve
-
     result = solve(two_rounds(10), LATE_BETTER)
     assert result.rounds is not None
     assert result.jobs_lost_to_rounds == pytest.approx(25.0)  # as decided by hand above
 
 
-@needs_engine
 def test_a_project_forced_in_enters_in_the_round_that_knows_it() -> None:
-    from simulation.errors import EngineError
-    from simulation.levers import Controls
 
     # p2 (4 jobs for 4 M EUR) arrives in May and is forced in. March knows p1 only and gives it
     # its 2 M EUR; July has 8 M EUR: 4 to p2, forced, and 4 to p3 (10 jobs per M EUR).
@@ -296,9 +276,7 @@ def test_a_project_forced_in_enters_in_the_round_that_knows_it() -> None:
         solve_rounds(replace(forced, controls=Controls(force_in=(9,))), projects)
 
 
-@needs_engine
 def test_a_project_recorded_after_the_last_round_is_explained_as_never_competing() -> None:
-    from simulation.explain import explain_project
 
     # Five projects of 1 M EUR: p5 is recorded on the day of the last round (July).
     projects = dated(
@@ -340,10 +318,6 @@ def test_a_hindsight_not_found_reads_as_no_loss_and_says_so(engine: Solver) -> N
 
 
 async def test_rounds_read_the_laureates_record_dates_from_the_database(tmp_path: Path) -> None:
-    from models.db import make_engine, make_sessionmaker
-    from models.queries import load_projects
-    from simulation.scenario import ProjectSelection
-    from tests.schema.conftest import build_db
 
     # build_db: 24 projects; the 12 generated ones (even ids) have no record date, the 12
     # laureates (odd ids) are recorded on the 15th of month 1 + id % 12 of 2021: two each in
