@@ -7,9 +7,10 @@ it runs.
 
 Fields that run the engine also cost their solves: `simulate` and `runScenario` one each,
 `compareScenarios` one per name, `tradeOffCurve` one per started 25 values (a warm-started
-curve of 50 points costs about two cold solves). Each solve adds SOLVE_COST to the cost, and a
-request asking for more than MAX_SOLVES solves is refused (SOLVE_LIMIT_EXCEEDED) before any runs:
-a handful of aliased solves would otherwise queue dozens of them for one anonymous request.
+curve of 50 points costs about two cold solves), `paretoFront` one per started 25 points. Each
+solve adds SOLVE_COST to the cost, and a request asking for more than MAX_SOLVES solves is
+refused (SOLVE_LIMIT_EXCEEDED) before any runs: a handful of aliased solves would otherwise
+queue dozens of them for one anonymous request.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from schema.whatif import MAX_COMPARED, MAX_CURVE_POINTS
+from simulation.pareto import MAX_POINTS as MAX_PARETO_POINTS
 
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
 SOLVE_LIMIT_EXCEEDED = "SOLVE_LIMIT_EXCEEDED"
 MAX_SOLVES = 8  # per request: the longest curve (200 values) or a comparison of 6 alone fit
 SOLVE_COST = 10_000
 CURVE_POINTS_PER_SOLVE = 25
+PARETO_POINTS = 50  # paretoFront's default
 DEFAULT_BUDGET = 200_000
 PAGE_DEFAULT = 100
 LIST_ESTIMATES = {"Query.regions": 18, "Region.territories": 25, "Project.awards": 1}
@@ -94,7 +97,24 @@ def _solves(field: FieldNode, variables: Mapping[str, Any]) -> int:
     if name == "tradeOffCurve":
         points = min(_length(field, "values", variables), MAX_CURVE_POINTS)
         return -(-points // CURVE_POINTS_PER_SOLVE)  # started groups of 25
+    if name == "paretoFront":
+        points = min(_integer(field, "points", variables, PARETO_POINTS), MAX_PARETO_POINTS)
+        return -(-max(points, 0) // CURVE_POINTS_PER_SOLVE)  # like a curve's values
     return 0
+
+
+def _integer(field: FieldNode, argument: str, variables: Mapping[str, Any], default: int) -> int:
+    """An Int argument's value (its default when absent or not an integer)."""
+    for given in field.arguments or ():
+        if given.name.value == argument:
+            value = given.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                raw = variables.get(value.name.value)
+                if isinstance(raw, int) and not isinstance(raw, bool):
+                    return raw
+    return default
 
 
 @dataclass(frozen=True)
@@ -188,7 +208,8 @@ def make_cost_limit(budget: int = DEFAULT_BUDGET) -> type[SchemaExtension]:
                     raise GraphQLError(
                         f"the request asks for {self.solves} solves; at most {MAX_SOLVES} solves "
                         "per request (simulate and runScenario count one each, compareScenarios "
-                        f"one per name, tradeOffCurve one per {CURVE_POINTS_PER_SOLVE} values): "
+                        f"one per name, tradeOffCurve one per {CURVE_POINTS_PER_SOLVE} values, "
+                        f"paretoFront one per {CURVE_POINTS_PER_SOLVE} points): "
                         "split it into several requests",
                         extensions={
                             "code": SOLVE_LIMIT_EXCEEDED,

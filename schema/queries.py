@@ -11,6 +11,7 @@ from models import queries
 from schema.filters import ProjectFilter, ProjectOrder, TerritoryFilter
 from schema.pagination import Connection, page_from
 from schema.parameters import ScenarioParameter, scenario_parameters
+from schema.pareto import ParetoQuery
 from schema.types import Award, Fund, Info, ProjectNode, Region, Territory, type_name
 from schema.whatif import WhatIfQuery
 
@@ -34,7 +35,7 @@ class Sector:
 
 
 @strawberry.type
-class Query(WhatIfQuery):
+class Query(WhatIfQuery, ParetoQuery):
     @strawberry.field(description="Any object by its global id.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         kind = NODE_TYPES.get(id.type_name)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.queries import load_projects
 from simulation.curve import Curve, trade_off_curve
+from simulation.pareto import Front, front
 from simulation.projects import ProjectColumns
 from simulation.result import Result
 from simulation.scenario import Scenario
@@ -92,6 +93,13 @@ class Runner:
         job = partial(
             trade_off_curve, scenario, projects, parameter, values, time_limit_s=self.time_limit_s
         )
+        return await self._run(job)
+
+    async def pareto(
+        self, scenario: Scenario, projects: ProjectColumns, x: str, y: str, points: int
+    ) -> Front:
+        limit = self.time_limit_s
+        job = partial(front, scenario, projects, x, y, points=points, time_limit_s=limit)
         return await self._run(job)
 
     async def _run(self, job: partial[T]) -> T:
