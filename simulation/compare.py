@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -188,10 +189,19 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         if isinstance(value, Mapping) and value:
             flat.update(_flatten(value, path))
         elif isinstance(value, list):
-            flat[path] = tuple(value)
+            flat[path] = tuple(_plain(item) for item in value)
         else:
-            flat[path] = value
+            flat[path] = _plain(value)
     return flat
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: a date (of a review round) as its ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _path_order(path: str) -> tuple[int, str]:

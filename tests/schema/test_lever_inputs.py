@@ -404,3 +404,25 @@ def test_a_contribution_without_an_amount_removes_the_base_one() -> None:
     funding = CoFundingInput(contributions=[RegionContributionInput(region_code="84")])
     data = ScenarioInput(name="child", base="base", co_funding=funding).to_data()
     assert Scenario.from_dict(merge(base, data)).co_funding.contributions == {"32": 2}
+
+
+async def test_compared_scenarios_show_differing_dates_as_iso_text(
+    client: httpx.AsyncClient,
+) -> None:
+    for name, until in (("until-2020", "2020-12-31"), ("until-2021", "2021-06-30")):
+        scenario = {"name": name, "controls": {"lockAwards": True, "awardsUntil": until}}
+        response = await client.post(
+            "/graphql", json={"query": SAVE, "variables": {"s": scenario}}, headers=KEY
+        )
+        assert response.json()["data"]["saveScenario"]["__typename"] == "Scenario", response.text
+    query = """{ compareScenarios(names: ["until-2020", "until-2021"]) { __typename
+        ... on Comparison { inputs { path values valuesJson } } } }"""
+    body = await gql(client, query)
+    assert "errors" not in body, body
+    (until,) = [
+        row
+        for row in body["data"]["compareScenarios"]["inputs"]
+        if row["path"] == "controls.awards_until"
+    ]
+    assert until["values"] == ["2020-12-31", "2021-06-30"]
+    assert until["valuesJson"] == ['"2020-12-31"', '"2021-06-30"']
