@@ -337,3 +337,40 @@ async def test_rounds_read_the_laureates_record_dates_from_the_database(tmp_path
     assert [r.projects_known for r in result.rounds.rounds] == [14, 18, 24]
     known_in_march = np.isnat(projects.record_date) | (projects.ids % 12 == 1)
     assert known_in_march.sum() == 14
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rounds_never_beat_hindsight_nor_overspend(seed: int) -> None:
+    # Continuous, jobs only: every round's cumulative allocation is feasible for its hindsight
+    # problem (the projects it knows, at least the money it may spend), so no round can beat it.
+    projects = seeded_projects(
+        400, seed=seed, territories=10, fragile_share=0.6, decarbonisation_share=0.3
+    )
+    rng = np.random.default_rng(seed)
+    dates = np.datetime64("2021-01-01") + rng.integers(0, 500, 400).astype("timedelta64[D]")
+    dates[rng.random(400) < 0.2] = np.datetime64("NaT")
+    projects = replace(projects, record_date=dates.astype("datetime64[D]"))
+    rounds = (
+        Round(dt.date(2021, 4, 1), release_share=0.3, reserve_share=0.25),
+        Round(dt.date(2021, 10, 1), release_share=0.3, reserve_share=0.1),
+        Round(dt.date(2022, 6, 1), release_share=0.3),
+    )
+    scenario = Scenario(
+        budget_eur=80 * M, constraints=Constraints(fragile_share_min=0.65), rounds=rounds
+    )
+    result = solve_rounds(scenario, projects)
+    assert result.status == Status.OPTIMAL
+    assert result.rounds is not None
+    for r in result.rounds.rounds:
+        assert r.jobs_lost >= -1e-6
+        assert r.spent_eur <= r.available_eur - r.reserve_eur
+    assert result.rounds.jobs_lost >= -1e-6
+    assert result.rounds.reserve_recovers is not None
+    # 90 % of the budget is released: the rest stays unspent.
+    assert result.spent_eur == int(result.allocation_eur.sum()) <= 72 * M
+    assert result.unspent_eur == 80 * M - result.spent_eur
+    assert result.fragile_share >= 0.65 - 1e-6
+    assert (result.allocation_eur <= projects.aid_requested_eur).all()
+    later = projects.record_date >= np.datetime64("2022-06-01")
+    assert (result.allocation_eur[later] == 0).all()
+    assert result.jobs == pytest.approx(result.rounds.jobs)
