@@ -8,7 +8,7 @@ HiGHS model, then solved for the most jobs), the front of 50 points, and the sam
 HiGHS running every point's second (lexicographic) solve instead of proving it from the first
 solve's duals. The target is 50 points in at most 3 cold solves' time.
 
-Run: .venv/bin/python bench/pareto.py [--projects 1600] [--repeats 7] [--x jobs_created]
+Run: .venv/bin/python bench/pareto.py [--projects 1600] [--repeats 9] [--x jobs_created]
      [--y co2_avoided_t]
 """
 
@@ -68,7 +68,7 @@ def generated(count: int) -> ProjectColumns:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--projects", type=int, default=1_600)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--x", choices=CRITERIA, default="jobs_created")
     parser.add_argument("--y", choices=CRITERIA, default="co2_avoided_t")
     args = parser.parse_args()
@@ -102,10 +102,14 @@ def main() -> None:
             f"{name:<20} {statistics.median(seconds) * 1000:7.1f} ms {min(seconds) * 1000:6.1f} ms"
             f"  {solves[name]}"
         )
-    cold = statistics.median(times["cold"])
+    cold, best_cold = statistics.median(times["cold"]), min(times["cold"])
     for name in ("front", "every second solve"):
         ratio = statistics.median(times[name]) / cold
-        print(f"{POINTS} points ({name}) / cold solve: {ratio:.2f} (medians of {args.repeats})")
+        best = min(times[name]) / best_cold
+        print(
+            f"{POINTS} points ({name}) / cold solve: {ratio:.2f} (medians of {args.repeats}), "
+            f"{best:.2f} (best of each)"
+        )
     print(f"  (target <= {TARGET:g})")
     proven = sum(p.efficient for p in warm.points)
     print(
