@@ -316,7 +316,7 @@ def _result(
         baselines=(),
         diagnosis=None,
         floors_use=last.floors_use,
-        unspent_reasons=last.unspent_reasons,
+        unspent_reasons=last.unspent_reasons + _unreleased(plain, run),
         fractional_projects=last.fractional_projects,
         explanations=_explanations(last.explanations, run.known, hindsight.explanations, p),
         criteria=last.criteria,
@@ -369,6 +369,16 @@ def _earlier_rounds(diagnosis: Diagnosis, k: int) -> Diagnosis:
         for r in diagnosis.relaxations
     )
     return dataclasses.replace(diagnosis, conflicts=tuple(conflicts), relaxations=relaxations)
+
+
+def _unreleased(plain: Scenario, run: _Run) -> tuple[str, ...]:
+    released = sum(r.released_eur for r in run.outcomes)
+    if released >= plain.budget_eur:
+        return ()
+    return (
+        f"the rounds release {released / lp.M:,.1f} M EUR of the {plain.budget_eur / lp.M:,.1f}"
+        " M EUR budget",
+    )
 
 
 def _regions(regions: Sequence[RegionAllocation], hindsight: Result) -> tuple[RegionHindsight, ...]:

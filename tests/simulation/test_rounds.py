@@ -115,6 +115,7 @@ def test_deciding_early_funds_a_worse_project(engine: Solver) -> None:
     assert result.allocation_eur.tolist() == [5 * M, 5 * M]
     assert result.jobs == pytest.approx(75.0)
     assert result.spent_eur == 10 * M and result.unspent_eur == 0
+    assert result.unspent_reasons == ()
     rounds = result.rounds
     assert rounds is not None
     march, july = rounds.rounds
@@ -369,6 +370,7 @@ def test_rounds_never_beat_hindsight_nor_overspend(seed: int) -> None:
     # 90 % of the budget is released: the rest stays unspent.
     assert result.spent_eur == int(result.allocation_eur.sum()) <= 72 * M
     assert result.unspent_eur == 80 * M - result.spent_eur
+    assert result.unspent_reasons[-1] == "the rounds release 72.0 M EUR of the 80.0 M EUR budget"
     assert result.fragile_share >= 0.65 - 1e-6
     assert (result.allocation_eur <= projects.aid_requested_eur).all()
     later = projects.record_date >= np.datetime64("2022-06-01")
