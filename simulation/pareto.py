@@ -274,7 +274,7 @@ def front(
         first = firsts[k]
         if first.status != "optimal":
             continue
-        if not always_second_solve and first.floor_price >= least_price:
+        if not always_second_solve and first.floor_price >= least_price > 0:
             seconds[k] = first  # proven by its duals (module docstring)
         elif k + 1 < len(floors) and firsts[k + 1] is first and seconds[k + 1] is not None:
             seconds[k] = seconds[k + 1]  # the same first optimum: the same second one
