@@ -115,6 +115,17 @@ def test_criteria_that_agree_give_one_point_and_duplicates() -> None:
     assert {(round(p.x_value, 6), round(p.y_value, 6)) for p in result.points} == {(125, 250)}
 
 
+def test_a_criterion_no_project_has_is_one_point() -> None:
+    # No project keeps any job: 0 jobs kept whatever the allocation, so the only efficient point
+    # is the most tCO2e (C and half of B: 1,250 t), and every floor on tCO2e repeats it.
+    result = front(Scenario(budget_eur=15 * M), abc(), "jobs_kept", "co2_avoided_t", points=3)
+    assert [(p.x_value, p.y_value, p.status) for p in result.points] == [
+        (0.0, pytest.approx(1250), "efficient"),
+        (0.0, pytest.approx(1250), "duplicate"),
+        (0.0, pytest.approx(1250), "duplicate"),
+    ]
+
+
 def test_first_point_is_the_engines_optimum_of_jobs() -> None:
     projects = seeded_projects(
         300, seed=7, territories=6, fragile_share=0.6, decarbonisation_share=0.4
