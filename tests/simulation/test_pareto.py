@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
+from simulation import pareto
 from simulation.errors import EngineError
 from simulation.formulation import rates
 from simulation.levers import Controls
@@ -254,6 +255,23 @@ def test_a_spent_time_limit_stops_before_any_point() -> None:
     )
     assert isinstance(result, Front)
     assert (result.status, result.points, result.solves) == ("time_limit", (), 0)
+
+
+def test_points_past_the_time_limit_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock runs out after 5 solves: the optimum of x, its second solve, the most of y and
+    # the floors 450 and 650 (proven by their prices); the floors 850 to 1,250 are not solved.
+    real = pareto._Solver.maximise
+
+    def limited(self: pareto._Solver, objective: str, **floors: float) -> pareto._Solve:
+        if self.solves >= 5:
+            self.deadline = 0.0
+        return real(self, objective, **floors)
+
+    monkeypatch.setattr(pareto._Solver, "maximise", limited)
+    result = front(Scenario(budget_eur=15 * M), abc(), "jobs_created", "co2_avoided_t", points=6)
+    assert [p.status for p in result.points] == ["efficient"] * 3 + ["time_limit"] * 3
+    assert [p.x_value for p in result.points[:3]] == pytest.approx([125, 109, 91.5])
+    assert not any(p.efficient for p in result.points[3:])
 
 
 def test_all_or_nothing_fronts_are_their_lp_relaxation() -> None:
