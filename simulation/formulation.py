@@ -85,7 +85,8 @@ def scores(projects: ProjectColumns, weights: Mapping[str, float]) -> dict[str, 
     rate is scaled by the pool's jobs created per M EUR over the pool's own rate."""
     per_meur = rates(projects)
     # The pool's own totals: each rate times the aid requested.
-    pool = {k: float(per_meur[k] @ projects.aid_requested_eur) / M for k in CRITERIA}
+    aid = projects.aid_requested_eur.astype(np.float64)
+    pool = {k: float(per_meur[k] @ aid) / M for k in CRITERIA}
     out = {}
     for k, w in weights.items():
         if w <= 0:

@@ -110,7 +110,7 @@ def solve(
             elif run == "infeasible" and size >= len(order):
                 status = "infeasible"
             break
-        grown = _next_size(size, loss[order], upper, best, mip_rel_gap)
+        grown = next_size(size, loss[order], upper, best, mip_rel_gap)
         if best_x is not None and grown > MAX_FREE and len(order) > MAX_FREE:
             status = "feasible"
             break
@@ -148,9 +148,7 @@ def lagrangian_bound(p: lp.Problem, y: Floats, reduced: Floats) -> float:
     return bound
 
 
-def _next_size(
-    size: int, sorted_loss: Floats, upper: float, best: float, mip_rel_gap: float
-) -> int:
+def next_size(size: int, sorted_loss: Floats, upper: float, best: float, mip_rel_gap: float) -> int:
     """Free every project whose move could still beat the gap, given the best found so far."""
     if not np.isfinite(best):
         return size * 4
