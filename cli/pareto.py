@@ -79,11 +79,13 @@ def _pareto(args: argparse.Namespace, settings: Settings) -> int:
     else:
         title = f"{scenario.name}: {CRITERION_LABELS[args.x]} against {CRITERION_LABELS[args.y]}"
         render.render(partial(_draw, title=title, front=result), args.output)
-    short = [p for p in result.points if p.status not in ("efficient", "duplicate")]
-    if result.status != "optimal" or short:
+    short = sum(p.status not in ("efficient", "duplicate") for p in result.points)
+    if result.status != "optimal":
+        print(f"territoires: the front stopped early ({result.status})", file=sys.stderr)
+    elif short:
         print(
-            f"territoires: {len(short)} of {len(result.points)} points not proven efficient "
-            f"(the solves ended {result.status}; see each point's status)",
+            f"territoires: {short} of {len(result.points)} points not proven efficient "
+            "(see each point's status)",
             file=sys.stderr,
         )
     return 0
