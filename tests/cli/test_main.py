@@ -11,6 +11,7 @@ COMMANDS = [
     ["run"],
     ["compare"],
     ["curve"],
+    ["pareto"],
     ["export"],
     ["import"],
     ["list"],
