@@ -11,9 +11,19 @@ from collections.abc import Mapping
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    model_validator,
+)
 
 from simulation.levers_model import (
+    VERSION_2_CONSTRAINTS,
+    VERSION_2_KEYS,
     CoFundingModel,
     ControlsModel,
     ObjectiveModel,
@@ -193,12 +203,24 @@ def _mode(value: object) -> str:
     return f"must be one of {', '.join(MODES)}, got {show(value)}{did_you_mean(str(value), MODES)}"
 
 
+# A file that says `version: 1` may not hold a key of version 2 (see levers_model.version_faults).
+VERSION_1_HAS_NO_LEVERS: dict[str, JsonValue] = {
+    "if": {"properties": {"version": {"const": 1}}, "required": ["version"]},
+    "then": {
+        "properties": {
+            **{key: False for key in VERSION_2_KEYS},
+            "constraints": {"properties": {key: False for key in VERSION_2_CONSTRAINTS}},
+        }
+    },
+}
+
+
 class ScenarioModel(Section):
     """A scenario file (format version 2; 1 has no levers); a key left out takes its default."""
 
     model_config = ConfigDict(
         title="Territoires d'industrie fund scenario (format version 2)",
-        json_schema_extra={"required": ["version"]},
+        json_schema_extra={"required": ["version"], **VERSION_1_HAS_NO_LEVERS},
     )
 
     version: Annotated[int, OneOf(FORMAT_VERSIONS, _version)] = FORMAT_VERSION

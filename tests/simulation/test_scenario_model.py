@@ -167,3 +167,21 @@ def test_schema_publishes_the_levers_and_both_versions() -> None:
     weights = schema["$defs"]["Objective"]["properties"]["weights"]
     assert weights["propertyNames"]["enum"] == list(CRITERIA)
     assert schema["$defs"]["Matching"]["properties"]["rule"]["enum"] == list(MATCHING_RULES)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({"objective": {"weights": {"jobs_kept": 1}}}, id="objective"),
+        pytest.param({"rounds": [ROUND]}, id="rounds"),
+        pytest.param({"co_funding": {}}, id="co-funding"),
+        pytest.param({"controls": {"lock_awards": True}}, id="controls"),
+        pytest.param({"constraints": {"sectors": {"Chimie": 0.1}}}, id="sectors"),
+        pytest.param({"constraints": {"fragile_project_share_min": 0.5}}, id="project-share"),
+        pytest.param({"constraints": {"fragile_share_min": 0.5}}, id="version-1-key"),
+    ],
+)
+def test_schema_and_checks_agree_that_version_1_has_no_levers(data: dict[str, object]) -> None:
+    for version in (1, 2):
+        document = {"version": version, **data}
+        assert accepted_by_schema(document) == accepted_by_model(document), version
