@@ -16,7 +16,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from simulation.levers import CRITERIA, JOBS_ONLY, MATCHING_RULES, NEXT_IN_LINE, Round
 from simulation.scenario_fields import (
-    MAX_EUR,
     Count,
     Date,
     Euros,
@@ -130,7 +129,8 @@ class RoundModel(Section):
         return self
 
 
-ProjectId = Annotated[int, Count(1, MAX_EUR, "a project id (a whole number)")]
+MAX_PROJECT_ID = 2**63 - 1  # the largest id a database column (and the engine's int64) holds
+ProjectId = Annotated[int, Count(1, MAX_PROJECT_ID, "a project id (a whole number)")]
 ProjectIds = Annotated[tuple[ProjectId, ...], BeforeValidator(as_list)]
 
 

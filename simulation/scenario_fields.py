@@ -331,8 +331,13 @@ class Count(_Checked):
         if isinstance(value, bool) or not whole:
             raise fault(f"must be {self.what}, got {show(value)}")
         number = int(value)
-        if not self.minimum <= number <= self.maximum:
-            raise fault(f"must be from {self.minimum} to {self.maximum}, got {number}")
+        if self.maximum - self.minimum <= 1000:
+            if not self.minimum <= number <= self.maximum:
+                raise fault(f"must be from {self.minimum} to {self.maximum}, got {number}")
+        elif number < self.minimum:
+            raise fault(f"must be at least {self.minimum}, got {number}")
+        elif number > self.maximum:
+            raise fault(f"must be at most {self.maximum:_}, got {number:_}")
         return number
 
     def schema(self) -> CoreSchema:

@@ -198,8 +198,14 @@ def test_the_version_gate_reports_with_the_other_faults() -> None:
         ),
         pytest.param(
             {"controls": {"force_out": [0]}},
-            "controls.force_out[0]: must be from 1 to 1000000000000, got 0",
+            "controls.force_out[0]: must be at least 1, got 0",
             id="force-out-zero",
+        ),
+        pytest.param(
+            {"controls": {"force_in": [2**63]}},
+            "controls.force_in[0]: must be at most 9_223_372_036_854_775_807, got "
+            "9_223_372_036_854_775_808",
+            id="force-in-past-int64",
         ),
         pytest.param(
             {"controls": {"next_in_line": 101}},
