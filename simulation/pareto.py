@@ -3,7 +3,8 @@
 Each criterion k sums rate_k,i * x_i over the projects, rate_k,i being project i's jobs created,
 jobs kept, tCO2e a year or investment per M EUR of aid requested (formulation.rates; x_i in M EUR,
 so a partly funded project counts pro rata, as the jobs of a result do), under every constraint of
-the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing). The front walks
+the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing; review rounds are
+not played, the front allocates the whole budget at once). The front walks
 the second criterion y from its value at the optimum of x up to its own maximum, in evenly spaced
 floors epsilon:
 
@@ -83,7 +84,8 @@ class Front:
     points: tuple[ParetoPoint, ...]
     solves: int
     time_s: float
-    status: str = "optimal"  # the end points' solves: any other status leaves no points
+    status: str = "optimal"  # the ends' solves; otherwise the front stops there (no points when
+    # the optimum of x itself fails)
     method: str = ""
     relaxation: bool = False  # True when the scenario is all-or-nothing: points are its LP's
 
