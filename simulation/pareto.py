@@ -4,9 +4,8 @@ Each criterion k sums rate_k,i * x_i over the projects, rate_k,i being project i
 jobs kept, tCO2e a year or investment per M EUR of aid requested (formulation.rates; x_i in M EUR,
 so a partly funded project counts pro rata, as the jobs of a result do), under every constraint of
 the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing; review rounds are
-not played, the front allocates the whole budget at once). The front walks
-the second criterion y from its value at the optimum of x up to its own maximum, in evenly spaced
-floors epsilon:
+not played, the front allocates the whole budget at once). The front walks the second criterion
+y from its value at the optimum of x up to its own maximum, in evenly spaced floors epsilon:
 
 1. maximise x subject to y >= epsilon (the scenario's constraints all hold): X;
 2. maximise y subject to x >= X minus a tiny tolerance: Y. This lexicographic second solve
