@@ -156,7 +156,18 @@ def _summary(result: Result) -> Table:
     summary = Table(show_header=False, box=None, padding=(0, 2))
     # Laureates' jobs are mostly estimates (docs/data.md): the total is not a published figure.
     summary.add_row("jobs created", f"{result.jobs:,.0f} (from stated and estimated figures)")
-    summary.add_row("spent", f"{meur(result.spent_eur)} M EUR of {meur(result.budget_eur)}")
+    funding = result.funding
+    if funding is not None and funding.rule:
+        # Regional money comes on top of the State's budget: say whose euros were spent.
+        offered = sum(region.contribution_eur for region in funding.regions)
+        summary.add_row(
+            "spent",
+            f"{meur(result.spent_eur)} M EUR: {meur(funding.state_eur)} of the State's "
+            f"{meur(result.budget_eur)}, {meur(funding.regional_eur)} of the "
+            f"{meur(offered)} the regions offer",
+        )
+    else:
+        summary.add_row("spent", f"{meur(result.spent_eur)} M EUR of {meur(result.budget_eur)}")
     summary.add_row("unspent", f"{meur(result.unspent_eur)} M EUR")
     summary.add_row("projects funded", f"{result.projects_funded:,}")
     summary.add_row(

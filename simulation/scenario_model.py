@@ -189,6 +189,12 @@ class ExpectModel(Section):
     fragile_project_share: Figure = None
     decarbonisation_share: Figure = None
     decarbonisation_project_share: Figure = None
+    # What the levers report (format version 2): criteria, regional money, rounds.
+    jobs_kept: Figure = None
+    co2_avoided_t: Figure = None
+    leverage: Figure = None
+    regional_spent_eur: Figure = None
+    jobs_lost_to_rounds: Figure = None
     conflicts: Annotated[
         tuple[Annotated[str, Text(10_000, what="a constraint name")], ...], BeforeValidator(as_list)
     ] = Field((), description="constraint names the infeasibility diagnosis must list")

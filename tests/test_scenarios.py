@@ -52,7 +52,18 @@ def test_the_issue_asks_for_these_scenarios() -> None:
     by_name = {s.name: s for s in scenarios}
     announced = by_name["france-relance-2020"]
     assert (announced.budget_eur, announced.constraints.fragile_share_min) == (400_000_000, 0.69)
-    assert by_name["march-2021-top-up"].budget_eur == announced.budget_eur + 300_000_000
+    # March 2021: the State's 141.5 M EUR half of the top-up and its 15.5 M EUR alone; the
+    # regions' 141.5 M EUR half and the 24 M EUR they put beside the first envelope.
+    top_up = by_name["march-2021-top-up"]
+    assert top_up.budget_eur == announced.budget_eur + 141_500_000 + 15_500_000
+    assert sum(top_up.co_funding.contributions.values()) == 24_000_000 + 141_500_000
+    assert (top_up.co_funding.matching.rule, top_up.co_funding.matching.rate) == ("requires", 1)
+    # Each lever is exercised by a shipped scenario.
+    assert not by_name["criteres-multiples"].objective.jobs_only
+    assert len(by_name["revues-regionales-2021"].rounds) == 4
+    juillet = by_name["revue-juillet-2021"]
+    assert juillet.controls.lock_awards and juillet.constraints.fragile_project_share_min == 0.69
+    assert juillet.constraints.departments and juillet.constraints.sectors
     assert [s.name for s in scenarios if s.expect and s.expect.status == "infeasible"] == [
         "infeasible-corsica-floor"
     ]

@@ -72,8 +72,13 @@ function showOutcome(outcome, heading, source) {
   $("#status-message").textContent = `${outcome.message} Solved in ${outcome.solver.timeS
     .toFixed(2)} s.`;
   $("#kpi-jobs").textContent = fmt.int(outcome.jobs);
+  const funding = outcome.funding;
+  // Regional money comes on top of the State's budget: say whose euros were spent.
+  const offered = funding && funding.rule
+    ? funding.regions.reduce((sum, region) => sum + region.contributionEur, 0) : 0;
   $("#kpi-spent").innerHTML = `${fmt.meur(outcome.spentEur)} M EUR<small>of ${fmt
-    .meur(outcome.budgetEur)} M EUR</small>`;
+    .meur(outcome.budgetEur)} M EUR${offered ? ` State + ${fmt.meur(offered)} M EUR the regions`
+    + " offer" : ""}</small>`;
   $("#kpi-unspent").textContent = `${fmt.meur(outcome.unspentEur)} M EUR`;
   $("#kpi-fragile").innerHTML = `${fmt.pct(outcome.fragileShare)}<small>of euros; ${fmt
     .pct(outcome.fragileProjectShare)} of projects</small>`;
