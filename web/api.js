@@ -103,6 +103,17 @@ export async function tradeOffCurve(scenario, parameter, values) {
   return (await request(query, { s: scenario, p: parameter, v: values })).tradeOffCurve;
 }
 
+export async function paretoFront(scenario, x, y, points) {
+  const query = `query($s: ScenarioInput!, $x: CriterionName!, $y: CriterionName!, $p: Int!) {
+    paretoFront(scenario: $s, x: $x, y: $y, points: $p) {
+      __typename
+      ... on ParetoFront { x y xUnit yUnit solves timeS status method relaxation
+        points { xValue yValue efficient status spentEur epsilon } }
+      ... on InvalidScenario { message problems { path field message } }
+    } }`;
+  return (await request(query, { s: scenario, x, y, p: points })).paretoFront;
+}
+
 // ---- the map: laureates, their details, and which projects a result funds -----------------
 
 const PAGE = 100; // the API's largest page

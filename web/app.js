@@ -4,7 +4,9 @@ import {
   buildEnvelopeRows, clearFieldErrors, effectiveShare, fieldError, readScenario, showBaseValues,
 } from "./form.js";
 import { item, paragraph, tableRow } from "./dom.js";
+import { buildLeverInputs, clearLeverRows } from "./leverform.js";
 import { showLevers } from "./levers.js";
+import { startPareto } from "./pareto.js";
 import { drawMap, isOverseas } from "./map.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -108,7 +110,7 @@ function showInvalid(outcome) {
   const loose = [];
   for (const problem of outcome.problems) {
     const region = problem.path.match(/^constraints\.regions\.([^.]+)/);
-    if (!fieldError(problem.field, problem.message, region && region[1])) {
+    if (!fieldError(problem.field, problem.message, region && region[1], problem.path)) {
       loose.push(`${problem.path}: ${problem.message}`);
     }
   }
@@ -205,7 +207,7 @@ function onRun(event) {
   const { scenario, errors } = readScenario();
   clearFieldErrors();
   if (errors.length) {
-    errors.forEach(([field, message]) => fieldError(field, message));
+    errors.forEach(([field, message, path]) => fieldError(field, message, null, path));
     return;
   }
   const changed = Object.keys(scenario).filter((k) => !["name", "base"].includes(k));
@@ -290,6 +292,7 @@ async function start() {
       : scenarios[0]?.name ?? "";
     state.baseName = $("#base").value;
     buildEnvelopeRows(regions);
+    buildLeverInputs(regions);
     buildChoices(scenarios);
     await showBase($("#base").value);
     return true;
@@ -302,6 +305,7 @@ async function start() {
   $("#reset").addEventListener("click", () => {
     $("#scenario-form").reset();
     $("#base").value = state.baseName;
+    clearLeverRows();
     clearFieldErrors();
   });
   $("#base").addEventListener("change", () => {
@@ -309,6 +313,7 @@ async function start() {
     busy("Loading", () => showBase($("#base").value));
   });
   $("#curve-form").addEventListener("submit", onCurve);
+  startPareto(() => readScenario());
   $("#compare-form").addEventListener("submit", onCompare);
   document.body.dataset.ready = "true";
   if (loaded) {

@@ -115,3 +115,55 @@ export function curveChart(container, points, { label, current }) {
   }
   container.replaceChildren(svg);
 }
+
+// A nice axis from below `min` to above `max` (a front rarely starts at zero).
+function span(min, max, count = 5) {
+  const { step } = ticks(max - min || Math.abs(max) || 1, count);
+  const low = Math.floor(min / step) * step;
+  return { step, low, high: Math.max(Math.ceil(max / step) * step, low + step) };
+}
+
+// A Pareto front: criterion x across, criterion y up, `show` writes a value of either axis.
+// Points that have values are drawn (class `unproven` when not proven efficient), joined in
+// order of x; each circle carries its values (data-x, data-y).
+export function frontChart(container, points, { xLabel, yLabel, showX, showY }) {
+  const width = 640;
+  const height = 320;
+  const pad = { left: 76, right: 20, top: 16, bottom: 44 };
+  const drawn = points.filter((p) => !["INFEASIBLE", "ERROR"].includes(p.status));
+  const xs = span(Math.min(...drawn.map((p) => p.xValue)), Math.max(...drawn.map((p) => p.xValue)));
+  const ys = span(Math.min(...drawn.map((p) => p.yValue)), Math.max(...drawn.map((p) => p.yValue)));
+  const x = (v) => pad.left + ((v - xs.low) / (xs.high - xs.low)) * (width - pad.left - pad.right);
+  const y = (v) => height - pad.bottom
+    - ((v - ys.low) / (ys.high - ys.low)) * (height - pad.top - pad.bottom);
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `Pareto front: ${xLabel} against ${yLabel}` });
+  for (let t = ys.low; t <= ys.high + ys.step / 1e6; t += ys.step) {
+    svg.append(el("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(t),
+      y2: y(t) }));
+    svg.append(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end" }, showY(t)));
+  }
+  for (let t = xs.low; t <= xs.high + xs.step / 1e6; t += xs.step) {
+    svg.append(el("text", { x: x(t), y: height - pad.bottom + 16, "text-anchor": "middle" },
+      showX(t)));
+  }
+  svg.append(el("line", { class: "axis", x1: pad.left, x2: width - pad.right,
+    y1: height - pad.bottom, y2: height - pad.bottom }));
+  svg.append(el("text", { x: (pad.left + width - pad.right) / 2, y: height - 8,
+    "text-anchor": "middle" }, xLabel));
+  const middle = (pad.top + height - pad.bottom) / 2;
+  svg.append(el("text", { x: 14, y: middle, "text-anchor": "middle",
+    transform: `rotate(-90 14 ${middle})` }, yLabel));
+  const line = [...drawn].sort((a, b) => a.xValue - b.xValue);
+  if (line.length > 1) {
+    const d = line.map((p, i) => `${i ? "L" : "M"}${x(p.xValue)},${y(p.yValue)}`).join(" ");
+    svg.append(el("path", { class: "curve", d }));
+  }
+  for (const p of drawn) {
+    svg.append(el("circle", { class: p.efficient ? "point" : "point unproven", cx: x(p.xValue),
+      cy: y(p.yValue), r: 3.5, "data-x": p.xValue, "data-y": p.yValue },
+    title(`${xLabel} ${showX(p.xValue)}, ${yLabel} ${showY(p.yValue)}${p.efficient ? ""
+      : ` (${p.status.toLowerCase().replace("_", " ")})`}`)));
+  }
+  container.replaceChildren(svg);
+}

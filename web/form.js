@@ -1,6 +1,7 @@
 // The scenario form: what the planner typed, as a ScenarioInput, and the base's values shown
 // beside it (read from the typed Scenario.inputs), with errors put next to their field.
 import * as api from "./api.js";
+import { clearLeverErrors, leverError, readLevers } from "./leverform.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -8,6 +9,7 @@ const $ = (selector) => document.querySelector(selector);
 const FIELDS = {
   budgetEur: { input: "#budget", ...millions() },
   fragileShareMin: { input: "#fragile", ...percent() },
+  fragileProjectShareMin: { input: "#fragile-projects", ...percent() },
   decarbonisationShareMin: { input: "#decarbonisation", ...percent() },
   minSpendShare: { input: "#min-spend", ...percent() },
   maxAidIntensity: { input: "#aid-cap", none: "no cap", ...percent() },
@@ -41,10 +43,13 @@ export function clearFieldErrors() {
     cell.textContent = "";
     cell.parentElement.querySelectorAll("td").forEach((td) => td.classList.remove("invalid"));
   });
+  clearLeverErrors();
 }
 
-// Puts a message next to the ScenarioInput field (or the envelope row) it is about.
-export function fieldError(field, message, regionCode = null) {
+// Puts a message next to the ScenarioInput field (or the envelope row, or the lever input its
+// scenario-file path names) it is about.
+export function fieldError(field, message, regionCode = null, path = null) {
+  if (leverError(path, message)) return true;
   const row = regionCode && document.querySelector(`#envelope-rows tr[data-code="${regionCode}"]`);
   if (row) {
     $("#envelopes").open = true;
@@ -98,6 +103,7 @@ export function readScenario() {
     if (value !== null) weights[field] = value;
   }
   if (Object.keys(weights).length) scenario.objectiveWeights = weights;
+  readLevers(scenario, errors);
   return { scenario, errors };
 }
 

@@ -1,0 +1,236 @@
+// The scenario form's lever inputs: regional co-funding, the planner's controls and the review
+// rounds, read into ScenarioInput fields, with each refused value shown next to its input (the
+// API's problems carry the scenario-file path: co_funding.matching.rate, rounds[1].date).
+
+const $ = (selector) => document.querySelector(selector);
+
+let regionList = []; // {code, name} of every region, for the contribution rows' selects
+
+// ---- editable rows ---------------------------------------------------------------------------
+
+function removeButton(row, what) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "remove";
+  button.textContent = "Remove";
+  button.setAttribute("aria-label", `Remove this ${what}`);
+  button.addEventListener("click", () => {
+    const next = row.nextElementSibling ?? row.previousElementSibling;
+    row.remove();
+    (next?.querySelector("input, select") ?? $(`#add-${what}`)).focus();
+  });
+  return button;
+}
+
+function cell(...children) {
+  const td = document.createElement("td");
+  td.append(...children);
+  return td;
+}
+
+function numberInput(label, attrs = {}) {
+  const input = document.createElement("input");
+  input.type = "number";
+  input.step = "any";
+  input.min = "0";
+  input.inputMode = "decimal";
+  input.setAttribute("aria-label", label);
+  Object.assign(input, attrs);
+  return input;
+}
+
+function errorCell() {
+  const td = cell();
+  td.className = "error";
+  td.setAttribute("aria-live", "polite");
+  return td;
+}
+
+export function addContribution(code = "", millions = "") {
+  const row = document.createElement("tr");
+  const select = document.createElement("select");
+  select.setAttribute("aria-label", "Region");
+  select.append(new Option("choose a region", ""),
+    ...regionList.map((r) => new Option(`${r.name} (${r.code})`, r.code)));
+  select.value = code;
+  const amount = numberInput("M EUR the region adds", { className: "amount", value: millions });
+  row.append(cell(select), cell(amount), cell(removeButton(row, "contribution")),
+    errorCell());
+  $("#contribution-rows").append(row);
+  return row;
+}
+
+export function addRound(date = "", releasePct = "", reservePct = "") {
+  const row = document.createElement("tr");
+  const day = document.createElement("input");
+  day.type = "date";
+  day.className = "date";
+  day.value = date;
+  day.setAttribute("aria-label", "Round date");
+  const release = numberInput("Released, % of budget", { className: "release", value: releasePct });
+  const reserve = numberInput("Reserve, % of what is available",
+    { className: "reserve", value: reservePct, placeholder: "none" });
+  row.append(cell(day), cell(release), cell(reserve), cell(removeButton(row, "round")),
+    errorCell());
+  $("#round-rows").append(row);
+  return row;
+}
+
+export function buildLeverInputs(regions) {
+  regionList = regions;
+  $("#add-contribution").addEventListener("click", () => {
+    addContribution().querySelector("select").focus();
+  });
+  $("#add-round").addEventListener("click", () => {
+    addRound().querySelector("input").focus();
+  });
+}
+
+export function clearLeverRows() {
+  $("#contribution-rows").replaceChildren();
+  $("#round-rows").replaceChildren();
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+// A number typed in `input`, null when empty; a problem goes to errors as [field, message, path].
+function typed(input, field, path, errors) {
+  if (input.validity.badInput) {
+    errors.push([field, "enter a number", path]);
+    return null;
+  }
+  const text = input.value.trim();
+  if (text === "") return null;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    errors.push([field, "enter a number", path]);
+    return null;
+  }
+  return value;
+}
+
+// Project ids as the result tables show them (12) become the API's global ids.
+function projectIds(input, path, errors) {
+  const words = input.value.split(",").map((w) => w.trim()).filter(Boolean);
+  const bad = words.filter((w) => !/^\d+$/.test(w));
+  if (bad.length) {
+    errors.push(["controls", `not a project id: ${bad.join(", ")} (give numbers)`, path]);
+    return null;
+  }
+  return words.length ? words.map((w) => btoa(`Project:${w}`)) : null;
+}
+
+function readCoFunding(errors) {
+  const matching = {};
+  if ($("#matching-rule").value) matching.rule = $("#matching-rule").value;
+  const rate = typed($("#matching-rate"), "coFunding", "co_funding.matching.rate", errors);
+  if (rate !== null) matching.rate = rate;
+  const contributions = [];
+  for (const row of $("#contribution-rows").rows) {
+    const code = row.querySelector("select").value;
+    const millions = typed(row.querySelector(".amount"), "coFunding",
+      `co_funding.contributions.${code}`, errors);
+    if (!code && millions === null) continue;
+    if (!code) {
+      errors.push(["coFunding", "choose the region", `co_funding.contributions.${code}`]);
+      continue;
+    }
+    contributions.push({ regionCode: code,
+      amountEur: millions === null ? null : Math.round(millions * 1e6) });
+  }
+  const coFunding = {};
+  if (Object.keys(matching).length) coFunding.matching = matching;
+  if (contributions.length) coFunding.contributions = contributions;
+  return Object.keys(coFunding).length ? coFunding : null;
+}
+
+function readControls(errors) {
+  const controls = {};
+  if ($("#lock-awards").checked) controls.lockAwards = true;
+  if ($("#awards-until").value) controls.awardsUntil = $("#awards-until").value;
+  const forceIn = projectIds($("#force-in"), "controls.force_in", errors);
+  if (forceIn) controls.forceIn = forceIn;
+  const forceOut = projectIds($("#force-out"), "controls.force_out", errors);
+  if (forceOut) controls.forceOut = forceOut;
+  const next = typed($("#next-count"), "controls", "controls.next_in_line", errors);
+  if (next !== null) controls.nextInLine = Math.round(next);
+  return Object.keys(controls).length ? controls : null;
+}
+
+function readRounds(errors) {
+  const rounds = [];
+  [...$("#round-rows").rows].forEach((row, i) => {
+    delete row.dataset.index;
+    const path = `rounds[${rounds.length}]`;
+    const date = row.querySelector(".date").value;
+    const release = typed(row.querySelector(".release"), "rounds", path, errors);
+    const reserve = typed(row.querySelector(".reserve"), "rounds", path, errors);
+    if (!date && release === null && reserve === null) return;
+    if (!date) errors.push(["rounds", `give round ${i + 1}'s date`, path]);
+    row.dataset.index = rounds.length; // the API's rounds[k] for this row
+    rounds.push({ date, releaseShare: release === null ? null : release / 100,
+      reserveShare: reserve === null ? null : reserve / 100 });
+  });
+  return rounds.length ? rounds : null;
+}
+
+// Adds the lever inputs the planner filled to `scenario`; problems go to `errors`.
+export function readLevers(scenario, errors) {
+  const coFunding = readCoFunding(errors);
+  if (coFunding) scenario.coFunding = coFunding;
+  const controls = readControls(errors);
+  if (controls) scenario.controls = controls;
+  const rounds = readRounds(errors);
+  if (rounds) scenario.rounds = rounds;
+}
+
+// ---- errors ----------------------------------------------------------------------------------
+
+function under(path, prefix) {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+function rowFor(path) {
+  const contribution = path.match(/^co_funding\.contributions\.([^.]*)/);
+  if (contribution) {
+    return [...$("#contribution-rows").rows]
+      .find((row) => row.querySelector("select").value === contribution[1]);
+  }
+  const round = path.match(/^rounds\[(\d+)\]/);
+  return round ? [...$("#round-rows").rows].find((row) => row.dataset.index === round[1])
+    : null;
+}
+
+function append(box, message) {
+  box.textContent = box.textContent ? `${box.textContent} ${message}` : message;
+}
+
+// Puts a message next to the lever input a scenario-file path names; false when none does.
+export function leverError(path, message) {
+  if (!path) return false;
+  const row = rowFor(path);
+  if (row) {
+    row.closest("details").open = true;
+    append(row.querySelector("td.error"), message);
+    row.querySelectorAll("td").forEach((td) => td.classList.add("invalid"));
+    return true;
+  }
+  const box = [...document.querySelectorAll("[data-path]")]
+    .find((element) => under(path, element.dataset.path));
+  if (!box) return false;
+  box.closest("details").open = true;
+  box.classList.add("invalid");
+  append(box.querySelector(".error"), message);
+  return true;
+}
+
+export function clearLeverErrors() {
+  document.querySelectorAll("[data-path]").forEach((box) => {
+    box.classList.remove("invalid");
+    box.querySelector(".error").textContent = "";
+  });
+  document.querySelectorAll("#contribution-rows td, #round-rows td").forEach((td) => {
+    td.classList.remove("invalid");
+    if (td.classList.contains("error")) td.textContent = "";
+  });
+}
