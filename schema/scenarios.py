@@ -33,6 +33,21 @@ from schema.lever_inputs import (
     put,
     uses_levers,
 )
+from schema.lever_settings import (
+    CoFundingSetting,
+    ControlsSetting,
+    DepartmentEnvelopeSetting,
+    EurosSetting,
+    ObjectiveWeightsSetting,
+    RoundsSetting,
+    SectorFloorSetting,
+    Setting,
+    ShareSetting,
+    TerritoryEnvelopeSetting,
+    bounds,
+    lever_settings,
+    origin_in,
+)
 from schema.scalars import Euros
 from schema.types import Info
 from simulation import files, inputs
@@ -195,35 +210,6 @@ class ScenarioSource(Enum):
     SHIPPED = "shipped"
 
 
-@strawberry.enum(description="Where the value of a scenario's input comes from.")
-class InputOrigin(Enum):
-    SCENARIO = "scenario"
-    BASE = "base"
-    DEFAULT = "default"
-
-
-@strawberry.interface(description="One input of a resolved scenario: its value and who set it.")
-class Setting:
-    origin: InputOrigin = strawberry.field(
-        description="SCENARIO: written in this scenario; BASE: inherited along its base chain; "
-        "DEFAULT: written nowhere (a `null` in a file also sets the default back: SCENARIO or "
-        "BASE then)."
-    )
-    set_in: str | None = strawberry.field(
-        description="Name of the scenario that wrote it (this one or a base); null: the default."
-    )
-
-
-@strawberry.type
-class EurosSetting(Setting):
-    value: Euros
-
-
-@strawberry.type(description="A share between 0 and 1.")
-class ShareSetting(Setting):
-    value: float
-
-
 @strawberry.type(description="Aid at most this share of each project's investment.")
 class AidCapSetting(Setting):
     value: float | None = strawberry.field(description="Null: no cap.")
@@ -279,25 +265,38 @@ class ResolvedScenario:
     min_spend_share: ShareSetting
     region_envelopes: list[RegionEnvelopeSetting]
     projects: ProjectSelectionSetting
+    # Format version 2 (schema.lever_settings)
+    fragile_project_share_min: ShareSetting = strawberry.field(
+        description="Floor on the share of funded projects in fragile territories."
+    )
+    department_envelopes: list[DepartmentEnvelopeSetting] = strawberry.field(
+        description="Envelopes of public aid per department; empty: none."
+    )
+    territory_envelopes: list[TerritoryEnvelopeSetting] = strawberry.field(
+        description="Envelopes of public aid per territory; empty: none."
+    )
+    sector_floors: list[SectorFloorSetting] = strawberry.field(
+        description="Floors on the share of the euros spent per sector; empty: none."
+    )
+    objective_weights: ObjectiveWeightsSetting = strawberry.field(
+        description="What the allocation maximises."
+    )
+    co_funding: CoFundingSetting = strawberry.field(
+        description="Regional money beside the State's budget and its matching rule."
+    )
+    rounds: RoundsSetting = strawberry.field(description="Review rounds; empty: one decision.")
+    controls: ControlsSetting = strawberry.field(
+        description="Awards kept, projects forced in or out, how many next in line a result lists."
+    )
 
     @classmethod
     def of(cls, spec: ScenarioSpec) -> ResolvedScenario:
         """The inputs of ``spec``, with the origins its resolution recorded."""
-
-        def origin(path: str) -> dict[str, Any]:
-            writer = inputs.set_in(spec.origins, path)
-            if writer is None:
-                return {"origin": InputOrigin.DEFAULT, "set_in": None}
-            mine = writer == spec.name
-            return {"origin": InputOrigin.SCENARIO if mine else InputOrigin.BASE, "set_in": writer}
+        origin = origin_in(spec)
 
         def share(key: str) -> ShareSetting:
             value = getattr(spec.constraints, key)
             return ShareSetting(value=value, **origin(f"constraints.{key}"))
-
-        def bound(code: str, key: str, value: int | None) -> EurosSetting | None:
-            path = f"constraints.regions.{code}.{key}"
-            return None if value is None else EurosSetting(value=Euros(value), **origin(path))
 
         selection = spec.projects
         return cls(
@@ -316,8 +315,7 @@ class ResolvedScenario:
                 RegionEnvelopeSetting(
                     region_code=code,
                     region_name=REGION_NAMES.get(code, code),
-                    min_eur=bound(code, "min_eur", envelope.min_eur),
-                    max_eur=bound(code, "max_eur", envelope.max_eur),
+                    **bounds(origin, f"constraints.regions.{code}", envelope),
                 )
                 for code, envelope in spec.constraints.regions.items()
             ],
@@ -329,6 +327,7 @@ class ResolvedScenario:
                     value=ProjectPool(selection.origin), **origin("projects.origin")
                 ),
             ),
+            **lever_settings(spec, origin),
         )
 
 
