@@ -39,7 +39,7 @@ async def test_a_shipped_scenario_says_what_it_sets_and_what_it_inherits(
     assert inputs["name"] == "march-2021-top-up"
     assert inputs["base"] == "france-relance-2020"
     assert inputs["budgetEur"] == {
-        "value": 700_000_000,
+        "value": 557_000_000,
         "origin": "SCENARIO",
         "setIn": "march-2021-top-up",
     }
@@ -53,10 +53,11 @@ async def test_a_shipped_scenario_says_what_it_sets_and_what_it_inherits(
         "origin": "BASE",
         "setIn": "france-relance-2020",
     }
+    # `phase: null` in the file sets the base's phase 1 back to the default (both phases).
     assert inputs["projects"]["phase"] == {
-        "value": 1,
-        "origin": "BASE",
-        "setIn": "france-relance-2020",
+        "value": None,
+        "origin": "SCENARIO",
+        "setIn": "march-2021-top-up",
     }
     assert inputs["maxAidIntensity"] == {"value": None, "origin": "DEFAULT", "setIn": None}
     assert inputs["decarbonisationShareMin"] == {"value": 0.0, "origin": "DEFAULT", "setIn": None}
@@ -147,6 +148,6 @@ async def test_each_compared_run_carries_its_own_inputs(client: httpx.AsyncClien
         },
         {
             "name": "march-2021-top-up",
-            "budgetEur": {"value": 700_000_000, "origin": "SCENARIO", "setIn": "march-2021-top-up"},
+            "budgetEur": {"value": 557_000_000, "origin": "SCENARIO", "setIn": "march-2021-top-up"},
         },
     ]
