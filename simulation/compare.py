@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from simulation.levers import Controls, Matching
 from simulation.result import Result
 from simulation.scenario import REGION_NAMES, Scenario
 
 # Describe the file, not the allocation question: left out of the input differences.
 NOT_INPUTS = ("version", "name", "title", "description", "base", "expect")
+# What a lever left out of a file means: a file writes the controls and co-funding as a whole
+# once one of their values is set, and the values it writes then that are these defaults differ
+# from nothing in a scenario that leaves them out.
+LEVER_DEFAULTS: Mapping[str, Any] = {
+    **{f"controls.{key}": value for key, value in asdict(Controls()).items()},
+    "co_funding.contributions": {},
+    **{f"co_funding.matching.{key}": value for key, value in asdict(Matching()).items()},
+}
 
 OUTCOMES = (
     ("jobs", "jobs created", "jobs"),
@@ -144,7 +153,8 @@ def input_differences(scenarios: Sequence[Scenario]) -> tuple[InputDifference, .
     differences = []
     for path in paths:
         values = tuple(values.get(path) for values in flat)
-        if any(value != values[0] for value in values):
+        meant = [LEVER_DEFAULTS.get(path) if value is None else value for value in values]
+        if any(value != meant[0] for value in meant):
             differences.append(InputDifference(path, values))
     return tuple(differences)
 

@@ -130,3 +130,38 @@ def test_projects_that_enter_or_drop_out_are_listed_largest_first() -> None:
         (2, (200, 0)),
         (3, (0, 50)),
     ]
+
+
+def test_the_levers_that_differ_are_inputs_that_differ() -> None:
+    from datetime import date
+
+    from simulation.levers import CoFunding, Controls, Matching, Objective, Round
+
+    levers = replace(
+        BASE,
+        name="levers",
+        budget_eur=557_000_000,
+        objective=Objective({"jobs_created": 1.0, "co2_avoided_t": 0.5}),
+        co_funding=CoFunding({"84": 13_400_000}, Matching("requires", 1.0)),
+        rounds=(Round(date(2021, 4, 1), release_share=1.0),),
+        controls=Controls(force_out=(3,)),
+    )
+    differences = {d.path: d.values for d in input_differences([BASE, levers])}
+    # The file of `levers` writes its controls and matching rule whole; the values that are the
+    # defaults (no lock, no project forced in, 10 next in line, the rule `requires`) are what
+    # BASE means by leaving them out: no difference.
+    assert differences == {
+        "budget_eur": (400_000_000, 557_000_000),
+        # BASE leaves the objective to its default, so its file writes no weights at all.
+        "objective.weights.jobs_created": (None, 1.0),
+        "objective.weights.co2_avoided_t": (None, 0.5),
+        "co_funding.contributions.84": (None, 13_400_000),
+        "co_funding.matching.rate": (None, 1.0),
+        "rounds": (None, ({"date": "2021-04-01", "release_share": 1.0},)),
+        "controls.force_out": (None, (3,)),
+    }
+    follows = replace(levers, name="follows", co_funding=CoFunding({}, Matching("follows", 0.0)))
+    differences = {d.path: d.values for d in input_differences([BASE, follows])}
+    assert differences["co_funding.matching.rule"] == (None, "follows")
+    assert "co_funding.matching.rate" not in differences  # 0, the default
+    assert "co_funding.contributions" not in differences  # none, as BASE
