@@ -53,7 +53,8 @@ async function busy(label, work) {
     clearInterval(timer);
     progress.hidden = true;
     $("#results").setAttribute("aria-busy", "false");
-    document.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    // A panel still computing on its own (data-working) keeps its button disabled.
+    document.querySelectorAll("button").forEach((b) => { b.disabled = "working" in b.dataset; });
   }
 }
 

@@ -90,6 +90,7 @@ async function onPareto(event, readScenario) {
   }
   const button = $("#draw-pareto");
   button.disabled = true;
+  button.dataset.working = "true";
   $("#pareto-progress").hidden = false;
   try {
     const front = await api.paretoFront(scenario, x, y, points);
@@ -102,6 +103,7 @@ async function onPareto(event, readScenario) {
   } catch (error) {
     $("#pareto-message").textContent = error.message;
   } finally {
+    delete button.dataset.working;
     button.disabled = false;
     $("#pareto-progress").hidden = true;
   }

@@ -300,3 +300,171 @@ def test_a_co_funded_scenario_decided_in_rounds_shows_the_engine_answer(
         f"{jobs(rounds['jobs'])} jobs against {jobs(rounds['hindsightJobs'])}"
     )
     expect(page.locator("#rounds-regions tbody tr")).to_have_count(len(rounds["regions"]))
+
+
+FUNDED = """query($s: ScenarioInput!) { simulate(scenario: $s) { __typename
+    ... on SimulationResult { jobs funding { regionalEur
+      regions { code name stateEur regionalEur contributionEur } } } } }"""
+
+
+def sent_scenarios(page: Page) -> list[dict[str, Any]]:
+    """The ScenarioInputs the page sends to `simulate`, as they go."""
+    sent: list[dict[str, Any]] = []
+
+    def keep(request: Any) -> None:
+        body = json.loads(request.post_data or "{}") if request.url.endswith("/graphql") else {}
+        if "simulate(scenario" in body.get("query", ""):
+            sent.append(body["variables"]["s"])
+
+    page.on("request", keep)
+    return sent
+
+
+def test_a_co_funding_typed_with_the_keyboard_reaches_the_api_and_is_shown(
+    page: Page, live_server: str
+) -> None:
+    # The region the announced programme funds most adds 10 M EUR, each regional euro needing
+    # one State euro: the API's split of its public aid is what the page must show.
+    regions = api(live_server, "{ regions { code name } }")["regions"]
+    result = api(
+        live_server,
+        '{ runScenario(name: "france-relance-2020") { '
+        "... on SimulationResult { regions { code allocatedEur } } } }",
+    )
+    code = max(result["runScenario"]["regions"], key=lambda r: r["allocatedEur"])["code"]
+    co_funding = {
+        "matching": {"rule": "REQUIRES", "rate": 1},
+        "contributions": [{"regionCode": code, "amountEur": 10_000_000}],
+    }
+    scenario = {"name": "what-if", "base": "france-relance-2020", "coFunding": co_funding}
+    expected = api(live_server, FUNDED, s=scenario)["simulate"]
+    assert expected["__typename"] == "SimulationResult", expected
+    region = next(r for r in expected["funding"]["regions"] if r["code"] == code)
+    assert region["regionalEur"] > 0 and region["contributionEur"] == 10_000_000
+    sent = sent_scenarios(page)
+    announced(page)
+
+    page.focus("#co-funding summary")
+    page.keyboard.press("Enter")  # opens the section
+    expect(page.locator("#co-funding")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#matching-rule")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # from "as in the base" to "requires"
+    expect(page.locator("#matching-rule")).to_have_value("REQUIRES")
+    page.keyboard.press("Tab")
+    expect(page.locator("#matching-rate")).to_be_focused()
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")
+    expect(page.locator("#add-contribution")).to_be_focused()
+    page.keyboard.press("Enter")  # adds a row and moves to its region
+    select = page.locator("#contribution-rows tr select")
+    expect(select).to_be_focused()
+    for _ in range([r["code"] for r in regions].index(code) + 1):  # past "choose a region"
+        page.keyboard.press("ArrowDown")
+    expect(select).to_have_value(code)
+    page.keyboard.press("Tab")
+    page.keyboard.type("10")
+    page.keyboard.press("Enter")  # submits the form
+
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    expect(page.locator("#funding-panel")).to_be_visible()
+    assert scenario in sent
+    shown = {row[0]: row for row in cells(page, "#funding")}
+    assert shown[region["name"]][1:4] == [
+        meur(region["stateEur"]),
+        meur(region["regionalEur"]),
+        "10",
+    ]
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs(expected["jobs"]))
+
+
+ROUNDS_ANSWER = """query($s: ScenarioInput!) { simulate(scenario: $s) {
+    __typename ... on SimulationResult { rounds { jobs hindsightJobs
+      rounds { date releasedEur cumulativeJobs hindsightJobs } } } } }"""
+
+
+def test_rounds_listed_on_the_page_show_the_rounds_table(page: Page, live_server: str) -> None:
+    # Half the budget at each of two reviews, a fifth of the first held back for the second.
+    rounds = [
+        {"date": "2021-04-01", "releaseShare": 0.5, "reserveShare": 0.2},
+        {"date": "2021-10-01", "releaseShare": 0.5, "reserveShare": None},
+    ]
+    scenario = {"name": "what-if", "base": "france-relance-2020", "rounds": rounds}
+    expected = api(live_server, ROUNDS_ANSWER, s=scenario)["simulate"]
+    assert expected["__typename"] == "SimulationResult", expected
+    sent = sent_scenarios(page)
+    announced(page)
+    expect(page.locator("#rounds-panel")).to_be_hidden()
+    page.click("#round-inputs summary")
+    for date, release, reserve in (("2021-04-01", "50", "20"), ("2021-10-01", "50", "")):
+        page.click("#add-round")
+        row = page.locator("#round-rows tr").last
+        row.locator("input.date").fill(date)
+        row.locator("input.release").fill(release)
+        row.locator("input.reserve").fill(reserve)
+    page.click("#add-round")  # an empty row is left out
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#scenario-form").screenshot(path=str(ARTIFACTS / "lever-inputs.png"))
+    page.click("#run")
+    expect(page.locator("#rounds-panel")).to_be_visible()
+    assert scenario in sent
+    shown = cells(page, "#rounds")
+    answer = expected["rounds"]["rounds"]
+    assert [row[1] for row in shown] == ["2021-04-01", "2021-10-01"]
+    assert [row[2] for row in shown] == [meur(r["releasedEur"]) for r in answer]
+    assert [row[5] for row in shown] == [jobs(r["cumulativeJobs"]) for r in answer]
+    assert [row[6] for row in shown] == [jobs(r["hindsightJobs"]) for r in answer]
+
+
+def test_a_round_out_of_order_is_refused_on_its_row(page: Page) -> None:
+    announced(page)
+    page.click("#round-inputs summary")
+    for date in ("2021-04-01", "2021-03-01"):
+        page.click("#add-round")
+        row = page.locator("#round-rows tr").last
+        row.locator("input.date").fill(date)
+        row.locator("input.release").fill("40")
+    page.click("#run")
+    second = page.locator("#round-rows tr").nth(1)
+    expect(second.locator("td.error")).to_contain_text("is not after")
+    expect(page.locator("#round-rows tr").first.locator("td.error")).to_have_text("")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
+
+
+def test_a_matching_rate_above_1_is_refused_next_to_its_field(page: Page) -> None:
+    announced(page)
+    page.click("#co-funding summary")
+    page.fill("#matching-rate", "1.5")
+    page.click("#run")
+    field = page.locator('[data-path="co_funding.matching.rate"]')
+    expect(field.locator(".error")).to_contain_text("1.5")
+    expect(field).to_have_class("field invalid")
+    expect(page.locator("#co-funding")).to_have_attribute("open", "")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
+    expect(page.locator("#levers")).to_be_hidden()
+
+
+def test_controls_are_sent_as_the_api_takes_them(page: Page) -> None:
+    # Project 3 is given nothing, ten projects listed next in line; ids become global ids.
+    sent = sent_scenarios(page)
+    announced(page)
+    page.click("#controls summary")
+    page.fill("#force-out", "3")
+    page.fill("#next-count", "10")
+    page.click("#run")
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    expect(page.locator("#next-in-line tbody tr")).to_have_count(10)
+    assert sent[-1]["controls"] == {"forceOut": ["UHJvamVjdDoz"], "nextInLine": 10}
+    page.fill("#force-in", "3, x")
+    page.click("#run")
+    field = page.locator('[data-path="controls.force_in"]')
+    expect(field.locator(".error")).to_contain_text("not a project id: x")
+
+
+def test_the_fragile_project_share_floor_is_sent_as_a_share(page: Page) -> None:
+    sent = sent_scenarios(page)
+    announced(page)
+    page.fill("#fragile-projects", "69")
+    page.click("#run")
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    assert sent[-1]["fragileProjectShareMin"] == 0.69
