@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from simulation.diagnose import _m
+from simulation.diagnose import money
 from simulation.formulation import Formulation, Group
 from simulation.highs import Model
+from simulation.lp import M
 from simulation.result import Diagnosis, Relaxation
 
-M = 1_000_000
 BISECTIONS = 48
 Floats = npt.NDArray[np.float64]
 # What a planner can do about a constraint that no single number moves.
@@ -112,14 +112,14 @@ class MatchingRow:
     """``a sum_{i in g} x_i - b r_g >= 0``, the matching rule of region g."""
 
     row: int
-    members: npt.NDArray[np.intp]  # the region's projects
+    members: tuple[int, ...]  # the region's projects
     regional: int  # r_g's column
     a: float
     b: float
 
     def plain(self, model: Model, on: bool) -> None:
         for j in self.members:
-            model.change_coeff(self.row, int(j), 1.0 if on else self.a)
+            model.change_coeff(self.row, j, 1.0 if on else self.a)
         model.change_coeff(self.row, self.regional, -1.0 if on else -self.b)
 
 
@@ -128,13 +128,13 @@ def _matching_row(f: Formulation, group: Group) -> MatchingRow | None:
         return None
     (row,) = group.rows
     coefs = f.matrix[[row], :].toarray().ravel()
-    members = np.flatnonzero(coefs[: f.n])
     regional = f.n + np.flatnonzero(coefs[f.n :])
-    if len(regional) != 1 or not len(members):
-        return None  # at rate 0, follows keeps no trace of the region's projects: freed instead
-    return MatchingRow(
-        row, members, int(regional[0]), float(coefs[members[0]]), -float(coefs[regional[0]])
-    )
+    if len(regional) != 1:
+        return None
+    # The group keeps its projects: at rate 0 the follows rule's coefficients on them are 0.
+    members = group.members
+    a = float(coefs[members[0]]) if members else 1.0
+    return MatchingRow(row, members, int(regional[0]), a, -float(coefs[regional[0]]))
 
 
 @dataclass(frozen=True)
@@ -315,20 +315,17 @@ def _money_text(group: Group, side: str) -> Callable[[float], str]:
         what += " envelope"
     else:
         what = group.label
-    return lambda v: f"{verb} {what} to {_m(v)}"
+    return lambda v: f"{verb} {what} to {money(v)}"
 
 
 def _share(lp: Feasibility, group: Group) -> list[Knob]:
-    """A floor ``sum (member_i - phi) w_i x_i >= 0`` (w_i = 1 on euros, 1 / cap_i on projects):
+    """A floor ``sum (member_i - phi) w_i x_i >= 0`` (w_i = 1 on euros, Formulation.project_weights
+    on projects):
     phi is read from the coefficients (a non-member's is -phi w_i) and moved by changing them."""
     f = lp.f
     (row,) = group.rows
     coefs = f.matrix[[row], : f.n].toarray().ravel()
-    if group.name == "fragile_project_share":
-        cap = f.cap_eur / M
-        w = np.where(cap > 0, 1.0 / np.where(cap > 0, cap, 1.0), 0.0)
-    else:
-        w = np.ones(f.n)
+    w = f.project_weights() if group.name == "fragile_project_share" else np.ones(f.n)
     counted = np.flatnonzero(w > 0)
     if not len(counted):
         return []
@@ -364,7 +361,7 @@ def _matching(lp: Feasibility, group: Group) -> list[Knob]:
 
         def move_follows(v: float) -> None:
             for j in members:
-                lp.model.change_coeff(row, int(j), v)
+                lp.model.change_coeff(row, j, v)
             lp.model.change_coeff(row, r, -(1.0 + v))
 
         verb, current, loosest, move = "raise", a, 1.0, move_follows
@@ -386,7 +383,7 @@ def _contribution(lp: Feasibility, group: Group) -> list[Knob]:
         lp.set_column(col, lower, v)
 
     return [
-        Knob(group, "money", current, loosest, move, lambda v: f"raise {group.label} to {_m(v)}")
+        Knob(group, "money", current, loosest, move, lambda v: f"raise {group.label} to {money(v)}")
     ]
 
 

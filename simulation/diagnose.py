@@ -135,7 +135,7 @@ def _constraints(agg: Aggregate) -> list[_Constraint]:
         constraints.append(
             _Constraint(
                 "budget",
-                f"the budget of {_m(lim.budget_m)}",
+                f"the budget of {money(lim.budget_m)}",
                 lambda x: replace(x, budget_m=math.inf),
                 lambda x, v: replace(x, budget_m=v),
                 lim.budget_m,
@@ -147,7 +147,7 @@ def _constraints(agg: Aggregate) -> list[_Constraint]:
         constraints.append(
             _Constraint(
                 "min_spend",
-                f"the minimum spend of {_m(lim.min_spend_m)}",
+                f"the minimum spend of {money(lim.min_spend_m)}",
                 lambda x: replace(x, min_spend_m=0.0),
                 lambda x, v: replace(x, min_spend_m=v),
                 lim.min_spend_m,
@@ -183,8 +183,8 @@ def _constraints(agg: Aggregate) -> list[_Constraint]:
         constraints.append(
             _Constraint(
                 f"region_{code}_min",
-                f"region {code}'s minimum envelope of {_m(value)} "
-                f"(its projects can take at most {_m(agg.region_capacity(code))})",
+                f"region {code}'s minimum envelope of {money(value)} "
+                f"(its projects can take at most {money(agg.region_capacity(code))})",
                 partial(_set_region_min, v=0.0, i=i),
                 partial(_set_region_min, i=i),
                 value,
@@ -196,7 +196,7 @@ def _constraints(agg: Aggregate) -> list[_Constraint]:
         constraints.append(
             _Constraint(
                 f"region_{code}_max",
-                f"region {code}'s maximum envelope of {_m(value)}",
+                f"region {code}'s maximum envelope of {money(value)}",
                 partial(_set_region_max, v=math.inf, i=i),
                 partial(_set_region_max, i=i),
                 value,
@@ -335,14 +335,16 @@ def _smallest(
         text = f"{'raise' if up else 'lower'} {constraint.label} to {_pct(suggested)}"
         current = constraint.current
     else:
-        text = f"{'raise' if up else 'lower'} {constraint.label.split(' (')[0]} to {_m(suggested)}"
+        text = (
+            f"{'raise' if up else 'lower'} {constraint.label.split(' (')[0]} to {money(suggested)}"
+        )
         current, suggested = round(constraint.current * M), round(suggested * M)
     return Relaxation(
         constraint.name, constraint.label, float(current), float(suggested), text
     ), settled
 
 
-def _m(value_m: float) -> str:
+def money(value_m: float) -> str:
     """Money as a planner reads it, never rounded to "0.0 M EUR"."""
     if not math.isfinite(value_m):
         return "no limit"

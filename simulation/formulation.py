@@ -8,7 +8,9 @@ in M EUR, as in simulation/lp.py; floors read ``sum (f_i - phi) x_i >= 0``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,11 +22,33 @@ from simulation.errors import EngineError
 from simulation.levers import CRITERIA, CoFunding
 from simulation.projects import ProjectColumns
 from simulation.scenario import RegionEnvelope, Scenario
+from simulation.scenario_fields import did_you_mean
 
 M = lp.M
 INF = lp.INF
 Floats = lp.Floats
 Ints = lp.Ints
+# What a criterion's pool total counts, for the error that names a criterion no project declares.
+DECLARED = {
+    "jobs_created": "jobs created",
+    "jobs_kept": "jobs secured",
+    "co2_avoided_t": "tCO2e avoided",
+    "leverage": "investment",
+}
+# True while the projects given are only part of the pool (a review round knows only the projects
+# recorded by its date): a sector, department or territory none of them is in, or a criterion
+# none of them declares, is then no mistake of the scenario (the whole pool is checked first).
+_PARTIAL_POOL: ContextVar[bool] = ContextVar("partial_pool", default=False)
+
+
+@contextmanager
+def partial_pool() -> Iterator[None]:
+    """Builds within this block take their projects as part of the pool only."""
+    token = _PARTIAL_POOL.set(True)
+    try:
+        yield
+    finally:
+        _PARTIAL_POOL.reset(token)
 
 
 @dataclass(frozen=True)
@@ -35,6 +59,9 @@ class Group:
     label: str  # planner words: "region 84's envelope"
     rows: tuple[int, ...] = ()  # its rows
     columns: tuple[int, ...] = ()  # columns whose bounds it sets (locks, forcing, contribution)
+    # A matching rule's projects (its region's), kept even where the row's coefficient is 0 (the
+    # follows rule at rate 0), so that the diagnosis can turn the rule into sum x_i - r_g >= 0.
+    members: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +85,28 @@ class Formulation:
     def group(self, name: str) -> Group | None:
         return next((g for g in self.groups if g.name == name), None)
 
+    def fixed_m(self) -> Floats:
+        """Each project's locked amount in M EUR, -1 where it is not locked."""
+        fixed = np.full(self.n, -1.0)
+        locked = self.group("locked_awards")
+        at = list(locked.columns if locked is not None else ())
+        fixed[at] = self.lower[at]
+        return fixed
+
+    def project_weights(self) -> Floats:
+        """Each project's weight in the project-share floor's row (see ``project_weights``)."""
+        return project_weights(self.cap_eur / M, self.fixed_m())
+
+
+def project_weights(cap_m: Floats, fixed_m: Floats) -> Floats:
+    """How much of one project each M EUR of its aid counts for in the share of projects funded:
+    1 / cap_i, so that a project funded in full counts 1 (a partly funded one its fraction); a
+    locked project counts 1 whatever its amount against its cap (1 / its fixed amount), and none
+    when locked at 0 or when its cap is 0."""
+    locked = fixed_m >= 0
+    amount = np.where(locked, fixed_m, cap_m)
+    return np.where(amount > 0, 1.0 / np.where(amount > 0, amount, 1.0), 0.0)
+
 
 def rates(projects: ProjectColumns) -> dict[str, Floats]:
     """Each criterion per M EUR of aid requested (0 for a project that requests none)."""
@@ -76,8 +125,31 @@ def rates(projects: ProjectColumns) -> dict[str, Floats]:
 
 
 def normalised(weights: Mapping[str, float]) -> dict[str, float]:
-    total = sum(weights.get(k, 0.0) for k in CRITERIA)
-    return {k: weights.get(k, 0.0) / total if total > 0 else 0.0 for k in CRITERIA}
+    # Divided by the largest first: weights near the float limit would otherwise sum to inf.
+    largest = max((weights.get(k, 0.0) for k in CRITERIA), default=0.0)
+    if not largest > 0:
+        return {k: 0.0 for k in CRITERIA}
+    relative = {k: weights.get(k, 0.0) / largest for k in CRITERIA}
+    total = sum(relative.values())
+    return {k: v / total for k, v in relative.items()}
+
+
+def undeclared(projects: ProjectColumns, weights: Mapping[str, float]) -> tuple[str, ...]:
+    """The weighted criteria that no project declares (their pool total is 0): they cannot score.
+
+    Raises EngineError when every weighted criterion is such, unless the projects are only part
+    of the pool (``partial_pool``)."""
+    aid = projects.aid_requested_eur.astype(np.float64)
+    per_meur = rates(projects)
+    weighted = [k for k in CRITERIA if weights.get(k, 0.0) > 0]
+    empty = tuple(k for k in weighted if not float(per_meur[k] @ aid) > 0)
+    if weighted and len(empty) == len(weighted) and not _PARTIAL_POOL.get():
+        k = empty[0]
+        raise EngineError(
+            f"objective.weights.{k}",
+            f"no competing project declares any {DECLARED[k]}; weigh another criterion",
+        )
+    return empty
 
 
 def scores(projects: ProjectColumns, weights: Mapping[str, float]) -> dict[str, Floats]:
@@ -143,7 +215,9 @@ def build(
     co = scenario.co_funding
     regional_codes = tuple(sorted(co.contributions))
     k = len(regional_codes)
-    weights = normalised(scenario.objective.weights)
+    given = scenario.objective.weights
+    dropped = undeclared(projects, given)
+    weights = normalised({k: w for k, w in given.items() if k not in dropped})
     parts = scores(projects, weights)
     cost = np.zeros(n + k)
     for part in parts.values():
@@ -177,19 +251,24 @@ def build(
         if share > 0:
             label = f"the {word} floor (share of euros)"
             group(name, label, rows.add(name, every, member - share, 0.0, INF))
+    fixed = locked_eur(scenario, projects, fixed_eur)
     if c.fragile_project_share_min > 0:
         psi = c.fragile_project_share_min
-        counted = np.flatnonzero(cap_eur > 0)
-        values = (projects.fragile[counted] - psi) / cap[counted]
+        weight = project_weights(cap, np.where(fixed >= 0, fixed / M, -1.0))
+        counted = np.flatnonzero(weight > 0)
+        values = (projects.fragile[counted] - psi) * weight[counted]
         name = "fragile_project_share"
         label = "the fragile-territory floor (share of projects funded)"
         group(name, label, rows.add(name, counted, values, 0.0, INF))
     envelopes = (
-        ("region", "region", c.regions, np.asarray(projects.region).astype(str)),
-        ("department", "department", c.departments, np.asarray(projects.department).astype(str)),
-        ("territory", "territory", c.territories, np.asarray(projects.territory).astype(str)),
+        ("region", c.regions, np.asarray(projects.region).astype(str)),
+        ("department", c.departments, np.asarray(projects.department).astype(str)),
+        ("territory", c.territories, np.asarray(projects.territory).astype(str)),
     )
-    for kind, word, mapping, column in envelopes:
+    _known(c.departments, envelopes[1][2], "constraints.departments", "department")
+    _known(c.territories, envelopes[2][2], "constraints.territories", "territory")
+    for kind, mapping, column in envelopes:
+        word = kind
         for code in sorted(mapping):
             bounds = _bounds(mapping[code])
             if bounds is None:
@@ -197,6 +276,7 @@ def build(
             name = f"{kind}_{code}"
             row = rows.add(name, np.flatnonzero(column == code), np.ones(1), *bounds)
             group(name, f"{word} {code}'s envelope", row)
+    _known(c.sectors, np.asarray(projects.sector).astype(str), "constraints.sectors", "sector")
     for sector, share in sorted(c.sectors.items()):
         name = f"sector_{sector}"
         values = (projects.sector == sector) - share
@@ -211,7 +291,9 @@ def build(
         name = f"matching_{code}"
         cols = np.append(members, n + j)
         values = np.append(np.full(len(members), _state_factor(co)), -(1 + co.matching.rate))
-        group(name, _matching_label(code, co), rows.add(name, cols, values, 0.0, INF))
+        row = rows.add(name, cols, values, 0.0, INF)
+        members_ = tuple(int(i) for i in members)
+        groups.append(Group(name, _matching_label(code, co), (row,), members=members_))
 
     free_upper = np.concatenate([cap, [co.contributions[g] / M for g in regional_codes]])
     lower = np.zeros(n + k)
@@ -225,12 +307,13 @@ def build(
         at = _positions(projects, ids, f"controls.{side}")
         if side == "force_in":
             lower[at] = upper[at]
+            at = at[fixed[at] < 0]  # a locked project keeps its award: the lock wins
         else:
+            _not_locked(ids, projects, fixed)
             upper[at] = 0.0
         if len(at):
             label = "the projects forced in" if side == "force_in" else "the projects forced out"
             group(side, label, columns=tuple(int(i) for i in at))
-    fixed = locked_eur(scenario, projects, fixed_eur)
     at = np.flatnonzero(fixed >= 0)
     lower[at] = upper[at] = fixed[at] / M
     if len(at):
@@ -278,6 +361,31 @@ def _positions(projects: ProjectColumns, ids: tuple[int, ...], field: str) -> np
         i = int(np.flatnonzero(~found)[0])
         raise EngineError(f"{field}[{i}]", f"no competing project has id {int(wanted[i])}")
     return np.flatnonzero(np.isin(projects.ids, wanted)).astype(np.intp)
+
+
+def _not_locked(ids: tuple[int, ...], projects: ProjectColumns, fixed: Ints) -> None:
+    """A project forced out cannot keep a locked award (one locked at 0 is out already)."""
+    awarded = set(projects.ids[fixed > 0].tolist())
+    for i, project in enumerate(ids):
+        if project in awarded:
+            raise EngineError(
+                f"controls.force_out[{i}]",
+                f"project {project} has a locked award (controls.lock_awards): it cannot be "
+                "forced out",
+            )
+
+
+def _known(
+    mapping: Mapping[str, object], column: npt.NDArray[np.str_], field: str, word: str
+) -> None:
+    """Each key of ``mapping`` names a sector, department or territory some project is in."""
+    if _PARTIAL_POOL.get():
+        return
+    present = set(column.tolist())
+    for key in sorted(mapping):
+        if key not in present:
+            hint = did_you_mean(key, sorted(present - {""}))
+            raise EngineError(f"{field}.{key}", f"no competing project is in this {word}{hint}")
 
 
 def _bounds(env: RegionEnvelope) -> tuple[float, float] | None:

@@ -16,10 +16,11 @@ import scipy.sparse as sp
 
 from simulation import criteria as criteria_
 from simulation import explain, lp, report
-from simulation.formulation import Floats, Formulation, Ints, M, build
+from simulation.formulation import DECLARED, Floats, Formulation, Ints, M, build
 from simulation.highs import NAME, VERSION, Model
+from simulation.levers import CRITERIA
 from simulation.milp import FIRST_FREE, GAP_TOL, MAX_FREE, next_size
-from simulation.prices import binding, unspent_reasons
+from simulation.prices import binding
 from simulation.projects import ProjectColumns
 from simulation.result import Diagnosis, Explanations, Result, SolverInfo, Status
 from simulation.scenario import Mode, Scenario
@@ -55,7 +56,7 @@ def solve(
         if status != "time_limit":
             message = f"The solver failed ({model.status_text})."
         code = Status.TIME_LIMIT if status == "time_limit" else Status.ERROR
-        return empty(scenario, projects, p, code, message, info, budget)
+        return empty(scenario, projects, p, code, message, info.solver(), budget)
     solution = model.solution()
     x_lp = np.asarray(solution.col_value, dtype=np.float64)
     row_dual = np.asarray(solution.row_dual, dtype=np.float64)
@@ -76,7 +77,7 @@ def solve(
             return infeasible(scenario, projects, p, f, info, deadline, budget, whole_only=True)
         if whole.x is None:
             message = f"No all-or-nothing allocation within the {time_limit_s:g} s time limit."
-            return empty(scenario, projects, p, Status.TIME_LIMIT, message, info, budget)
+            return empty(scenario, projects, p, Status.TIME_LIMIT, message, info.solver(), budget)
         x, mip_gap = whole.x, whole.gap
         result_status = Status.OPTIMAL if whole.status == "optimal" else Status.FEASIBLE
     alloc, regional_g = whole_euros(x, f, budget)
@@ -87,13 +88,26 @@ def solve(
     by_region = {code: int(v) for code, v in zip(f.regional_codes, regional_g, strict=True)}
     funding, regional_eur = criteria_.funding(projects, alloc, by_region, scenario.co_funding)
     prices = binding(f, x_lp, row_dual, col_dual, projects, all_or_nothing)
-    reasons = unspent_reasons(f, alloc, unspent, all_or_nothing, prices)
+    c = scenario.constraints
+    floors = {
+        "fragile_share": c.fragile_share_min,
+        "decarbonisation_share": c.decarbonisation_share_min,
+        "fragile_project_share": c.fragile_project_share_min,
+        **{f"sector_{name}": share for name, share in c.sectors.items()},
+    }
+    useful = bool(((f.cost[: f.n] > 0) & (alloc < np.rint(f.upper[: f.n] * M))).any())
+    jobs_only = f.weights["jobs_created"] == 1.0
+    reasons = report.unspent_reasons(
+        prices, floors, unspent, budget / M, all_or_nothing, useful, jobs_only
+    )
     fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
     message = report.message(
         result_status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
     )
     if funding.regional_eur:
         message = message[:-1] + f"; {funding.regional_eur / M:,.1f} M EUR of it regional."
+    message += _project_share_note(scenario, fragile_n, all_or_nothing)
+    message += _undeclared_note(scenario, f)
     explanations = Explanations(
         jobs_per_meur=f.cost[: f.n].copy(),
         threshold=f.cost[: f.n] - col_dual[: f.n],
@@ -137,6 +151,29 @@ def solve(
     k = scenario.controls.next_in_line
     listed = explain.next_in_line(result, projects, k, excluded=forced_out)
     return replace(result, next_in_line=listed)
+
+
+def _project_share_note(scenario: Scenario, fragile_n: float, all_or_nothing: bool) -> str:
+    """The floor on the share of projects counts a partly funded project by its funded fraction;
+    the result counts every project with aid as one: say so when the two disagree."""
+    floor = scenario.constraints.fragile_project_share_min
+    if all_or_nothing or floor <= 0 or fragile_n >= floor - 1e-9:
+        return ""
+    return (
+        f" The floor on fragile projects ({100 * floor:.1f} %) counts a partly funded project by "
+        f"its funded fraction: {100 * fragile_n:.1f} % of the funded projects are fragile when "
+        "every project with aid counts as one; all-or-nothing mode counts whole projects."
+    )
+
+
+def _undeclared_note(scenario: Scenario, f: Formulation) -> str:
+    """A weighted criterion that no competing project declares weighs nothing: say so."""
+    given = scenario.objective.weights
+    left = [k for k in CRITERIA if given.get(k, 0.0) > 0 and f.weights[k] == 0]
+    if not left:
+        return ""
+    named = " and ".join(f"{k} (no competing project declares any {DECLARED[k]})" for k in left)
+    return f" Not weighed: {named}."
 
 
 def whole_euros(x: Floats, f: Formulation, budget_eur: int) -> tuple[Ints, Ints]:
@@ -259,10 +296,11 @@ def empty(
     p: lp.Problem,
     status: Status,
     message: str,
-    info: _Info,
+    solver: SolverInfo,
     budget_eur: int,
     diagnosis: Diagnosis | None = None,
 ) -> Result:
+    """A result with no allocation (infeasible, out of time, failed), for both engines."""
     alloc = np.zeros(len(projects), dtype=np.int64)
     return Result(
         status=status,
@@ -283,14 +321,15 @@ def empty(
         binding=(),
         baselines=(),
         diagnosis=diagnosis,
-        solver=info.solver(),
+        solver=solver,
         mode=str(scenario.mode),
     )
 
 
 def infeasible_message(diagnosis: Diagnosis, head: str = "Infeasible") -> str:
     conflict = " and ".join(diagnosis.conflicts) if diagnosis.conflicts else "the constraints"
-    message = f"{head}: {conflict} cannot all hold"
+    together = " all" if len(diagnosis.conflicts) != 1 else ""
+    message = f"{head}: {conflict} cannot{together} hold"
     if not diagnosis.irreducible:
         message += " (the diagnosis ran out of time: this set may not be the smallest)"
     if diagnosis.relaxations:
@@ -331,7 +370,7 @@ def infeasible(
         p,
         Status.INFEASIBLE,
         infeasible_message(diagnosis),
-        info,
+        info.solver(),
         budget_eur,
         diagnosis,
     )

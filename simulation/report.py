@@ -3,6 +3,8 @@ prices, why money is left unspent, the message, and the sums per region and terr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 
@@ -47,101 +49,120 @@ def shares(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[float, float, f
     )
 
 
+# The labels both engines give the share floors and how much of a floor's share a reason quotes.
+FLOOR_LABELS = {
+    "fragile_share": "the fragile-territory floor (share of euros)",
+    "decarbonisation_share": "the decarbonisation floor (share of euros)",
+}
+# Binding constraints that never hold money back: the budget (it spends it all), the minimum
+# spend and minimum envelopes (they push spending up), the aid-intensity cap (a project's cap).
+SPENDING = ("budget", "min_spend", "max_aid_intensity")
+
+
+def priced(
+    name: str,
+    label: str,
+    price: float,
+    per_point: bool,
+    what: str,
+    jobs: str = "jobs",
+    suffix: str = "",
+) -> BindingConstraint:
+    """A binding constraint and its price, worded alike by both engines: per extra M EUR of
+    ``what`` or, ``per_point``, per percentage point of it."""
+    unit = f"{jobs} per percentage point" if per_point else f"{jobs} per M EUR"
+    per = "point of" if per_point else "extra M EUR of"
+    text = f"{price:+.1f} {jobs} per {per} {what}{suffix}"
+    return BindingConstraint(name, label, float(price), unit, text)
+
+
+def envelope_priced(
+    name: str, whose: str, price: float, jobs: str = "jobs", suffix: str = ""
+) -> BindingConstraint:
+    """An envelope's side that binds: its maximum (price > 0) or its minimum (price < 0).
+    ``name`` is the envelope's (region_84), ``whose`` its owner's ("region 84's")."""
+    side = "maximum" if price > 0 else "minimum"
+    label = f"{whose} {side} envelope"
+    return priced(f"{name}_{side[:3]}", label, price, False, f"{whose} {side}", jobs, suffix)
+
+
+def intensity_price(
+    capped: npt.NDArray[np.bool_], reduced: Floats, investment: npt.NDArray[np.int64]
+) -> float:
+    """Score gained per point of aid-intensity cap: each capped project funded to its cap gains its
+    reduced cost on 0.01 x its investment."""
+    return float(np.maximum(reduced[capped], 0.0) @ investment[capped]) / lp.M / 100
+
+
 def binding(
     p: lp.Problem, relaxed: LpSolution, projects: ProjectColumns, lp_label: str
 ) -> tuple[BindingConstraint, ...]:
     y = relaxed.row_dual
     out = []
-
-    def add(name: str, label: str, price: float, unit: str, text: str) -> None:
-        out.append(BindingConstraint(name, label, float(price), unit, text + lp_label))
-
-    per_m = "jobs per M EUR"
     if abs(y[lp.BUDGET]) > DUAL_TOL:
         v = y[lp.BUDGET]
-        add("budget", "the budget", v, per_m, f"{v:+.1f} jobs per extra M EUR of budget")
+        out.append(priced("budget", "the budget", v, False, "budget", suffix=lp_label))
     if abs(y[lp.MIN_SPEND]) > DUAL_TOL:
         v = y[lp.MIN_SPEND]
-        add(
-            "min_spend",
-            "the minimum spend",
-            v,
-            per_m,
-            f"{v:+.1f} jobs per extra M EUR of required spend",
-        )
-    for row, name, label in (
-        (lp.FRAGILE, "fragile_share", "the fragile-territory floor (share of euros)"),
-        (lp.DECARBONISATION, "decarbonisation_share", "the decarbonisation floor (share of euros)"),
-    ):
+        what = "required spend"
+        out.append(priced("min_spend", "the minimum spend", v, False, what, suffix=lp_label))
+    for row, name in ((lp.FRAGILE, "fragile_share"), (lp.DECARBONISATION, "decarbonisation_share")):
         if abs(y[row]) > DUAL_TOL:
             # Raising the floor by one point asks for 0.01 x spend more euros in the row.
             v = y[row] * relaxed.spend / 100
-            add(name, label, v, "jobs per percentage point", f"{v:+.1f} jobs per point of {label}")
+            label = FLOOR_LABELS[name]
+            out.append(priced(name, label, v, True, label, suffix=lp_label))
     for env in p.envelopes:
         v = y[env.row]
-        if v > DUAL_TOL:
-            add(
-                f"region_{env.code}_max",
-                f"region {env.code}'s maximum envelope",
-                v,
-                per_m,
-                f"{v:+.1f} jobs per extra M EUR of region {env.code}'s maximum",
-            )
-        elif v < -DUAL_TOL:
-            add(
-                f"region_{env.code}_min",
-                f"region {env.code}'s minimum envelope",
-                v,
-                per_m,
-                f"{v:+.1f} jobs per extra M EUR of region {env.code}'s minimum",
+        if abs(v) > DUAL_TOL:
+            out.append(
+                envelope_priced(f"region_{env.code}", f"region {env.code}'s", v, suffix=lp_label)
             )
     if p.max_aid_intensity is not None:
         capped = (p.cap_eur < projects.aid_requested_eur) & (relaxed.x >= p.cap - 1e-9)
-        v = (
-            float(np.maximum(relaxed.reduced[capped], 0.0) @ projects.investment_eur[capped])
-            / lp.M
-            / 100
-        )
+        v = intensity_price(capped, relaxed.reduced, projects.investment_eur)
         if v > DUAL_TOL:
-            add(
-                "max_aid_intensity",
-                "the aid-intensity cap",
-                v,
-                "jobs per percentage point",
-                f"{v:+.1f} jobs per point of aid-intensity cap",
+            what = "aid-intensity cap"
+            out.append(
+                priced("max_aid_intensity", "the aid-intensity cap", v, True, what, suffix=lp_label)
             )
     return tuple(out)
 
 
 def unspent_reasons(
-    p: lp.Problem,
-    relaxed: LpSolution,
-    alloc: npt.NDArray[np.int64],
+    prices: tuple[BindingConstraint, ...],
+    floors: Mapping[str, float],
     unspent: int,
+    budget_m: float,
     all_or_nothing: bool,
+    useful: bool,
+    jobs_only: bool = True,
 ) -> tuple[str, ...]:
+    """Why State money is left: the binding constraints that hold it back, a floor quoting its
+    share (``floors``: constraint name -> share); else whether any project that ``useful``ly adds
+    to the objective is left."""
     # All-or-nothing leaves crumbs by nature; only a real remainder needs a reason.
-    if unspent < max(1000.0, 1e-4 * p.budget_m * lp.M):
+    if unspent < max(1000.0, 1e-4 * budget_m * lp.M):
         return ()
-    if abs(relaxed.row_dual[lp.BUDGET]) > DUAL_TOL and not all_or_nothing:
+    budget_binds = any(b.name == "budget" for b in prices)
+    if budget_binds and not all_or_nothing:
         return ()
-    y = relaxed.row_dual
-    reasons = []
-    if abs(y[lp.FRAGILE]) > DUAL_TOL:
-        reasons.append(f"the fragile-territory floor ({100 * p.fragile_min:.1f} % of euros)")
-    if abs(y[lp.DECARBONISATION]) > DUAL_TOL:
-        reasons.append(f"the decarbonisation floor ({100 * p.decarbonisation_min:.1f} % of euros)")
-    for env in p.envelopes:
-        if y[env.row] > DUAL_TOL:
-            reasons.append(f"region {env.code}'s maximum envelope")
-    if all_or_nothing and abs(y[lp.BUDGET]) > DUAL_TOL:
+    reasons = [
+        b.label.replace("(share of", f"({100 * floors[b.name]:.1f} % of")
+        if b.name in floors
+        else b.label
+        for b in prices
+        if b.name not in SPENDING and not b.name.endswith("_min")
+    ]
+    if all_or_nothing and budget_binds:
         reasons.append("all-or-nothing funding: no remaining project fits whole in what is left")
     if not reasons:
-        useful = (p.jobs_per_meur > 0) & (alloc < p.cap_eur)
-        if not useful.any():
-            reasons.append("every project that creates jobs is already funded in full")
+        adds = "creates jobs" if jobs_only else "adds to the objective"
+        if not useful:
+            reasons.append(f"every project that {adds} is already funded in full")
         else:
-            reasons.append("the remaining projects add no jobs under the constraints")
+            add = "add no jobs" if jobs_only else "add nothing to the objective"
+            reasons.append(f"the remaining projects {add} under the constraints")
     return tuple(reasons)
 
 

@@ -15,12 +15,14 @@ import dataclasses
 import math
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from simulation import lp, report
+from simulation.formulation import partial_pool
 from simulation.general import infeasible_message
 from simulation.highs import NAME, VERSION
 from simulation.levers import Round
@@ -79,7 +81,10 @@ class _Solves:
 
     def __call__(self, known: Bools, budget_eur: int, fixed_eur: Ints | None = None) -> Result:
         key = (known.tobytes(), b"" if fixed_eur is None else fixed_eur.tobytes(), budget_eur)
-        if key not in self.done:
+        if key in self.done:
+            return self.done[key]
+        # A round knows part of the pool (formulation.partial_pool); the first solve knows it all.
+        with nullcontext() if known.all() else partial_pool():
             self.done[key] = self.solver(
                 _knowing(self.scenario, self.projects, known),
                 self.projects if known.all() else self.projects.take(known),
@@ -138,7 +143,8 @@ def solve_rounds(
     rounds = tuple(sorted(scenario.rounds, key=lambda r: r.date))
     run = _decide(rounds, scenario.budget_eur, projects, solves)
     without_reserve = None
-    if not run.failed and any(r.reserve_share > 0 for r in rounds):
+    # The last round holds nothing back: its reserve share is ignored.
+    if not run.failed and any(r.reserve_share > 0 for r in rounds[:-1]):
         neutral = tuple(dataclasses.replace(r, reserve_share=0.0) for r in rounds)
         again = _decide(neutral, scenario.budget_eur, projects, solves)
         without_reserve = None if again.failed else again.outcomes[-1].cumulative_jobs
@@ -430,10 +436,8 @@ def _message(rounds: Rounds, hindsight: Result) -> str:
         text = f"{head}; as many as deciding with hindsight ({rounds.hindsight_jobs:,.0f})"
     else:
         fewer = "fewer" if lost > 0 else "more"
-        text = (
-            f"{head}; {abs(lost):,.0f} {fewer} than deciding with hindsight "
-            f"({rounds.hindsight_jobs:,.0f})"
-        )
+        text = f"{head}; {abs(lost):,.0f} {fewer} than deciding with hindsight "
+        text += f"({rounds.hindsight_jobs:,.0f})"
     if rounds.reserve_recovers is not None:
         gain = rounds.reserve_recovers
         jobs = f"{abs(gain):,.0f} job{'' if round(abs(gain)) == 1 else 's'}"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import numpy as np
-
 from simulation import criteria, explain, general, lp, milp, report
 from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
@@ -132,7 +130,12 @@ def _version_1(
     )
     spent = int(alloc.sum())
     unspent = scenario.budget_eur - spent
-    reasons = report.unspent_reasons(p, relaxed, alloc, unspent, all_or_nothing)
+    floors = {
+        "fragile_share": p.fragile_min,
+        "decarbonisation_share": p.decarbonisation_min,
+    }
+    useful = bool(((p.jobs_per_meur > 0) & (alloc < p.cap_eur)).any())
+    reasons = report.unspent_reasons(binding, floors, unspent, p.budget_m, all_or_nothing, useful)
     fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
     message = report.message(
         status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
@@ -178,30 +181,10 @@ def _empty(
     relaxed: LpSolution,
     diagnosis: Diagnosis | None = None,
 ) -> Result:
-    alloc = np.zeros(p.n, dtype=np.int64)
-    return Result(
-        status=status,
-        message=message,
-        jobs=0.0,
-        spent_eur=0,
-        unspent_eur=scenario.budget_eur,
-        budget_eur=scenario.budget_eur,
-        fragile_share=0.0,
-        fragile_project_share=0.0,
-        decarbonisation_share=0.0,
-        decarbonisation_project_share=0.0,
-        projects_funded=0,
-        allocation_eur=alloc,
-        project_ids=projects.ids,
-        regions=report.regions(p, alloc),
-        territories=report.territories(p, projects, alloc),
-        binding=(),
-        baselines=(),
-        diagnosis=diagnosis,
-        solver=SolverInfo(
-            NAME, VERSION, method, options, time.perf_counter() - start, None, relaxed.iterations
-        ),
-        mode=str(scenario.mode),
+    elapsed = time.perf_counter() - start
+    solver = SolverInfo(NAME, VERSION, method, options, elapsed, None, relaxed.iterations)
+    return general.empty(
+        scenario, projects, p, status, message, solver, scenario.budget_eur, diagnosis
     )
 
 

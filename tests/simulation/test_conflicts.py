@@ -70,6 +70,8 @@ class Hand:
         label = f"the matching rule in region {code} ({words} {rate:.1f} ...)"
         coefs = {j: a for j in members} | {r: -(1.0 + rate)}
         self.row(f"matching_{code}", label, coefs, 0.0, INF)
+        # As the formulation does: the group keeps its projects, even at coefficient 0.
+        self.groups[-1] = replace(self.groups[-1], members=tuple(members))
         self.groups.append(Group(f"contribution_{code}", f"region {code}'s contribution", (), (r,)))
         return self
 

@@ -90,7 +90,8 @@ def test_every_lever_has_its_rows_and_groups() -> None:
     assert a[0].tolist() == [1, 1, 1, -1]
     assert (f.row_lower[1], f.row_upper[0]) == (6.0, 12.0)
     assert a[2].tolist() == pytest.approx([-0.3, 0.7, -0.3, 0])
-    assert a[3].tolist() == pytest.approx([-0.5 / 10, 0.5 / 10, -0.5 / 5, 0])
+    # Share of projects: x_i / cap_i, but b, locked at its 2 M EUR award, counts 1 project: x / 2.
+    assert a[3].tolist() == pytest.approx([-0.5 / 10, 0.5 / 2, -0.5 / 5, 0])
     assert a[5].tolist() == [0, 1, 1, 0]  # department 75
     assert (f.row_lower[5], f.row_upper[5]) == (1.0, lp.INF)
     assert a[7].tolist() == pytest.approx([0.8, -0.2, 0.8, 0])
