@@ -364,6 +364,8 @@ def test_a_co_funding_typed_with_the_keyboard_reaches_the_api_and_is_shown(
     expect(select).to_have_value(code)
     page.keyboard.press("Tab")
     page.keyboard.type("10")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#co-funding").screenshot(path=str(ARTIFACTS / "co-funding.png"))
     page.keyboard.press("Enter")  # submits the form
 
     expect(page.locator("#results-title")).to_contain_text("changed")
@@ -459,6 +461,22 @@ def test_controls_are_sent_as_the_api_takes_them(page: Page) -> None:
     page.click("#run")
     field = page.locator('[data-path="controls.force_in"]')
     expect(field.locator(".error")).to_contain_text("not a project id: x")
+    page.locator("#controls").screenshot(path=str(ARTIFACTS / "controls.png"))
+    page.fill("#force-in", "999999999")  # a project id no project has: the engine refuses it
+    page.click("#run")
+    expect(field.locator(".error")).to_contain_text("999999999")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
+    page.fill("#force-in", "")
+    page.fill("#force-out", "")  # project 3 has an award: once kept, it no longer competes
+    page.check("#lock-awards")
+    page.fill("#awards-until", "2021-06-30")
+    page.click("#run")
+    expect(page.locator("#kpis")).to_be_visible()
+    assert sent[-1]["controls"] == {
+        "lockAwards": True,
+        "awardsUntil": "2021-06-30",
+        "nextInLine": 10,
+    }
 
 
 def test_the_fragile_project_share_floor_is_sent_as_a_share(page: Page) -> None:
