@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, Route, expect
+import json
+from typing import Any
+
+from playwright.sync_api import Page, Request, Route, expect
 
 from tests.web.conftest import ARTIFACTS
 from tests.web.test_dashboard import announced, api, jobs
@@ -120,3 +123,34 @@ def test_a_point_not_proven_efficient_is_drawn_apart_and_says_why(page: Page) ->
         "efficient",
     ]
     expect(page.locator("#pareto-summary")).to_contain_text("4 points, 3 proven efficient")
+
+
+def test_the_front_is_asked_for_the_scenario_form_as_it_stands(page: Page) -> None:
+    asked: list[dict[str, Any]] = []
+
+    def keep(request: Request) -> None:
+        body = json.loads(request.post_data or "{}") if request.url.endswith("/graphql") else {}
+        if "paretoFront(" in body.get("query", ""):
+            asked.append(body["variables"])
+
+    page.on("request", keep)
+    announced(page)
+    page.fill("#budget", "300")
+    page.click("#co-funding summary")
+    page.fill("#matching-rate", "0.5")
+    page.select_option("#pareto-x", "JOBS_KEPT")
+    page.select_option("#pareto-y", "LEVERAGE")
+    page.fill("#pareto-points", "3")
+    page.click("#draw-pareto")
+    expect(page.locator("#pareto-points-table tbody tr")).to_have_count(3)
+    expect(page.locator("#pareto-y-head")).to_have_text(
+        "investment leveraged (M EUR of investment)"
+    )
+    assert asked == [
+        {
+            "s": {**UNTOUCHED, "budgetEur": 300_000_000, "coFunding": {"matching": {"rate": 0.5}}},
+            "x": "JOBS_KEPT",
+            "y": "LEVERAGE",
+            "p": 3,
+        }
+    ]
