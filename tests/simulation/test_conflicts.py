@@ -436,3 +436,23 @@ def test_a_territory_minimum_with_its_only_project_forced_out() -> None:
         "lower territory 84-t0's minimum envelope to 0 EUR"
     )
     assert relaxation(d, "force_out").text == "let the projects forced out compete again"
+
+
+def test_a_follows_rule_at_rate_0_is_no_part_of_a_conflict_elsewhere() -> None:
+    # Region 84's 30 M EUR may not follow any State euro (rate 0), but b and c, forced in, are in
+    # region 11: the budget (15 M EUR) and their 20 M EUR conflict, whatever region 84's rule.
+    # Dropped, the rule still keeps region 84's euros within region 84's aid (sum x_i - r >= 0).
+    projects = projects_of(
+        [(10, 100, "84", False, False), (10, 50, "11", True, False), (10, 20, "11", False, True)]
+    )
+    for rate in (0.0, 0.5):
+        sc = Scenario(
+            budget_eur=15 * MEUR,
+            co_funding=CoFunding({"84": 30 * MEUR}, Matching("follows", rate)),
+            controls=Controls(force_in=(2, 3)),
+        )
+        result = solve(sc, projects, time_limit_s=30.0, mip_rel_gap=1e-3)
+        assert result.diagnosis is not None
+        assert result.diagnosis.names == ("budget", "force_in"), rate
+    f = build(sc, projects)
+    assert f.group("matching_84").members == (0,)  # type: ignore[union-attr]

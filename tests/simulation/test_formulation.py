@@ -8,7 +8,7 @@ import pytest
 
 from simulation import lp
 from simulation.errors import EngineError
-from simulation.formulation import build
+from simulation.formulation import build, partial_pool
 from simulation.levers import CoFunding, Controls, Matching, Objective
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from tests.simulation.conftest import projects_of, seeded_projects
@@ -151,3 +151,100 @@ def test_unknown_forced_ids_name_the_field(controls: Controls, field: str) -> No
 def test_fixed_euros_must_match_the_projects() -> None:
     with pytest.raises(EngineError, match="fixed_eur"):
         build(Scenario(), PROJECTS, fixed_eur=np.array([-1, -1]))
+
+
+def test_a_locked_project_counts_one_in_the_share_of_projects_whatever_its_cap() -> None:
+    # Caps 0 (an aid intensity of 0): only b, locked at its 2 M EUR award, can be funded; it
+    # counts as one whole project, (1 - 0.5) / 2 per M EUR, not as none.
+    sc = Scenario(
+        budget_eur=10 * M,
+        constraints=Constraints(max_aid_intensity=0.0, fragile_project_share_min=0.5),
+        controls=Controls(lock_awards=True),
+    )
+    f = build(sc, PROJECTS)
+    row = f.matrix.toarray()[f.row_names.index("fragile_project_share")]
+    assert row.tolist() == pytest.approx([0.0, 0.5 / 2, 0.0])
+    assert f.project_weights().tolist() == pytest.approx([0.0, 1 / 2, 0.0])
+    # Locked at 0: it counts as none.
+    zero = build(sc, PROJECTS, fixed_eur=np.array([-1, 0, -1]))
+    assert "fragile_project_share" in zero.row_names
+    at = zero.row_names.index("fragile_project_share")
+    assert zero.matrix.toarray()[at].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_huge_weights_are_normalised_by_the_largest() -> None:
+    # 1e308 + 1e308 overflows to inf: divided by the largest first, each weighs 0.5.
+    weights = {"jobs_created": 1e308, "leverage": 1e308}
+    f = build(Scenario(budget_eur=10 * M, objective=Objective(weights)), PROJECTS)
+    assert f.weights["jobs_created"] == f.weights["leverage"] == 0.5
+    # a: 10 jobs per M EUR, 5 M EUR invested per M EUR of aid at the pool's 170 / 125 jobs each.
+    assert f.cost[0] == pytest.approx(0.5 * 10 + 0.5 * 5 * 170 / 125)
+
+
+def test_a_weight_only_on_a_criterion_no_project_declares_is_refused() -> None:
+    projects = replace(PROJECTS, co2_avoided_t=np.zeros(3, dtype=np.int64))
+    sc = Scenario(budget_eur=10 * M, objective=Objective({"co2_avoided_t": 1.0}))
+    with pytest.raises(EngineError) as raised:
+        build(sc, projects)
+    assert raised.value.field == "objective.weights.co2_avoided_t"
+    assert "no competing project declares any tCO2e avoided" in str(raised.value)
+    # Beside another criterion it is set aside: jobs weigh 1, the version-1 rates exactly.
+    both = Scenario(budget_eur=10 * M, objective=Objective({"jobs_created": 1, "co2_avoided_t": 3}))
+    f = build(both, projects)
+    assert f.weights["jobs_created"] == 1.0 and f.weights["co2_avoided_t"] == 0.0
+    assert np.array_equal(f.cost[: f.n], lp.build(both, projects).jobs_per_meur)
+    # A review round knows part of the pool only: no error there, the criterion scores 0.
+    with partial_pool():
+        assert build(sc, projects).cost.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_locked_award_cannot_be_forced_out_and_the_lock_wins_over_forcing_in() -> None:
+    locked = Controls(lock_awards=True, force_out=(3, 2))
+    with pytest.raises(EngineError) as raised:
+        build(Scenario(budget_eur=10 * M, controls=locked), PROJECTS)
+    assert raised.value.field == "controls.force_out[1]"
+    assert "project 2 has a locked award (controls.lock_awards)" in str(raised.value)
+    # Locked at 0 (an earlier round left it unfunded): forcing it out agrees with the lock.
+    f = build(
+        Scenario(budget_eur=10 * M, controls=Controls(force_out=(2,))),
+        PROJECTS,
+        fixed_eur=np.array([-1, 0, -1]),
+    )
+    assert f.upper[1] == 0.0
+    # b forced in but locked at its 2 M EUR award: it keeps its award, not its 10 M EUR cap, and
+    # the forcing group holds only the free projects forced in.
+    f = build(
+        Scenario(budget_eur=10 * M, controls=Controls(lock_awards=True, force_in=(2, 3))), PROJECTS
+    )
+    assert (f.lower[1], f.upper[1]) == (2.0, 2.0)
+    assert (f.lower[2], f.upper[2]) == (5.0, 5.0)
+    assert f.group("force_in").columns == (2,)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("constraints", "field", "hint"),
+    [
+        (Constraints(sectors={"Chimi": 0.1}), "constraints.sectors.Chimi", "'Chimie'"),
+        (
+            Constraints(territories={"84-t9": RegionEnvelope(max_eur=M)}),
+            "constraints.territories.84-t9",
+            "'84-t0'",
+        ),
+        (
+            Constraints(departments={"750": RegionEnvelope(min_eur=M)}),
+            "constraints.departments.750",
+            "'75'",
+        ),
+    ],
+)
+def test_a_sector_territory_or_department_no_project_is_in_is_refused(
+    constraints: Constraints, field: str, hint: str
+) -> None:
+    sc = Scenario(budget_eur=10 * M, constraints=constraints)
+    with pytest.raises(EngineError) as raised:
+        build(sc, PROJECTS)
+    assert raised.value.field == field
+    assert "no competing project is in this" in str(raised.value)
+    assert f"did you mean {hint}?" in str(raised.value)
+    with partial_pool():  # a review round that knows part of the pool
+        build(sc, PROJECTS)

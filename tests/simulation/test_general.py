@@ -383,3 +383,81 @@ def test_all_or_nothing_with_forced_projects_among_the_fixed_ones() -> None:
     alone = solve(rest, projects.take(others), mip_rel_gap=0.0)
     worst_jobs = float(projects.jobs_created[worst])
     assert result.jobs == pytest.approx(alone.jobs + worst_jobs, rel=1e-9)
+
+
+def test_a_locked_award_above_its_cap_counts_one_project_all_or_nothing() -> None:
+    # Caps 5 M EUR (10 % of 50 M EUR invested); b (fragile) keeps its locked 15 M EUR award.
+    # Half the funded projects fragile: {a, b} (1 of 2) holds, {a, b, c} (1 of 3) does not,
+    # though b's 15 M EUR are three caps. a: 100 x 5 / 10 = 50 jobs, b: 50 x 15 / 10 = 75.
+    projects = replace(projects_of(ABC), award_eur=np.array([0, 15 * M, 0]))
+    sc = scenario(
+        40,
+        Mode.ALL_OR_NOTHING,
+        constraints=Constraints(max_aid_intensity=0.1, fragile_project_share_min=0.5),
+        controls=Controls(lock_awards=True),
+    )
+    result = general.solve(sc, projects, mip_rel_gap=0.0)
+    assert result.allocation_eur.tolist() == [5 * M, 15 * M, 0]
+    assert result.jobs == pytest.approx(125.0)
+    assert result.fragile_project_share == pytest.approx(0.5)
+
+
+def test_a_project_share_below_the_floor_in_continuous_mode_is_said() -> None:
+    # Floor 60 %: d in full (+0.4), a in full (-0.6), then 0.04 c - 0.06 b >= 0.2 with
+    # b + c = 9: b = 1.6, c = 7.4; 100 + 14.4 + 14.8 + 1 = 130.2 jobs. Funded fractions: 60 %
+    # fragile, but 2 of the 4 projects with aid: 50 %.
+    sc = scenario(20, constraints=Constraints(fragile_project_share_min=0.6))
+    result = general.solve(sc, projects_of(FRAGILE_COUNT))
+    assert result.allocation_eur.tolist() == [10 * M, 1_600_000, 7_400_000, 1 * M]
+    assert result.jobs == pytest.approx(130.2)
+    assert result.fragile_project_share == pytest.approx(0.5)
+    assert (
+        "The floor on fragile projects (60.0 %) counts a partly funded project by its funded "
+        "fraction: 50.0 % of the funded projects are fragile when every project with aid counts "
+        "as one; all-or-nothing mode counts whole projects." in result.message
+    )
+    # At 50 % both counts agree: nothing to say.
+    met = general.solve(
+        scenario(20, constraints=Constraints(fragile_project_share_min=0.5)),
+        projects_of(FRAGILE_COUNT),
+    )
+    assert "counts a partly funded project" not in met.message
+
+
+def test_a_weighted_criterion_no_project_declares_is_set_aside_and_said() -> None:
+    # No project declares tCO2e: the objective is jobs alone, the version-1 answer (a, then b).
+    weights = {"jobs_created": 1.0, "co2_avoided_t": 2.0}
+    result = general.solve(scenario(objective=Objective(weights)), projects_of(ABC))
+    assert result.allocation_eur.tolist() == [10 * M, 5 * M, 0]
+    assert "Not weighed: co2_avoided_t (no competing project declares any tCO2e avoided)." in (
+        result.message
+    )
+    assert prices(result)["budget"] == pytest.approx(5.0)  # in jobs, the weights being jobs only
+    with pytest.raises(EngineError) as raised:
+        general.solve(scenario(objective=Objective({"co2_avoided_t": 1.0})), projects_of(ABC))
+    assert raised.value.field == "objective.weights.co2_avoided_t"
+
+
+def test_a_single_conflict_cannot_hold() -> None:
+    # Territory 84-t0 holds a alone (10 M EUR): a 12 M EUR minimum cannot hold, whatever else.
+    sc = scenario(
+        30, constraints=Constraints(territories={"84-t0": RegionEnvelope(min_eur=12 * M)})
+    )
+    result = general.solve(sc, projects_of(ABC))
+    assert result.status == Status.INFEASIBLE
+    assert result.diagnosis is not None and result.diagnosis.names == ("territory_84-t0",)
+    assert result.message.startswith("Infeasible: territory 84-t0's envelope cannot hold;")
+
+
+def test_both_engines_word_the_binding_floor_and_the_unspent_money_alike() -> None:
+    # Fragile floor 90 %: b (fragile, 10 M EUR) pays for at most 10 / 0.9 M EUR of spend, a the
+    # other 1.1 M EUR; 3.9 M EUR of the 15 are held back by the floor.
+    sc = scenario(constraints=Constraints(fragile_share_min=0.9))
+    old = solve(sc, projects_of(ABC))  # version 1
+    new = general.solve(sc, projects_of(ABC), budget_eur=15 * M)
+    assert old.unspent_reasons == ("the fragile-territory floor (90.0 % of euros)",)
+    assert new.unspent_reasons == old.unspent_reasons
+    assert new.message == old.message
+    assert [(b.name, b.label, b.unit, b.text) for b in new.binding] == [
+        (b.name, b.label, b.unit, b.text) for b in old.binding
+    ]

@@ -16,7 +16,7 @@ from simulation.levers import Controls, Round
 from simulation.projects import ProjectColumns
 from simulation.result import BindingConstraint, Diagnosis, Result, SolverInfo, Status
 from simulation.rounds import Solver, solve_rounds
-from simulation.scenario import Constraints, ProjectSelection, Scenario
+from simulation.scenario import Constraints, ProjectSelection, RegionEnvelope, Scenario
 from simulation.solve import solve
 from tests.schema.conftest import build_db
 from tests.simulation.conftest import projects_of, seeded_projects
@@ -376,3 +376,28 @@ def test_rounds_never_beat_hindsight_nor_overspend(seed: int) -> None:
     later = projects.record_date >= np.datetime64("2022-06-01")
     assert (result.allocation_eur[later] == 0).all()
     assert result.jobs == pytest.approx(result.rounds.jobs)
+
+
+def test_a_reserve_on_the_last_round_is_ignored_and_compared_with_nothing(engine: Solver) -> None:
+    # July, the last round, spends all it has whatever its reserve share: no run without reserve.
+    rounds = (Round(MARCH, release_share=0.5), Round(JULY, 0.5, reserve_share=0.5))
+    result = solve_rounds(Scenario(budget_eur=10 * M, rounds=rounds), LATE_BETTER, solve=engine)
+    assert result.allocation_eur.tolist() == [5 * M, 5 * M]  # as without any reserve
+    assert result.rounds is not None
+    assert result.rounds.without_reserve_jobs is None and result.rounds.reserve_recovers is None
+    assert "reserve" not in result.message
+
+
+def test_a_territory_no_project_is_in_yet_waits_for_the_round_that_knows_one() -> None:
+    # p2 (territory 11-t1) arrives in May: March knows no project there, which is no mistake.
+    # The envelope does not bind: the answer of test_deciding_early_funds_a_worse_project.
+    envelope = Constraints(territories={"11-t1": RegionEnvelope(max_eur=100 * M)})
+    sc = replace(two_rounds(10), constraints=envelope)
+    result = solve_rounds(sc, LATE_BETTER, solve=solve)
+    assert result.allocation_eur.tolist() == [5 * M, 5 * M]
+    assert result.jobs == pytest.approx(75.0)
+    # A territory no project is in at all is still refused, by the solve over every project.
+    wrong = replace(sc, constraints=Constraints(territories={"11-t7": RegionEnvelope(max_eur=M)}))
+    with pytest.raises(EngineError) as raised:
+        solve_rounds(wrong, LATE_BETTER, solve=solve)
+    assert raised.value.field == "constraints.territories.11-t7"
