@@ -63,6 +63,14 @@ export async function scenarioInputs(name) {
     budgetEur ${setting} mode ${setting} fragileShareMin ${setting}
     decarbonisationShareMin ${setting} minSpendShare ${setting} maxAidIntensity ${setting}
     regionEnvelopes { regionCode minEur ${setting} maxEur ${setting} }
+    fragileProjectShareMin ${setting}
+    objectiveWeights { jobsCreated ${setting} jobsKept ${setting} co2AvoidedT ${setting}
+      leverage ${setting} }
+    coFunding { contributions { regionCode regionName amountEur ${setting} }
+      matching { rule ${setting} rate ${setting} } }
+    rounds { value { date releaseShare releaseEur reserveShare } setIn }
+    controls { lockAwards ${setting} awardsUntil ${setting} forceIn ${setting}
+      forceOut ${setting} nextInLine ${setting} }
   } } }`;
   const data = await request(query, { n: name });
   return data.scenario ? data.scenario.inputs : null;

@@ -1,7 +1,7 @@
 // The scenario form: what the planner typed, as a ScenarioInput, and the base's values shown
 // beside it (read from the typed Scenario.inputs), with errors put next to their field.
 import * as api from "./api.js";
-import { clearLeverErrors, leverError, readLevers } from "./leverform.js";
+import { clearLeverErrors, leverError, readLevers, showLeverBase } from "./leverform.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -118,6 +118,11 @@ export async function showBaseValues(name) {
     showSetting($(spec.input), setting, (v) => `${spec.toForm(v)}`, spec.none ?? "as in the base");
   }
   baseValues = values;
+  for (const [field, selector] of Object.entries(WEIGHTS)) {
+    const weight = inputs.objectiveWeights?.[field];
+    showSetting($(selector), weight?.setIn ? weight : null, (v) => `${v}`, "as in the base");
+  }
+  showLeverBase(inputs);
   const mode = $("#mode option[value='']");
   mode.textContent = inputs.mode
     ? `as in the base (${inputs.mode.value.toLowerCase().replaceAll("_", " ")})`

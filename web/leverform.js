@@ -91,6 +91,53 @@ export function clearLeverRows() {
   $("#round-rows").replaceChildren();
 }
 
+// ---- the base's values -----------------------------------------------------------------------
+
+// `setting` is a typed Setting ({value, setIn}); its value as the placeholder, who set it as
+// the tooltip, `otherwise` when no scenario of the chain sets it.
+function showSetting(input, setting, show, otherwise = "as in the base") {
+  const set = setting && setting.setIn && setting.value != null;
+  input.placeholder = set ? show(setting.value) : otherwise;
+  input.title = set ? `set in ${setting.setIn}` : "";
+}
+
+// Global ids back to the project ids the result tables show.
+function shownIds(ids) {
+  return ids.map((id) => atob(id).split(":").pop()).join(", ");
+}
+
+function percent(share) {
+  return `${+(share * 100).toFixed(2)}`;
+}
+
+// What the base scenario's chain sets for the lever inputs (`inputs`: Scenario.inputs).
+export function showLeverBase(inputs) {
+  const co = inputs.coFunding;
+  const rule = co?.matching.rule;
+  $("#matching-rule option[value='']").textContent = rule?.setIn
+    ? `as in the base (${rule.value.toLowerCase()})` : "as in the base";
+  showSetting($("#matching-rate"), co?.matching.rate, (v) => `${v}`);
+  const given = (co?.contributions ?? []).filter((c) => c.amountEur.value > 0);
+  $("#co-funding-base").textContent = given.length ? `The base's contributions: ${given
+    .map((c) => `${c.regionName} ${c.amountEur.value / 1e6} M EUR`).join(", ")}.`
+    : "The base has no regional contribution.";
+  const controls = inputs.controls;
+  $("#lock-awards").title = controls?.lockAwards.setIn
+    ? `set in ${controls.lockAwards.setIn}: ${controls.lockAwards.value ? "kept" : "not kept"}`
+    : "";
+  $("#lock-awards-base").textContent = controls?.lockAwards.value
+    ? "(the base keeps them)" : "(unticked: as in the base, which does not)";
+  showSetting($("#awards-until"), controls?.awardsUntil, (v) => v);
+  showSetting($("#force-in"), controls?.forceIn, shownIds, "none in the base");
+  showSetting($("#force-out"), controls?.forceOut, shownIds, "none in the base");
+  showSetting($("#next-count"), controls?.nextInLine, (v) => `${v}`);
+  const rounds = inputs.rounds?.value ?? [];
+  $("#rounds-base").textContent = rounds.length ? `The base's rounds (${inputs.rounds.setIn}): `
+    + `${rounds.map((r) => `${r.date}, ${r.releaseShare != null ? `${percent(r.releaseShare)} %`
+      : `${r.releaseEur / 1e6} M EUR`}${r.reserveShare ? `, ${percent(r.reserveShare)} % kept`
+      : ""}`).join("; ")}.` : "The base decides in one go (no rounds).";
+}
+
 // ---- reading ---------------------------------------------------------------------------------
 
 // A number typed in `input`, null when empty; a problem goes to errors as [field, message, path].

@@ -486,3 +486,36 @@ def test_the_fragile_project_share_floor_is_sent_as_a_share(page: Page) -> None:
     page.click("#run")
     expect(page.locator("#results-title")).to_contain_text("changed")
     assert sent[-1]["fragileProjectShareMin"] == 0.69
+
+
+BASE_LEVERS = """query($n: String!) { scenario(name: $n) { inputs {
+    coFunding { contributions { regionName amountEur { value } } } } } }"""
+
+
+def test_the_form_shows_the_levers_the_base_sets(page: Page, live_server: str) -> None:
+    inputs = api(live_server, BASE_LEVERS, n="march-2021-top-up")["scenario"]["inputs"]
+    given = [c for c in inputs["coFunding"]["contributions"] if c["amountEur"]["value"] > 0]
+    assert given
+    announced(page)
+    expect(page.locator("#co-funding-base")).to_have_text("The base has no regional contribution.")
+    expect(page.locator("#rounds-base")).to_have_text("The base decides in one go (no rounds).")
+    page.select_option("#base", "march-2021-top-up")
+    # Written in the file: matching {rule: requires, rate: 1.0}.
+    expect(page.locator("#matching-rule option").first).to_have_text("as in the base (requires)")
+    expect(page.locator("#matching-rate")).to_have_attribute("placeholder", "1")
+    expect(page.locator("#matching-rate")).to_have_attribute("title", "set in march-2021-top-up")
+    first = given[0]
+    expect(page.locator("#co-funding-base")).to_contain_text(
+        f"The base's contributions: {first['regionName']} {meur(first['amountEur']['value'])} M EUR"
+    )
+    page.select_option("#base", "revues-regionales-2021")
+    expect(page.locator("#rounds-base")).to_have_text(
+        "The base's rounds (revues-regionales-2021): 2021-04-01, 40 %, 20 % kept; "
+        "2021-07-01, 20 %; 2021-10-01, 20 %; 2022-04-01, 20 %."
+    )
+    page.select_option("#base", "revue-juillet-2021")
+    expect(page.locator("#next-count")).to_have_attribute("placeholder", "10")
+    expect(page.locator("#lock-awards-base")).to_have_text("(the base keeps them)")
+    page.select_option("#base", "criteres-multiples")  # weights 2, 1 and 1 in its file
+    expect(page.locator("#weight-jobs-created")).to_have_attribute("placeholder", "2")
+    expect(page.locator("#weight-jobs-kept")).to_have_attribute("placeholder", "1")
