@@ -260,22 +260,23 @@ def build(
         name = "fragile_project_share"
         label = "the fragile-territory floor (share of projects funded)"
         group(name, label, rows.add(name, counted, values, 0.0, INF))
+    department = np.asarray(projects.department).astype(str)
+    territory = np.asarray(projects.territory).astype(str)
+    _known(c.departments, department, "constraints.departments", "department")
+    _known(c.territories, territory, "constraints.territories", "territory")
     envelopes = (
         ("region", c.regions, np.asarray(projects.region).astype(str)),
-        ("department", c.departments, np.asarray(projects.department).astype(str)),
-        ("territory", c.territories, np.asarray(projects.territory).astype(str)),
+        ("department", c.departments, department),
+        ("territory", c.territories, territory),
     )
-    _known(c.departments, envelopes[1][2], "constraints.departments", "department")
-    _known(c.territories, envelopes[2][2], "constraints.territories", "territory")
     for kind, mapping, column in envelopes:
-        word = kind
         for code in sorted(mapping):
             bounds = _bounds(mapping[code])
             if bounds is None:
                 continue
             name = f"{kind}_{code}"
             row = rows.add(name, np.flatnonzero(column == code), np.ones(1), *bounds)
-            group(name, f"{word} {code}'s envelope", row)
+            group(name, f"{kind} {code}'s envelope", row)
     _known(c.sectors, np.asarray(projects.sector).astype(str), "constraints.sectors", "sector")
     for sector, share in sorted(c.sectors.items()):
         name = f"sector_{sector}"
@@ -292,8 +293,8 @@ def build(
         cols = np.append(members, n + j)
         values = np.append(np.full(len(members), _state_factor(co)), -(1 + co.matching.rate))
         row = rows.add(name, cols, values, 0.0, INF)
-        members_ = tuple(int(i) for i in members)
-        groups.append(Group(name, _matching_label(code, co), (row,), members=members_))
+        in_region = tuple(int(i) for i in members)
+        groups.append(Group(name, _matching_label(code, co), (row,), members=in_region))
 
     free_upper = np.concatenate([cap, [co.contributions[g] / M for g in regional_codes]])
     lower = np.zeros(n + k)

@@ -401,3 +401,14 @@ def test_a_territory_no_project_is_in_yet_waits_for_the_round_that_knows_one() -
     with pytest.raises(EngineError) as raised:
         solve_rounds(wrong, LATE_BETTER, solve=solve)
     assert raised.value.field == "constraints.territories.11-t7"
+
+
+def test_a_project_forced_out_is_never_funded_so_no_round_locks_it() -> None:
+    # p1, forced out, is the only project March knows: March spends nothing. July knows p2 and
+    # has the 10 M EUR released by then: p2 in full, 100 jobs. No round ever locks p1's award,
+    # so forcing it out is never refused as forcing out a locked award.
+    sc = replace(two_rounds(10), controls=Controls(force_out=(1,)))
+    result = solve_rounds(sc, LATE_BETTER, solve=solve)
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur.tolist() == [0, 10 * M]
+    assert result.jobs == pytest.approx(100.0)
