@@ -45,7 +45,8 @@ class Feasibility:
     [0, free_upper], a regional column to [0, inf) (the contribution no longer limits it). A
     matching rule dropped leaves its row as ``sum x_i - r >= 0``: regional euros still only pay
     for their region's aid, else a dropped rule and a dropped contribution elsewhere would pay for
-    anything, and name a region that has no part in the conflict."""
+    anything, and name a region that has no part in the conflict. Locked awards dropped count in
+    the share of projects funded as free projects do, by their funded fraction of their cap."""
 
     def __init__(self, f: Formulation, deadline: float) -> None:
         self.f = f
@@ -66,6 +67,8 @@ class Feasibility:
         self.free_upper[f.n :] = math.inf
         self.matching = {g.name: m for g in f.groups if (m := _matching_row(f, g)) is not None}
         self.plain: set[str] = set()  # matching rules dropped to sum x_i - r >= 0
+        self.unlocked = _unlocked_share(f)
+        self.locked = True  # the project-share row counts the locked awards as locked
 
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline
@@ -87,6 +90,11 @@ class Feasibility:
             if (name in kept) == (name in self.plain):
                 m.plain(self.model, name not in kept)
                 self.plain.symmetric_difference_update({name})
+        if self.unlocked is not None and self.locked != ("locked_awards" in kept):
+            self.locked = not self.locked
+            row, at, as_locked, as_free = self.unlocked
+            for j, v in zip(at, as_locked if self.locked else as_free, strict=True):
+                self.model.change_coeff(row, int(j), float(v))
         rows = [r for g in dropped if g.name not in self.matching for r in g.rows]
         cols = [c for g in dropped for c in g.columns]
         row_lower, row_upper = f.row_lower.astype(float), f.row_upper.astype(float)
@@ -105,6 +113,24 @@ class Feasibility:
     def set_column(self, col: int, lower: float, upper: float) -> None:
         self.model.change_column_bounds(col, lower, upper)
         self.col_lower[col], self.col_upper[col] = lower, upper
+
+
+def _unlocked_share(
+    f: Formulation,
+) -> tuple[int, npt.NDArray[np.intp], Floats, Floats] | None:
+    """The project-share row's coefficients on the awards locked above 0, as the formulation
+    states them (a locked award counts one project: (f_i - psi) / fixed_i) and once the locks are
+    dropped ((f_i - psi) / cap_i, as any free project)."""
+    share, locks = f.group("fragile_project_share"), f.group("locked_awards")
+    if share is None or locks is None:
+        return None
+    (row,) = share.rows
+    fixed = f.fixed_m()
+    cols = np.array([j for j in locks.columns if j < f.n and fixed[j] > 0], dtype=np.intp)
+    as_locked = f.matrix[[row], :].toarray().ravel()[cols]
+    cap = f.cap_eur[cols] / M
+    as_free = np.where(cap > 0, as_locked * fixed[cols] / np.where(cap > 0, cap, 1.0), 0.0)
+    return row, cols, as_locked, as_free
 
 
 @dataclass(frozen=True)

@@ -456,3 +456,24 @@ def test_a_follows_rule_at_rate_0_is_no_part_of_a_conflict_elsewhere() -> None:
         assert result.diagnosis.names == ("budget", "force_in"), rate
     f = build(sc, projects)
     assert f.group("matching_84").members == (0,)  # type: ignore[union-attr]
+
+
+def test_locked_awards_dropped_count_by_their_funded_fraction_in_the_share_of_projects() -> None:
+    # a (not fragile) forced in counts 1; b (fragile), locked at 1 M EUR of its 10 M EUR cap,
+    # counts 1: 50 % of projects fragile, under the 60 % floor. Freed, b counts its funded
+    # fraction, at most 1: still 50 %, so the locks take no part. Counted by its locked amount,
+    # b at its cap would count 10 projects and wrongly name the locks.
+    projects = replace(
+        projects_of([(10, 100, "84", False, False), (10, 50, "84", True, False)]),
+        award_eur=np.array([0, MEUR]),
+    )
+    sc = Scenario(
+        budget_eur=20 * MEUR,
+        constraints=Constraints(fragile_project_share_min=0.6),
+        controls=Controls(lock_awards=True, force_in=(1,)),
+    )
+    d = diagnose(build(sc, projects), 30.0)
+    assert d.names == ("fragile_project_share", "force_in")
+    assert "lower the fragile-territory floor to 50 % of projects funded" in [
+        r.text for r in d.relaxations
+    ]
