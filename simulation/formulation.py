@@ -8,9 +8,7 @@ in M EUR, as in simulation/lp.py; floors read ``sum (f_i - phi) x_i >= 0``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,20 +33,6 @@ DECLARED = {
     "co2_avoided_t": "tCO2e avoided",
     "leverage": "investment",
 }
-# True while the projects given are only part of the pool (a review round knows only the projects
-# recorded by its date): a sector, department or territory none of them is in, or a criterion
-# none of them declares, is then no mistake of the scenario (the whole pool is checked first).
-_PARTIAL_POOL: ContextVar[bool] = ContextVar("partial_pool", default=False)
-
-
-@contextmanager
-def partial_pool() -> Iterator[None]:
-    """Builds within this block take their projects as part of the pool only."""
-    token = _PARTIAL_POOL.set(True)
-    try:
-        yield
-    finally:
-        _PARTIAL_POOL.reset(token)
 
 
 @dataclass(frozen=True)
@@ -134,16 +118,19 @@ def normalised(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in relative.items()}
 
 
-def undeclared(projects: ProjectColumns, weights: Mapping[str, float]) -> tuple[str, ...]:
+def undeclared(
+    projects: ProjectColumns, weights: Mapping[str, float], *, whole_pool: bool = True
+) -> tuple[str, ...]:
     """The weighted criteria that no project declares (their pool total is 0): they cannot score.
 
-    Raises EngineError when every weighted criterion is such, unless the projects are only part
-    of the pool (``partial_pool``)."""
+    Raises EngineError when every weighted criterion is such, unless ``projects`` are only part
+    of the pool (``whole_pool=False``: a review round knows the projects recorded by its date;
+    the whole pool was checked first)."""
     aid = projects.aid_requested_eur.astype(np.float64)
     per_meur = rates(projects)
     weighted = [k for k in CRITERIA if weights.get(k, 0.0) > 0]
     empty = tuple(k for k in weighted if not float(per_meur[k] @ aid) > 0)
-    if weighted and len(empty) == len(weighted) and not _PARTIAL_POOL.get():
+    if weighted and len(empty) == len(weighted) and whole_pool:
         k = empty[0]
         raise EngineError(
             f"objective.weights.{k}",
@@ -206,7 +193,11 @@ def build(
     *,
     fixed_eur: Ints | None = None,
     budget_eur: int | None = None,
+    whole_pool: bool = True,
 ) -> Formulation:
+    """The LP of ``scenario`` over ``projects``. ``whole_pool=False`` says the projects are part
+    of the pool only (a review round's): a sector, department or territory none of them is in,
+    or a criterion none of them declares, is then no mistake of the scenario."""
     lp.check(scenario, projects)
     c = scenario.constraints
     n = len(projects)
@@ -216,7 +207,7 @@ def build(
     regional_codes = tuple(sorted(co.contributions))
     k = len(regional_codes)
     given = scenario.objective.weights
-    dropped = undeclared(projects, given)
+    dropped = undeclared(projects, given, whole_pool=whole_pool)
     weights = normalised({k: w for k, w in given.items() if k not in dropped})
     parts = scores(projects, weights)
     cost = np.zeros(n + k)
@@ -262,8 +253,9 @@ def build(
         group(name, label, rows.add(name, counted, values, 0.0, INF))
     department = np.asarray(projects.department).astype(str)
     territory = np.asarray(projects.territory).astype(str)
-    _known(c.departments, department, "constraints.departments", "department")
-    _known(c.territories, territory, "constraints.territories", "territory")
+    if whole_pool:
+        _known(c.departments, department, "constraints.departments", "department")
+        _known(c.territories, territory, "constraints.territories", "territory")
     envelopes = (
         ("region", c.regions, np.asarray(projects.region).astype(str)),
         ("department", c.departments, department),
@@ -277,7 +269,8 @@ def build(
             name = f"{kind}_{code}"
             row = rows.add(name, np.flatnonzero(column == code), np.ones(1), *bounds)
             group(name, f"{kind} {code}'s envelope", row)
-    _known(c.sectors, np.asarray(projects.sector).astype(str), "constraints.sectors", "sector")
+    if whole_pool:
+        _known(c.sectors, np.asarray(projects.sector).astype(str), "constraints.sectors", "sector")
     for sector, share in sorted(c.sectors.items()):
         name = f"sector_{sector}"
         values = (projects.sector == sector) - share
@@ -380,8 +373,6 @@ def _known(
     mapping: Mapping[str, object], column: npt.NDArray[np.str_], field: str, word: str
 ) -> None:
     """Each key of ``mapping`` names a sector, department or territory some project is in."""
-    if _PARTIAL_POOL.get():
-        return
     present = set(column.tolist())
     for key in sorted(mapping):
         if key not in present:

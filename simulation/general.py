@@ -36,10 +36,11 @@ def solve(
     mip_rel_gap: float = MIP_REL_GAP,
     fixed_eur: Ints | None = None,
     budget_eur: int | None = None,
+    whole_pool: bool = True,
 ) -> Result:
     start = time.perf_counter()
     deadline = start + time_limit_s
-    f = build(scenario, projects, fixed_eur=fixed_eur, budget_eur=budget_eur)
+    f = build(scenario, projects, fixed_eur=fixed_eur, budget_eur=budget_eur, whole_pool=whole_pool)
     p = lp.build(scenario, projects)  # the version-1 view: per-region sums and shares
     budget = scenario.budget_eur if budget_eur is None else budget_eur
     all_or_nothing = scenario.mode == Mode.ALL_OR_NOTHING

@@ -15,14 +15,12 @@ import dataclasses
 import math
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from simulation import lp, report
-from simulation.formulation import partial_pool
 from simulation.general import infeasible_message
 from simulation.highs import NAME, VERSION
 from simulation.levers import Round
@@ -56,6 +54,7 @@ class Solver(Protocol):
         mip_rel_gap: float,
         fixed_eur: Ints | None = None,
         budget_eur: int | None = None,
+        whole_pool: bool = True,
     ) -> Result: ...
 
 
@@ -83,18 +82,18 @@ class _Solves:
         key = (known.tobytes(), b"" if fixed_eur is None else fixed_eur.tobytes(), budget_eur)
         if key in self.done:
             return self.done[key]
-        # A round knows part of the pool (formulation.partial_pool); the first solve knows it all.
-        with nullcontext() if known.all() else partial_pool():
-            self.done[key] = self.solver(
-                _knowing(self.scenario, self.projects, known),
-                self.projects if known.all() else self.projects.take(known),
-                time_limit_s=max(self.deadline - time.perf_counter(), 0.01),
-                mip_rel_gap=self.mip_rel_gap,
-                fixed_eur=fixed_eur,
-                # The scenario's own budget needs no override (the engine of format version 1
-                # then solves a scenario that pulls no other lever, exactly as without rounds).
-                budget_eur=None if budget_eur == self.scenario.budget_eur else budget_eur,
-            )
+        whole = bool(known.all())
+        self.done[key] = self.solver(
+            _knowing(self.scenario, self.projects, known),
+            self.projects if whole else self.projects.take(known),
+            time_limit_s=max(self.deadline - time.perf_counter(), 0.01),
+            mip_rel_gap=self.mip_rel_gap,
+            fixed_eur=fixed_eur,
+            # The scenario's own budget needs no override (the engine of format version 1
+            # then solves a scenario that pulls no other lever, exactly as without rounds).
+            budget_eur=None if budget_eur == self.scenario.budget_eur else budget_eur,
+            whole_pool=whole,  # a round knows part of the pool; the first solve knows it all
+        )
         return self.done[key]
 
 

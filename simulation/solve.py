@@ -33,10 +33,12 @@ def solve(
     mip_rel_gap: float = MIP_REL_GAP,
     fixed_eur: Ints | None = None,
     budget_eur: int | None = None,
+    whole_pool: bool = True,
 ) -> Result:
     """Rounds are decided one after the other (simulation.rounds); any other lever, fixed euros or
     another budget go to the general engine (simulation.general); a scenario of format version 1
-    is solved as it always was, by sifting."""
+    is solved as it always was, by sifting. ``whole_pool=False``: ``projects`` are the part of the
+    pool a review round knows (see formulation.build)."""
     if scenario.rounds:
         from simulation.rounds import solve_rounds
 
@@ -49,6 +51,7 @@ def solve(
             mip_rel_gap=mip_rel_gap,
             fixed_eur=fixed_eur,
             budget_eur=budget_eur,
+            whole_pool=whole_pool,
         )
     result = _version_1(scenario, projects, time_limit_s, mip_rel_gap)
     if result.explanations is None:

@@ -8,7 +8,7 @@ import pytest
 
 from simulation import lp
 from simulation.errors import EngineError
-from simulation.formulation import build, partial_pool
+from simulation.formulation import build
 from simulation.levers import CoFunding, Controls, Matching, Objective
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from tests.simulation.conftest import projects_of, seeded_projects
@@ -194,8 +194,7 @@ def test_a_weight_only_on_a_criterion_no_project_declares_is_refused() -> None:
     assert f.weights["jobs_created"] == 1.0 and f.weights["co2_avoided_t"] == 0.0
     assert np.array_equal(f.cost[: f.n], lp.build(both, projects).jobs_per_meur)
     # A review round knows part of the pool only: no error there, the criterion scores 0.
-    with partial_pool():
-        assert build(sc, projects).cost.tolist() == [0.0, 0.0, 0.0]
+    assert build(sc, projects, whole_pool=False).cost.tolist() == [0.0, 0.0, 0.0]
 
 
 def test_a_locked_award_cannot_be_forced_out_and_the_lock_wins_over_forcing_in() -> None:
@@ -246,5 +245,4 @@ def test_a_sector_territory_or_department_no_project_is_in_is_refused(
     assert raised.value.field == field
     assert "no competing project is in this" in str(raised.value)
     assert f"did you mean {hint}?" in str(raised.value)
-    with partial_pool():  # a review round that knows part of the pool
-        build(sc, PROJECTS)
+    build(sc, PROJECTS, whole_pool=False)  # a review round that knows part of the pool

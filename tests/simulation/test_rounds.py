@@ -33,6 +33,7 @@ def greedy(
     mip_rel_gap: float,
     fixed_eur: npt.NDArray[np.int64] | None = None,
     budget_eur: int | None = None,
+    whole_pool: bool = True,
 ) -> Result:
     """The LP optimum when only the budget and the minimum spend bind: the fixed awards, then
     the most jobs per euro first. The rounds' own logic is tested against it as well as against
