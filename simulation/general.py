@@ -1,9 +1,10 @@
 """solve() with every lever: weights, co-funding, locks and forcing, department, territory, sector
 and project-share constraints, on the whole formulation (simulation/formulation.py).
 
-HiGHS solves the LP (and, all-or-nothing, the MILP with x_i = cap_i z_i, z_i binary); the LP's
-prices give the binding constraints and the explanations, as in the version-1 engine, and
-report.py's per-region and per-territory sums and shares apply unchanged.
+HiGHS solves the LP (by column generation above a few thousand projects: simulation/columns.py)
+and, all-or-nothing, the MILP with x_i = cap_i z_i, z_i binary; the LP's prices give the binding
+constraints and the explanations, as in the version-1 engine, and report.py's per-region and
+per-territory sums and shares apply unchanged.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
+from simulation import columns, explain, lp, report
 from simulation import criteria as criteria_
-from simulation import explain, lp, report
 from simulation.formulation import DECLARED, Floats, Formulation, Ints, M, build
 from simulation.highs import NAME, VERSION, Model
 from simulation.levers import CRITERIA
@@ -37,31 +38,28 @@ def solve(
     fixed_eur: Ints | None = None,
     budget_eur: int | None = None,
     whole_pool: bool = True,
+    sift_above: int = columns.SIFT_ABOVE,
 ) -> Result:
+    """``sift_above``: from how many projects the LP is solved by column generation."""
     start = time.perf_counter()
     deadline = start + time_limit_s
     f = build(scenario, projects, fixed_eur=fixed_eur, budget_eur=budget_eur, whole_pool=whole_pool)
     p = lp.build(scenario, projects)  # the version-1 view: per-region sums and shares
     budget = scenario.budget_eur if budget_eur is None else budget_eur
     all_or_nothing = scenario.mode == Mode.ALL_OR_NOTHING
-    # HiGHS's presolve costs more than it saves on these few dense rows (4x at 16,000 projects).
-    model = Model({"presolve": "off"})
-    model.load(f.cost, f.lower, f.upper, f.matrix, f.row_lower, f.row_upper, f.row_names)
-    status = model.run(time_limit_s)
-    method = "LP: HiGHS simplex on the whole formulation"
-    info = _Info(start, method, dict(model.options), model.iterations())
+    optimum = columns.solve_lp(f, time_limit_s, sift_above=sift_above)
+    status = optimum.status
+    method = f"LP: {optimum.method}"
+    info = _Info(start, method, optimum.options, optimum.iterations)
     if status == "infeasible":
         return infeasible(scenario, projects, p, f, info, deadline, budget)
     if status != "optimal":
         message = f"No allocation within the {time_limit_s:g} s time limit."
         if status != "time_limit":
-            message = f"The solver failed ({model.status_text})."
+            message = f"The solver failed ({optimum.status_text})."
         code = Status.TIME_LIMIT if status == "time_limit" else Status.ERROR
         return empty(scenario, projects, p, code, message, info.solver(), budget)
-    solution = model.solution()
-    x_lp = np.asarray(solution.col_value, dtype=np.float64)
-    row_dual = np.asarray(solution.row_dual, dtype=np.float64)
-    col_dual = np.asarray(solution.col_dual, dtype=np.float64)
+    x_lp, row_dual, col_dual = optimum.x, optimum.row_dual, optimum.reduced
     x = x_lp
     result_status = Status.OPTIMAL
     mip_gap = None

@@ -461,3 +461,37 @@ def test_both_engines_word_the_binding_floor_and_the_unspent_money_alike() -> No
     assert [(b.name, b.label, b.unit, b.text) for b in new.binding] == [
         (b.name, b.label, b.unit, b.text) for b in old.binding
     ]
+
+
+# --- Column generation above a few thousand projects ------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_column_generation_gives_the_whole_formulations_result(seed: int) -> None:
+    from tests.simulation.test_columns import every_lever, with_lever_columns
+
+    projects = with_lever_columns(
+        seeded_projects(
+            400, seed=seed, territories=8, fragile_share=0.5, decarbonisation_share=0.35
+        ),
+        seed,
+    )
+    sc = every_lever(projects, "requires", 1.0, 15)
+    whole = general.solve(sc, projects, sift_above=10**9)
+    sifted = general.solve(sc, projects, sift_above=0)
+    assert "column generation" in sifted.solver.method
+    assert "column generation" not in whole.solver.method
+    assert_same_answer(sifted, whole)
+    assert sifted.regional_eur is not None and whole.regional_eur is not None
+    assert np.abs(sifted.regional_eur - whole.regional_eur).max() <= 2
+    assert [p.project_id for p in sifted.next_in_line] == [p.project_id for p in whole.next_in_line]
+    assert sifted.explanations is not None and whole.explanations is not None
+    threshold = sifted.explanations.threshold
+    assert threshold == pytest.approx(whole.explanations.threshold, abs=1e-6)
+    # All-or-nothing starts from the same LP: the same whole allocation within the MIP gap.
+    aon = replace(sc, mode=Mode.ALL_OR_NOTHING)
+    whole_aon = general.solve(aon, projects, sift_above=10**9)
+    sifted_aon = general.solve(aon, projects, sift_above=0)
+    assert sifted_aon.status == whole_aon.status == Status.OPTIMAL
+    assert sifted_aon.jobs == pytest.approx(whole_aon.jobs, rel=2e-3)
+    assert list(prices(sifted_aon)) == list(prices(whole_aon))
