@@ -22,8 +22,9 @@ from simulation.highs import Model
 
 Indices = npt.NDArray[np.intp]
 
-# Measured on bench/levers.py's instances: at 1,600 projects both take the same time, at 3,000
-# the working set is already faster (see docs/benchmarks.md).
+# Measured on bench/levers.py's instances (whole solves): the whole formulation is faster at 1,000
+# projects, both take the same time at 1,600-2,000, the working set is faster from 3,000 (5,000:
+# 2x) (see docs/benchmarks.md).
 SIFT_ABOVE = 2000
 PRICE_TOL = 1e-7  # HiGHS's own dual feasibility tolerance
 # HiGHS's presolve costs more than it saves on these few dense rows (4x at 16,000 projects).
