@@ -80,8 +80,8 @@ def solve(
         x, mip_gap = whole.x, whole.gap
         result_status = Status.OPTIMAL if whole.status == "optimal" else Status.FEASIBLE
     alloc, regional_g = whole_euros(x, f, budget)
-    jobs = float(p.jobs_per_meur @ alloc) / M
-    spent = int(alloc.sum())
+    outcome = report.allocated(p, projects, alloc)
+    jobs, spent = outcome["jobs"], outcome["spent_eur"]
     state = spent - int(regional_g.sum())
     unspent = budget - state
     by_region = {code: int(v) for code, v in zip(f.regional_codes, regional_g, strict=True)}
@@ -99,7 +99,8 @@ def solve(
     reasons = report.unspent_reasons(
         prices, floors, unspent, budget / M, all_or_nothing, useful, jobs_only
     )
-    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
+    fragile, decarb = outcome["fragile_share"], outcome["decarbonisation_share"]
+    fragile_n = outcome["fragile_project_share"]
     message = report.message(
         result_status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
     )
@@ -117,19 +118,9 @@ def solve(
     result = Result(
         status=result_status,
         message=message,
-        jobs=jobs,
-        spent_eur=spent,
+        **outcome,
         unspent_eur=unspent,
         budget_eur=budget,
-        fragile_share=fragile,
-        fragile_project_share=fragile_n,
-        decarbonisation_share=decarb,
-        decarbonisation_project_share=decarb_n,
-        projects_funded=funded,
-        allocation_eur=alloc,
-        project_ids=projects.ids,
-        regions=report.regions(p, alloc),
-        territories=report.territories(p, projects, alloc),
         binding=prices,
         baselines=(),
         diagnosis=None,
@@ -300,23 +291,12 @@ def empty(
     diagnosis: Diagnosis | None = None,
 ) -> Result:
     """A result with no allocation (infeasible, out of time, failed), for both engines."""
-    alloc = np.zeros(len(projects), dtype=np.int64)
     return Result(
         status=status,
         message=message,
-        jobs=0.0,
-        spent_eur=0,
+        **report.allocated(p, projects, np.zeros(len(projects), dtype=np.int64)),
         unspent_eur=budget_eur,
         budget_eur=budget_eur,
-        fragile_share=0.0,
-        fragile_project_share=0.0,
-        decarbonisation_share=0.0,
-        decarbonisation_project_share=0.0,
-        projects_funded=0,
-        allocation_eur=alloc,
-        project_ids=projects.ids,
-        regions=report.regions(p, alloc),
-        territories=report.territories(p, projects, alloc),
         binding=(),
         baselines=(),
         diagnosis=diagnosis,

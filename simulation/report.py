@@ -4,6 +4,7 @@ prices, why money is left unspent, the message, and the sums per region and terr
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,7 @@ from simulation.result import BindingConstraint, RegionAllocation, Status, Terri
 from simulation.sifting import LpSolution
 
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 DUAL_TOL = 1e-7
 
 
@@ -33,19 +35,47 @@ def euros(x: Floats, p: lp.Problem, budget_eur: int) -> npt.NDArray[np.int64]:
     return alloc
 
 
-def shares(p: lp.Problem, alloc: npt.NDArray[np.int64]) -> tuple[float, float, float, float, int]:
-    """Fragile and decarbonising shares of euros spent, then of projects funded, then how many."""
-    spent = float(alloc.sum())
+class Allocated(TypedDict):
+    """The fields of a Result that follow from its allocation alone, the same in every engine."""
+
+    jobs: float  # counted pro rata to aid
+    spent_eur: int  # public aid: State and regional
+    fragile_share: float  # of euros spent
+    decarbonisation_share: float
+    fragile_project_share: float  # of projects funded
+    decarbonisation_project_share: float
+    projects_funded: int
+    allocation_eur: Ints
+    project_ids: Ints
+    regions: tuple[RegionAllocation, ...]
+    territories: tuple[TerritoryAllocation, ...]
+
+
+def allocated(p: lp.Problem, projects: ProjectColumns, alloc: Ints) -> Allocated:
+    """What ``alloc`` (whole euros, one per project) gives: jobs, euros, shares, sums by place."""
+    spent = int(alloc.sum())
     funded_mask = alloc > 0
     funded = int(funded_mask.sum())
-    if spent <= 0:
-        return 0.0, 0.0, 0.0, 0.0, 0
-    return (
-        float(alloc[p.fragile].sum()) / spent,
-        float(alloc[p.decarbonisation].sum()) / spent,
-        float((funded_mask & p.fragile).sum()) / funded,
-        float((funded_mask & p.decarbonisation).sum()) / funded,
-        funded,
+    shares = (0.0, 0.0, 0.0, 0.0)
+    if spent > 0:
+        shares = (
+            float(alloc[p.fragile].sum()) / spent,
+            float(alloc[p.decarbonisation].sum()) / spent,
+            float((funded_mask & p.fragile).sum()) / funded,
+            float((funded_mask & p.decarbonisation).sum()) / funded,
+        )
+    return Allocated(
+        jobs=float(p.jobs_per_meur @ alloc) / lp.M,
+        spent_eur=spent,
+        fragile_share=shares[0],
+        decarbonisation_share=shares[1],
+        fragile_project_share=shares[2],
+        decarbonisation_project_share=shares[3],
+        projects_funded=funded,
+        allocation_eur=alloc,
+        project_ids=projects.ids,
+        regions=regions(p, alloc),
+        territories=territories(p, projects, alloc),
     )
 
 

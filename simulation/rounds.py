@@ -15,7 +15,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,15 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 DECIDED = (Status.OPTIMAL, Status.FEASIBLE)
 LOCKED = "locked_awards"  # the engine's name for the locked awards in a diagnosis
+
+
+class Common(TypedDict):
+    """The fields every result of a rounds run shares, whatever its outcome."""
+
+    budget_eur: int
+    solver: SolverInfo
+    mode: str
+    rounds: Rounds
 
 
 class Solver(Protocol):
@@ -256,10 +265,10 @@ def _result(
     p = lp.build(plain, projects)
     last = run.last
     alloc = run.alloc if not run.failed else np.zeros(len(projects), dtype=np.int64)
-    jobs = float(p.jobs_per_meur @ alloc) / lp.M
+    outcome = report.allocated(p, projects, alloc)
+    jobs = outcome["jobs"]
     done = run.outcomes[-1].cumulative_jobs
     best = hindsight.jobs if hindsight.status in DECIDED else done
-    regions = report.regions(p, alloc)
     rounds = Rounds(
         rounds=run.outcomes,
         jobs=done,
@@ -270,7 +279,6 @@ def _result(
         without_reserve_jobs=without_reserve,
         reserve_recovers=None if without_reserve is None else jobs - without_reserve,
     )
-    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
     used = [r.solver for r in solves.done.values()]
     solver = SolverInfo(
         NAME,
@@ -282,40 +290,25 @@ def _result(
         last.solver.mip_gap if last is not None and not run.failed else None,
         sum(s.iterations for s in used),
     )
-    common = {
-        "jobs": jobs,
-        "budget_eur": plain.budget_eur,
-        "fragile_share": fragile,
-        "fragile_project_share": fragile_n,
-        "decarbonisation_share": decarb,
-        "decarbonisation_project_share": decarb_n,
-        "projects_funded": funded,
-        "allocation_eur": alloc,
-        "project_ids": projects.ids,
-        "regions": regions,
-        "territories": report.territories(p, projects, alloc),
-        "solver": solver,
-        "mode": str(plain.mode),
-        "rounds": rounds,
-    }
+    common = Common(budget_eur=plain.budget_eur, solver=solver, mode=str(plain.mode), rounds=rounds)
     if run.failure is not None:
-        return _failed(plain, run.failure, common)
+        return _failed(plain, run.failure, outcome, common)
     if last is None:  # no round knew a project
         return Result(
             status=Status.OPTIMAL,
             message=_message(rounds, hindsight),
-            spent_eur=0,
+            **outcome,
             unspent_eur=plain.budget_eur,
             binding=(),
             baselines=(),
             diagnosis=None,
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     state_spent = last.budget_eur - last.unspent_eur
     return Result(
         status=last.status,
         message=_message(rounds, hindsight),
-        spent_eur=last.spent_eur,
+        **outcome,
         unspent_eur=plain.budget_eur - state_spent,
         binding=last.binding,
         baselines=(),
@@ -328,11 +321,13 @@ def _result(
         funding=last.funding,
         next_in_line=last.next_in_line,
         regional_eur=None if last.regional_eur is None else _spread(last.regional_eur, run.known),
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 
-def _failed(plain: Scenario, failure: _Failure, common: dict[str, object]) -> Result:
+def _failed(
+    plain: Scenario, failure: _Failure, outcome: report.Allocated, common: Common
+) -> Result:
     """A round with no allocation (infeasible, out of time) leaves none: the result names the
     round in its message and diagnosis."""
     where, failed = failure.where, failure.result
@@ -347,16 +342,15 @@ def _failed(plain: Scenario, failure: _Failure, common: dict[str, object]) -> Re
             conflicts=(where, *diagnosis.conflicts),
             names=(f"round_{failure.index}", *diagnosis.names),
         )
-    budget = int(common["budget_eur"])  # type: ignore[call-overload]
     return Result(
         status=failed.status,
         message=message,
-        spent_eur=0,
-        unspent_eur=budget,
+        **outcome,
+        unspent_eur=common["budget_eur"],
         binding=(),
         baselines=(),
         diagnosis=diagnosis,
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 

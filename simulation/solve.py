@@ -121,7 +121,8 @@ def _version_1(
         x = milp_solution.x
         status = Status.OPTIMAL if milp_solution.status == "optimal" else Status.FEASIBLE
     alloc = report.euros(x, p, scenario.budget_eur)
-    jobs = float(p.jobs_per_meur @ alloc) / lp.M
+    outcome = report.allocated(p, projects, alloc)
+    jobs = outcome["jobs"]
     binding = report.binding(
         p, relaxed, projects, lp_label=" (LP relaxation)" if all_or_nothing else ""
     )
@@ -131,7 +132,7 @@ def _version_1(
         cap_eur=p.cap_eur,
         source="LP relaxation" if all_or_nothing else "LP optimum",
     )
-    spent = int(alloc.sum())
+    spent = outcome["spent_eur"]
     unspent = scenario.budget_eur - spent
     floors = {
         "fragile_share": p.fragile_min,
@@ -139,26 +140,16 @@ def _version_1(
     }
     useful = bool(((p.jobs_per_meur > 0) & (alloc < p.cap_eur)).any())
     reasons = report.unspent_reasons(binding, floors, unspent, p.budget_m, all_or_nothing, useful)
-    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
+    fragile, decarb = outcome["fragile_share"], outcome["decarbonisation_share"]
     message = report.message(
         status, jobs, spent, fragile, decarb, mip_gap, unspent, reasons, all_or_nothing
     )
     return Result(
         status=status,
         message=message,
-        jobs=jobs,
-        spent_eur=spent,
+        **outcome,
         unspent_eur=unspent,
         budget_eur=scenario.budget_eur,
-        fragile_share=fragile,
-        fragile_project_share=fragile_n,
-        decarbonisation_share=decarb,
-        decarbonisation_project_share=decarb_n,
-        projects_funded=funded,
-        allocation_eur=alloc,
-        project_ids=projects.ids,
-        regions=report.regions(p, alloc),
-        territories=report.territories(p, projects, alloc),
         binding=binding,
         baselines=baselines(p, all_or_nothing, jobs),
         diagnosis=None,

@@ -57,23 +57,12 @@ def greedy(
     else:
         diagnosis, status, message = None, Status.OPTIMAL, "Optimal (greedy)."
     budget_row = BindingConstraint("budget", "the budget", price, "jobs per M EUR", "")
-    fragile, decarb, fragile_n, decarb_n, funded = report.shares(p, alloc)
     return Result(
         status=status,
         message=message,
-        jobs=float(p.jobs_per_meur @ alloc) / M,
-        spent_eur=int(alloc.sum()),
+        **report.allocated(p, projects, alloc),
         unspent_eur=budget - int(alloc.sum()),
         budget_eur=budget,
-        fragile_share=fragile,
-        fragile_project_share=fragile_n,
-        decarbonisation_share=decarb,
-        decarbonisation_project_share=decarb_n,
-        projects_funded=funded,
-        allocation_eur=alloc,
-        project_ids=projects.ids,
-        regions=report.regions(p, alloc),
-        territories=report.territories(p, projects, alloc),
         binding=(budget_row,) if price > 0 else (),
         baselines=(),
         diagnosis=diagnosis,
