@@ -50,19 +50,7 @@ def generated(count: int) -> ProjectColumns:
     settings = Settings()
     data_dir = settings.data_dir
     geography = load_geography(data_dir) if data_dir.is_dir() else synthetic_geography()
-    rows = generate_projects(geography, count, settings.seed)
-    return ProjectColumns(
-        ids=rows.id,
-        aid_requested_eur=rows.aid_requested_eur,
-        investment_eur=rows.investment_eur,
-        jobs_created=rows.jobs_created,
-        region=rows.region_code,
-        territory=rows.territory_id,
-        fragile=rows.fragile,
-        decarbonisation=rows.decarbonisation,
-        jobs_kept=rows.jobs_kept,
-        co2_avoided_t=rows.co2_avoided_t,
-    )
+    return generate_projects(geography, count, settings.seed).engine_columns()
 
 
 def main() -> None:

@@ -130,17 +130,7 @@ def api_overhead(url: str, rounds: int) -> None:
 def engine_projects(count: int, settings: Settings) -> ProjectColumns:
     data_dir = settings.data_dir
     geography = load_geography(data_dir) if data_dir.is_dir() else synthetic_geography()
-    rows = generate_projects(geography, count, settings.seed)
-    return ProjectColumns(
-        ids=rows.id,
-        aid_requested_eur=rows.aid_requested_eur,
-        investment_eur=rows.investment_eur,
-        jobs_created=rows.jobs_created,
-        region=rows.region_code,
-        territory=rows.territory_id,
-        fragile=rows.fragile,
-        decarbonisation=rows.decarbonisation,
-    )
+    return generate_projects(geography, count, settings.seed).engine_columns()
 
 
 def engine_scaling(sizes: list[int], rounds: int) -> None:

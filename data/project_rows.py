@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from data.estimates import FIGURES
+from simulation.projects import ProjectColumns
 
 Strings = npt.NDArray[np.str_]
 Nullable = npt.NDArray[np.object_]  # values or None
@@ -77,6 +78,23 @@ class ProjectRows:
 
     def __len__(self) -> int:
         return len(self.id)
+
+    def engine_columns(self) -> ProjectColumns:
+        """The engine's view of these projects (benchmarks solve generated pools directly)."""
+        return ProjectColumns(
+            ids=self.id,
+            aid_requested_eur=self.aid_requested_eur,
+            investment_eur=self.investment_eur,
+            jobs_created=self.jobs_created,
+            region=self.region_code,
+            territory=self.territory_id,
+            fragile=self.fragile,
+            decarbonisation=self.decarbonisation,
+            jobs_kept=self.jobs_kept,
+            co2_avoided_t=self.co2_avoided_t,
+            department=self.department_code,
+            sector=self.sector,
+        )
 
     # Every column of the project table, in the order above.
     COLUMNS = (
