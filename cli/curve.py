@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cli import render
 from cli.db import projects_of
 from cli.errors import CliError
-from cli.scenarios import add_time_limit, load_files
+from cli.scenarios import add_time_limit, load_files, refused_by_engine
 from settings import Settings
 from simulation.curve import PARAMETERS, check_values
 from simulation.errors import EngineError
@@ -59,7 +59,10 @@ def _curve(args: argparse.Namespace, settings: Settings) -> int:
     _check_values(args.parameter, values)
     (projects,) = asyncio.run(projects_of(settings, [scenario]))
     limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
-    points = _solve_points(scenario, projects, args.parameter, values, limit)
+    try:
+        points = _solve_points(scenario, projects, args.parameter, values, limit)
+    except EngineError as error:
+        raise refused_by_engine(args.file, error) from None
     rows: list[list[Any]] = [
         [str(p.status) if column == "status" else getattr(p, column) for column in COLUMNS]
         for p in points

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cli import render
 from cli.db import projects_of
 from cli.errors import CliError
-from cli.scenarios import add_time_limit, load_files
+from cli.scenarios import add_time_limit, load_files, refused_by_engine
 from settings import Settings
 from simulation.errors import EngineError
 from simulation.levers import CRITERIA, CRITERION_LABELS
@@ -55,7 +55,10 @@ def _pareto(args: argparse.Namespace, settings: Settings) -> int:
     limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
     from simulation.pareto import front
 
-    result = front(scenario, projects, args.x, args.y, points=args.points, time_limit_s=limit)
+    try:
+        result = front(scenario, projects, args.x, args.y, points=args.points, time_limit_s=limit)
+    except EngineError as error:
+        raise refused_by_engine(args.file, error) from None
     if not result.points:
         raise CliError(f"no front: the scenario's solve ended {result.status}", code=1)
     rows: list[list[Any]] = [

@@ -18,6 +18,7 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from simulation.compare import Comparison
+    from simulation.errors import EngineError
     from simulation.projects import ProjectColumns
     from simulation.result import Result
     from simulation.scenario import RegionEnvelope, Scenario
@@ -66,19 +67,49 @@ def load_files(paths: Sequence[str]) -> list[Scenario]:
     return scenarios
 
 
+def refused_by_engine(path: str, error: EngineError) -> CliError:
+    """What the engine refuses in a file (an id or a name no competing project has), told like
+    the format errors: the file, the field, what is wrong."""
+    return CliError(f"{path}: {error.field}: {error.message}")
+
+
 def _solve_all(
-    settings: Settings, scenarios: Sequence[Scenario], time_limit: float | None
-) -> list[tuple[ProjectColumns, Result]]:
+    settings: Settings,
+    scenarios: Sequence[Scenario],
+    paths: Sequence[str],
+    time_limit: float | None,
+    *,
+    keep_going: bool = False,
+) -> list[tuple[ProjectColumns, Result | CliError]]:
+    """Each scenario solved on its projects. The engine's refusal of a file raises a CliError
+    naming the file, or with ``keep_going`` takes that file's place and the others are solved."""
+    from simulation.errors import EngineError
+    from simulation.solve import solve
+
     all_projects = asyncio.run(projects_of(settings, scenarios))
     limit = settings.solver_time_limit_s if time_limit is None else time_limit
-    runs = []
+    runs: list[tuple[ProjectColumns, Result | CliError]] = []
     with render.progress(len(scenarios), "solving") as advance:
-        from simulation.solve import solve
-
-        for scenario, projects in zip(scenarios, all_projects, strict=True):
-            runs.append((projects, solve(scenario, projects, time_limit_s=limit)))
+        for path, scenario, projects in zip(paths, scenarios, all_projects, strict=True):
+            try:
+                runs.append((projects, solve(scenario, projects, time_limit_s=limit)))
+            except EngineError as error:
+                if not keep_going:
+                    raise refused_by_engine(path, error) from None
+                runs.append((projects, refused_by_engine(path, error)))
             advance(scenario.name)
     return runs
+
+
+def _solved(
+    settings: Settings,
+    scenarios: Sequence[Scenario],
+    paths: Sequence[str],
+    time_limit: float | None,
+) -> list[tuple[ProjectColumns, Result]]:
+    """Each scenario solved; the first file the engine refuses stops the command."""
+    runs = _solve_all(settings, scenarios, paths, time_limit)
+    return [(projects, result) for projects, result in runs if not isinstance(result, CliError)]
 
 
 def _failures(scenario: Scenario, result: Result) -> tuple[str, ...]:
@@ -109,17 +140,26 @@ COMPETING = {
 }
 
 
+# Without --run only the format is checked: ids, departments, territories and sectors are
+# checked against the projects when the engine solves the file.
+FORMAT_ONLY = "ok (format; --run also checks it against the projects)"
+
+
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     scenarios = load_files(args.files)
+    if args.run:
+        return _check_runs(settings, scenarios, args.files, args.time_limit)
     for path, scenario in zip(args.files, scenarios, strict=True):
-        based = f" (over {scenario.base})" if scenario.base else ""
-        competing = COMPETING[scenario.projects.origin]
-        print(f"ok  {path}: {scenario.name}{based}; competing: {competing}")
-        for line in lever_lines(scenario):
-            print(f"    {line}")
-    if not args.run:
-        return 0
-    return _check_runs(settings, scenarios, args.files, args.time_limit)
+        _print_valid(FORMAT_ONLY, path, scenario)
+    return 0
+
+
+def _print_valid(verdict: str, path: str, scenario: Scenario, solved: str = "") -> None:
+    based = f" (over {scenario.base})" if scenario.base else ""
+    competing = COMPETING[scenario.projects.origin]
+    print(f"{verdict}  {path}: {scenario.name}{based}; competing: {competing}{solved}")
+    for line in lever_lines(scenario):
+        print(f"    {line}")
 
 
 def lever_lines(scenario: Scenario) -> list[str]:
@@ -193,19 +233,26 @@ def lever_lines(scenario: Scenario) -> list[str]:
 def _check_runs(
     settings: Settings, scenarios: list[Scenario], paths: Sequence[str], limit: float | None
 ) -> int:
-    failed = 0
-    runs = _solve_all(settings, scenarios, limit)
+    """Solves every file; "ok" only for a file the engine solved and whose expect: block holds.
+    Exit 2 when the engine refused a file (bad input), else 1 when an expectation failed."""
+    failed = refused = 0
+    runs = _solve_all(settings, scenarios, paths, limit, keep_going=True)
     for path, scenario, (_, result) in zip(paths, scenarios, runs, strict=True):
+        if isinstance(result, CliError):
+            refused += 1
+            print(result, file=sys.stderr)
+            continue
         problems = _failures(scenario, result)
+        solved = f"; {result.status}, {result.jobs:,.0f} jobs"
         if scenario.expect is None:
-            print(f"--  {path}: {result.status}, no expect: block to check")
+            _print_valid("--", path, scenario, f"{solved}, no expect: block to check")
         elif problems:
             failed += 1
             for problem in problems:
                 print(f"{path}: expect.{problem}", file=sys.stderr)
         else:
-            print(f"ok  {path}: expectations hold ({result.status}, {result.jobs:,.0f} jobs)")
-    return 1 if failed else 0
+            _print_valid("ok", path, scenario, f"{solved}, expectations hold")
+    return 2 if refused else 1 if failed else 0
 
 
 # ---- run -------------------------------------------------------------------------------------
@@ -228,7 +275,7 @@ def add_run(commands: Commands) -> None:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     (scenario,) = load_files([args.file])
-    ((projects, result),) = _solve_all(settings, [scenario], args.time_limit)
+    ((projects, result),) = _solved(settings, [scenario], [args.file], args.time_limit)
     problems = _failures(scenario, result)
     if args.format == "json":
         payload = {
@@ -294,7 +341,7 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
     scenarios = load_files(args.files)
     if args.plot is not None and not args.plot.endswith(".png"):
         raise CliError(f"--plot {args.plot}: give a .png file name")
-    runs = _solve_all(settings, scenarios, args.time_limit)
+    runs = _solved(settings, scenarios, args.files, args.time_limit)
     comparison = compare([(s, result) for s, (_, result) in zip(scenarios, runs, strict=True)])
     if args.format == "csv":
         render.emit(render.csv_text(comparison.rows()), args.output)

@@ -7,6 +7,7 @@ import matplotlib.image
 import pytest
 
 from cli import main
+from cli.scenarios import FORMAT_ONLY
 from tests.cli.helpers import ANNOUNCED, PUSH, ROOT, SCENARIOS, write
 
 
@@ -16,7 +17,7 @@ def test_validate_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out.splitlines()
     verdicts = [line for line in out if not line.startswith("    ")]  # levers are indented
     assert len(verdicts) == len(files)
-    assert all(line.startswith("ok  ") for line in verdicts)
+    assert all(line.startswith(f"{FORMAT_ONLY}  ") for line in verdicts)
 
 
 def test_validate_reports_every_problem_without_traceback(
@@ -49,8 +50,8 @@ def test_validate_says_which_projects_compete(
     ]
     assert main(["validate", *files]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"ok  {files[0]}: laureates; competing: laureates only",
-        f"ok  {files[1]}: both; competing: laureates and generated candidates",
+        f"{FORMAT_ONLY}  {files[0]}: laureates; competing: laureates only",
+        f"{FORMAT_ONLY}  {files[1]}: both; competing: laureates and generated candidates",
     ]
 
 
@@ -75,8 +76,8 @@ controls: {lock_awards: true, awards_until: 2021-06-30, force_in: [12, 15], forc
     levers = write(tmp_path, "levers.yaml", text)
     assert main(["validate", plain, levers]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"ok  {plain}: plain; competing: laureates and generated candidates",
-        f"ok  {levers}: levers; competing: laureates and generated candidates",
+        f"{FORMAT_ONLY}  {plain}: plain; competing: laureates and generated candidates",
+        f"{FORMAT_ONLY}  {levers}: levers; competing: laureates and generated candidates",
         "    objective weights: jobs created 1, tCO2e avoided a year 0.5",
         "    fragile projects: at least 69% of those funded",
         "    departments: 59 at least 1.0 M EUR and at most 20.0 M EUR",
