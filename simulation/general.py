@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from simulation import columns, explain, lp, report
 from simulation import criteria as criteria_
-from simulation.formulation import DECLARED, Floats, Formulation, Ints, M, build
+from simulation.formulation import DECLARED, Floats, Formulation, Ints, M, build, locked_eur
 from simulation.highs import NAME, VERSION, Model
 from simulation.levers import CRITERIA
 from simulation.milp import FIRST_FREE, GAP_TOL, MAX_FREE, next_size
@@ -106,6 +106,8 @@ def solve(
     )
     if funding.regional_eur:
         message = message[:-1] + f"; {funding.regional_eur / M:,.1f} M EUR of it regional."
+    locked, kept = _locked(scenario, projects)
+    message = message[:-1] + locked_note(locked, kept) + "."
     message += _project_share_note(scenario, fragile_n, all_or_nothing)
     message += _undeclared_note(scenario, f)
     explanations = Explanations(
@@ -134,6 +136,8 @@ def solve(
         criteria=criteria_.criteria(projects, alloc, f.weights),
         funding=funding,
         regional_eur=regional_eur,
+        locked_eur=locked,
+        locked_projects=kept,
     )
     forced_out = np.zeros(f.n, dtype=np.bool_)
     group = f.group("force_out")
@@ -141,6 +145,24 @@ def solve(
     k = scenario.controls.next_in_line
     listed = explain.next_in_line(result, projects, k, excluded=forced_out)
     return replace(result, next_in_line=listed)
+
+
+def _locked(scenario: Scenario, projects: ProjectColumns) -> tuple[int, int]:
+    """The euros and the number of the awards already made that the controls keep (not those of
+    earlier review rounds, which reach the engine as ``fixed_eur``)."""
+    if not scenario.controls.lock_awards:
+        return 0, 0
+    locks = locked_eur(scenario, projects, None)
+    kept = locks > 0
+    return int(locks[kept].sum()), int(kept.sum())
+
+
+def locked_note(locked_eur: int, projects: int) -> str:
+    """ "; 700 awards already made kept: 364.7 M EUR of it" (of the money spent), or nothing."""
+    if projects == 0:
+        return ""
+    awards = "1 award" if projects == 1 else f"{projects:,} awards"
+    return f"; {awards} already made kept: {locked_eur / M:,.1f} M EUR of it"
 
 
 def _project_share_note(scenario: Scenario, fragile_n: float, all_or_nothing: bool) -> str:

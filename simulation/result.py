@@ -160,15 +160,17 @@ class RegionHindsight:
 
 @dataclass(frozen=True)
 class Rounds:
-    """Deciding round by round against the hindsight optimum that knows every project at once."""
+    """Deciding round by round against the hindsight optimum that knows every project at once,
+    with the money the rounds release in all (what they never release is not a loss)."""
 
     rounds: tuple[RoundOutcome, ...]
     jobs: float
-    hindsight_jobs: float
-    jobs_lost: float
+    hindsight_jobs: float  # every project known, the money the rounds release (no rounds)
+    jobs_lost: float  # hindsight_jobs - jobs: lost to deciding early
     regions: tuple[RegionHindsight, ...]
     without_reserve_jobs: float | None  # the same rounds with no reserve (None: none was set)
-    reserve_recovers: float | None  # jobs - without_reserve_jobs
+    # jobs - without_reserve_jobs, signed: negative when the reserve costs jobs
+    reserve_recovers: float | None
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,9 @@ class Result:
     rounds: Rounds | None = None
     # Regional euros in each project's allocation (order of project_ids); None: State only.
     regional_eur: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+    # The awards already made that controls.lock_awards keeps (their euros count in spent_eur).
+    locked_eur: int = 0
+    locked_projects: int = 0
 
     # Figures an ``expect:`` block may name beside the fields above (nan when not reported).
     def criterion(self, name: str) -> float:

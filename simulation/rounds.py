@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulation import lp, report
-from simulation.general import infeasible_message
+from simulation.general import infeasible_message, locked_note
 from simulation.highs import NAME, VERSION
 from simulation.levers import Round
 from simulation.projects import ProjectColumns
@@ -147,8 +147,10 @@ def solve_rounds(
     plain = dataclasses.replace(scenario, rounds=())
     solves = _Solves(plain, projects, solve, start + time_limit_s, mip_rel_gap)
     everyone = np.ones(len(projects), dtype=np.bool_)
-    hindsight = solves(everyone, scenario.budget_eur)
     rounds = tuple(sorted(scenario.rounds, key=lambda r: r.date))
+    # The hindsight has the money the rounds release, not the whole budget: what it gains over
+    # the rounds is then lost to deciding early only (the money never released is apart).
+    hindsight = solves(everyone, _released(rounds, scenario.budget_eur))
     run = _decide(rounds, scenario.budget_eur, projects, solves)
     without_reserve = None
     # The last round holds nothing back: its reserve share is ignored.
@@ -157,6 +159,11 @@ def solve_rounds(
         again = _decide(neutral, scenario.budget_eur, projects, solves)
         without_reserve = None if again.failed else again.outcomes[-1].cumulative_jobs
     return _result(plain, projects, run, hindsight, without_reserve, solves, start)
+
+
+def _released(rounds: Sequence[Round], budget_eur: int) -> int:
+    """The money the rounds release in all (validation keeps it within the budget)."""
+    return min(sum(r.released(budget_eur) for r in rounds), budget_eur)
 
 
 def _decide(
@@ -293,10 +300,11 @@ def _result(
     common = Common(budget_eur=plain.budget_eur, solver=solver, mode=str(plain.mode), rounds=rounds)
     if run.failure is not None:
         return _failed(plain, run.failure, outcome, common)
+    never = plain.budget_eur - sum(r.released_eur for r in run.outcomes)
     if last is None:  # no round knew a project
         return Result(
             status=Status.OPTIMAL,
-            message=_message(rounds, hindsight),
+            message=_message(rounds, hindsight, never),
             **outcome,
             unspent_eur=plain.budget_eur,
             binding=(),
@@ -305,9 +313,11 @@ def _result(
             **common,
         )
     state_spent = last.budget_eur - last.unspent_eur
+    # The last round's locks are the scenario's awards it knows (earlier rounds' are fixed_eur).
+    locked = locked_note(last.locked_eur, last.locked_projects)
     return Result(
         status=last.status,
-        message=_message(rounds, hindsight),
+        message=_message(rounds, hindsight, never)[:-1] + locked + ".",
         **outcome,
         unspent_eur=plain.budget_eur - state_spent,
         binding=last.binding,
@@ -321,6 +331,8 @@ def _result(
         funding=last.funding,
         next_in_line=last.next_in_line,
         regional_eur=None if last.regional_eur is None else _spread(last.regional_eur, run.known),
+        locked_eur=last.locked_eur,
+        locked_projects=last.locked_projects,
         **common,
     )
 
@@ -419,11 +431,13 @@ def _explanations(
     )
 
 
-def _message(rounds: Rounds, hindsight: Result) -> str:
+def _message(rounds: Rounds, hindsight: Result, never: int) -> str:
+    """``never``: the euros of the budget no round releases."""
     n = len(rounds.rounds)
     head = f"{n} round{'s' if n > 1 else ''}: {rounds.jobs:,.0f} jobs"
+    unreleased = f"; {never / lp.M:,.1f} M EUR never released" if never > 0 else ""
     if hindsight.status not in DECIDED:
-        return f"{head}; no hindsight optimum to compare with ({hindsight.message})"
+        return f"{head}; no hindsight optimum to compare with ({hindsight.message}){unreleased}"
     lost = rounds.jobs_lost
     if round(lost) == 0:
         text = f"{head}; as many as deciding with hindsight ({rounds.hindsight_jobs:,.0f})"
@@ -435,7 +449,7 @@ def _message(rounds: Rounds, hindsight: Result) -> str:
         gain = rounds.reserve_recovers
         jobs = f"{abs(gain):,.0f} job{'' if round(abs(gain)) == 1 else 's'}"
         text += f"; the reserve {'recovers' if gain >= 0 else 'costs'} {jobs}"
-    return text + "."
+    return text + unreleased + "."
 
 
 __all__ = ["Solver", "solve_rounds"]

@@ -204,6 +204,13 @@ def test_locked_awards_count_against_the_budget() -> None:
     result = general.solve(scenario(controls=Controls(lock_awards=True)), LOCKED)
     assert result.allocation_eur.tolist() == [9 * M, 0, 6 * M]
     assert result.jobs == pytest.approx(102.0)
+    # The award kept is reported and said: 1 award, 6 M EUR of the 15 spent.
+    assert (result.locked_eur, result.locked_projects) == (6 * M, 1)
+    assert result.message.endswith("; 1 award already made kept: 6.0 M EUR of it.")
+    # Without the lock nothing is kept and nothing is said.
+    free = general.solve(scenario(), LOCKED)
+    assert (free.locked_eur, free.locked_projects) == (0, 0)
+    assert "already made" not in free.message
 
 
 def test_locked_awards_count_against_the_floors() -> None:

@@ -402,3 +402,53 @@ def test_a_project_forced_out_is_never_funded_so_no_round_locks_it() -> None:
     assert result.status == Status.OPTIMAL
     assert result.allocation_eur.tolist() == [0, 10 * M]
     assert result.jobs == pytest.approx(100.0)
+
+
+def test_the_hindsight_has_the_money_the_rounds_release(engine: Solver) -> None:
+    # Budget 20 M EUR, but the rounds release 5 M EUR in March and 5 M EUR in July: 10 M EUR.
+    # March knows p1 (5 jobs per M EUR) and gives it its 5 M EUR: 25 jobs. July gives its 5 M
+    # EUR to p2 (10 per M EUR): 50 jobs; 75 in all. Knowing both from the start with the same
+    # 10 M EUR, all go to p2: 100 jobs, 25 lost to deciding early. With the whole budget the
+    # hindsight would have 200 jobs (p2 then p1 in full) and count the 10 M EUR never released
+    # as lost to deciding early.
+    scenario = replace(
+        two_rounds(20),
+        rounds=(Round(MARCH, release_eur=5 * M), Round(JULY, release_eur=5 * M)),
+    )
+    result = solve_rounds(scenario, LATE_BETTER, solve=engine)
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur.tolist() == [5 * M, 5 * M]
+    rounds = result.rounds
+    assert rounds is not None
+    assert (rounds.jobs, rounds.hindsight_jobs, rounds.jobs_lost) == pytest.approx((75, 100, 25))
+    # The last round's hindsight is the final one: the same money, the same projects.
+    assert rounds.rounds[-1].hindsight_jobs == pytest.approx(rounds.hindsight_jobs)
+    eleven, eighty_four = ((r.jobs, r.hindsight_jobs, r.jobs_lost) for r in rounds.regions)
+    assert eleven == pytest.approx((50, 100, 50))
+    assert eighty_four == pytest.approx((25, 0, -25))
+    assert result.unspent_eur == 10 * M
+    assert result.unspent_reasons[-1] == "the rounds release 10.0 M EUR of the 20.0 M EUR budget"
+    assert result.message == (
+        "2 rounds: 75 jobs; 25 fewer than deciding with hindsight (100); 10.0 M EUR never released."
+    )
+
+
+def test_the_scenario_s_locked_awards_are_reported_not_the_earlier_rounds() -> None:
+    # p1 (known in January) has an award of 2 M EUR already made, locked at that amount; p3
+    # (known in January too, 10 jobs per M EUR) asks 3 M EUR. March releases 5 M EUR: p1 keeps
+    # its 2, p3 gets 3. July locks both March awards and gives its 5 M EUR to p2. The awards
+    # already made are p1's 2 M EUR only, not March's award to p3.
+    projects = dated(
+        [(10, 50, "84"), (10, 100, "11"), (3, 30, "84")], ["2021-01-15", "2021-05-01", None]
+    )
+    projects = replace(projects, award_eur=np.array([2 * M, 0, 0], dtype=np.int64))
+    scenario = replace(two_rounds(10), controls=Controls(lock_awards=True))
+    result = solve_rounds(scenario, projects)
+    assert result.status == Status.OPTIMAL
+    assert result.allocation_eur.tolist() == [2 * M, 5 * M, 3 * M]
+    assert (result.locked_eur, result.locked_projects) == (2 * M, 1)
+    assert result.message.endswith("; 1 award already made kept: 2.0 M EUR of it.")
+    # Without the lock the rounds keep only their own awards: nothing to report.
+    free = solve_rounds(two_rounds(10), projects)
+    assert (free.locked_eur, free.locked_projects) == (0, 0)
+    assert "already made" not in free.message
