@@ -14,8 +14,8 @@ from cli.errors import CliError
 from cli.scenarios import add_time_limit, load_files, refused_by_engine
 from settings import Settings
 from simulation.errors import EngineError
-from simulation.levers import CRITERIA, CRITERION_LABELS
-from simulation.pareto import MAX_POINTS, MIN_POINTS, UNITS, Front, check_front
+from simulation.levers import CRITERIA
+from simulation.pareto import LABELS, MAX_POINTS, MIN_POINTS, UNITS, Front, check_front, label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,7 +31,10 @@ def add_pareto(commands: Commands) -> None:
         help="Pareto front: the efficient trade-offs between two criteria",
         description="Maximise criterion x with criterion y held at evenly spaced floors, from "
         "y at the optimum of x up to y's own maximum; each point is proven efficient (no "
-        "allocation has more of both) or marked otherwise. Warm-started.",
+        "allocation has more of both) or marked otherwise. Warm-started. On a front, leverage "
+        "is the investment mobilised in EUR (a sum the method can hold at a floor), not the "
+        "results' ratio of investment to aid. Review rounds are not played: the front allocates "
+        "the money they release at once.",
     )
     pareto.add_argument("file", metavar="SCENARIO", help="a scenario file")
     pareto.add_argument("--x", choices=CRITERIA, default="jobs_created")
@@ -39,7 +42,8 @@ def add_pareto(commands: Commands) -> None:
     pareto.add_argument(
         "--points", type=int, default=50, help=f"{MIN_POINTS} to {MAX_POINTS} (default 50)"
     )
-    pareto.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    # The names `run` takes; `text` is the table under its former name.
+    pareto.add_argument("--format", choices=("table", "json", "csv", "text"), default="table")
     pareto.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
     add_time_limit(pareto)
     pareto.set_defaults(handler=_pareto)
@@ -72,16 +76,20 @@ def _pareto(args: argparse.Namespace, settings: Settings) -> int:
             "x": args.x,
             "y": args.y,
             "units": {args.x: UNITS[args.x], args.y: UNITS[args.y]},
+            "labels": {args.x: label(args.x), args.y: label(args.y)},
             "status": result.status,
             "solves": result.solves,
             "relaxation": result.relaxation,
             "method": result.method,
+            "note": result.note,
         }
         data["points"] = [dict(zip((args.x, args.y, *COLUMNS), row, strict=True)) for row in rows]
         render.emit(render.json_text(data), args.output)
     else:
-        title = f"{scenario.name}: {CRITERION_LABELS[args.x]} against {CRITERION_LABELS[args.y]}"
+        title = f"{scenario.name}: {LABELS[args.x]} against {LABELS[args.y]}"
         render.render(partial(_draw, title=title, front=result), args.output)
+    if result.note and args.format == "csv":  # json carries it; the table prints it
+        print(f"territoires: {result.note}", file=sys.stderr)
     short = sum(p.status not in ("efficient", "duplicate") for p in result.points)
     if result.status != "optimal":
         print(f"territoires: the front stopped early ({result.status})", file=sys.stderr)
@@ -95,26 +103,15 @@ def _pareto(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _draw(console: Console, title: str, front: Front) -> None:
+    """One row per point. The floor on y each point was solved at is left out: a proven point
+    has y at or above it, and the CSV and JSON give it (epsilon)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    headings = (
-        f"{front.y} floor",
-        f"{front.x} ({UNITS[front.x]})",
-        f"{front.y} ({UNITS[front.y]})",
-        "M EUR spent",
-        "status",
-    )
-    for heading in headings:
+    for heading in (label(front.x), label(front.y), "M EUR spent", "status"):
         table.add_column(heading, justify="right")
     for p in front.points:
-        table.add_row(
-            f"{p.epsilon:,.1f}",
-            f"{p.x_value:,.1f}",
-            f"{p.y_value:,.1f}",
-            render.meur(p.spent_eur),
-            p.status,
-        )
+        table.add_row(f"{p.x_value:,.1f}", f"{p.y_value:,.1f}", render.meur(p.spent_eur), p.status)
     console.print(table)
     proven = sum(p.efficient for p in front.points)
     console.print(
@@ -122,3 +119,5 @@ def _draw(console: Console, title: str, front: Front) -> None:
         f"in {front.time_s:.2f} s"
         + (" (the LP relaxation of an all-or-nothing scenario)" if front.relaxation else "")
     )
+    if front.note:
+        console.print(f"Note: {front.note}")

@@ -40,7 +40,10 @@ class ParetoStatus(Enum):
 @mirror(
     pareto.ParetoPoint,
     descriptions={
-        "x_value": "Criterion x's total: jobs, tCO2e a year, or euros of investment (leverage).",
+        "x_value": "Criterion x's total, in xUnit: jobs, tCO2e a year, or for LEVERAGE the "
+        "investment mobilised in EUR (a sum the epsilon-constraint method can bound, not the "
+        "results' ratio of investment per euro of aid).",
+        "y_value": "Criterion y's total, in yUnit (LEVERAGE: the investment mobilised, in EUR).",
         "epsilon": "The floor on criterion y this point was solved at, in y's unit.",
         "spent_eur": "Public aid allocated (State and regional).",
     },
@@ -56,14 +59,20 @@ class ParetoPoint(Mirror):
     descriptions={
         "status": "How the solves of its two ends ended; no points unless OPTIMAL or TIME_LIMIT.",
         "relaxation": "All-or-nothing scenarios show their LP's front.",
+        "note": 'What the front leaves out of the scenario, or "": with review rounds, '
+        '"review rounds are not played: the front allocates the released budget at once" '
+        "and the money released.",
     },
 )
 class ParetoFront(Mirror):
     x: CriterionName
     y: CriterionName
     status: SimulationStatus
-    x_unit: str
-    y_unit: str
+    x_unit: str = strawberry.field(
+        description="Unit of xValue: jobs, tCO2e/year, or EUR for LEVERAGE (the investment "
+        "mobilised)."
+    )
+    y_unit: str = strawberry.field(description="Unit of yValue, as xUnit.")
     provenance: Provenance
 
 

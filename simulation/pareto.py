@@ -3,9 +3,10 @@
 Each criterion k sums rate_k,i * x_i over the projects, rate_k,i being project i's jobs created,
 jobs kept, tCO2e a year or investment per M EUR of aid requested (formulation.rates; x_i in M EUR,
 so a partly funded project counts pro rata, as the jobs of a result do), under every constraint of
-the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing; review rounds are
-not played, the front allocates the whole budget at once). The front walks the second criterion
-y from its value at the optimum of x up to its own maximum, in evenly spaced floors epsilon:
+the scenario (formulation.build: floors, envelopes, co-funding, locks, forcing). Review rounds are
+not played: the front allocates at once the money the rounds release, as their hindsight optimum
+does, and says so in ``Front.note``. The front walks the second criterion y from its value at
+the optimum of x up to its own maximum, in evenly spaced floors epsilon:
 
 1. maximise x subject to y >= epsilon (the scenario's constraints all hold): X;
 2. maximise y subject to x >= X minus a tiny tolerance: Y. This lexicographic second solve
@@ -23,6 +24,11 @@ only when that price is zero or too small to trust (``always_second_solve`` runs
 
 A floor the previous optimum already meets gives that point again without a solve; a point equal
 to its neighbour is marked a duplicate, and one whose second solve stops short is unproven.
+
+The leverage criterion is on the front as the investment it mobilises, in euros: a sum over the
+projects, linear in the allocation as the epsilon-constraint method needs. Results report
+leverage as a ratio (euros of investment per euro of public aid), which is not linear; the front
+labels that axis "investment mobilised (EUR)" (LABELS, UNITS), never "leverage".
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +45,7 @@ import scipy.sparse as sp
 from simulation import formulation, lp
 from simulation.errors import EngineError
 from simulation.highs import Model
-from simulation.levers import CRITERIA
+from simulation.levers import CRITERIA, CRITERION_LABELS
 from simulation.projects import ProjectColumns
 from simulation.scenario import Mode, Scenario
 
@@ -54,8 +60,12 @@ UNITS: Mapping[str, str] = {
     "jobs_created": "jobs",
     "jobs_kept": "jobs",
     "co2_avoided_t": "tCO2e/year",
-    "leverage": "EUR of investment",
+    "leverage": "EUR",
 }
+# What each axis measures: the results' labels, except leverage, whose front axis is the
+# investment mobilised (a sum), not the results' ratio of investment to aid (module docstring).
+LABELS: Mapping[str, str] = {**CRITERION_LABELS, "leverage": "investment mobilised"}
+ROUNDS_NOTE = "review rounds are not played: the front allocates the released budget at once"
 REPORT_SCALE: Mapping[str, float] = {"leverage": lp.M}
 # The second solve keeps x within this much of the first one's optimum: no less than HiGHS's 1e-7
 # feasibility tolerance on a criterion row, far below any difference a planner reads.
@@ -87,6 +97,7 @@ class Front:
     # the optimum of x itself fails)
     method: str = ""
     relaxation: bool = False  # True when the scenario is all-or-nothing: points are its LP's
+    note: str = ""  # what the front leaves out of the scenario (its review rounds), or ""
 
 
 def check_front(x: str, y: str, points: int) -> None:
@@ -123,8 +134,29 @@ class _Problem:
         return len(self.row_names) - 1
 
 
+def label(criterion: str) -> str:
+    """An axis heading: "jobs created (jobs)", "investment mobilised (EUR)"."""
+    return f"{LABELS[criterion]} ({UNITS[criterion]})"
+
+
+def released_eur(scenario: Scenario) -> int:
+    """The budget the front allocates: the money the review rounds release, if any."""
+    if not scenario.rounds:
+        return scenario.budget_eur
+    released = sum(r.released(scenario.budget_eur) for r in scenario.rounds)
+    return min(released, scenario.budget_eur)
+
+
+def _note(scenario: Scenario) -> str:
+    if not scenario.rounds:
+        return ""
+    return f"{ROUNDS_NOTE} ({released_eur(scenario) / lp.M:,.1f} M EUR)"
+
+
 def _problem(scenario: Scenario, projects: ProjectColumns, x: str, y: str) -> _Problem:
-    f = formulation.build(scenario, projects)  # every lever's rows and bounds; no objective kept
+    # Every lever's rows and bounds, no objective kept; review rounds not played (docstring).
+    plain = replace(scenario, rounds=())
+    f = formulation.build(plain, projects, budget_eur=released_eur(scenario))
     every = formulation.rates(projects)
     rate_x, rate_y = np.zeros(len(f.lower)), np.zeros(len(f.lower))
     rate_x[: f.n], rate_y[: f.n] = every[x], every[y]
@@ -230,6 +262,7 @@ def front(
                 "price); one HiGHS model, each solve started from the previous basis"
             ),
             relaxation=scenario.mode == Mode.ALL_OR_NOTHING,
+            note=_note(scenario),
         )
 
     def point(values: Floats, status: str, epsilon: float) -> ParetoPoint:

@@ -30,8 +30,10 @@ function writer(unit) {
   return (v) => fmt.int(v);
 }
 
+// On a front, leverage is the investment mobilised (a sum), not the results' ratio.
 function axisLabel(name, unit) {
-  return `${CRITERIA[name]} (${unit.includes("EUR") ? "M EUR of investment" : unit})`;
+  if (name === "LEVERAGE") return "investment mobilised (M EUR)";
+  return `${CRITERIA[name]} (${unit})`;
 }
 
 function showFront(front) {

@@ -1,11 +1,12 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from cli import main
-from tests.cli.helpers import ANNOUNCED
+from tests.cli.helpers import ANNOUNCED, write
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,45 @@ def test_front_json_and_text(database: str, capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert "tCO2e avoided a year against jobs secured" in out
     assert "points proven efficient" in out
+
+
+def test_front_table_takes_runs_format_name_and_labels_its_columns(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["pareto", ANNOUNCED, "--y", "leverage", "--points", "2"]
+    assert main([*args, "--format", "table"]) == 0
+    table = capsys.readouterr().out
+    assert main([*args, "--format", "text"]) == 0  # the former name still works
+    rows = [row for row in table.splitlines() if row.startswith(("┃", "│"))]
+    again = capsys.readouterr().out.splitlines()
+    assert [row for row in again if row.startswith(("┃", "│"))] == rows
+    headings = next(row for row in table.splitlines() if row.startswith("┃"))
+    cells = [cell.strip() for cell in headings.strip("┃").split("┃")]
+    # The criteria's labels; leverage is the investment mobilised, in euros; no floor column.
+    assert cells == ["jobs created (jobs)", "investment mobilised (EUR)", "M EUR spent", "status"]
+    assert "jobs created against investment mobilised" in table
+
+
+ROUNDS_FILE = """version: 2
+name: two-rounds
+projects: {phase: 1}
+rounds:
+  - {date: 2021-04-01, release_share: 0.25}
+  - {date: 2021-10-01, release_share: 0.25}
+"""
+
+
+def test_front_of_a_scenario_with_rounds_says_they_are_not_played(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "rounds.yaml", ROUNDS_FILE)
+    note = "review rounds are not played: the front allocates the released budget at once"
+    assert main(["pareto", path, "--points", "2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # Half of the default 400 M EUR budget is released: the front spends 200 M EUR at most.
+    assert data["note"] == f"{note} (200.0 M EUR)"
+    assert max(p["spent_eur"] for p in data["points"]) <= 200_000_000
+    assert main(["pareto", path, "--points", "2"]) == 0
+    assert f"Note: {note}" in capsys.readouterr().out
+    assert main(["pareto", path, "--points", "2", "--format", "csv"]) == 0
+    assert f"territoires: {note}" in capsys.readouterr().err

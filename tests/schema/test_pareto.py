@@ -158,3 +158,33 @@ async def test_a_front_with_an_unproven_point_is_not_cached(
         body = await gql(client, QUICK)
         assert body["data"]["paretoFront"]["__typename"] == "ParetoFront", body
     assert front.count == 2
+
+
+ROUNDS_FRONT = """query {
+  paretoFront(
+    scenario: {rounds: [{date: "2021-04-01", releaseShare: 0.25},
+                        {date: "2021-10-01", releaseShare: 0.25}]}
+    x: JOBS_CREATED, y: LEVERAGE, points: 2
+  ) {
+    ... on ParetoFront { note xUnit yUnit points { spentEur } }
+  }
+}"""
+
+
+async def test_front_says_review_rounds_are_not_played(client: httpx.AsyncClient) -> None:
+    body = await gql(client, ROUNDS_FRONT)
+    assert "errors" not in body, body
+    front = body["data"]["paretoFront"]
+    # Half of the 400 M EUR budget is released; the front allocates it at once.
+    assert front["note"] == (
+        "review rounds are not played: the front allocates the released budget at once "
+        "(200.0 M EUR)"
+    )
+    assert max(p["spentEur"] for p in front["points"]) <= 200_000_000
+    # Leverage on a front is the investment mobilised, in euros.
+    assert (front["xUnit"], front["yUnit"]) == ("jobs", "EUR")
+    plain = await gql(client, FRONT, x="JOBS_CREATED", y="CO2_AVOIDED_T", points=2)
+    assert "note" not in plain["data"]["paretoFront"]  # not asked
+    noted = await gql(client, FRONT.replace("relaxation", "relaxation note"), x="JOBS_CREATED",
+                      y="CO2_AVOIDED_T", points=2)  # fmt: skip
+    assert noted["data"]["paretoFront"]["note"] == ""

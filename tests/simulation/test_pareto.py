@@ -1,3 +1,4 @@
+import datetime as dt
 from dataclasses import replace
 
 import numpy as np
@@ -7,7 +8,7 @@ from scipy.optimize import linprog
 from simulation import pareto
 from simulation.errors import EngineError
 from simulation.formulation import rates
-from simulation.levers import Controls
+from simulation.levers import Controls, Round
 from simulation.pareto import Front, cold_optimum, front
 from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
@@ -297,3 +298,39 @@ def test_bad_input_names_the_argument(
     with pytest.raises(EngineError, match=message) as caught:
         front(Scenario(budget_eur=15 * M), abc(), x, y, points=points)
     assert caught.value.field == field
+
+
+def test_review_rounds_are_not_played_and_the_front_says_so() -> None:
+    # A 20 M EUR budget whose two rounds release 25 % and 50 % of it: 5 + 10 = 15 M EUR, the
+    # budget of the hand-solved front above. Unplayed rounds allocate the released money at once,
+    # so the front is that front, and its note says the rounds were not played.
+    rounds = (
+        Round(dt.date(2021, 4, 1), release_share=0.25),
+        Round(dt.date(2021, 10, 1), release_share=0.5),
+    )
+    result = front(Scenario(budget_eur=20 * M, rounds=rounds), abc(), "jobs_created",
+                   "co2_avoided_t", points=6)  # fmt: skip
+    assert [(p.x_value, p.y_value) for p in result.points] == [
+        (pytest.approx(x, abs=1e-4), pytest.approx(y, abs=1e-3)) for x, y in ABC_FRONT
+    ]
+    assert {p.spent_eur for p in result.points} == {15 * M}
+    assert result.note == (
+        "review rounds are not played: the front allocates the released budget at once (15.0 M EUR)"
+    )
+    plain = front(Scenario(budget_eur=15 * M), abc(), "jobs_created", "co2_avoided_t", points=2)
+    assert plain.note == ""
+
+
+def test_the_leverage_axis_is_the_investment_mobilised_in_euros() -> None:
+    # Leverage on a front is the investment mobilised (linear, as the method needs), labelled
+    # so, not the results' ratio. ABC's investments: 10 M EUR of aid at the rates of
+    # projects_of; the most investment with 15 M EUR is the projects of highest investment per
+    # euro of aid, in euros (the solver's M EUR times 1e6).
+    projects = abc()
+    result = front(Scenario(budget_eur=15 * M), projects, "leverage", "jobs_created", points=2)
+    invest = rates(projects)["leverage"]  # M EUR of investment per M EUR of aid
+    best = sorted(invest, reverse=True)
+    assert result.points[0].x_value == pytest.approx((best[0] * 10 + best[1] * 5) * M)
+    assert pareto.UNITS["leverage"] == "EUR"
+    assert pareto.label("leverage") == "investment mobilised (EUR)"
+    assert pareto.label("jobs_created") == "jobs created (jobs)"

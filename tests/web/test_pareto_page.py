@@ -143,9 +143,7 @@ def test_the_front_is_asked_for_the_scenario_form_as_it_stands(page: Page) -> No
     page.fill("#pareto-points", "3")
     page.click("#draw-pareto")
     expect(page.locator("#pareto-points-table tbody tr")).to_have_count(3)
-    expect(page.locator("#pareto-y-head")).to_have_text(
-        "investment leveraged (M EUR of investment)"
-    )
+    expect(page.locator("#pareto-y-head")).to_have_text("investment mobilised (M EUR)")
     assert asked == [
         {
             "s": {**UNTOUCHED, "budgetEur": 300_000_000, "coFunding": {"matching": {"rate": 0.5}}},
