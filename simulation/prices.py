@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from simulation.formulation import Floats, Formulation
 from simulation.projects import ProjectColumns
-from simulation.report import DUAL_TOL, envelope_priced, intensity_price, priced
+from simulation.report import DUAL_TOL, envelope_priced, intensity_price, priced, shown
 from simulation.result import BindingConstraint
+from simulation.scenario_fields import REGION_NAMES
 
 SHARE_FLOORS = ("fragile_share", "decarbonisation_share")
 ENVELOPES = ("region_", "department_", "territory_")
@@ -30,7 +31,8 @@ def binding(
     out = []
 
     def add(name: str, label: str, price: float, per_point: bool, what: str) -> None:
-        out.append(priced(name, label, price, per_point, what, jobs, suffix))
+        if shown(price):
+            out.append(priced(name, label, price, per_point, what, jobs, suffix))
 
     for g in f.groups:
         if not g.rows:
@@ -55,14 +57,28 @@ def binding(
             add(g.name, g.label, y * funded / 100, True, g.label)
         elif g.name.startswith(ENVELOPES):
             whose = g.label.removesuffix(" envelope")  # "region 84's"
-            out.append(envelope_priced(g.name, whose, y, jobs, suffix))
+            if shown(y):
+                out.append(envelope_priced(g.name, whose, y, jobs, suffix))
         elif g.name.startswith("matching_"):
             code = g.name.removeprefix("matching_")
-            add(g.name, g.label, y, False, f"State money matched in region {code}")
+            name = REGION_NAMES.get(code)
+            where = f"region {code}" + (f" ({name})" if name else "")
+            what = f"regional money the matching rule would let in, in {where}"
+            add(g.name, g.label, _matching_price(f, g.rows[0], code, y), False, what)
     v = _intensity_price(f, x, col_dual, projects)
     if v > DUAL_TOL:
         add("max_aid_intensity", "the aid-intensity cap", v, True, "aid-intensity cap")
     return tuple(out)
+
+
+def _matching_price(f: Formulation, row: int, code: str, y: float) -> float:
+    """The matching row's price from the planner's side: jobs per M EUR more of regional money
+    that the rule lets in. The row reads state_factor x aid - (1 + rate) x r >= 0, so the most
+    regional money it lets in for a region's aid is state_factor x aid / (1 + rate): one more M
+    EUR of it loosens the row by 1 + rate, and gains -y x (1 + rate) (y <= 0 on a >= row that
+    binds when maximising)."""
+    column = f.n + f.regional_codes.index(code)
+    return float(-y * -f.matrix[row, column])
 
 
 def _intensity_price(

@@ -156,7 +156,13 @@ def binding(
             out.append(
                 priced("max_aid_intensity", "the aid-intensity cap", v, True, what, suffix=lp_label)
             )
-    return tuple(out)
+    return tuple(b for b in out if shown(b.shadow_price))
+
+
+def shown(price: float) -> bool:
+    """Whether a price reads other than 0.0 at one decimal ("-0.0 jobs per point" says nothing):
+    only those are listed."""
+    return float(f"{price:.1f}") != 0.0
 
 
 def unspent_reasons(

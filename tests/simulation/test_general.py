@@ -9,7 +9,9 @@ import pytest
 
 from simulation import general
 from simulation.errors import EngineError
+from simulation.formulation import build
 from simulation.levers import CoFunding, Controls, Matching, Objective
+from simulation.prices import binding
 from simulation.projects import ProjectColumns
 from simulation.result import Result, Status
 from simulation.scenario import Constraints, Mode, RegionEnvelope, Scenario
@@ -160,16 +162,56 @@ def test_a_contribution_used_in_full_is_priced_at_the_marginal_project() -> None
 
 def test_the_requires_rule_holds_regional_money_back() -> None:
     # 8 M EUR offered, but each regional euro needs a State euro: r <= a / 2 = 5 binds.
-    # a: 10 (5 regional), b: 10 - 5 = 5 State M EUR: 100 + 25 = 125 jobs. Loosening the rule by
-    # 1 M EUR lets r = 5.5 and b = 5.5: +2.5 jobs, a negative price on the >= row.
+    # a: 10 (5 regional), b: 10 - 5 = 5 State M EUR: 100 + 25 = 125 jobs. A rule letting in
+    # 1 M EUR more regional money (r = 6) frees 1 State M EUR for b: +5 jobs per M EUR.
     result = general.solve(cofunded(8), projects_of(AB))
     assert result.allocation_eur.tolist() == [10 * M, 5 * M]
     assert result.jobs == pytest.approx(125.0)
     assert result.regional_spent_eur == 5 * M
-    assert prices(result) == pytest.approx({"budget": 5.0, "matching_84": -2.5})
-    assert "the matching rule in region 84" in next(
-        b.label for b in result.binding if b.name == "matching_84"
+    assert prices(result) == pytest.approx({"budget": 5.0, "matching_84": 5.0})
+    rule = next(b for b in result.binding if b.name == "matching_84")
+    assert "the matching rule in region 84" in rule.label
+    assert rule.text == (
+        "+5.0 jobs per extra M EUR of regional money the matching rule would let in, in region "
+        "84 (Auvergne-Rhône-Alpes)"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "rate", "moved"), [("requires", 1.0, 0.9), ("follows", 0.5, 0.55)]
+)
+def test_the_matching_price_is_the_gain_per_regional_euro_let_in(
+    rule: str, rate: float, moved: float
+) -> None:
+    # a (10 M EUR, in 84) is funded in full at either rate; the rule lets in at most
+    # 10 / (1 + m) regional M EUR (requires) or 10 m / (1 + m) (follows), and each one frees a
+    # State M EUR for b. Moving the rate and solving again gains the price times the extra
+    # regional money let in: requires 1.0 -> 0.9: 10 / 1.9 - 5 = 0.263 M EUR, 1.32 jobs;
+    # follows 0.5 -> 0.55: 5.5 / 1.55 - 5 / 1.5 = 0.215 M EUR, 1.08 jobs.
+    def cap(m: float) -> float:
+        return 10 / (1 + m) if rule == "requires" else 10 * m / (1 + m)
+
+    before = general.solve(cofunded(8, rule, rate), projects_of(AB))
+    after = general.solve(cofunded(8, rule, moved), projects_of(AB))
+    price = prices(before)["matching_84"]
+    assert price == pytest.approx(5.0)
+    assert after.jobs - before.jobs == pytest.approx(price * (cap(moved) - cap(rate)), abs=1e-4)
+    assert after.jobs > before.jobs
+
+
+def test_a_price_that_reads_zero_is_not_listed() -> None:
+    # The fragile floor's row price is y x spend / 100 per point: with a tiny y it reads
+    # "-0.0 jobs per point", which says nothing; the budget's price still shows.
+    f = build(scenario(constraints=Constraints(fragile_share_min=0.1)), projects_of(ABC))
+    x = np.append(f.upper[: f.n], np.zeros(len(f.cost) - f.n))
+    row_dual = np.zeros(len(f.row_names))
+    row_dual[f.row_names.index("budget")] = 5.0
+    row_dual[f.row_names.index("fragile_share")] = -0.001  # x 30 M EUR / 100: -0.0003
+    listed = binding(f, x, row_dual, np.zeros(len(f.cost)), projects_of(ABC), False)
+    assert [b.name for b in listed] == ["budget"]
+    row_dual[f.row_names.index("fragile_share")] = -0.5  # -0.15: reads -0.1 or -0.2, listed
+    listed = binding(f, x, row_dual, np.zeros(len(f.cost)), projects_of(ABC), False)
+    assert [b.name for b in listed] == ["budget", "fragile_share"]
 
 
 def test_the_follows_rule_lets_half_a_regional_euro_follow_each_state_euro() -> None:
