@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from simulation.compare import Comparison
-    from simulation.result import Funding, Result, Rounds
+    from simulation.result import Result
     from simulation.scenario import Scenario
 
 
@@ -101,7 +101,7 @@ def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def _table(title: str, headings: Sequence[str], *, left: str | None = None) -> Table:
+def titled_table(title: str, headings: Sequence[str], *, left: str | None = None) -> Table:
     """A titled table whose columns are right-aligned, except ``left`` (a name)."""
     from rich.table import Table
 
@@ -117,6 +117,8 @@ def _table(title: str, headings: Sequence[str], *, left: str | None = None) -> T
 def draw_run(
     console: Console, scenario: Scenario, result: Result, problems: tuple[str, ...]
 ) -> None:
+    from cli import lever_tables
+
     console.print(f"[bold]{scenario.name}[/bold]  {scenario.title}")
     console.print(f"status: [bold]{result.status}[/bold]  {result.message}".rstrip())
     console.print(_summary(result))
@@ -129,14 +131,15 @@ def draw_run(
     if result.baselines:
         console.print(_baselines(result))
     if result.criteria:
-        console.print(_criteria(result))
+        console.print(lever_tables.criteria(result))
     if result.funding is not None and result.funding.regions:
-        console.print(_funding_summary(result.funding))
-        console.print(_funding(result.funding))
+        console.print(lever_tables.funding_summary(result.funding))
+        listed = [region.code for region in result.regions]
+        console.print(lever_tables.funding(result.funding, listed))
     if result.next_in_line:
-        console.print(_next_in_line(result))
+        console.print(lever_tables.next_in_line(result))
     if result.rounds is not None:
-        _draw_rounds(console, result.rounds)
+        lever_tables.draw_rounds(console, result.rounds)
     if result.diagnosis is not None:
         console.print("[bold]Why it cannot hold[/bold]: " + "; ".join(result.diagnosis.conflicts))
         for relaxation in result.diagnosis.relaxations:
@@ -158,7 +161,8 @@ def _summary(result: Result) -> Table:
     summary.add_row("jobs created", f"{result.jobs:,.0f} (from stated and estimated figures)")
     funding = result.funding
     if funding is not None and funding.rule:
-        # Regional money comes on top of the State's budget: say whose euros were spent.
+        # Regional money comes on top of the State's budget: say whose euros were spent, and
+        # left unspent (unspent_eur is the State's).
         offered = sum(region.contribution_eur for region in funding.regions)
         summary.add_row(
             "spent",
@@ -166,9 +170,14 @@ def _summary(result: Result) -> Table:
             f"{meur(result.budget_eur)}, {meur(funding.regional_eur)} of the "
             f"{meur(offered)} the regions offer",
         )
+        summary.add_row(
+            "unspent",
+            f"{meur(result.unspent_eur)} M EUR of the State's budget; "
+            f"{meur(offered - funding.regional_eur)} M EUR of the regions' offer unused",
+        )
     else:
         summary.add_row("spent", f"{meur(result.spent_eur)} M EUR of {meur(result.budget_eur)}")
-    summary.add_row("unspent", f"{meur(result.unspent_eur)} M EUR")
+        summary.add_row("unspent", f"{meur(result.unspent_eur)} M EUR")
     summary.add_row("projects funded", f"{result.projects_funded:,}")
     summary.add_row(
         "fragile share",
@@ -189,7 +198,9 @@ def _summary(result: Result) -> Table:
 def _regions(result: Result) -> Table:
     from simulation.scenario import REGION_NAMES
 
-    regions = _table("By region", ("code", "region", "M EUR", "jobs", "projects"), left="region")
+    regions = titled_table(
+        "By region", ("code", "region", "M EUR", "jobs", "projects"), left="region"
+    )
     for region in result.regions:
         regions.add_row(
             region.code,
@@ -214,7 +225,7 @@ def _binding(result: Result) -> Table:
 
 def _baselines(result: Result) -> Table:
     headings = ("rule", "jobs", "M EUR", "fragile", "meets constraints", "optimum gains")
-    baselines = _table("Against simple rules", headings, left="rule")
+    baselines = titled_table("Against simple rules", headings, left="rule")
     for baseline in result.baselines:
         baselines.add_row(
             baseline.label or baseline.name,
@@ -225,112 +236,6 @@ def _baselines(result: Result) -> Table:
             f"{baseline.jobs_gained_by_optimum:+,.0f} jobs",
         )
     return baselines
-
-
-def _criteria(result: Result) -> Table:
-    # With jobs-only weights the objective is jobs created: a weight column would say nothing.
-    weighted = any(c.weight > 0 for c in result.criteria if c.name != "jobs_created")
-    headings = ("criterion", "value", "unit", *(("weight",) * weighted))
-    criteria = _table("Criteria", headings, left="criterion")
-    for criterion in result.criteria:
-        weight = (f"{criterion.weight:.0%}",) if weighted else ()
-        criteria.add_row(criterion.label, _amount(criterion.value), criterion.unit, *weight)
-    return criteria
-
-
-def _amount(value: float) -> str:
-    """Counts as whole numbers, ratios (leverage) with two decimals."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
-
-
-def _funding_summary(funding: Funding) -> Table:
-    from rich.table import Table
-
-    summary = Table(title="Funding", title_justify="left", show_header=False, box=None)
-    summary.add_row("State", f"{meur(funding.state_eur)} M EUR")
-    summary.add_row("regions", f"{meur(funding.regional_eur)} M EUR")
-    summary.add_row("investment mobilised", f"{meur(funding.investment_eur)} M EUR")
-    summary.add_row("leverage", f"{funding.leverage:.2f} EUR per EUR of public aid")
-    if funding.rule:
-        rule = "each regional euro needs" if funding.rule == "requires" else "at most"
-        per = "State euro(s)" if funding.rule == "requires" else "regional euro(s) per State euro"
-        summary.add_row("matching", f"{funding.rule}: {rule} {funding.rate:g} {per}")
-    return summary
-
-
-def _funding(funding: Funding) -> Table:
-    from simulation.scenario import REGION_NAMES
-
-    headings = ("code", "region", "State M EUR", "regional M EUR", "offered M EUR", "leverage")
-    table = _table("Funding by region", headings, left="region")
-    for region in funding.regions:
-        table.add_row(
-            region.code,
-            REGION_NAMES.get(region.code, region.code),
-            meur(region.state_eur),
-            meur(region.regional_eur),
-            meur(region.contribution_eur),
-            f"{region.leverage:.2f}",
-        )
-    return table
-
-
-def _next_in_line(result: Result) -> Table:
-    headings = ("project", "score", "threshold", "more jobs", "or less aid (EUR)", "why")
-    table = _table("Next in line (score: per M EUR of aid)", headings, left="why")
-    for project in result.next_in_line:
-        table.add_row(
-            str(project.project_id),
-            f"{project.score:,.1f}",
-            f"{project.threshold:,.1f}",
-            "-" if project.jobs_needed is None else f"{project.jobs_needed:,.1f}",
-            "-" if project.aid_cut_eur is None else f"{project.aid_cut_eur:,}",
-            project.text,
-        )
-    return table
-
-
-def _draw_rounds(console: Console, rounds: Rounds) -> None:
-    from simulation.scenario import REGION_NAMES
-
-    headings = ("round", "date", "released", "spent", "jobs", "so far", "hindsight", "lost")
-    title = "Rounds (M EUR; jobs: this round's awards; budget: jobs per extra M EUR in the round)"
-    table = _table(title, (*headings, "budget"))
-    for r in rounds.rounds:
-        table.add_row(
-            f"{r.index}" + ("" if r.status == "optimal" else f" ({r.status})"),
-            r.date,
-            meur(r.released_eur),
-            meur(r.spent_eur),
-            f"{r.jobs:,.0f}",
-            f"{r.cumulative_jobs:,.0f}",
-            f"{r.hindsight_jobs:,.0f}",
-            f"{r.jobs_lost:,.0f}",
-            f"{r.budget_shadow_price:+,.1f}",
-        )
-    console.print(table)
-    console.print(
-        f"Deciding round by round: {rounds.jobs:,.0f} jobs against {rounds.hindsight_jobs:,.0f} "
-        f"knowing every project from the start: {rounds.jobs_lost:,.0f} lost to deciding early"
-    )
-    if rounds.reserve_recovers is not None and rounds.without_reserve_jobs is not None:
-        console.print(
-            f"The reserve recovers {signed(rounds.reserve_recovers, 0)} jobs "
-            f"({rounds.without_reserve_jobs:,.0f} with no reserve)"
-        )
-    if rounds.regions:
-        regions = _table(
-            "Jobs lost by region", ("code", "region", "jobs", "hindsight", "lost"), left="region"
-        )
-        for region in rounds.regions:
-            regions.add_row(
-                region.code,
-                REGION_NAMES.get(region.code, region.code),
-                f"{region.jobs:,.0f}",
-                f"{region.hindsight_jobs:,.0f}",
-                f"{region.jobs_lost:,.0f}",
-            )
-        console.print(regions)
 
 
 # ---- compare ---------------------------------------------------------------------------------
@@ -411,7 +316,7 @@ def _show_delta(unit: str, delta: float) -> str:
 def draw_curve(console: Console, title: str, parameter: str, rows: Sequence[Sequence[Any]]) -> None:
     """``rows``: value, status, jobs, euros spent, fragile share, decarbonisation share."""
     headings = (parameter, "status", "jobs", "M EUR spent", "fragile", "decarb.")
-    table = _table(title, headings)
+    table = titled_table(title, headings)
     for value, status, jobs, spent, fragile, decarb in rows:
         table.add_row(
             f"{value:_.0f}" if parameter == "budget_eur" else f"{value:g}",

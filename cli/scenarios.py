@@ -297,13 +297,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _allocation_rows(projects: ProjectColumns, result: Result) -> list[list[Any]]:
+    """One row per funded project; with regional contributions, its aid split into the State's
+    euros and its region's (state_eur + regional_eur = allocated_eur)."""
+    regional = result.regional_eur
+    split = ["state_eur", "regional_eur"] if regional is not None else []
     rows: list[list[Any]] = [
-        ["project_id", "region", "territory", "aid_requested_eur", "allocated_eur", "jobs"]
+        ["project_id", "region", "territory", "aid_requested_eur", "allocated_eur", *split, "jobs"]
     ]
     for i in range(len(projects)):
         allocated = int(result.allocation_eur[i])
         if allocated > 0:
             share = allocated / int(projects.aid_requested_eur[i])
+            parts = [] if regional is None else [allocated - int(regional[i]), int(regional[i])]
             rows.append(
                 [
                     int(projects.ids[i]),
@@ -311,6 +316,7 @@ def _allocation_rows(projects: ProjectColumns, result: Result) -> list[list[Any]
                     str(projects.territory[i]),
                     int(projects.aid_requested_eur[i]),
                     allocated,
+                    *parts,
                     round(share * int(projects.jobs_created[i]), 2),
                 ]
             )

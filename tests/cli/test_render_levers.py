@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import replace
@@ -187,6 +188,35 @@ def test_funding_block_splits_state_and_regional_euros() -> None:
     ]
 
 
+def test_funding_by_region_lists_the_regions_by_region_lists() -> None:
+    # Region 987 has a row "By region" (no aid) but none in the funding: it is listed with 0.
+    regions = (
+        RegionAllocation("84", 40_000_000, 600.0, 1),
+        RegionAllocation("987", 0, 0.0, 0),
+    )
+    output = text(result(funding=FUNDING, regions=regions))
+    assert line(output, "987 ", "By region")[2:] == ["0.0", "0", "0"]
+    after = output[output.index("Funding by region") :]
+    codes = [row.strip("│ ").split()[0] for row in after.splitlines() if row.startswith("│")]
+    assert codes[:3] == ["32", "84", "987"]
+    assert line(output, "987 ", "Funding by region") == [
+        "987", "Polynésie française", "0.0", "0.0", "0.0", "-",
+    ]  # fmt: skip
+
+
+def test_unspent_names_the_states_budget_and_the_regions_unused_offer() -> None:
+    # The regions offer 25 + 20 = 45 M EUR and 10 are used: 35 M EUR of their offer unused.
+    output = text(result(funding=FUNDING, unspent_eur=12_500_000))
+    unspent = next(" ".join(row.split()) for row in output.splitlines() if "unspent" in row)
+    assert unspent == (
+        "unspent 12.5 M EUR of the State's budget; 35.0 M EUR of the regions' offer unused"
+    )
+    state_only = replace(FUNDING, regional_eur=0, rule="", rate=0.0, regions=())
+    output = text(result(funding=state_only, unspent_eur=12_500_000))
+    assert "unspent 12.5 M EUR" in [" ".join(row.split()) for row in output.splitlines()]
+    assert "regions' offer" not in output
+
+
 def test_no_funding_block_when_no_region_contributes() -> None:
     state_only = replace(FUNDING, regional_eur=0, rule="", rate=0.0, regions=())
     assert "Funding" not in text(result(funding=state_only))
@@ -201,12 +231,24 @@ def test_next_in_line_lists_what_each_project_needs() -> None:
 
 
 def test_rounds_block_per_round_per_region_and_the_reserve() -> None:
-    output = text(result(rounds=ROUNDS))
+    # Round 1 releases 40 M EUR and holds 8 back; round 2 releases 60 and has 68 available
+    # (60 + the 8 left): it spends more than it releases, which the columns explain.
+    first, second = ROUNDS.rounds
+    rounds = replace(
+        ROUNDS,
+        rounds=(
+            replace(first, reserve_eur=8_000_000),
+            replace(second, available_eur=68_000_000, projects_known=45),
+        ),
+    )
+    output = text(result(rounds=rounds))
     assert line(output, "1 ") == [
-        "1", "2021-04-01", "40.0", "32.0", "400", "400", "430", "30", "+12.5",
+        "1", "2021-04-01", "30", "40.0", "40.0", "32.0", "8.0", "400", "400", "430", "30",
+        "+12.5",
     ]  # fmt: skip
     assert line(output, "2 ") == [
-        "2", "2021-07-01", "60.0", "68.0", "700", "1,100", "1,160", "60", "+10.2",
+        "2", "2021-07-01", "45", "60.0", "68.0", "68.0", "0.0", "700", "1,100", "1,160", "60",
+        "+10.2",
     ]  # fmt: skip
     assert "1,100 jobs against 1,160 knowing every project from the start: 60 lost" in output
     assert "The reserve recovers +20 jobs (1,080 with no reserve)" in output
@@ -303,6 +345,16 @@ def test_run_prints_and_serialises_what_the_levers_add(
     funding = data["funding"]
     assert 0 < funding["regional_eur"] <= 25_000_000
     assert sum(a["regional_eur"] for a in data["allocation"]) == funding["regional_eur"]
+
+    # csv: each project's aid split into the State's euros and its region's.
+    assert main(["run", path, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    regional = {a["project_id"]: a["regional_eur"] for a in data["allocation"]}
+    assert len(rows) == len(regional)
+    for row in rows:
+        assert int(row["regional_eur"]) == regional[int(row["project_id"])]
+        assert int(row["state_eur"]) + int(row["regional_eur"]) == int(row["allocated_eur"])
+    assert sum(int(row["state_eur"]) for row in rows) == funding["state_eur"]
     assert [r["date"] for r in data["rounds"]["rounds"]] == ["2021-04-01", "2021-10-01"]
 
     assert main(["run", path]) == 0
@@ -315,9 +367,12 @@ def test_run_prints_and_serialises_what_the_levers_add(
     ]
     assert line(output, "tCO2e avoided")[-1] == "50%"
     first = data["rounds"]["rounds"][0]
-    assert line(output, "1 ", "Rounds")[:4] == [
+    assert line(output, "1 ", "Rounds")[:7] == [
         "1",
         "2021-04-01",
+        f"{first['projects_known']:,}",
         "200.0",
+        "200.0",  # the first round has only what it releases
         meur(first["spent_eur"]),
+        meur(first["reserve_eur"]),
     ]

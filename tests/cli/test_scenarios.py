@@ -126,6 +126,7 @@ def test_run_json_and_csv(
     rows = list(csv.DictReader(io.StringIO(output.read_text())))
     assert sum(int(row["allocated_eur"]) for row in rows) == payload["result"]["spent_eur"]
     assert len(rows) == payload["result"]["projects_funded"]
+    assert "state_eur" not in rows[0] and "regional_eur" not in rows[0]  # no region contributes
 
 
 def test_run_check_fails_when_an_expectation_moves(

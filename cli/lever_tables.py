@@ -1,0 +1,137 @@
+"""The tables of the parts a result gets from the levers of format version 2: the criteria,
+the funding by State and regions, the next projects in line and the review rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cli.render import meur, signed, titled_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulation.result import Funding, Result, Rounds
+
+
+def criteria(result: Result) -> Table:
+    # With jobs-only weights the objective is jobs created: a weight column would say nothing.
+    weighted = any(c.weight > 0 for c in result.criteria if c.name != "jobs_created")
+    headings = ("criterion", "value", "unit", *(("weight",) * weighted))
+    criteria = titled_table("Criteria", headings, left="criterion")
+    for criterion in result.criteria:
+        weight = (f"{criterion.weight:.0%}",) if weighted else ()
+        criteria.add_row(criterion.label, _amount(criterion.value), criterion.unit, *weight)
+    return criteria
+
+
+def _amount(value: float) -> str:
+    """Counts as whole numbers, ratios (leverage) with two decimals."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def funding_summary(funding: Funding) -> Table:
+    from rich.table import Table
+
+    summary = Table(title="Funding", title_justify="left", show_header=False, box=None)
+    summary.add_row("State", f"{meur(funding.state_eur)} M EUR")
+    summary.add_row("regions", f"{meur(funding.regional_eur)} M EUR")
+    summary.add_row("investment mobilised", f"{meur(funding.investment_eur)} M EUR")
+    summary.add_row("leverage", f"{funding.leverage:.2f} EUR per EUR of public aid")
+    if funding.rule:
+        rule = "each regional euro needs" if funding.rule == "requires" else "at most"
+        per = "State euro(s)" if funding.rule == "requires" else "regional euro(s) per State euro"
+        summary.add_row("matching", f"{funding.rule}: {rule} {funding.rate:g} {per}")
+    return summary
+
+
+def funding(funding: Funding, listed: Sequence[str] = ()) -> Table:
+    """Per region; ``listed``: the regions "By region" lists, each shown here too (a region
+    with no aid has 0 and no leverage)."""
+    from simulation.scenario import REGION_NAMES
+
+    headings = ("code", "region", "State M EUR", "regional M EUR", "offered M EUR", "leverage")
+    table = titled_table("Funding by region", headings, left="region")
+    funded = {region.code: region for region in funding.regions}
+    for code in sorted({*funded, *listed}):
+        region = funded.get(code)
+        if region is None:
+            table.add_row(code, REGION_NAMES.get(code, code), meur(0), meur(0), meur(0), "-")
+            continue
+        table.add_row(
+            code,
+            REGION_NAMES.get(code, code),
+            meur(region.state_eur),
+            meur(region.regional_eur),
+            meur(region.contribution_eur),
+            f"{region.leverage:.2f}",
+        )
+    return table
+
+
+def next_in_line(result: Result) -> Table:
+    headings = ("project", "score", "threshold", "more jobs", "or less aid (EUR)", "why")
+    table = titled_table("Next in line (score: per M EUR of aid)", headings, left="why")
+    for project in result.next_in_line:
+        table.add_row(
+            str(project.project_id),
+            f"{project.score:,.1f}",
+            f"{project.threshold:,.1f}",
+            "-" if project.jobs_needed is None else f"{project.jobs_needed:,.1f}",
+            "-" if project.aid_cut_eur is None else f"{project.aid_cut_eur:,}",
+            project.text,
+        )
+    return table
+
+
+def draw_rounds(console: Console, rounds: Rounds) -> None:
+    from simulation.scenario import REGION_NAMES
+
+    # available = released now + what earlier rounds left; the round spends up to available
+    # less its reserve, so it may spend more than it releases.
+    headings = ("round", "date", "known", "released", "available", "spent", "reserve", "jobs")
+    title = (
+        "Rounds (M EUR; known: projects known; available: released now and left by earlier "
+        "rounds; reserve: held back for later; jobs: this round's awards; budget: jobs per "
+        "extra M EUR in the round)"
+    )
+    table = titled_table(title, (*headings, "so far", "hindsight", "lost", "budget"))
+    for r in rounds.rounds:
+        table.add_row(
+            f"{r.index}" + ("" if r.status == "optimal" else f" ({r.status})"),
+            r.date,
+            f"{r.projects_known:,}",
+            meur(r.released_eur),
+            meur(r.available_eur),
+            meur(r.spent_eur),
+            meur(r.reserve_eur),
+            f"{r.jobs:,.0f}",
+            f"{r.cumulative_jobs:,.0f}",
+            f"{r.hindsight_jobs:,.0f}",
+            f"{r.jobs_lost:,.0f}",
+            f"{r.budget_shadow_price:+,.1f}",
+        )
+    console.print(table)
+    console.print(
+        f"Deciding round by round: {rounds.jobs:,.0f} jobs against {rounds.hindsight_jobs:,.0f} "
+        f"knowing every project from the start: {rounds.jobs_lost:,.0f} lost to deciding early"
+    )
+    if rounds.reserve_recovers is not None and rounds.without_reserve_jobs is not None:
+        console.print(
+            f"The reserve recovers {signed(rounds.reserve_recovers, 0)} jobs "
+            f"({rounds.without_reserve_jobs:,.0f} with no reserve)"
+        )
+    if rounds.regions:
+        regions = titled_table(
+            "Jobs lost by region", ("code", "region", "jobs", "hindsight", "lost"), left="region"
+        )
+        for region in rounds.regions:
+            regions.add_row(
+                region.code,
+                REGION_NAMES.get(region.code, region.code),
+                f"{region.jobs:,.0f}",
+                f"{region.hindsight_jobs:,.0f}",
+                f"{region.jobs_lost:,.0f}",
+            )
+        console.print(regions)
