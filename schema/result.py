@@ -71,7 +71,11 @@ class TerritoryOutcome(Mirror):
     description="A constraint that holds the optimum back, priced in planner units.",
     descriptions={
         "name": 'Stable: "budget", "fragile_share", "region_84_max"',
-        "shadow_price": "Jobs gained per `unit` of relaxation.",
+        "shadow_price": "What one more unit of the constraint's own `unit` gains (positive) or "
+        "costs (negative) in the objective: one extra M EUR of the budget, of an envelope's "
+        "maximum or of its minimum; floors (shares) are priced per percentage point of raising "
+        "them, so a binding floor's price is negative. In jobs created with jobs-only weights, "
+        "in jobs-equivalents when the objective weighs other criteria (`unit` says which).",
     },
 )
 class BindingConstraint(Mirror):
@@ -156,7 +160,8 @@ class RegionFunding(Mirror):
         "leverage": "Investment mobilised per euro of public aid.",
         "rule": "The matching rule: requires (each regional euro needs `rate` State euros "
         "beside it in its region) or follows (at most `rate` regional euros per State euro); "
-        "empty without contributions.",
+        '"" (the empty string) when no region contributes: then the State pays everything, '
+        "regionalEur is 0.",
         "rate": "The matching rule's rate, 0 to 1.",
         "regions": "The split in each region.",
     },
@@ -204,7 +209,9 @@ class NextInLine(Mirror):
         "hindsight_jobs": "The most jobs with every project known by this round and the money "
         "released by then, decided at once.",
         "jobs_lost": "hindsightJobs - cumulativeJobs: jobs lost to deciding round by round.",
-        "budget_shadow_price": "Jobs per extra M EUR spent in this round.",
+        "budget_shadow_price": "What one extra M EUR for this round would gain: jobs created "
+        "with jobs-only weights, jobs-equivalents when the objective weighs other criteria (the "
+        "round's `budget` row price).",
     },
 )
 class RoundOutcome(Mirror):
@@ -233,7 +240,9 @@ class RegionHindsight(Mirror):
     description="Deciding round by round against the hindsight optimum that knows every project.",
     descriptions={
         "jobs": "Jobs created by every round's awards.",
-        "hindsight_jobs": "The most jobs with every project known from the start.",
+        "hindsight_jobs": "The most jobs with every project known from the start and the "
+        "money the rounds release in all (not the whole budget when they release less), decided "
+        "at once.",
         "jobs_lost": "hindsightJobs - jobs: what deciding as projects arrive costs.",
         "without_reserve_jobs": "Jobs of the same rounds with no reserve (null: no round holds "
         "a reserve).",
@@ -257,6 +266,11 @@ class Rounds(Mirror):
     ),
     renames={"binding": "binding_constraints"},
     descriptions={
+        "spent_eur": "Public aid allocated: the State's euros and the regions' (Funding splits "
+        "them).",
+        "unspent_eur": "The State's budget left unspent (budgetEur minus the State's euros "
+        "spent); the regions' unused contributions are not in it.",
+        "budget_eur": "The State's budget; regional contributions come on top of it.",
         "fragile_share": "Share of euros (what floors use).",
         "fragile_project_share": "Share of funded projects.",
         "territories": "Sums per phase-1 or phase-2 territory; projects in no territory are in "

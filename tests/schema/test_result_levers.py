@@ -229,3 +229,32 @@ def test_the_lever_types_and_fields_are_described() -> None:
     assert "The regional euros in its aid (the rest is the State's)" in sdl
     assert "regionalEur: Euros\n" in sdl
     assert '"""Jobs per extra M EUR spent in this round."""\n  budgetShadowPrice: Float!' in sdl
+
+
+def _description(type_name: str, field: str) -> str:
+    graphql_type = make_schema()._schema.get_type(type_name)
+    assert graphql_type is not None
+    return str(graphql_type.fields[field].description)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field", "phrases"),
+    [
+        # The sign: what one more unit gains or costs; floors per point of raising them.
+        ("BindingConstraint", "shadowPrice", ("gains (positive)", "costs (negative)",
+                                              "per percentage point of raising",
+                                              "jobs-equivalents")),
+        ("RoundOutcome", "budgetShadowPrice", ("jobs created", "jobs-equivalents")),
+        ("Rounds", "hindsightJobs", ("the money the rounds release",)),
+        ("SimulationResult", "spentEur", ("Public aid", "State", "regions")),
+        ("SimulationResult", "unspentEur", ("The State's budget",)),
+        ("SimulationResult", "budgetEur", ("The State's budget",)),
+        ("Funding", "rule", ('"" (the empty string) when no region contributes',)),
+    ],
+)  # fmt: skip
+def test_money_and_prices_say_whose_euros_and_which_sign(
+    type_name: str, field: str, phrases: tuple[str, ...]
+) -> None:
+    description = _description(type_name, field)
+    for phrase in phrases:
+        assert phrase in description, (type_name, field, description)
