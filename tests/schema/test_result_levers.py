@@ -228,7 +228,7 @@ def test_the_lever_types_and_fields_are_described() -> None:
     sdl = schema.as_str()
     assert "The regional euros in its aid (the rest is the State's)" in sdl
     assert "regionalEur: Euros\n" in sdl
-    assert '"""Jobs per extra M EUR spent in this round."""\n  budgetShadowPrice: Float!' in sdl
+    assert "What one extra M EUR for this round would gain" in sdl
 
 
 def _description(type_name: str, field: str) -> str:
