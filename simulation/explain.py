@@ -95,12 +95,23 @@ def explain_at(result: Result, projects: ProjectColumns, i: int) -> ProjectExpla
         if data.source != "LP optimum":
             text = f"Not funded: all-or-nothing funding left no room for it; it creates {rate}."
     else:
-        text = (
-            f"Not funded: it creates {rate}; it would enter with {needed:.1f} more jobs "
-            f"({jobs + needed:.1f} instead of {jobs})"
-            + (f" or asking {cut:,} EUR less aid." if cut is not None else ".")
-        )
+        text = f"Not funded: it creates {rate}; " + _would_enter(needed, jobs, cut)
     return ProjectExplanation(project_id, False, 0, text, needed, cut, threshold)
+
+
+def _would_enter(needed: float | None, jobs: int, cut: int | None) -> str:
+    """What an unfunded project below the threshold would need: ``needed`` more jobs (None: jobs
+    weigh nothing) or ``cut`` EUR less aid. Below 0.05 jobs it reads as sitting at the threshold
+    rather than "0.0 more jobs"."""
+    if needed is not None and needed < 0.05:
+        less = f", or {cut:,} EUR less aid" if cut is not None else ""
+        return f"it sits at the threshold: it would enter with a fraction of a job more{less}."
+    text = "it would enter"
+    if needed is not None:
+        text += f" with {needed:.1f} more jobs ({jobs + needed:.1f} instead of {jobs})"
+    if cut is not None:
+        text += f"{' or' if needed is not None else ''} asking {cut:,} EUR less aid"
+    return text + "."
 
 
 def _weighted(result: Result, projects: ProjectColumns, i: int, note: str) -> ProjectExplanation:
@@ -145,16 +156,15 @@ def _weighted(result: Result, projects: ProjectColumns, i: int, note: str) -> Pr
         text = f"Not funded, though it ties with the marginal projects: {rate}."
         if data.source != "LP optimum":
             text = f"Not funded: all-or-nothing funding left no room for it; {rate}."
-        return ProjectExplanation(project_id, False, 0, text, 0.0, 0, threshold)
+        # Jobs weighted 0 would not bring it in: no jobs to offer, only the aid (none to cut).
+        tie = 0.0 if weight > 0 else None
+        return ProjectExplanation(project_id, False, 0, text, tie, 0, threshold)
     needed = (threshold - score) * aid / M / weight if weight > 0 else None
     # Every rate is per euro of aid requested: asking less raises the score in proportion.
     cut = max(math.ceil(aid - score * aid / threshold), 0) if threshold > 0 else None
-    text = f"Not funded: {rate}; it would enter"
-    if needed is not None:
-        text += f" with {needed:.1f} more jobs ({int(projects.jobs_created[i]) + needed:.1f})"
-    if cut is not None:
-        text += f"{' or' if needed is not None else ''} asking {cut:,} EUR less aid"
-    return ProjectExplanation(project_id, False, 0, text + ".", needed, cut, threshold)
+    jobs = int(projects.jobs_created[i])
+    text = f"Not funded: {rate}; " + _would_enter(needed, jobs, cut)
+    return ProjectExplanation(project_id, False, 0, text, needed, cut, threshold)
 
 
 def next_in_line(

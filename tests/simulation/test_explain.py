@@ -124,3 +124,44 @@ def test_weighted_explanations_give_each_criterion_its_part() -> None:
     assert a.jobs_needed == pytest.approx(100.0)
     assert a.aid_cut_eur == 5_000_000
     assert "jobs-equivalents" in a.text
+    assert "with 100.0 more jobs (200.0 instead of 100) or asking 5,000,000 EUR less aid." in (
+        a.text
+    )
+
+
+def test_a_project_a_fraction_of_a_job_below_the_threshold_says_it_sits_there() -> None:
+    # 5 M EUR: a (10 jobs per M EUR) is the marginal project. b asks 10,004,000 EUR for 100
+    # jobs: it needs 10 x 10.004 - 100 = 0.04 more jobs (it reads 0.0), or 4,000 EUR less aid.
+    projects = projects_of([(10, 100, "84", False, False), (10.004, 100, "11", False, False)])
+    result = solve(Scenario(budget_eur=5 * M), projects)
+    b = explain_project(result, projects, 2)
+    assert b.jobs_needed == pytest.approx(0.04)
+    assert b.aid_cut_eur == 4_000
+    assert b.text.endswith(
+        "it sits at the threshold: it would enter with a fraction of a job more, or 4,000 EUR "
+        "less aid."
+    )
+    # Far from it, the jobs keep one decimal: 10 x 10.5 - 100 = 5.0 more jobs.
+    far = projects_of([(10, 100, "84", False, False), (10.5, 100, "11", False, False)])
+    c = explain_project(solve(Scenario(budget_eur=5 * M), far), far, 2)
+    assert "it would enter with 5.0 more jobs (105.0 instead of 100) or asking 500,000 EUR" in (
+        c.text
+    )
+
+
+def test_with_jobs_weighted_0_only_the_aid_cut_is_offered() -> None:
+    # Leverage only (investment 5 x the aid for every project): every score ties at the
+    # threshold, so the projects left wait with no jobs to offer, only an aid cut of 0.
+    projects = projects_of(ABC)
+    result = solve(Scenario(budget_eur=15 * M, objective=Objective({"leverage": 1})), projects)
+    assert result.next_in_line
+    for p in result.next_in_line:
+        assert p.jobs_needed is None
+        assert "more jobs" not in p.text
+    # With b's investment cut to twice its aid, it scores below the threshold: still no jobs.
+    projects = replace(projects, investment_eur=np.array([50, 20, 50]) * M)
+    result = solve(Scenario(budget_eur=15 * M, objective=Objective({"leverage": 1})), projects)
+    b = explain_project(result, projects, 2)
+    assert not b.funded
+    assert b.jobs_needed is None and b.aid_cut_eur is not None and b.aid_cut_eur > 0
+    assert "more jobs" not in b.text and "EUR less aid" in b.text
