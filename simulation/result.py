@@ -117,6 +117,9 @@ class Funding:
     rule: str  # the matching rule ("requires", "follows"), "" without contributions
     rate: float
     regions: tuple[RegionFunding, ...]
+    # The rule in words, plural done: "each regional euro needs 1 State euro", "at most 0.5
+    # regional euros per State euro"; "" without contributions.
+    rule_text: str = ""
 
 
 @dataclass(frozen=True)

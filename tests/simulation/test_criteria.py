@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from simulation.criteria import criteria, funding
+from simulation.criteria import criteria, funding, matching_words
 from simulation.levers import CRITERIA, CoFunding, Matching
 from tests.simulation.conftest import projects_of
 
@@ -47,6 +47,7 @@ def test_regional_euros_are_shared_pro_rata_in_their_region() -> None:
     assert regional.sum() == 3 * M
     assert (total.state_eur, total.regional_eur) == (6 * M, 3 * M)
     assert (total.rule, total.rate) == ("requires", 1.0)
+    assert total.rule_text == "each regional euro needs 1 State euro"
     assert total.investment_eur == 23 * M
     assert total.leverage == pytest.approx(23 / 9)
     region = {r.code: r for r in total.regions}
@@ -59,4 +60,20 @@ def test_regional_euros_are_shared_pro_rata_in_their_region() -> None:
 def test_without_contributions_the_state_pays_everything() -> None:
     total, regional = funding(PROJECTS, ALLOC, {}, CoFunding())
     assert not regional.any()
-    assert (total.state_eur, total.regional_eur, total.rule) == (9 * M, 0, "")
+    assert (total.state_eur, total.regional_eur, total.rule, total.rule_text) == (9 * M, 0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("rule", "rate", "words"),
+    [
+        ("requires", 1.0, "each regional euro needs 1 State euro"),
+        ("requires", 2.0, "each regional euro needs 2 State euros"),
+        ("requires", 0.5, "each regional euro needs 0.5 State euros"),
+        ("follows", 1.0, "at most 1 regional euro per State euro"),
+        ("follows", 0.5, "at most 0.5 regional euros per State euro"),
+    ],
+)
+def test_the_matching_rule_in_words_takes_its_plural(rule: str, rate: float, words: str) -> None:
+    assert matching_words(rule, rate) == words
+    co = CoFunding({"84": 4 * M}, Matching(rule, rate))
+    assert funding(PROJECTS, ALLOC, {"84": M}, co)[0].rule_text == words
