@@ -110,8 +110,13 @@ def _draw(console: Console, title: str, front: Front) -> None:
     table = Table(title=title, title_justify="left")
     for heading in (label(front.x), label(front.y), "M EUR spent", "status"):
         table.add_column(heading, justify="right")
+
+    def value(criterion: str, amount: float) -> str:  # whole euros, else one decimal
+        return f"{amount:,.0f}" if UNITS[criterion] == "EUR" else f"{amount:,.1f}"
+
     for p in front.points:
-        table.add_row(f"{p.x_value:,.1f}", f"{p.y_value:,.1f}", render.meur(p.spent_eur), p.status)
+        x, y = value(front.x, p.x_value), value(front.y, p.y_value)
+        table.add_row(x, y, render.meur(p.spent_eur), p.status)
     console.print(table)
     proven = sum(p.efficient for p in front.points)
     console.print(

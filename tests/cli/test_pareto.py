@@ -85,6 +85,11 @@ def test_front_table_takes_runs_format_name_and_labels_its_columns(
     # The criteria's labels; leverage is the investment mobilised, in euros; no floor column.
     assert cells == ["jobs created (jobs)", "investment mobilised (EUR)", "M EUR spent", "status"]
     assert "jobs created against investment mobilised" in table
+    body = [row for row in table.splitlines() if row.startswith("│")]
+    assert len(body) == 2
+    for row in body:  # euros in whole euros, jobs with one decimal
+        jobs, invested = (cell.strip() for cell in row.strip("│").split("│")[:2])
+        assert invested.replace(",", "").isdigit() and "." in jobs
 
 
 ROUNDS_FILE = """version: 2
