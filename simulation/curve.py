@@ -6,11 +6,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from simulation import lp
+from simulation import general, lp, rounds
 from simulation.diagnose import Aggregate
 from simulation.errors import EngineError
 from simulation.parametric import FloorWalk
 from simulation.projects import ProjectColumns
+from simulation.result import Status
 from simulation.scenario import Mode, Scenario, check_budgets
 from simulation.sifting import LpSolution, LpSolver
 
@@ -56,6 +57,8 @@ def trade_off_curve(
     time_limit_s: float = 30.0,
 ) -> Curve:
     check_values(parameter, values)
+    if scenario.uses_levers:
+        return _lever_curve(scenario, projects, parameter, values, time_limit_s)
     start = time.perf_counter()
     deadline = start + time_limit_s
     p = lp.build(scenario, projects)
@@ -110,6 +113,51 @@ def trade_off_curve(
             "parametric dual simplex in numpy from that basis, each point proven optimal"
         ),
         relaxation=scenario.mode == Mode.ALL_OR_NOTHING,
+    )
+
+
+def _lever_curve(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    parameter: str,
+    values: Sequence[float],
+    time_limit_s: float,
+) -> Curve:
+    """A scenario pulling a lever of format version 2: one solve per point by the engine that
+    solves it (review rounds, or the general engine), each point a whole result of its own."""
+    start = time.perf_counter()
+    deadline = start + time_limit_s
+    points = []
+    for v in values:
+        c = scenario.constraints
+        if parameter == "budget_eur":
+            point = replace(scenario, budget_eur=round(v))
+        elif parameter == "fragile_share_min":
+            point = replace(scenario, constraints=replace(c, fragile_share_min=float(v)))
+        else:
+            point = replace(scenario, constraints=replace(c, decarbonisation_share_min=float(v)))
+        remaining = max(deadline - time.perf_counter(), 1e-3)
+        if point.rounds:
+            result = rounds.solve_rounds(point, projects, time_limit_s=remaining, mip_rel_gap=1e-3)
+        else:
+            result = general.solve(point, projects, time_limit_s=remaining)
+        decided = result.status in (Status.OPTIMAL, Status.FEASIBLE)
+        points.append(
+            CurvePoint(
+                v,
+                str(result.status),
+                result.jobs if decided else 0.0,
+                result.spent_eur if decided else 0,
+                result.fragile_share if decided else 0.0,
+                result.decarbonisation_share if decided else 0.0,
+            )
+        )
+    return Curve(
+        parameter=parameter,
+        points=tuple(points),
+        time_s=time.perf_counter() - start,
+        method="one solve per point by the engine of the levers the scenario pulls"
+        + (" (review rounds)" if scenario.rounds else ""),
     )
 
 

@@ -1,6 +1,9 @@
+from dataclasses import replace
+
 import pytest
 
 from simulation.errors import EngineError
+from simulation.levers import CoFunding, Matching
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.solve import solve, trade_off_curve
 from tests.simulation.conftest import projects_of
@@ -89,3 +92,22 @@ def test_floor_curve_on_many_projects_equals_cold_solves(min_spend_share: float)
         assert point.spent_eur == pytest.approx(cold.spent_eur, abs=2)
         assert point.decarbonisation_share == pytest.approx(cold.decarbonisation_share, abs=1e-6)
     assert statuses == ({"optimal", "infeasible"} if min_spend_share == 1.0 else {"optimal"})
+
+
+def test_a_curve_of_a_scenario_with_levers_solves_its_levers() -> None:
+    # Project A (region 84, 100 jobs for 10 M EUR) and B (region 11, fragile, 50 jobs), 10 M EUR
+    # of State money; region 84 adds 10 M EUR that may pay A alone (matching rate 0). Without a
+    # fragile floor both are funded in full: 150 jobs, 20 M EUR. At a floor of 0.75 of the euros
+    # fragile, B's 10 M EUR allow at most 13.33 M EUR in all: A gets 3.33 M EUR, 150 - 66.7 jobs.
+    levers = Scenario(
+        budget_eur=10 * M,
+        co_funding=CoFunding(contributions={"84": 10 * M}, matching=Matching("requires", 0.0)),
+    )
+    projects = projects_of(ABC[:2])
+    curve = trade_off_curve(levers, projects, "fragile_share_min", [0.0, 0.75])
+    assert [p.jobs for p in curve.points] == pytest.approx([150.0, 50 + 100 / 3], abs=1e-4)
+    assert [p.spent_eur for p in curve.points] == [20 * M, 13_333_333]
+    assert "levers" in curve.method
+    for point in curve.points:  # each point is the scenario solved at that value
+        at = replace(levers, constraints=Constraints(fragile_share_min=point.value))
+        assert point.jobs == pytest.approx(solve(at, projects).jobs, rel=1e-12)
