@@ -115,7 +115,7 @@ export async function paretoFront(scenario, x, y, points) {
   const query = `query($s: ScenarioInput!, $x: CriterionName!, $y: CriterionName!, $p: Int!) {
     paretoFront(scenario: $s, x: $x, y: $y, points: $p) {
       __typename
-      ... on ParetoFront { x y xUnit yUnit solves timeS status method relaxation
+      ... on ParetoFront { x y xUnit yUnit solves timeS status method relaxation note
         points { xValue yValue efficient status spentEur epsilon } }
       ... on InvalidScenario { message problems { path field message } }
     } }`;

@@ -47,6 +47,7 @@ function showFront(front) {
   if (front.status !== "OPTIMAL") parts.push(`The front stopped early: ${front.status
     .toLowerCase().replace("_", " ")}.`);
   if (front.relaxation) parts.push("All or nothing: the front shown is its LP relaxation's.");
+  if (front.note) parts.push(`Note: ${front.note}.`);
   $("#pareto-summary").textContent = parts.join(" ");
   $("#pareto-method").textContent = `Method: ${front.method}`;
   $("#pareto-x-head").textContent = xLabel;

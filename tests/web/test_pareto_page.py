@@ -152,3 +152,22 @@ def test_the_front_is_asked_for_the_scenario_form_as_it_stands(page: Page) -> No
             "p": 3,
         }
     ]
+
+
+def noted(route: Route) -> None:
+    """The API's front with the note a scenario with review rounds gets."""
+    if "paretoFront" not in (route.request.post_data or ""):
+        route.continue_()
+        return
+    response = route.fetch()
+    body = response.json()
+    body["data"]["paretoFront"]["note"] = "review rounds are not played"
+    route.fulfill(response=response, json=body)
+
+
+def test_the_fronts_note_is_shown(page: Page) -> None:
+    announced(page)
+    page.route("**/graphql", noted)
+    page.fill("#pareto-points", "3")
+    page.click("#draw-pareto")
+    expect(page.locator("#pareto-summary")).to_contain_text("Note: review rounds are not played.")
