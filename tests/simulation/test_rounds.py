@@ -15,7 +15,7 @@ from simulation.explain import explain_project
 from simulation.levers import Controls, Round
 from simulation.projects import ProjectColumns
 from simulation.result import BindingConstraint, Diagnosis, Result, SolverInfo, Status
-from simulation.rounds import Solver, solve_rounds
+from simulation.rounds import Solver, _message, solve_rounds
 from simulation.scenario import Constraints, ProjectSelection, RegionEnvelope, Scenario
 from simulation.solve import solve
 from tests.schema.conftest import build_db
@@ -452,3 +452,16 @@ def test_the_scenario_s_locked_awards_are_reported_not_the_earlier_rounds() -> N
     free = solve_rounds(two_rounds(10), projects)
     assert (free.locked_eur, free.locked_projects) == (0, 0)
     assert "already made" not in free.message
+
+
+def test_a_reserve_that_costs_jobs_is_said_to_cost_them() -> None:
+    # reserve_recovers stays signed (-8: the reserve cost 8 jobs); the message says "costs".
+    result = solve_rounds(two_rounds(10, reserve_share=0.5), LATE_BETTER)
+    assert result.rounds is not None
+    hindsight = solve(Scenario(budget_eur=10 * M), LATE_BETTER)  # 100 jobs
+    rounds = replace(
+        result.rounds, jobs=92.0, jobs_lost=8.0, without_reserve_jobs=100.0, reserve_recovers=-8.0
+    )
+    assert _message(rounds, hindsight, 0) == (
+        "2 rounds: 92 jobs; 8 fewer than deciding with hindsight (100); the reserve costs 8 jobs."
+    )
