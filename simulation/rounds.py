@@ -148,9 +148,9 @@ def solve_rounds(
     solves = _Solves(plain, projects, solve, start + time_limit_s, mip_rel_gap)
     everyone = np.ones(len(projects), dtype=np.bool_)
     rounds = tuple(sorted(scenario.rounds, key=lambda r: r.date))
-    # The hindsight has the money the rounds release, not the whole budget: what it gains over
-    # the rounds is then lost to deciding early only (the money never released is apart).
-    hindsight = solves(everyone, _released(rounds, scenario.budget_eur))
+    # The hindsight has the money the rounds release (validated: within the budget), so that what
+    # it gains over them is lost to deciding early only; the money never released is apart.
+    hindsight = solves(everyone, sum(r.released(scenario.budget_eur) for r in rounds))
     run = _decide(rounds, scenario.budget_eur, projects, solves)
     without_reserve = None
     # The last round holds nothing back: its reserve share is ignored.
@@ -159,11 +159,6 @@ def solve_rounds(
         again = _decide(neutral, scenario.budget_eur, projects, solves)
         without_reserve = None if again.failed else again.outcomes[-1].cumulative_jobs
     return _result(plain, projects, run, hindsight, without_reserve, solves, start)
-
-
-def _released(rounds: Sequence[Round], budget_eur: int) -> int:
-    """The money the rounds release in all (validation keeps it within the budget)."""
-    return min(sum(r.released(budget_eur) for r in rounds), budget_eur)
 
 
 def _decide(
@@ -431,8 +426,7 @@ def _explanations(
     )
 
 
-def _message(rounds: Rounds, hindsight: Result, never: int) -> str:
-    """``never``: the euros of the budget no round releases."""
+def _message(rounds: Rounds, hindsight: Result, never: int) -> str:  # never: euros unreleased
     n = len(rounds.rounds)
     head = f"{n} round{'s' if n > 1 else ''}: {rounds.jobs:,.0f} jobs"
     unreleased = f"; {never / lp.M:,.1f} M EUR never released" if never > 0 else ""
