@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cli.render import meur, signed, titled_table
+from cli.render import meur, titled_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,9 +40,7 @@ def funding_summary(funding: Funding) -> Table:
     summary.add_row("investment mobilised", f"{meur(funding.investment_eur)} M EUR")
     summary.add_row("leverage", f"{funding.leverage:.2f} EUR per EUR of public aid")
     if funding.rule:
-        rule = "each regional euro needs" if funding.rule == "requires" else "at most"
-        per = "State euro(s)" if funding.rule == "requires" else "regional euro(s) per State euro"
-        summary.add_row("matching", f"{funding.rule}: {rule} {funding.rate:g} {per}")
+        summary.add_row("matching", f"{funding.rule}: {funding.rule_text}")
     return summary
 
 
@@ -118,8 +116,10 @@ def draw_rounds(console: Console, rounds: Rounds) -> None:
         f"knowing every project from the start: {rounds.jobs_lost:,.0f} lost to deciding early"
     )
     if rounds.reserve_recovers is not None and rounds.without_reserve_jobs is not None:
+        recovers = rounds.reserve_recovers
+        verb = "recovers" if recovers >= 0 else "costs"
         console.print(
-            f"The reserve recovers {signed(rounds.reserve_recovers, 0)} jobs "
+            f"The reserve {verb} {abs(recovers):,.0f} jobs "
             f"({rounds.without_reserve_jobs:,.0f} with no reserve)"
         )
     if rounds.regions:

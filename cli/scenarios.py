@@ -200,13 +200,7 @@ def lever_lines(scenario: Scenario) -> list[str]:
     funding = scenario.co_funding
     if funding.contributions:
         given = ", ".join(f"{k} {render.meur(v)} M EUR" for k, v in funding.contributions.items())
-        rate = f"{funding.matching.rate:g}"
-        rule = (
-            f"each regional euro needs {rate} State euro"
-            if funding.matching.rule == "requires"
-            else f"at most {rate} regional euro per State euro"
-        )
-        lines.append(f"co-funding: {given}; {rule}")
+        lines.append(f"co-funding: {given}; {funding.matching.words()}")
     if scenario.rounds:
         budget = scenario.budget_eur
         steps = [

@@ -99,18 +99,7 @@ def funding(
             rule=co_funding.matching.rule if contributed else "",
             rate=co_funding.matching.rate if contributed else 0.0,
             regions=regions,
-            rule_text=matching_words(co_funding.matching.rule, co_funding.matching.rate)
-            if contributed
-            else "",
+            rule_text=co_funding.matching.words() if contributed else "",
         ),
         regional,
     )
-
-
-def matching_words(rule: str, rate: float) -> str:
-    """The matching rule in words: "each regional euro needs 1 State euro" (requires), "at most
-    0.5 regional euros per State euro" (follows)."""
-    euros = "euro" if rate == 1 else "euros"
-    if rule == "requires":
-        return f"each regional euro needs {rate:g} State {euros}"
-    return f"at most {rate:g} regional {euros} per State euro"

@@ -396,9 +396,4 @@ def _state_factor(co: CoFunding) -> float:
 
 
 def _matching_label(code: str, co: CoFunding) -> str:
-    rate = co.matching.rate
-    if co.matching.rule == "requires":
-        rule = f"each regional euro needs {rate:.1f} State euro"
-    else:
-        rule = f"at most {rate:.1f} regional euro per State euro"
-    return f"the matching rule in region {code} ({rule})"
+    return f"the matching rule in region {code} ({co.matching.words()})"

@@ -51,6 +51,14 @@ class Matching:
     rule: str = "requires"  # one of MATCHING_RULES
     rate: float = 0.0  # 0..1
 
+    def words(self) -> str:
+        """The rule as a planner says it: "each regional euro needs 1 State euro" (requires),
+        "at most 0.5 regional euros per State euro" (follows)."""
+        euros = "euro" if self.rate == 1 else "euros"
+        if self.rule == "requires":
+            return f"each regional euro needs {self.rate:g} State {euros}"
+        return f"at most {self.rate:g} regional {euros} per State euro"
+
 
 @dataclass(frozen=True)
 class CoFunding:

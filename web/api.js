@@ -12,7 +12,7 @@ fragment Outcome on SimulationOutcome {
     solver { timeS }
     criteria { name label value unit weight }
     nextInLine { projectId score threshold jobsNeeded aidCutEur text project { id name } }
-    funding { stateEur regionalEur investmentEur leverage rule rate
+    funding { stateEur regionalEur investmentEur leverage rule ruleText rate
       regions { code name stateEur regionalEur contributionEur leverage } }
     rounds { jobs hindsightJobs jobsLost withoutReserveJobs reserveRecovers
       rounds { index date releasedEur spentEur jobs cumulativeJobs hindsightJobs jobsLost

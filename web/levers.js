@@ -11,11 +11,6 @@ function amount(value) {
     : value.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-function signedInt(value) {
-  const rounded = Math.round(value);
-  return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${fmt.int(Math.abs(rounded))}`;
-}
-
 function oneDecimal(value) {
   return value.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
@@ -54,9 +49,7 @@ function showFunding(funding) {
   const shown = Boolean(funding && funding.regions.length);
   $("#funding-panel").hidden = !shown;
   if (!shown) return;
-  const rule = funding.rule ? `; matching rule: ${funding.rule === "requires"
-    ? `each regional euro needs ${funding.rate} State euro(s)`
-    : `at most ${funding.rate} regional euro(s) per State euro`}` : "";
+  const rule = funding.rule ? `; matching rule: ${funding.ruleText}` : "";
   $("#funding-summary").textContent = `State ${fmt.meur(funding.stateEur)} M EUR, regions `
     + `${fmt.meur(funding.regionalEur)} M EUR; investment mobilised `
     + `${fmt.meur(funding.investmentEur)} M EUR, leverage ${amount(funding.leverage)} EUR per `
@@ -82,7 +75,8 @@ function showRounds(rounds) {
     + `${fmt.int(rounds.hindsightJobs)} knowing every project from the start: `
     + `${fmt.int(rounds.jobsLost)} lost to deciding early.`)];
   if (rounds.reserveRecovers != null) {
-    summary.push(paragraph(`The reserve recovers ${signedInt(rounds.reserveRecovers)} jobs `
+    const verb = rounds.reserveRecovers >= 0 ? "recovers" : "costs";
+    summary.push(paragraph(`The reserve ${verb} ${fmt.int(Math.abs(rounds.reserveRecovers))} jobs `
       + `(${fmt.int(rounds.withoutReserveJobs)} with no reserve).`));
   }
   $("#rounds-summary").replaceChildren(...summary);

@@ -50,6 +50,7 @@ FUNDING = Funding(
     leverage=7.0,
     rule="requires",
     rate=1.0,
+    rule_text="each regional euro needs 1 State euro",
     regions=(
         RegionFunding("84", 30_000_000, 10_000_000, 25_000_000, 300_000_000, 7.5),
         RegionFunding("32", 5_000_000, 0, 20_000_000, 20_000_000, 4.0),
@@ -168,7 +169,7 @@ def test_funding_block_splits_state_and_regional_euros() -> None:
         "regions 10.0 M EUR",
         "investment mobilised 770.0 M EUR",
         "leverage 7.00 EUR per EUR of public aid",
-        "matching requires: each regional euro needs 1 State euro(s)",
+        "matching requires: each regional euro needs 1 State euro",
     ]
     assert line(output, "84 ", "Funding by region") == [
         "84",
@@ -251,7 +252,7 @@ def test_rounds_block_per_round_per_region_and_the_reserve() -> None:
         "+10.2",
     ]  # fmt: skip
     assert "1,100 jobs against 1,160 knowing every project from the start: 60 lost" in output
-    assert "The reserve recovers +20 jobs (1,080 with no reserve)" in output
+    assert "The reserve recovers 20 jobs (1,080 with no reserve)" in output
     assert line(output, "84 ", "Jobs lost by region") == [
         "84",
         "Auvergne-Rhône-Alpes",
@@ -376,3 +377,10 @@ def test_run_prints_and_serialises_what_the_levers_add(
         meur(first["spent_eur"]),
         meur(first["reserve_eur"]),
     ]
+
+
+def test_a_reserve_that_loses_jobs_is_said_to_cost_them() -> None:
+    costly = replace(ROUNDS, without_reserve_jobs=1108.0, reserve_recovers=-8.0)
+    output = text(result(rounds=costly))
+    assert "The reserve costs 8 jobs (1,108 with no reserve)" in output
+    assert "recovers -" not in output

@@ -83,7 +83,7 @@ controls: {lock_awards: true, awards_until: 2021-06-30, force_in: [12, 15], forc
         "    departments: 59 at least 1.0 M EUR and at most 20.0 M EUR",
         "    territories: p1-ti-0101 at most 5.0 M EUR",
         "    sector floors (share of euros spent): Chimie 15%",
-        "    co-funding: 84 25.0 M EUR; at most 0.5 regional euro per State euro",
+        "    co-funding: 84 25.0 M EUR; at most 0.5 regional euros per State euro",
         # 0.4 * 400 M EUR = 160 M EUR, then 240 M EUR: the whole budget
         "    rounds: 2021-04-01 releases 160.0 M EUR (keeps 25% in reserve); 2022-04-01 releases "
         "240.0 M EUR",

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from simulation.criteria import criteria, funding, matching_words
+from simulation.criteria import criteria, funding
 from simulation.levers import CRITERIA, CoFunding, Matching
 from tests.simulation.conftest import projects_of
 
@@ -74,6 +74,6 @@ def test_without_contributions_the_state_pays_everything() -> None:
     ],
 )
 def test_the_matching_rule_in_words_takes_its_plural(rule: str, rate: float, words: str) -> None:
-    assert matching_words(rule, rate) == words
+    assert Matching(rule, rate).words() == words
     co = CoFunding({"84": 4 * M}, Matching(rule, rate))
     assert funding(PROJECTS, ALLOC, {"84": M}, co)[0].rule_text == words

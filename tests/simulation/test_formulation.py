@@ -110,7 +110,7 @@ def test_requires_matching_row() -> None:
     sc = Scenario(budget_eur=M, co_funding=CoFunding({"11": M}, Matching("requires", 1.0)))
     f = build(sc, PROJECTS)
     assert f.matrix.toarray()[f.row_names.index("matching_11")].tolist() == [0, 1, 1, -2]
-    assert "each regional euro needs 1.0 State euro" in f.groups[-2].label
+    assert "each regional euro needs 1 State euro" in f.groups[-2].label
 
 
 def test_locks_follow_the_cut_off_date_and_fixed_euros_come_first() -> None:

@@ -65,6 +65,7 @@ FUNDING = {
     "leverage": 7.0,
     "rule": "requires",
     "rate": 1.0,
+    "ruleText": "each regional euro needs 1 State euro",
     "regions": [
         {
             "code": "84",
@@ -151,7 +152,7 @@ def test_who_pays_and_the_rounds_are_shown_when_the_result_has_them(page: Page) 
     expect(page.locator("#funding-panel")).to_be_visible()
     expect(page.locator("#funding-summary")).to_have_text(
         "State 300 M EUR, regions 45 M EUR; investment mobilised 2,415 M EUR, leverage 7.00 EUR "
-        "per EUR of public aid; matching rule: each regional euro needs 1 State euro(s)."
+        "per EUR of public aid; matching rule: each regional euro needs 1 State euro."
     )
     assert cells(page, "#funding") == [
         ["Auvergne-Rhône-Alpes", "40", "25", "25", "8.25"],
@@ -167,7 +168,7 @@ def test_who_pays_and_the_rounds_are_shown_when_the_result_has_them(page: Page) 
         "start: 450 lost to deciding early."
     )
     expect(page.locator("#rounds-summary")).to_contain_text(
-        "The reserve recovers +120 jobs (8,880 with no reserve)."
+        "The reserve recovers 120 jobs (8,880 with no reserve)."
     )
     assert cells(page, "#rounds-regions") == [["Auvergne-Rhône-Alpes", "1,200", "1,500", "300"]]
     ARTIFACTS.mkdir(exist_ok=True)
