@@ -56,6 +56,11 @@ export async function listRegions() {
   return data.regions;
 }
 
+export async function listSectors() {
+  const data = await request("{ sectors { name projectCount } }");
+  return data.sectors;
+}
+
 // A scenario's inputs after its base chain: each value and the scenario that set it.
 export async function scenarioInputs(name) {
   const setting = "{ value origin setIn }";
@@ -64,6 +69,9 @@ export async function scenarioInputs(name) {
     decarbonisationShareMin ${setting} minSpendShare ${setting} maxAidIntensity ${setting}
     regionEnvelopes { regionCode minEur ${setting} maxEur ${setting} }
     fragileProjectShareMin ${setting}
+    departmentEnvelopes { departmentCode minEur ${setting} maxEur ${setting} }
+    territoryEnvelopes { territoryId minEur ${setting} maxEur ${setting} }
+    sectorFloors { sector shareMin ${setting} }
     objectiveWeights { jobsCreated ${setting} jobsKept ${setting} co2AvoidedT ${setting}
       leverage ${setting} }
     coFunding { contributions { regionCode regionName amountEur ${setting} }

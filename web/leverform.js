@@ -1,10 +1,21 @@
 // The scenario form's lever inputs: regional co-funding, the planner's controls and the review
-// rounds, read into ScenarioInput fields, with each refused value shown next to its input (the
-// API's problems carry the scenario-file path: co_funding.matching.rate, rounds[1].date).
+// rounds, the department and territory envelopes and the sector floors, read into ScenarioInput
+// fields, with each refused value shown next to its input (the API's problems carry the
+// scenario-file path: co_funding.matching.rate, rounds[1].date, constraints.departments.59).
+import * as api from "./api.js";
 
 const $ = (selector) => document.querySelector(selector);
 
 let regionList = []; // {code, name} of every region, for the contribution rows' selects
+let sectorList = []; // {name, projectCount} of every sector, for the sector floors' selects
+
+// Envelopes per area: the rows' table, the scenario-file path, how its key is typed.
+const AREAS = {
+  department: { rows: "#department-rows", path: "constraints.departments",
+    label: "Department code (59, 2A, 974)" },
+  territory: { rows: "#territory-rows", path: "constraints.territories",
+    label: "Territory id (as the map gives it)" },
+};
 
 // ---- editable rows ---------------------------------------------------------------------------
 
@@ -76,8 +87,60 @@ export function addRound(date = "", releasePct = "", reservePct = "") {
   return row;
 }
 
+// A department or territory envelope row: its key typed as text, its bounds in M EUR.
+export function addArea(kind, key = "", min = "", max = "") {
+  const row = document.createElement("tr");
+  const code = document.createElement("input");
+  code.type = "text";
+  code.className = "code";
+  code.autocomplete = "off";
+  code.value = key;
+  code.setAttribute("aria-label", AREAS[kind].label);
+  row.append(cell(code), cell(numberInput("at least, M EUR", { className: "min", value: min })),
+    cell(numberInput("at most, M EUR", { className: "max", value: max })),
+    cell(removeButton(row, kind)), errorCell());
+  $(AREAS[kind].rows).append(row);
+  return row;
+}
+
+function fillSectorSelect(select) {
+  const chosen = select.value;
+  select.replaceChildren(new Option("choose a sector", ""), ...sectorList.map((s) =>
+    new Option(`${s.name} (${s.projectCount} projects)`, s.name)));
+  select.value = chosen;
+}
+
+export function addSectorFloor(sector = "", sharePct = "") {
+  const row = document.createElement("tr");
+  const select = document.createElement("select");
+  select.className = "code";
+  select.setAttribute("aria-label", "Sector");
+  select.append(new Option(sector || "choose a sector", sector));
+  fillSectorSelect(select);
+  const share = numberInput("At least, % of the euros spent",
+    { className: "share", value: sharePct, max: "100" });
+  row.append(cell(select), cell(share), cell(removeButton(row, "sector")), errorCell());
+  $("#sector-rows").append(row);
+  return row;
+}
+
 export function buildLeverInputs(regions) {
   regionList = regions;
+  for (const kind of Object.keys(AREAS)) {
+    $(`#add-${kind}`).addEventListener("click", () => {
+      addArea(kind).querySelector("input").focus();
+    });
+  }
+  $("#add-sector").addEventListener("click", () => {
+    addSectorFloor().querySelector("select").focus();
+  });
+  api.listSectors().then((sectors) => {
+    sectorList = sectors;
+    document.querySelectorAll("#sector-rows select").forEach(fillSectorSelect);
+    $("#sectors-listed").textContent = "";
+  }).catch((error) => {
+    $("#sectors-listed").textContent = `The sectors could not be listed: ${error.message}`;
+  });
   $("#add-contribution").addEventListener("click", () => {
     addContribution().querySelector("select").focus();
   });
@@ -87,8 +150,8 @@ export function buildLeverInputs(regions) {
 }
 
 export function clearLeverRows() {
-  $("#contribution-rows").replaceChildren();
-  $("#round-rows").replaceChildren();
+  for (const rows of ["#contribution-rows", "#round-rows", "#department-rows",
+    "#territory-rows", "#sector-rows"]) $(rows).replaceChildren();
 }
 
 // ---- the base's values -----------------------------------------------------------------------
@@ -136,6 +199,29 @@ export function showLeverBase(inputs) {
     + `${rounds.map((r) => `${r.date}, ${r.releaseShare != null ? `${percent(r.releaseShare)} %`
       : `${r.releaseEur / 1e6} M EUR`}${r.reserveShare ? `, ${percent(r.reserveShare)} % kept`
       : ""}`).join("; ")}.` : "The base decides in one go (no rounds).";
+  showAreaBase(inputs);
+}
+
+function bounds(envelope) {
+  const at = (setting, word) => (setting?.value != null ? `${word} ${setting.value / 1e6}` : null);
+  return `${[at(envelope.minEur, "at least"), at(envelope.maxEur, "at most")]
+    .filter(Boolean).join(", ")} M EUR`;
+}
+
+// The base's department and territory envelopes and sector floors, in grey beside their rows.
+function showAreaBase(inputs) {
+  const departments = inputs.departmentEnvelopes ?? [];
+  $("#departments-base").textContent = departments.length ? `The base's envelopes: ${departments
+    .map((e) => `${e.departmentCode} ${bounds(e)}`).join("; ")}.`
+    : "The base has no department envelope.";
+  const territories = inputs.territoryEnvelopes ?? [];
+  $("#territories-base").textContent = territories.length ? `The base's envelopes: ${territories
+    .map((e) => `${shownIds([e.territoryId])} ${bounds(e)}`).join("; ")}.`
+    : "The base has no territory envelope.";
+  const floors = inputs.sectorFloors ?? [];
+  $("#sectors-base").textContent = floors.length ? `The base's floors: ${floors
+    .map((f) => `${f.sector} ${percent(f.shareMin.value)} %`).join("; ")}.`
+    : "The base has no sector floor.";
 }
 
 // ---- reading ---------------------------------------------------------------------------------
@@ -221,8 +307,48 @@ function readRounds(errors) {
   return rounds.length ? rounds : null;
 }
 
+// The envelopes of one kind's rows; a territory id becomes the API's global id.
+function readAreas(kind, field, errors) {
+  const envelopes = [];
+  for (const row of $(AREAS[kind].rows).rows) {
+    const key = row.querySelector(".code").value.trim();
+    const path = `${AREAS[kind].path}.${key}`;
+    const min = typed(row.querySelector(".min"), field, path, errors);
+    const max = typed(row.querySelector(".max"), field, path, errors);
+    if (!key && min === null && max === null) continue;
+    if (!key) {
+      errors.push([field, `give the ${kind}`, path]);
+      continue;
+    }
+    const eur = (millions) => (millions === null ? null : Math.round(millions * 1e6));
+    envelopes.push({ [kind === "department" ? "departmentCode" : "territoryId"]:
+      kind === "department" ? key : btoa(`Territory:${key}`), minEur: eur(min), maxEur: eur(max) });
+  }
+  return envelopes.length ? envelopes : null;
+}
+
+function readSectorFloors(errors) {
+  const floors = [];
+  for (const row of $("#sector-rows").rows) {
+    const sector = row.querySelector("select").value;
+    const path = `constraints.sectors.${sector}`;
+    const share = typed(row.querySelector(".share"), "sectorFloors", path, errors);
+    if (!sector && share === null) continue;
+    if (!sector) errors.push(["sectorFloors", "choose the sector", path]);
+    else if (share === null) errors.push(["sectorFloors", "give the share", path]);
+    else floors.push({ sector, shareMin: share / 100 });
+  }
+  return floors.length ? floors : null;
+}
+
 // Adds the lever inputs the planner filled to `scenario`; problems go to `errors`.
 export function readLevers(scenario, errors) {
+  const departments = readAreas("department", "departmentEnvelopes", errors);
+  if (departments) scenario.departmentEnvelopes = departments;
+  const territories = readAreas("territory", "territoryEnvelopes", errors);
+  if (territories) scenario.territoryEnvelopes = territories;
+  const sectors = readSectorFloors(errors);
+  if (sectors) scenario.sectorFloors = sectors;
   const coFunding = readCoFunding(errors);
   if (coFunding) scenario.coFunding = coFunding;
   const controls = readControls(errors);
@@ -237,7 +363,21 @@ function under(path, prefix) {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }
 
+// The row whose key (typed or chosen) the path names after `prefix`: constraints.departments.59
+function keyedRow(rows, prefix, path) {
+  return [...$(rows).rows].find((row) => {
+    const key = row.querySelector(".code").value.trim();
+    return key && (path === `${prefix}.${key}` || path.startsWith(`${prefix}.${key}.`));
+  });
+}
+
 function rowFor(path) {
+  for (const area of Object.values(AREAS)) {
+    if (path.startsWith(`${area.path}.`)) return keyedRow(area.rows, area.path, path);
+  }
+  if (path.startsWith("constraints.sectors.")) {
+    return keyedRow("#sector-rows", "constraints.sectors", path);
+  }
   const contribution = path.match(/^co_funding\.contributions\.([^.]*)/);
   if (contribution) {
     return [...$("#contribution-rows").rows]
@@ -276,7 +416,8 @@ export function clearLeverErrors() {
     box.classList.remove("invalid");
     box.querySelector(".error").textContent = "";
   });
-  document.querySelectorAll("#contribution-rows td, #round-rows td").forEach((td) => {
+  document.querySelectorAll(["#contribution-rows", "#round-rows", "#department-rows",
+    "#territory-rows", "#sector-rows"].map((rows) => `${rows} td`).join(", ")).forEach((td) => {
     td.classList.remove("invalid");
     if (td.classList.contains("error")) td.textContent = "";
   });

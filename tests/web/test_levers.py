@@ -520,3 +520,128 @@ def test_the_form_shows_the_levers_the_base_sets(page: Page, live_server: str) -
     page.select_option("#base", "criteres-multiples")  # weights 2, 1 and 1 in its file
     expect(page.locator("#weight-jobs-created")).to_have_attribute("placeholder", "2")
     expect(page.locator("#weight-jobs-kept")).to_have_attribute("placeholder", "1")
+
+
+SPREAD = """query($s: ScenarioInput!, $after: String) { simulate(scenario: $s) {
+    __typename ... on SimulationResult { jobs
+      fundedProjects(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { allocatedEur project { sector location { departmentCode } } } } } }
+    ... on InvalidScenario { problems { path message } } } }"""
+
+
+def spread(server: str, scenario: dict[str, Any]) -> tuple[float, dict[str, int], dict[str, int]]:
+    """The API's jobs, and its public aid summed per department and per sector."""
+    departments: dict[str, int] = {}
+    sectors: dict[str, int] = {}
+    after = None
+    while True:
+        outcome = api(server, SPREAD, s=scenario, after=after)["simulate"]
+        assert outcome["__typename"] == "SimulationResult", outcome
+        page = outcome["fundedProjects"]
+        for edge in page["edges"]:
+            node = edge["node"]
+            code = node["project"]["location"]["departmentCode"]
+            departments[code] = departments.get(code, 0) + node["allocatedEur"]
+            sector = node["project"]["sector"]
+            sectors[sector] = sectors.get(sector, 0) + node["allocatedEur"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return outcome["jobs"], departments, sectors
+        after = page["pageInfo"]["endCursor"]
+
+
+ANNOUNCED_BASE = {"name": "what-if", "base": "france-relance-2020"}
+
+
+def test_a_department_maximum_typed_with_the_keyboard_caps_that_department(
+    page: Page, live_server: str
+) -> None:
+    # The department the announced programme funds most is held to half of what it gets (in
+    # whole M EUR): the API's aid to its projects must then add up to that at most.
+    _, before, _ = spread(live_server, ANNOUNCED_BASE)
+    code = max(before, key=lambda d: before[d])
+    cap_meur = before[code] // 2_000_000
+    assert cap_meur > 0, before
+    scenario = {
+        **ANNOUNCED_BASE,
+        "departmentEnvelopes": [
+            {"departmentCode": code, "minEur": None, "maxEur": cap_meur * 1_000_000}
+        ],
+    }
+    sent = sent_scenarios(page)
+    announced(page)
+
+    page.focus("#area-inputs summary")
+    page.keyboard.press("Enter")  # opens the section
+    expect(page.locator("#area-inputs")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#add-department")).to_be_focused()
+    page.keyboard.press("Enter")  # adds a row and moves to its department code
+    row = page.locator("#department-rows tr")
+    expect(row.locator("input.code")).to_be_focused()
+    page.keyboard.type(code)
+    page.keyboard.press("Tab")
+    expect(row.locator("input.min")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(cap_meur))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#area-inputs").screenshot(path=str(ARTIFACTS / "area-inputs.png"))
+    page.keyboard.press("Enter")  # submits the form
+
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    assert scenario in sent
+    jobs_after, after, _ = spread(live_server, scenario)
+    assert after[code] <= cap_meur * 1_000_000 + len(after)  # at most a euro's rounding each
+    assert after[code] < before[code]
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs(jobs_after))
+
+
+def test_a_sector_floor_chosen_from_the_select_reaches_the_api(
+    page: Page, live_server: str
+) -> None:
+    # The sector the announced programme funds least (among those it funds) gets a floor of
+    # 5 % of the euros spent, above its share today: the API must raise it to 5 % at least.
+    listed = api(live_server, "{ sectors { name projectCount } }")["sectors"]
+    _, _, before = spread(live_server, ANNOUNCED_BASE)
+    spent = sum(before.values())
+    sector = min((s["name"] for s in listed), key=lambda name: before.get(name, 0))
+    assert before.get(sector, 0) < 0.05 * spent
+    scenario = {**ANNOUNCED_BASE, "sectorFloors": [{"sector": sector, "shareMin": 0.05}]}
+    sent = sent_scenarios(page)
+    announced(page)
+    page.click("#area-inputs summary")
+    page.click("#add-sector")
+    row = page.locator("#sector-rows tr")
+    names = row.locator("select option").evaluate_all("options => options.map(o => o.value)")
+    assert names == ["", *(s["name"] for s in listed)]  # every sector the API lists
+    row.locator("select").select_option(sector)
+    row.locator("input.share").fill("5")
+    page.click("#run")
+
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    assert scenario in sent
+    jobs_after, _, after = spread(live_server, scenario)
+    assert after[sector] >= 0.05 * sum(after.values()) - len(after)
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs(jobs_after))
+
+
+def test_an_unknown_department_is_refused_on_its_row(page: Page, live_server: str) -> None:
+    scenario = {
+        **ANNOUNCED_BASE,
+        "departmentEnvelopes": [{"departmentCode": "99", "minEur": None, "maxEur": 5_000_000}],
+    }
+    answer = api(live_server, SPREAD, s=scenario, after=None)["simulate"]
+    problem = next(p for p in answer["problems"] if p["path"].startswith("constraints.depart"))
+    assert problem["path"] == "constraints.departments.99"
+    announced(page)
+    page.click("#area-inputs summary")
+    for code, most in (("59", "500"), ("99", "5")):
+        page.click("#add-department")
+        row = page.locator("#department-rows tr").last
+        row.locator("input.code").fill(code)
+        row.locator("input.max").fill(most)
+    page.click("#run")
+    rows = page.locator("#department-rows tr")
+    expect(rows.nth(1).locator("td.error")).to_have_text(problem["message"])
+    expect(rows.first.locator("td.error")).to_have_text("")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
+    expect(rows.nth(1).locator("td").first).to_have_class("invalid")
