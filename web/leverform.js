@@ -14,7 +14,7 @@ const AREAS = {
   department: { rows: "#department-rows", path: "constraints.departments",
     label: "Department code (59, 2A, 974)" },
   territory: { rows: "#territory-rows", path: "constraints.territories",
-    label: "Territory id (as the map gives it)" },
+    label: "Territory id" },
 };
 
 // ---- editable rows ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -645,3 +646,50 @@ def test_an_unknown_department_is_refused_on_its_row(page: Page, live_server: st
     expect(rows.first.locator("td.error")).to_have_text("")
     expect(page.locator("#status-message")).to_contain_text("not valid")
     expect(rows.nth(1).locator("td").first).to_have_class("invalid")
+
+
+def test_the_form_shows_the_areas_the_base_sets(page: Page) -> None:
+    announced(page)
+    expect(page.locator("#departments-base")).to_have_text("The base has no department envelope.")
+    expect(page.locator("#sectors-base")).to_have_text("The base has no sector floor.")
+    page.select_option("#base", "revue-juillet-2021")
+    # Written in its file: at most 15 M EUR in 59 and 62, 5 % to new energy systems.
+    expect(page.locator("#departments-base")).to_have_text(
+        "The base's envelopes: 59 at most 15 M EUR; 62 at most 15 M EUR."
+    )
+    expect(page.locator("#sectors-base")).to_have_text(
+        "The base's floors: Nouveaux systèmes énergétiques 5 %."
+    )
+    expect(page.locator("#territories-base")).to_have_text("The base has no territory envelope.")
+
+
+TERRITORIES = "{ territories(first: 3, filter: {phase: 1}) { edges { node { id name } } } }"
+
+
+def test_a_territory_envelope_is_sent_with_the_territory_id(page: Page, live_server: str) -> None:
+    # The first phase-1 territory gets nothing: the page types the id the database gives it
+    # (the node id's tail) and sends the API's Territory id.
+    node = api(live_server, TERRITORIES)["territories"]["edges"][0]["node"]
+    typed = base64.b64decode(node["id"]).decode().split(":", 1)[1]
+    scenario = {
+        **ANNOUNCED_BASE,
+        "territoryEnvelopes": [{"territoryId": node["id"], "minEur": None, "maxEur": 0}],
+    }
+    expected = api(live_server, FUNDED, s=scenario)["simulate"]
+    assert expected["__typename"] == "SimulationResult", expected
+    sent = sent_scenarios(page)
+    announced(page)
+    page.click("#area-inputs summary")
+    page.click("#add-territory")
+    row = page.locator("#territory-rows tr")
+    row.locator("input.code").fill(typed)
+    row.locator("input.max").fill("0")
+    page.click("#run")
+    expect(page.locator("#results-title")).to_contain_text("changed")
+    assert scenario in sent
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs(expected["jobs"]))
+
+    row.locator("input.code").fill("no-such-territory")  # refused on its row
+    page.click("#run")
+    expect(row.locator("td.error")).not_to_have_text("")
+    expect(page.locator("#status-message")).to_contain_text("not valid")
