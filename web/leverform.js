@@ -9,12 +9,15 @@ const $ = (selector) => document.querySelector(selector);
 let regionList = []; // {code, name} of every region, for the contribution rows' selects
 let sectorList = []; // {name, projectCount} of every sector, for the sector floors' selects
 
-// Envelopes per area: the rows' table, the scenario-file path, how its key is typed.
+// Envelopes per area: the rows' table, the scenario-file path, how its key is typed and sent
+// (a territory's database id becomes the API's Territory id).
 const AREAS = {
   department: { rows: "#department-rows", path: "constraints.departments",
-    label: "Department code (59, 2A, 974)" },
+    label: "Department code (59, 2A, 974)", field: "departmentEnvelopes",
+    key: (code) => ({ departmentCode: code }) },
   territory: { rows: "#territory-rows", path: "constraints.territories",
-    label: "Territory id" },
+    label: "Territory id", field: "territoryEnvelopes",
+    key: (id) => ({ territoryId: btoa(`Territory:${id}`) }) },
 };
 
 // ---- editable rows ---------------------------------------------------------------------------
@@ -307,22 +310,19 @@ function readRounds(errors) {
   return rounds.length ? rounds : null;
 }
 
-// The envelopes of one kind's rows; a territory id becomes the API's global id.
-function readAreas(kind, field, errors) {
+// The envelopes of one kind's rows, as the ScenarioInput field takes them.
+function readAreas(kind, errors) {
+  const { rows, path: prefix, field, key } = AREAS[kind];
+  const eur = (millions) => (millions === null ? null : Math.round(millions * 1e6));
   const envelopes = [];
-  for (const row of $(AREAS[kind].rows).rows) {
-    const key = row.querySelector(".code").value.trim();
-    const path = `${AREAS[kind].path}.${key}`;
+  for (const row of $(rows).rows) {
+    const typedKey = row.querySelector(".code").value.trim();
+    const path = `${prefix}.${typedKey}`;
     const min = typed(row.querySelector(".min"), field, path, errors);
     const max = typed(row.querySelector(".max"), field, path, errors);
-    if (!key && min === null && max === null) continue;
-    if (!key) {
-      errors.push([field, `give the ${kind}`, path]);
-      continue;
-    }
-    const eur = (millions) => (millions === null ? null : Math.round(millions * 1e6));
-    envelopes.push({ [kind === "department" ? "departmentCode" : "territoryId"]:
-      kind === "department" ? key : btoa(`Territory:${key}`), minEur: eur(min), maxEur: eur(max) });
+    if (!typedKey && min === null && max === null) continue;
+    if (!typedKey) errors.push([field, `give the ${kind}`, path]);
+    else envelopes.push({ ...key(typedKey), minEur: eur(min), maxEur: eur(max) });
   }
   return envelopes.length ? envelopes : null;
 }
@@ -343,10 +343,10 @@ function readSectorFloors(errors) {
 
 // Adds the lever inputs the planner filled to `scenario`; problems go to `errors`.
 export function readLevers(scenario, errors) {
-  const departments = readAreas("department", "departmentEnvelopes", errors);
-  if (departments) scenario.departmentEnvelopes = departments;
-  const territories = readAreas("territory", "territoryEnvelopes", errors);
-  if (territories) scenario.territoryEnvelopes = territories;
+  for (const kind of Object.keys(AREAS)) {
+    const envelopes = readAreas(kind, errors);
+    if (envelopes) scenario[AREAS[kind].field] = envelopes;
+  }
   const sectors = readSectorFloors(errors);
   if (sectors) scenario.sectorFloors = sectors;
   const coFunding = readCoFunding(errors);

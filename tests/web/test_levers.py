@@ -626,6 +626,8 @@ def test_a_sector_floor_chosen_from_the_select_reaches_the_api(
 
 
 def test_an_unknown_department_is_refused_on_its_row(page: Page, live_server: str) -> None:
+    # No project competes in "99": the engine refuses it, the API names its path, and the page
+    # puts the message on that row only (59, Nord, is known).
     scenario = {
         **ANNOUNCED_BASE,
         "departmentEnvelopes": [{"departmentCode": "99", "minEur": None, "maxEur": 5_000_000}],
