@@ -136,10 +136,13 @@ class Databases:
             if template is None:
                 connection.execute(f'CREATE DATABASE "{name}"')
             else:
-                # A template must have no other session: end those the tests left open.
+                # A template must have no other session: end the client sessions the tests
+                # left open. Autovacuum workers run as a superuser, which this role may not
+                # end; CREATE DATABASE tells them to leave itself.
                 connection.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    "WHERE datname = %s AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'",
                     (template,),
                 )
                 connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
