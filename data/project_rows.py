@@ -94,6 +94,9 @@ class ProjectRows:
             co2_avoided_t=self.co2_avoided_t,
             department=self.department_code,
             sector=self.sector,
+            jobs_created_low=self.jobs_created_low,
+            jobs_created_high=self.jobs_created_high,
+            jobs_created_estimated=self.jobs_created_source == "estimated",
         )
 
     # Every column of the project table, in the order above.

@@ -350,6 +350,9 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         Project.sector,
         Project.record_date,
         func.coalesce(awarded.c.award_eur, 0),
+        Project.jobs_created_low,
+        Project.jobs_created_high,
+        Project.jobs_created_source,
     )
     stmt = (
         select(*columns)
@@ -373,6 +376,9 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
         sector,
         recorded,
         award,
+        jobs_low,
+        jobs_high,
+        jobs_source,
     ) = zip(*rows, strict=True) if rows else ((),) * len(columns)
     return ProjectColumns(
         ids=np.array(ids, dtype=np.int64),
@@ -392,6 +398,9 @@ async def load_projects(session: AsyncSession, selection: ProjectSelection) -> P
             dtype="datetime64[D]",
         ),
         award_eur=np.array(award, dtype=np.int64),
+        jobs_created_low=np.array(jobs_low, dtype=np.int64),
+        jobs_created_high=np.array(jobs_high, dtype=np.int64),
+        jobs_created_estimated=np.array([s == "estimated" for s in jobs_source], dtype=np.bool_),
     )
 
 

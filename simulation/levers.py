@@ -25,6 +25,10 @@ JOBS_ONLY: Mapping[str, float] = {"jobs_created": 1.0}
 # follows: at most `rate` regional euros may follow each State euro in its region.
 MATCHING_RULES = ("requires", "follows")
 NEXT_IN_LINE = 10  # how many unfunded projects a result lists by default
+# Decisions under uncertainty (simulation/uncertainty.py, docs/uncertainty.md).
+OBJECTIVE_MODES = ("expected", "robust")
+DRAWS = 2_000  # Monte Carlo draws behind every result's job range
+MAX_DRAWS = 100_000  # per solve; a GraphQL job may draw more, in batches
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,30 @@ class Controls:
     @property
     def neutral(self) -> bool:
         return not (self.lock_awards or self.force_in or self.force_out)
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How a result's jobs are drawn, and whether the allocation guards against them.
+
+    ``realisation_rate``: the share of its declared jobs created that a project realises at the
+    median, in (0, 1]; None: the declaration band's own (data/estimates.py DECLARED_BAND, jobs
+    created realised between 0.6x and 1.0x). Estimated figures follow their model whatever it is.
+    ``target_jobs``: a result reports the probability of reaching it (None: not asked).
+    ``draws`` and ``seed``: the Monte Carlo behind every range (the same seed, the same figures).
+    ``objective``: "expected" maximises the declared jobs (the engine's objective since
+    version 1); "robust" the jobs left when at most ``robust_budget`` funded projects fall to
+    their 10th percentile at once (a budget of uncertainty; None: the square root of the number
+    of competing projects).
+    """
+
+    realisation_rate: float | None = None
+    target_jobs: int | None = None
+    draws: int = DRAWS
+    seed: int = 0
+    objective: str = "expected"  # one of OBJECTIVE_MODES
+    robust_budget: float | None = None
+
+    @property
+    def robust(self) -> bool:
+        return self.objective == "robust"

@@ -25,8 +25,19 @@ COLUMNS = (
     "decarbonisation",
 )
 # Columns a caller may leave out: each has a neutral default (no jobs kept, no tCO2e avoided, no
-# department or sector "", no record date NaT, no award 0) filled in by ``__post_init__``.
-OPTIONAL = ("jobs_kept", "co2_avoided_t", "department", "sector", "record_date", "award_eur")
+# department or sector "", no record date NaT, no award 0; jobs created's 10th-90th range: the
+# figure itself, declared rather than estimated) filled in by ``__post_init__``.
+OPTIONAL = (
+    "jobs_kept",
+    "co2_avoided_t",
+    "department",
+    "sector",
+    "record_date",
+    "award_eur",
+    "jobs_created_low",
+    "jobs_created_high",
+    "jobs_created_estimated",
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,11 @@ class ProjectColumns:
     # datetime64[D]; NaT: no date (a generated candidate, known from the first round on)
     record_date: npt.NDArray[np.datetime64] = field(default_factory=lambda: _empty("datetime64[D]"))
     award_eur: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    # The 10th and 90th percentiles of jobs created (data/estimates.py), and whether the figure is
+    # a model's estimate (True) or declared: stated by the company, or generated as if it were.
+    jobs_created_low: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    jobs_created_high: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    jobs_created_estimated: npt.NDArray[np.bool_] = field(default_factory=lambda: _empty(np.bool_))
     region_names: npt.NDArray[np.str_] = field(init=False, repr=False)
     region_index: npt.NDArray[np.intp] = field(init=False, repr=False)
     territory_names: npt.NDArray[np.str_] = field(init=False, repr=False)
@@ -75,6 +91,9 @@ class ProjectColumns:
             "sector": np.full(n, "", dtype=np.str_),
             "record_date": np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
             "award_eur": np.zeros(n, np.int64),
+            "jobs_created_low": np.asarray(self.jobs_created, dtype=np.int64),
+            "jobs_created_high": np.asarray(self.jobs_created, dtype=np.int64),
+            "jobs_created_estimated": np.zeros(n, np.bool_),
         }
         for name, default in defaults.items():
             if n and len(getattr(self, name)) == 0:

@@ -177,6 +177,34 @@ class Rounds:
 
 
 @dataclass(frozen=True)
+class JobsRange:
+    """The allocation's jobs created by Monte Carlo over each funded project's distribution
+    (simulation/uncertainty.py): mean, 10th, 50th and 90th percentiles of the total."""
+
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    draws: int
+    seed: int
+    realisation_rate: float | None  # None: the declaration band's own
+    target_jobs: int | None = None
+    target_probability: float | None = None  # share of draws reaching target_jobs
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The price of robustness: the robust allocation's range beside the expected-jobs one's,
+    both drawn with the same seed."""
+
+    budget: float  # funded projects that may fall to their 10th percentile at once
+    expected: JobsRange  # the expected-jobs allocation's range
+    expected_jobs_given_up: float  # expected.mean - robust mean (>= 0 up to sampling noise)
+    p10_gained: float  # robust p10 - expected.p10
+    worst_case_jobs: float  # the robust objective: jobs left in the worst case of the budget
+
+
+@dataclass(frozen=True)
 class SolverInfo:
     name: str
     version: str
@@ -239,6 +267,10 @@ class Result:
     # The awards already made that controls.lock_awards keeps (their euros count in spent_eur).
     locked_eur: int = 0
     locked_projects: int = 0
+    # Monte Carlo range of the jobs (None when nothing was allocated), and with the robust
+    # objective its price against the expected-jobs allocation.
+    jobs_range: JobsRange | None = None
+    robustness: Robustness | None = None
 
     # Figures an ``expect:`` block may name beside the fields above (nan when not reported).
     def criterion(self, name: str) -> float:

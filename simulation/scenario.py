@@ -14,7 +14,15 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from simulation.levers import CRITERIA, CoFunding, Controls, Matching, Objective, Round
+from simulation.levers import (
+    CRITERIA,
+    CoFunding,
+    Controls,
+    Matching,
+    Objective,
+    Round,
+    Uncertainty,
+)
 from simulation.levers_model import VERSION_2_KEYS
 from simulation.scenario_errors import ScenarioError, ScenarioErrors
 from simulation.scenario_fields import (
@@ -148,6 +156,7 @@ class Scenario:
     co_funding: CoFunding = field(default_factory=CoFunding)
     rounds: tuple[Round, ...] = ()
     controls: Controls = field(default_factory=Controls)
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
     # Input path -> the scenario of the base chain that wrote it (simulation.inputs); filled
     # where the chain is known, and no part of what the scenario asks.
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -162,6 +171,7 @@ class Scenario:
             and not self.rounds
             and self.controls.neutral
             and self.constraints.version_1
+            and not self.uncertainty.robust
         )
 
     @classmethod
