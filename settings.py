@@ -78,6 +78,25 @@ def _database_url(env: Mapping[str, str], name: str, default: str) -> str:
     return url
 
 
+def _scheduler(env: Mapping[str, str], name: str) -> str | None:
+    # Checked at start: a typo would otherwise surface only when the first job runs.
+    address = (env.get(name) or "").strip()
+    if not address:
+        return None
+    found = re.fullmatch(r"(tcp|tls|ucx|ws|wss)://([^\s/:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})", address)
+    if found is None or not 0 < int(found.group(3)) < 65_536:
+        raise SettingsError(
+            name, f"must be a Dask scheduler address such as tcp://host:8786, got {address!r}"
+        )
+    return address
+
+
+def _optional_int(env: Mapping[str, str], name: str, minimum: int) -> int | None:
+    if not env.get(name):
+        return None
+    return _int(env, name, minimum, minimum)
+
+
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
@@ -97,6 +116,12 @@ class Settings:
     db_pool_size: int = 5
     db_max_overflow: int = 10
     db_pool_timeout_s: float = 30.0
+    dask_scheduler: str | None = None  # None: each job starts a local cluster
+    job_workers: int | None = None  # the local cluster's worker processes (None: the cores)
+    job_max_solves: int = 2_000
+    job_max_draws: int = 1_000_000
+    jobs_per_key: int = 2  # queued or running jobs per API key
+    job_heartbeat_s: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -120,4 +145,10 @@ class Settings:
             db_pool_timeout_s=_float(
                 env, "TERRITOIRES_DB_POOL_TIMEOUT", defaults.db_pool_timeout_s
             ),
+            dask_scheduler=_scheduler(env, "TERRITOIRES_DASK_SCHEDULER"),
+            job_workers=_optional_int(env, "TERRITOIRES_JOB_WORKERS", 1),
+            job_max_solves=_int(env, "TERRITOIRES_JOB_MAX_SOLVES", defaults.job_max_solves, 1),
+            job_max_draws=_int(env, "TERRITOIRES_JOB_MAX_DRAWS", defaults.job_max_draws, 1),
+            jobs_per_key=_int(env, "TERRITOIRES_JOBS_PER_KEY", defaults.jobs_per_key, 1),
+            job_heartbeat_s=_float(env, "TERRITOIRES_JOB_HEARTBEAT", defaults.job_heartbeat_s),
         )

@@ -4,6 +4,7 @@ from models.base import Base
 from models.dataset import Dataset
 from models.fund import Award, Fund
 from models.geography import Commune, Department, Region, Territory, TerritoryMember
+from models.job import Job, JobRow
 from models.project import Project
 from models.scenario import SavedScenario
 
@@ -14,6 +15,8 @@ __all__ = [
     "Dataset",
     "Department",
     "Fund",
+    "Job",
+    "JobRow",
     "Project",
     "Region",
     "SavedScenario",
