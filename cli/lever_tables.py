@@ -1,5 +1,6 @@
 """The tables of the parts a result gets from the levers of format version 2: the criteria,
-the funding by State and regions, the next projects in line and the review rounds."""
+the funding by State and regions, the next projects in line, the review rounds, and the jobs'
+range with the price of robustness."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from simulation.result import Funding, Result, Rounds
+    from simulation.result import Funding, JobsRange, Result, Robustness, Rounds
 
 
 def criteria(result: Result) -> Table:
@@ -135,3 +136,47 @@ def draw_rounds(console: Console, rounds: Rounds) -> None:
                 f"{region.jobs_lost:,.0f}",
             )
         console.print(regions)
+
+
+# ---- uncertainty -------------------------------------------------------------------------------
+
+
+def jobs_range(jobs: JobsRange) -> str:
+    """The range of a result's jobs in words, said to be an estimate (Monte Carlo)."""
+    rate = (
+        ""
+        if jobs.realisation_rate is None
+        else f", {jobs.realisation_rate:.0%} of declared jobs realised at the median"
+    )
+    text = (
+        f"estimated by Monte Carlo ({jobs.draws:,} draws, seed {jobs.seed}{rate}): "
+        f"mean {jobs.mean:,.0f}, 10th-90th percentile {jobs.p10:,.0f} - {jobs.p90:,.0f}, "
+        f"median {jobs.p50:,.0f}"
+    )
+    if jobs.target_jobs is not None and jobs.target_probability is not None:
+        text += f"; P(jobs >= {jobs.target_jobs:,}) = {percent(jobs.target_probability)}"
+    return text
+
+
+def percent(probability: float) -> str:
+    """A probability in whole percents; one that rounds to 0 or 100 without being it says so."""
+    if 0 < probability < 0.005:
+        return "< 1 %"
+    if 0.995 < probability < 1:
+        return "> 99 %"
+    return f"{probability * 100:.0f} %"
+
+
+def robustness(price: Robustness) -> str:
+    """The price of robustness: expected jobs given up against the low percentile gained."""
+    given_up = price.expected_jobs_given_up
+    gained = price.p10_gained
+    # Sampling noise (or a robust allocation that happens to do better) can flip either sign.
+    mean = f"{'gives up' if given_up >= 0 else 'gains'} {abs(given_up):,.0f} expected jobs"
+    low = f"{'gains' if gained >= 0 else 'loses'} {abs(gained):,.0f} jobs at the 10th percentile"
+    return (
+        f"Price of robustness: the robust allocation {mean} and {low} (budget of uncertainty "
+        f"{price.budget:,.4g}: funded projects that may fall to their 10th percentile at once; "
+        f"{price.worst_case_jobs:,.0f} jobs in its worst case). The expected-jobs allocation, "
+        f"same draws: mean {price.expected.mean:,.0f}, 10th percentile {price.expected.p10:,.0f}."
+    )

@@ -122,6 +122,8 @@ def draw_run(
     console.print(f"[bold]{scenario.name}[/bold]  {scenario.title}")
     console.print(f"status: [bold]{result.status}[/bold]  {result.message}".rstrip())
     console.print(_summary(result))
+    if result.robustness is not None:
+        console.print(lever_tables.robustness(result.robustness))
     for reason in result.unspent_reasons:
         console.print(f"  unspent: {reason}")
     if result.regions and result.spent_eur > 0:
@@ -156,9 +158,15 @@ def draw_run(
 def _summary(result: Result) -> Table:
     from rich.table import Table
 
+    from cli import lever_tables
+
     summary = Table(show_header=False, box=None, padding=(0, 2))
     # Laureates' jobs are mostly estimates (docs/data.md): the total is not a published figure.
-    summary.add_row("jobs created", f"{result.jobs:,.0f} (from stated and estimated figures)")
+    summary.add_row(
+        "jobs created", f"{result.jobs:,.0f} as declared (from stated and estimated figures)"
+    )
+    if result.jobs_range is not None:
+        summary.add_row("jobs range", lever_tables.jobs_range(result.jobs_range))
     funding = result.funding
     if funding is not None and funding.rule:
         # Regional money comes on top of the State's budget: say whose euros were spent, and
