@@ -1,5 +1,5 @@
 """The levers of format version 2 as GraphQL inputs: objective weights, the new constraints,
-co-funding, rounds and controls.
+co-funding, rounds, controls and uncertainty.
 
 Each input turns into the plain data a scenario file holds (``levers_data``), so the file
 format's checks apply to it and report the same paths (``co_funding.matching.rate``); only what
@@ -17,6 +17,7 @@ from strawberry import UNSET, relay
 
 from schema.scalars import Euros
 from schema.types import row_id
+from simulation.levers import DRAWS, MAX_DRAWS
 from simulation.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -138,6 +139,48 @@ class ControlsInput:
     )
 
 
+@strawberry.enum(description="What the allocation maximises when jobs are uncertain.")
+class ObjectiveMode(Enum):
+    EXPECTED = strawberry.enum_value(
+        "expected", description="The declared jobs (the objective of format version 1)."
+    )
+    ROBUST = strawberry.enum_value(
+        "robust",
+        description="The jobs left when at most robustBudget funded projects fall to their 10th "
+        "percentile at once (a budget of uncertainty); the result prices it against EXPECTED.",
+    )
+
+
+@strawberry.input(
+    description="How a result's jobs are drawn (Monte Carlo over each funded project's range, "
+    "docs/uncertainty.md) and what the allocation guards against. Fields left out come from "
+    "the base; null sets the default back."
+)
+class UncertaintyInput:
+    realisation_rate: float | None = strawberry.field(
+        default=UNSET,
+        description="Share of its declared jobs a project realises at the median, above 0 and "
+        "at most 1; null: the declaration band's own.",
+    )
+    target_jobs: int | None = strawberry.field(
+        default=UNSET,
+        description="Jobs to reach, at least 1: a result gives the probability of reaching "
+        "them; null: no target.",
+    )
+    draws: int | None = strawberry.field(
+        default=UNSET, description=f"Monte Carlo draws, 1 to {MAX_DRAWS:,}; null: {DRAWS:,}."
+    )
+    seed: int | None = strawberry.field(
+        default=UNSET, description="At least 0: the same seed, the same figures; null: 0."
+    )
+    objective: ObjectiveMode | None = strawberry.field(default=UNSET, description="Null: EXPECTED.")
+    robust_budget: float | None = strawberry.field(
+        default=UNSET,
+        description="With ROBUST: funded projects that may fall to their 10th percentile at "
+        "once, above 0; null: the square root of the number of competing projects.",
+    )
+
+
 # ScenarioInput fields of format version 2: giving any of them makes the data version 2.
 LEVER_FIELDS = (
     "fragile_project_share_min",
@@ -148,6 +191,7 @@ LEVER_FIELDS = (
     "co_funding",
     "rounds",
     "controls",
+    "uncertainty",
 )
 # GraphQL input field for each scenario-file path of format version 2.
 LEVER_INPUT_FIELDS = {
@@ -159,6 +203,7 @@ LEVER_INPUT_FIELDS = {
     "co_funding": "coFunding",
     "rounds": "rounds",
     "controls": "controls",
+    "uncertainty": "uncertainty",
 }
 
 
@@ -200,6 +245,8 @@ def levers_data(scenario: ScenarioInput, data: dict[str, Any], constraints: dict
         data["rounds"] = _maybe(scenario.rounds, lambda rounds: [_round(r) for r in rounds])
     if scenario.controls is not UNSET:
         data["controls"] = _maybe(scenario.controls, _controls)
+    if scenario.uncertainty is not UNSET:
+        data["uncertainty"] = _maybe(scenario.uncertainty, _uncertainty)
 
 
 def put(data: dict[str, Any], key: str, value: object) -> None:
@@ -283,6 +330,15 @@ def _controls(controls: ControlsInput) -> dict[str, Any]:
             data[key] = [
                 _project_id(node, f"controls.{key}[{i}]") for i, node in enumerate(ids or [])
             ]
+    return data
+
+
+def _uncertainty(uncertainty: UncertaintyInput) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in ("realisation_rate", "target_jobs", "draws", "seed", "robust_budget"):
+        put(data, key, getattr(uncertainty, key))
+    objective = uncertainty.objective
+    put(data, "objective", objective.value if isinstance(objective, ObjectiveMode) else objective)
     return data
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from schema.lever_inputs import MatchingRule
+from schema.lever_inputs import MatchingRule, ObjectiveMode
 from schema.scalars import Euros
 from simulation import inputs
 from simulation.levers import CRITERIA
@@ -210,6 +210,49 @@ class ControlsSetting:
     )
 
 
+@strawberry.type(description="A share above 0 and at most 1, or none.")
+class RateSetting(Setting):
+    value: float | None = strawberry.field(description="Null: the declaration band's own.")
+
+
+@strawberry.type(description="A whole number, or none.")
+class TargetSetting(Setting):
+    value: int | None = strawberry.field(description="Null: no target.")
+
+
+@strawberry.type(description="What the allocation maximises when jobs are uncertain.")
+class ObjectiveModeSetting(Setting):
+    value: ObjectiveMode
+
+
+@strawberry.type(description="A budget of uncertainty, or none.")
+class RobustBudgetSetting(Setting):
+    value: float | None = strawberry.field(
+        description="Null: the square root of the number of competing projects."
+    )
+
+
+@strawberry.type(
+    description="How a result's jobs are drawn and what the allocation guards against."
+)
+class UncertaintySetting:
+    realisation_rate: RateSetting = strawberry.field(
+        description="Share of its declared jobs a project realises at the median."
+    )
+    target_jobs: TargetSetting = strawberry.field(
+        description="A result gives the probability of reaching it."
+    )
+    draws: CountSetting = strawberry.field(description="Monte Carlo draws behind each range.")
+    seed: CountSetting = strawberry.field(description="The same seed, the same figures.")
+    objective: ObjectiveModeSetting = strawberry.field(
+        description="EXPECTED: the declared jobs; ROBUST: the jobs left in the worst case of "
+        "the budget of uncertainty."
+    )
+    robust_budget: RobustBudgetSetting = strawberry.field(
+        description="With ROBUST: funded projects that may fall to their 10th percentile at once."
+    )
+
+
 def lever_settings(spec: ScenarioSpec, origin: Origin) -> dict[str, Any]:
     """The ResolvedScenario fields of format version 2 for ``spec`` (by field name)."""
     constraints = spec.constraints
@@ -259,6 +302,7 @@ def lever_settings(spec: ScenarioSpec, origin: Origin) -> dict[str, Any]:
             **origin("rounds"),
         ),
         "controls": _controls(spec, origin),
+        "uncertainty": _uncertainty(spec, origin),
     }
 
 
@@ -311,4 +355,20 @@ def _controls(spec: ScenarioSpec, origin: Origin) -> ControlsSetting:
         force_in=projects("force_in", controls.force_in),
         force_out=projects("force_out", controls.force_out),
         next_in_line=CountSetting(value=controls.next_in_line, **origin("controls.next_in_line")),
+    )
+
+
+def _uncertainty(spec: ScenarioSpec, origin: Origin) -> UncertaintySetting:
+    u = spec.uncertainty
+
+    def at(key: str) -> dict[str, Any]:
+        return origin(f"uncertainty.{key}")
+
+    return UncertaintySetting(
+        realisation_rate=RateSetting(value=u.realisation_rate, **at("realisation_rate")),
+        target_jobs=TargetSetting(value=u.target_jobs, **at("target_jobs")),
+        draws=CountSetting(value=u.draws, **at("draws")),
+        seed=CountSetting(value=u.seed, **at("seed")),
+        objective=ObjectiveModeSetting(value=ObjectiveMode(u.objective), **at("objective")),
+        robust_budget=RobustBudgetSetting(value=u.robust_budget, **at("robust_budget")),
     )

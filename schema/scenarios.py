@@ -28,6 +28,7 @@ from schema.lever_inputs import (
     RoundInput,
     SectorFloorInput,
     TerritoryEnvelopeInput,
+    UncertaintyInput,
     envelopes,
     levers_data,
     put,
@@ -44,6 +45,7 @@ from schema.lever_settings import (
     Setting,
     ShareSetting,
     TerritoryEnvelopeSetting,
+    UncertaintySetting,
     bounds,
     lever_settings,
     origin_in,
@@ -146,6 +148,7 @@ class ScenarioInput:
         default=UNSET, description="Review rounds, dates increasing; replace the base's."
     )
     controls: ControlsInput | None = UNSET
+    uncertainty: UncertaintyInput | None = UNSET
 
     def to_data(self) -> dict[str, Any]:
         """The scenario-file dictionary of what was given (only changed fields, like a file);
@@ -288,6 +291,7 @@ class ResolvedScenario:
     controls: ControlsSetting = strawberry.field(
         description="Awards kept, projects forced in or out, how many next in line a result lists."
     )
+    uncertainty: UncertaintySetting
 
     @classmethod
     def of(cls, spec: ScenarioSpec) -> ResolvedScenario:
