@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic_core import CoreSchema, core_schema
 
-from simulation.levers import CRITERIA, JOBS_ONLY, MATCHING_RULES, NEXT_IN_LINE, Round
+from simulation.levers import (
+    CRITERIA,
+    DRAWS,
+    JOBS_ONLY,
+    MATCHING_RULES,
+    MAX_DRAWS,
+    NEXT_IN_LINE,
+    OBJECTIVE_MODES,
+    Round,
+    Uncertainty,
+)
 from simulation.scenario_fields import (
     Count,
     Date,
@@ -36,7 +47,7 @@ if TYPE_CHECKING:
     from simulation.scenario_model import ScenarioModel
 
 # The keys format version 2 added, top level first, then those of `constraints`.
-VERSION_2_KEYS = ("objective", "co_funding", "rounds", "controls")
+VERSION_2_KEYS = ("objective", "co_funding", "rounds", "controls", "uncertainty")
 VERSION_2_CONSTRAINTS = ("fragile_project_share_min", "departments", "territories", "sectors")
 
 Fault = tuple[tuple[int | str, ...], str]  # (location, message)
@@ -150,6 +161,79 @@ class ControlsModel(Section):
     next_in_line: Annotated[int, Count(0, 100)] = Field(
         NEXT_IN_LINE, description="how many unfunded projects a result lists, best first"
     )
+
+
+class Positive(Number):
+    """A finite number above 0 (``maximum``: at most it, when given)."""
+
+    def __init__(self, maximum: float | None = None) -> None:
+        super().__init__()
+        self.maximum = maximum
+
+    def check(self, value: Any) -> float:
+        number = super().check(value)
+        if self.maximum is not None and not 0 < number <= self.maximum:
+            raise fault(f"must be above 0 and at most {self.maximum:g}, got {number:g}")
+        if number <= 0:
+            raise fault(f"must be above 0, got {number:g}")
+        return number
+
+    def schema(self) -> CoreSchema:
+        return core_schema.float_schema(gt=0.0, le=self.maximum, allow_inf_nan=False)
+
+
+def _objective_mode(value: object) -> str:
+    hint = did_you_mean(value, OBJECTIVE_MODES) if isinstance(value, str) else ""
+    return f"must be one of {', '.join(OBJECTIVE_MODES)}, got {show(value)}{hint}"
+
+
+MAX_TARGET_JOBS = 10**9  # far above any fund's jobs
+MAX_SEED = 2**63 - 1
+
+
+class UncertaintyModel(Section):
+    """How a result's jobs range is drawn, and whether the allocation guards against it."""
+
+    realisation_rate: Annotated[float, Positive(maximum=1.0)] | None = Field(
+        None,
+        description="share of its declared jobs created a project realises at the median, in "
+        "(0, 1]; none: the declaration band's own (estimated figures follow their model)",
+    )
+    target_jobs: Annotated[int, Count(1, MAX_TARGET_JOBS)] | None = Field(
+        None, description="a result reports the probability of creating at least these jobs"
+    )
+    draws: Annotated[int, Count(1, MAX_DRAWS)] = Field(
+        DRAWS, description="Monte Carlo draws behind a result's range"
+    )
+    seed: Annotated[int, Count(0, MAX_SEED)] = Field(
+        0, description="the draws' seed: the same seed gives the same figures"
+    )
+    objective: Annotated[str, OneOf(OBJECTIVE_MODES, _objective_mode)] = Field(
+        "expected",
+        description="expected: maximise the declared jobs; robust: the jobs left when at most "
+        "robust_budget funded projects fall to their 10th percentile at once",
+    )
+    robust_budget: Annotated[float, Positive()] | None = Field(
+        None,
+        description="funded projects that may fall to their 10th percentile at once; none: the "
+        "square root of the number of competing projects",
+    )
+
+    def settings(self) -> Uncertainty:
+        return Uncertainty(
+            realisation_rate=self.realisation_rate,
+            target_jobs=self.target_jobs,
+            draws=self.draws,
+            seed=self.seed,
+            objective=self.objective,
+            robust_budget=self.robust_budget,
+        )
+
+
+def uncertainty_dict(u: Uncertainty) -> dict[str, Any]:
+    """The ``uncertainty:`` section a file writes for ``u`` (only the keys set off default)."""
+    default = Uncertainty()
+    return {k: v for k, v in vars(u).items() if v != getattr(default, k)}
 
 
 def version_faults(data: object) -> list[Fault]:

@@ -23,7 +23,7 @@ from simulation.levers import (
     Round,
     Uncertainty,
 )
-from simulation.levers_model import VERSION_2_KEYS
+from simulation.levers_model import VERSION_2_KEYS, uncertainty_dict
 from simulation.scenario_errors import ScenarioError, ScenarioErrors
 from simulation.scenario_fields import (
     ANNOUNCED_BUDGET_EUR,
@@ -299,6 +299,8 @@ def _levers_dict(scenario: Scenario) -> dict[str, Any]:
         written["force_out"] = list(controls.force_out)
         written["next_in_line"] = controls.next_in_line
         data["controls"] = written
+    if scenario.uncertainty != Uncertainty():
+        data["uncertainty"] = uncertainty_dict(scenario.uncertainty)
     return data
 
 
@@ -403,6 +405,7 @@ def _levers(model: ScenarioModel) -> dict[str, Any]:
             force_out=controls.force_out,
             next_in_line=controls.next_in_line,
         ),
+        "uncertainty": model.uncertainty.settings(),
     }
 
 

@@ -28,6 +28,7 @@ from simulation.levers_model import (
     ControlsModel,
     ObjectiveModel,
     RoundModel,
+    UncertaintyModel,
     cross_faults,
     version_faults,
 )
@@ -250,6 +251,7 @@ class ScenarioModel(Section):
         (), description="successive reviews, dates strictly increasing; none: one decision"
     )
     controls: ControlsModel = Field(default_factory=ControlsModel)
+    uncertainty: UncertaintyModel = Field(default_factory=UncertaintyModel)
 
 
 def validate(data: object, source: str | None) -> ScenarioModel:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from simulation import criteria, explain, general, lp, milp, report
+from simulation import criteria, explain, general, lp, milp, report, uncertainty
 from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
 from simulation.diagnose import Aggregate, Limits, diagnose
@@ -38,7 +38,31 @@ def solve(
     """Rounds are decided one after the other (simulation.rounds); any other lever, fixed euros or
     another budget go to the general engine (simulation.general); a scenario of format version 1
     is solved as it always was, by sifting. ``whole_pool=False``: ``projects`` are the part of the
-    pool a review round knows (see formulation.build)."""
+    pool a review round knows (see formulation.build). Every result that allocates carries the
+    Monte Carlo range of its jobs (simulation.uncertainty)."""
+    result = _solve(
+        scenario,
+        projects,
+        time_limit_s=time_limit_s,
+        mip_rel_gap=mip_rel_gap,
+        fixed_eur=fixed_eur,
+        budget_eur=budget_eur,
+        whole_pool=whole_pool,
+    )
+    result = uncertainty.with_ranges(result, scenario, projects)
+    return result
+
+
+def _solve(
+    scenario: Scenario,
+    projects: ProjectColumns,
+    *,
+    time_limit_s: float,
+    mip_rel_gap: float,
+    fixed_eur: Ints | None,
+    budget_eur: int | None,
+    whole_pool: bool,
+) -> Result:
     if scenario.rounds:
         from simulation.rounds import solve_rounds
 

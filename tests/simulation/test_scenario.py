@@ -223,7 +223,7 @@ def test_to_dict_round_trips() -> None:
             {"budget": 1},
             "a.yaml: budget: unknown key 'budget'; did you mean 'budget_eur'? (allowed: version, "
             "name, title, description, base, budget_eur, mode, constraints, projects, expect, "
-            "objective, co_funding, rounds, controls)",
+            "objective, co_funding, rounds, controls, uncertainty)",
             id="unknown-top-key",
         ),
         pytest.param(
