@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("models", "data", "simulation", "schema", "cli", "server", "settings", "apikeys")
+PROJECT = (
+    "models",
+    "data",
+    "simulation",
+    "studies",
+    "schema",
+    "cli",
+    "server",
+    "settings",
+    "apikeys",
+)
 
 
 def module_name(path: Path) -> str:
@@ -99,6 +109,18 @@ def test_the_engine_imports_nothing_of_the_project() -> None:
     wrong = {
         name: sorted(n for n in imported(path, known) if n.split(".")[0] != "simulation")
         for name, path in modules("simulation").items()
+    }
+    assert {name: found for name, found in wrong.items() if found} == {}
+
+
+def test_studies_stand_on_the_engine_and_the_data_only() -> None:
+    """Sweeps and sensitivity (studies/) use the engine, the storage, the data loading and the
+    settings; the command line and the API use them, never the other way round."""
+    known = set(modules(*PROJECT))
+    allowed = {"studies", "simulation", "models", "data", "settings"}
+    wrong = {
+        name: sorted(n for n in imported(path, known) if n.split(".")[0] not in allowed)
+        for name, path in modules("studies").items()
     }
     assert {name: found for name, found in wrong.items() if found} == {}
 
