@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from schema.errors import JSONErrors
 from schema.view import GraphQLView
 from settings import Settings
 
+log = logging.getLogger("territoires.server")
 WEB = Path(__file__).resolve().parent / "web"
 OUTLINES = OPTIONAL_FILES["outlines1"]
 
@@ -85,7 +87,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:  # jobs a stopped server left running can then be resumed
+            await graphql.jobs.interrupt_stale()
+        except Exception:  # the server starts without its database (health says so)
+            log.warning("running jobs not checked at start: database unavailable", exc_info=True)
         yield
+        await graphql.jobs.close()
         await engine.dispose()
 
     middleware = []
@@ -114,4 +121,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.engine = engine
     app.state.runner = graphql.runner
+    app.state.jobs = graphql.jobs
     return app

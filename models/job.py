@@ -113,7 +113,7 @@ async def mark_running(session: AsyncSession, job_id: str) -> bool:
         .values(status="running", heartbeat_at=moment, updated_at=moment)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def requeue(session: AsyncSession, job_id: str) -> Job:

@@ -15,6 +15,7 @@ from schema.cache import Version, data_version
 from schema.runner import Runner
 from settings import Settings
 from simulation.result import Status
+from studies.jobs import JobRunner
 
 # Answers that a retry would give again; a time limit (with or without an allocation) may not.
 FINAL = frozenset({Status.OPTIMAL, Status.INFEASIBLE})
@@ -108,6 +109,7 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     loaders: Loaders
     runner: Runner
+    jobs: JobRunner
     request: Any = None
     response: Any = None
     data_version: Version | None = None  # read once per request (by the view, when cacheable)

@@ -8,6 +8,7 @@ import strawberry
 
 from models import scenario as saved
 from schema.auth import HasApiKey
+from schema.jobs import JobMutation
 from schema.result import InvalidScenario
 from schema.scenarios import Catalogue, Scenario, ScenarioInput
 from schema.types import Info
@@ -47,7 +48,7 @@ DeleteOutcome = Annotated[
 
 
 @strawberry.type
-class Mutation:
+class Mutation(JobMutation):
     @strawberry.mutation(
         permission_classes=[HasApiKey],
         description=(

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from models import queries
 from schema.filters import ProjectFilter, ProjectOrder, TerritoryFilter
+from schema.jobs import JobQuery
 from schema.pagination import Connection, page_from
 from schema.parameters import ScenarioParameter, scenario_parameters
 from schema.pareto import ParetoQuery
@@ -35,7 +36,7 @@ class Sector:
 
 
 @strawberry.type
-class Query(WhatIfQuery, ParetoQuery):
+class Query(WhatIfQuery, ParetoQuery, JobQuery):
     @strawberry.field(description="Any object by its global id.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         kind = NODE_TYPES.get(id.type_name)

@@ -37,6 +37,7 @@ from schema.errors import INTERNAL, UNAVAILABLE
 from schema.media import GRAPHQL_RESPONSE, JSON, UTF8, content_type, negotiate
 from schema.runner import Runner
 from settings import Settings
+from studies.jobs import JobRunner
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -49,6 +50,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.sessions = sessions
         self.runner = Runner(settings.solver_time_limit_s)
+        self.jobs = JobRunner(settings, sessions)  # sweeps and Monte Carlo run in the background
         self.cache = ResponseCache()
         # Single flight: the answer being computed for each cache key, awaited by the same
         # requests arriving meanwhile (a cold cache under load computes each answer once).
@@ -70,6 +72,7 @@ class GraphQLView(GraphQL[Context, None]):
             sessions=self.sessions,
             loaders=Loaders(self.sessions),
             runner=self.runner,
+            jobs=self.jobs,
             request=request,
             response=response,
         )
