@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from studies.errors import StudyError
 
 if TYPE_CHECKING:
     from distributed import Client
 
+    from simulation.projects import ProjectColumns
+
+T = TypeVar("T")
 SCHEDULER_SETTING = "TERRITOIRES_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 10.0
+RETRIES = 2  # a failed task is run again this many times before its batch is said to fail
 
 
 @contextmanager
@@ -52,3 +56,57 @@ def client(
         ) from None
     with remote:
         yield remote
+
+
+def map_batches(
+    client: Client,
+    task: Callable[..., T],
+    scenario_data: dict[str, Any],
+    projects: ProjectColumns,
+    names: Sequence[str],
+    batches: Mapping[int, Sequence[Any]],
+    *extra: object,
+    **options: object,
+) -> Iterator[tuple[int, T]]:
+    """``task(scenario_data, projects, names, batch, *extra, **options)`` for each batch, as
+    (batch number, its result) in the order they finish.
+
+    The projects are sent to every worker once, not with each task. Each task is retried
+    RETRIES times (a lost worker's tasks are rescheduled by Dask itself); a batch that still
+    fails is reported once every other batch is done: StudyError("batch N", cause). Leaving the
+    loop early cancels the tasks not yet done."""
+    from distributed import as_completed
+
+    if not batches:
+        return
+    [scattered] = client.scatter([projects], broadcast=True, hash=False)
+    futures = {
+        client.submit(
+            task,
+            scenario_data,
+            scattered,
+            names,
+            batch,
+            *extra,
+            retries=RETRIES,
+            pure=False,
+            **options,
+        ): b
+        for b, batch in batches.items()
+    }
+    failed: list[tuple[int, BaseException]] = []
+    try:
+        for future in as_completed(futures):
+            b = futures[future]
+            if future.status == "error":
+                failed.append((b, future.exception()))
+                continue
+            yield b, future.result()
+    finally:
+        client.cancel([*futures, scattered])
+    if failed:
+        b, cause = min(failed, key=lambda item: item[0])
+        others = f" ({len(failed) - 1} other batches failed too)" if len(failed) > 1 else ""
+        raise StudyError(
+            f"batch {b}", f"failed after {RETRIES} retries: {type(cause).__name__}: {cause}{others}"
+        )

@@ -3,9 +3,9 @@
 A batch is a list of points solved one after the other by ``solve_batch`` in one task, so that
 the task's overhead (scheduling, moving the rows back) stays small against its solves. The
 projects go to every worker once (``Client.scatter(..., broadcast=True)``), not with each task.
-A task that fails is retried; a batch that still fails is named in a StudyError once the others
-are done, and nothing is dropped: ``run`` writes each finished batch as a part and the final
-table only when every batch is in it (docs/studies.md).
+A task that fails is retried (studies.cluster.RETRIES); a batch that still fails is named in a
+StudyError once the others are done, and nothing is dropped: ``run`` writes each finished batch
+as a part, and the final table only when every batch is in it (docs/studies.md).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from simulation.result import Status
 from simulation.scenario import Scenario
 from simulation.solve import solve
 from studies import tables
+from studies.cluster import map_batches
 from studies.errors import StudyError
 from studies.grid import Axis, check_values, points, scenario_at
 
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 RANGE_COLUMNS = ("jobs_mean", "jobs_p10", "jobs_p50", "jobs_p90", "target_probability")
 # A row's columns: the index of its point, the value of each axis (row_columns), then these.
 ROW_COLUMNS: tuple[str, ...] = ("index", *tables.OUTCOME_COLUMNS)
-RETRIES = 2  # a failed task is run again this many times before its batch is said to fail
 # Batches: at most MAX_BATCH solves (a solve at 1,600 projects takes about 60 ms, a task's
 # overhead a few ms), and at least MIN_BATCHES of them when there are enough points, so that
 # every worker gets several and none waits long for the last one.
@@ -204,50 +204,22 @@ def sequential(sweep: Sweep, projects: ProjectColumns) -> list[dict[str, object]
 def execute(
     sweep: Sweep, projects: ProjectColumns, client: Client, pending: Sequence[int]
 ) -> Iterator[tuple[int, list[dict[str, object]]]]:
-    """(batch number, its rows) for each batch of ``pending``, in the order they finish.
-
-    Each task is retried RETRIES times (a worker lost is rescheduled by Dask itself). A batch
-    that still fails is reported once every other batch is done: StudyError("batch N", cause).
-    Leaving the loop early cancels the tasks not yet done."""
-    from distributed import as_completed
-
-    if not pending:
-        return
-    data, names, all_points = sweep.scenario.to_dict(), sweep.axis_names, sweep.points()
-    batches = sweep.batches()
-    [scattered] = client.scatter([projects], broadcast=True, hash=False)
-    futures = {
-        client.submit(
-            solve_batch,
-            data,
-            scattered,
-            names,
-            [(i, all_points[i]) for i in batches[b]],
-            sweep.draws,
-            time_limit_s=sweep.time_limit_s,
-            retries=RETRIES,
-            pure=False,
-        ): b
-        for b in pending
-    }
-    failed: list[tuple[int, BaseException]] = []
-    try:
-        for future in as_completed(futures):
-            b = futures[future]
-            if future.status == "error":
-                failed.append((b, future.exception()))
-                continue
-            yield b, future.result()
-    finally:
-        client.cancel(list(futures))
-        client.cancel([scattered])
-    if failed:
-        b, cause = min(failed, key=lambda item: item[0])
-        others = f" ({len(failed) - 1} other batches failed too)" if len(failed) > 1 else ""
-        raise StudyError(
-            f"batch {b}",
-            f"failed after {RETRIES} retries: {type(cause).__name__}: {cause}{others}",
-        )
+    """(batch number, its rows) for each batch of ``pending``, in the order they finish; a batch
+    that fails after its retries raises StudyError("batch N", cause) once the others are done
+    (studies.cluster.map_batches)."""
+    all_points, batches = sweep.points(), sweep.batches()
+    work = {b: [(i, all_points[i]) for i in batches[b]] for b in pending}
+    data = sweep.scenario.to_dict()
+    yield from map_batches(
+        client,
+        solve_batch,
+        data,
+        projects,
+        sweep.axis_names,
+        work,
+        sweep.draws,
+        time_limit_s=sweep.time_limit_s,
+    )
 
 
 @dataclass(frozen=True)
