@@ -1,5 +1,6 @@
 // The public GraphQL API, nothing else: the dashboard doubles as an example client.
 
+const RANGE = "mean p10 p50 p90 draws seed realisationRate targetJobs targetProbability";
 const OUTCOME = `
 fragment Outcome on SimulationOutcome {
   __typename
@@ -18,6 +19,8 @@ fragment Outcome on SimulationOutcome {
       rounds { index date releasedEur spentEur jobs cumulativeJobs hindsightJobs jobsLost
         budgetShadowPrice status }
       regions { code name jobs hindsightJobs jobsLost } }
+    jobsRange { ${RANGE} }
+    robustness { budget expectedJobsGivenUp p10Gained worstCaseJobs expected { ${RANGE} } }
   }
   ... on Infeasible { scenarioName message conflicts conflictNames relaxations { name text } }
   ... on InvalidScenario { message problems { path field message } }
@@ -79,6 +82,8 @@ export async function scenarioInputs(name) {
     rounds { value { date releaseShare releaseEur reserveShare } setIn }
     controls { lockAwards ${setting} awardsUntil ${setting} forceIn ${setting}
       forceOut ${setting} nextInLine ${setting} }
+    uncertainty { realisationRate ${setting} targetJobs ${setting} draws ${setting}
+      seed ${setting} objective ${setting} robustBudget ${setting} }
   } } }`;
   const data = await request(query, { n: name });
   return data.scenario ? data.scenario.inputs : null;

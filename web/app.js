@@ -6,6 +6,7 @@ import {
 import { item, paragraph, tableRow } from "./dom.js";
 import { buildLeverInputs, clearLeverRows } from "./leverform.js";
 import { showLevers } from "./levers.js";
+import { buildUncertaintyInputs, showRange } from "./ranges.js";
 import { startPareto } from "./pareto.js";
 import { drawMap, isOverseas } from "./map.js";
 
@@ -69,6 +70,7 @@ function showOutcome(outcome, heading, source) {
   $("#levers").hidden = !ok;
   $("#allocation").hidden = !ok;
   $("#infeasible").hidden = ok;
+  showRange(ok ? outcome : null);
   $("#results-title").textContent = heading;
   if (outcome.__typename === "InvalidScenario") return showInvalid(outcome);
   if (outcome.__typename === "Infeasible") return showInfeasible(outcome);
@@ -294,6 +296,7 @@ async function start() {
     state.baseName = $("#base").value;
     buildEnvelopeRows(regions);
     buildLeverInputs(regions);
+    buildUncertaintyInputs();
     buildChoices(scenarios);
     await showBase($("#base").value);
     return true;

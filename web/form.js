@@ -2,6 +2,7 @@
 // beside it (read from the typed Scenario.inputs), with errors put next to their field.
 import * as api from "./api.js";
 import { clearLeverErrors, leverError, readLevers, showLeverBase } from "./leverform.js";
+import { readUncertainty, showUncertaintyBase } from "./ranges.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -104,6 +105,7 @@ export function readScenario() {
   }
   if (Object.keys(weights).length) scenario.objectiveWeights = weights;
   readLevers(scenario, errors);
+  readUncertainty(scenario, errors);
   return { scenario, errors };
 }
 
@@ -123,6 +125,7 @@ export async function showBaseValues(name) {
     showSetting($(selector), weight?.setIn ? weight : null, (v) => `${v}`, "as in the base");
   }
   showLeverBase(inputs);
+  showUncertaintyBase(inputs);
   const mode = $("#mode option[value='']");
   mode.textContent = inputs.mode
     ? `as in the base (${inputs.mode.value.toLowerCase().replaceAll("_", " ")})`
