@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from cli import lever_tables
+from cli import lever_tables, main
 from simulation.result import JobsRange, Robustness
+from tests.cli.helpers import write
 from tests.cli.test_render_levers import result, text
 
 RANGE = JobsRange(
@@ -94,3 +96,30 @@ def test_json_carries_the_range_and_the_price() -> None:
     assert data["jobs_range"]["target_probability"] == pytest.approx(0.03)
     assert data["robustness"]["expected"]["mean"] == pytest.approx(21_790.8)
     assert data["robustness"]["p10_gained"] == pytest.approx(540.2)
+
+
+SCENARIO_FILE = """version: 2
+name: ranged
+uncertainty:
+  target_jobs: 1
+  draws: 200
+  seed: 4
+"""
+
+
+def test_run_prints_the_range_the_engine_drew(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "ranged.yaml", SCENARIO_FILE)
+    assert main(["run", path, "--format", "json"]) == 0
+    drawn = json.loads(capsys.readouterr().out)["result"]["jobs_range"]
+    assert (drawn["draws"], drawn["seed"], drawn["target_jobs"]) == (200, 4, 1)
+    assert drawn["p10"] <= drawn["p50"] <= drawn["p90"]
+    assert drawn["target_probability"] == 1.0  # every draw of the funded projects creates jobs
+    assert main(["run", path]) == 0
+    output = flat(capsys.readouterr().out)
+    assert (
+        f"jobs range estimated by Monte Carlo (200 draws, seed 4): mean {drawn['mean']:,.0f}, "
+        f"10th-90th percentile {drawn['p10']:,.0f} - {drawn['p90']:,.0f}, median "
+        f"{drawn['p50']:,.0f}; P(jobs >= 1) = 100 %"
+    ) in output
