@@ -162,6 +162,7 @@ class JobRunner:
         self.sessions = sessions
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.stops: dict[str, threading.Event] = {}
+        self.batch_draws = MONTE_CARLO_BATCH  # a new Monte Carlo's; a resumed one keeps its own
 
     def start(self, job_id: str) -> None:
         """Run the queued job in the background (a task of the running event loop)."""
@@ -307,11 +308,12 @@ class JobRunner:
         projects = await self._projects(scenario)
         if "allocation" not in spec:
             spec["allocation"] = await self._allocate(scenario, projects)
+            spec["batch_draws"] = self.batch_draws
             await self._store(job.id, {}, 0, spec)
         allocation = _aligned(spec["allocation"], projects)
         async with self.sessions() as session:
             hidden = await stored.hidden_rows(session, job.id)
-        sizes = batch_sizes(draws)
+        sizes = batch_sizes(draws, int(spec["batch_draws"]))
         pending = [b for b in range(len(sizes)) if -(b + 1) not in hidden]
         store = self._storer(job.id, stop)
 

@@ -1,0 +1,351 @@
+"""Long work over GraphQL: jobs started with an API key, run on a real local Dask cluster (one
+worker), polled until done, their rows checked against the engine's own solves and draws;
+refusals coded and naming the argument; a job left running by a stopped server resumed from the
+batches it stored."""
+# ruff: noqa: E501  (the table of refusals reads best one case per line)
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from sqlalchemy import update
+from starlette.applications import Starlette
+
+from apikeys import hash_key
+from models import job as stored
+from models.db import make_engine, make_sessionmaker
+from models.queries import load_projects
+from schema.auth import DEV_API_KEY
+from schema.scenarios import Catalogue
+from server import create_app
+from settings import Settings
+from simulation import uncertainty
+from simulation.scenario import Scenario
+from simulation.solve import solve
+from studies import jobs as runner
+from studies import sweep
+from studies.grid import Axis, scenario_at
+from tests.conftest import copy_database
+
+KEY = {"Authorization": f"Bearer {DEV_API_KEY}"}
+# A few hundred projects: the shipped 2020 fund's phase-1 pool, in one region.
+SCENARIO = {"name": "jobs-sweep", "base": "france-relance-2020", "projects": {"regions": ["84"]}}
+SCENARIO_INPUT = {
+    "name": "jobs-sweep",
+    "base": "france-relance-2020",
+    "projects": {"regions": ["84"]},
+}
+GRID = [
+    {"parameter": "budget_eur", "values": [20_000_000, 40_000_000]},
+    {"parameter": "fragile_share_min", "range": "0.5:0.6:0.1"},
+]
+AXES = (Axis("budget_eur", (2e7, 4e7)), Axis("fragile_share_min", (0.5, 0.6)))
+START_SWEEP = """mutation($s: ScenarioInput, $n: String, $g: [GridAxisInput!]!, $d: Int!) {
+  startSweep(scenario: $s, name: $n, grid: $g, draws: $d) { id kind status done total }
+}"""
+START_MONTE_CARLO = """mutation($s: ScenarioInput, $n: String, $d: Int!) {
+  startMonteCarlo(scenario: $s, name: $n, draws: $d) { id kind status total }
+}"""
+RESUME = "mutation($id: ID!) { resumeJob(id: $id) { id status done } }"
+JOB = """query($id: ID!, $first: Int, $after: String) { job(id: $id) {
+  id kind status done total progress error
+  rows(first: $first, after: $after) {
+    totalCount nodes { position data } pageInfo { hasNextPage endCursor }
+  }
+} }"""
+POLL_S = 180.0  # generous: the machine is shared; a job here takes a few seconds
+
+
+async def post(http: httpx.AsyncClient, query: str, headers: Any = None, **variables: Any) -> Any:
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers or {}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@asynccontextmanager
+async def serving(url: str, **settings: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
+    """The app with its lifespan (stale jobs interrupted at start, running ones at the end)."""
+    settings = {"job_workers": 1, "job_heartbeat_s": 0.5, **settings}
+    app = create_app(Settings(database_url=url, **settings))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http, app
+
+
+async def wait_done(http: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
+    async with asyncio.timeout(POLL_S):
+        while True:
+            job = (await post(http, JOB, id=job_id, first=0))["data"]["job"]
+            if job["status"] not in ("QUEUED", "RUNNING"):
+                return dict(job)
+            await asyncio.sleep(0.2)
+
+
+async def all_rows(http: httpx.AsyncClient, job_id: str, first: int) -> list[dict[str, Any]]:
+    """Every row, page by page (`first` at a time, following endCursor)."""
+    rows: list[dict[str, Any]] = []
+    after = None
+    while True:
+        body = await post(http, JOB, id=job_id, first=first, after=after)
+        page = body["data"]["job"]["rows"]
+        rows += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return rows
+        after = page["pageInfo"]["endCursor"]
+
+
+async def engine_inputs(url: str, data: dict[str, Any] | None, name: str | None) -> Any:
+    """The scenario as the API resolves it, and its projects, read by the test itself."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            catalogue = Catalogue(session)
+            scenario = await (catalogue.load(name) if name else catalogue.resolve(data or {}))
+            projects = await load_projects(session, scenario.projects)
+    finally:
+        await engine.dispose()
+    return scenario, projects
+
+
+def expected_row(scenario: Scenario, projects: Any, point: dict[str, float]) -> dict[str, Any]:
+    result = solve(scenario_at(scenario, point), projects, time_limit_s=30.0)
+    return {"status": str(result.status), "jobs": result.jobs, "spent_eur": result.spent_eur}
+
+
+@pytest.fixture
+def jobs_url(seeded_db_url: str, tmp_path: Path) -> str:
+    return copy_database(seeded_db_url, tmp_path / "jobs.db")
+
+
+@pytest.mark.slow
+async def test_a_sweep_job_runs_on_dask_and_pages_the_engines_own_solves(jobs_url: str) -> None:
+    async with serving(jobs_url) as (http, _):
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=GRID, d=0)
+        job = started["data"]["startSweep"]
+        assert (job["kind"], job["status"], job["done"], job["total"]) == ("SWEEP", "QUEUED", 0, 4)
+        finished = await wait_done(http, job["id"])
+        rows = await all_rows(http, job["id"], first=3)  # two pages: 3 rows, then 1
+    assert (finished["status"], finished["done"], finished["progress"]) == ("DONE", 4, 1.0)
+    assert finished["error"] is None
+    scenario, projects = await engine_inputs(jobs_url, SCENARIO, None)
+    assert 100 <= len(projects) <= 1000  # a few hundred projects compete
+    points = [dict(zip(("budget_eur", "fragile_share_min"), p, strict=True)) for p in
+              [(2e7, 0.5), (2e7, 0.6), (4e7, 0.5), (4e7, 0.6)]]  # first axis slowest  # fmt: skip
+    assert [row["position"] for row in rows] == [0, 1, 2, 3]
+    for row, point in zip(rows, points, strict=True):
+        data = row["data"]
+        assert data["index"] == row["position"]
+        assert (data["budget_eur"], data["fragile_share_min"]) == pytest.approx(
+            (point["budget_eur"], point["fragile_share_min"])
+        )
+        expected = expected_row(scenario, projects, point)
+        assert data["status"] == expected["status"] == "optimal"
+        assert data["jobs"] == pytest.approx(expected["jobs"], rel=1e-9)
+        assert data["spent_eur"] == expected["spent_eur"]
+        assert data["jobs_mean"] is None  # no draws asked: NaN in the table, null in JSON
+
+
+@pytest.mark.slow
+async def test_a_monte_carlo_job_gives_the_allocations_range_by_region(jobs_url: str) -> None:
+    name = "france-relance-2020"
+    async with serving(jobs_url) as (http, app):
+        one = (await post(http, START_MONTE_CARLO, KEY, n=name, d=1_500))["data"]
+        one_id = one["startMonteCarlo"]["id"]
+        assert (await wait_done(http, one_id))["status"] == "DONE"
+        app.state.jobs.batch_draws = 1_000  # 2,500 draws in batches of 1,000, 1,000 and 500
+        three = (await post(http, START_MONTE_CARLO, KEY, n=name, d=2_500))["data"]
+        three_id = three["startMonteCarlo"]["id"]
+        finished = await wait_done(http, three_id)
+        single = await all_rows(http, one_id, first=100)
+        batched = await all_rows(http, three_id, first=100)
+    assert (finished["status"], finished["done"], finished["total"]) == ("DONE", 2_500, 2_500)
+
+    scenario, projects = await engine_inputs(jobs_url, None, name)
+    result = solve(scenario, projects, time_limit_s=30.0)
+    u = scenario.uncertainty
+    # One batch: the "all" row is the engine's own Monte Carlo of the allocation, exactly.
+    exact = uncertainty.monte_carlo(
+        projects, result.allocation_eur, dataclasses.replace(u, draws=1_500)
+    )
+    first = single[0]["data"]
+    assert first["region"] == "all" and first["draws"] == 1_500
+    assert (first["mean"], first["p10"], first["p50"], first["p90"]) == pytest.approx(
+        (exact.mean, exact.p10, exact.p50, exact.p90), rel=1e-12
+    )
+    # Three batches: batch b drawn with seed + b, the percentiles taken over all 2,500 draws.
+    sizes, funded = [1_000, 1_000, 500], result.allocation_eur > 0
+    regions = sorted(set(projects.region[funded]))
+    assert [row["data"]["region"] for row in batched] == ["all", *regions]
+    for row in batched:
+        region = row["data"]["region"]
+        mask = funded if region == "all" else funded & (projects.region == region)
+        part, eur = projects.take(mask), result.allocation_eur[mask]
+        totals = np.concatenate(
+            [
+                uncertainty.draw_totals(part, eur, u.realisation_rate, n, u.seed + b)
+                for b, n in enumerate(sizes)
+            ]
+        )
+        found = uncertainty.jobs_range(
+            totals, draws=2_500, seed=u.seed, rate=u.realisation_rate, target_jobs=None
+        )
+        data = row["data"]
+        assert (data["mean"], data["p10"], data["p50"], data["p90"]) == pytest.approx(
+            (found.mean, found.p10, found.p50, found.p90), rel=1e-12
+        )
+    # The regions' means add up to the whole's (each draws the same funded projects' medians).
+    means = sum(row["data"]["mean"] for row in batched[1:])
+    assert means == pytest.approx(batched[0]["data"]["mean"], rel=0.02)
+
+
+@pytest.mark.slow
+async def test_a_job_left_running_is_interrupted_at_start_and_resumed_without_redoing_batches(
+    jobs_url: str,
+) -> None:
+    scenario, projects = await engine_inputs(jobs_url, SCENARIO, None)
+    plan = sweep.Sweep(scenario, AXES)
+    assert plan.batches() == [[0], [1], [2], [3]]
+    # Batch 0 was stored before the server stopped; its row is marked to show it is never redone.
+    [stored_row] = sweep.solve_batch(scenario.to_dict(), projects, plan.axis_names,
+                                     [(0, plan.points()[0])], 0)  # fmt: skip
+    stored_row = runner.plain_row({**stored_row, "stored_before_the_stop": True})
+    engine = make_engine(jobs_url)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        spec = runner.sweep_spec(scenario, AXES, 0)
+        job = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), spec, 4)
+        await stored.mark_running(session, job.id)
+        await stored.store_batch(session, job.id, {0: stored_row}, 1)
+        silent = stored.now() - dt.timedelta(minutes=5)
+        await session.execute(
+            update(stored.Job).where(stored.Job.id == job.id).values(heartbeat_at=silent)
+        )
+    await engine.dispose()
+
+    async with serving(jobs_url) as (http, _):
+        before = (await post(http, JOB, id=job.id, first=10))["data"]["job"]
+        resumed = (await post(http, RESUME, KEY, id=job.id))["data"]["resumeJob"]
+        finished = await wait_done(http, job.id)
+        rows = await all_rows(http, job.id, first=100)
+    assert (before["status"], before["done"], before["rows"]["totalCount"]) == ("INTERRUPTED", 1, 1)
+    assert (resumed["status"], resumed["done"]) == ("QUEUED", 1)
+    assert (finished["status"], finished["done"]) == ("DONE", 4)
+    assert [row["data"].get("stored_before_the_stop") for row in rows] == [True, None, None, None]
+    for row, point in zip(rows[1:], plan.points()[1:], strict=True):
+        expected = expected_row(scenario, projects, point)
+        assert row["data"]["jobs"] == pytest.approx(expected["jobs"], rel=1e-9)
+
+
+def error_of(body: dict[str, Any]) -> tuple[str, str | None, str]:
+    [error] = body["errors"]
+    extensions = error["extensions"]
+    return extensions["code"], extensions.get("argument"), error["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code", "argument", "words"),
+    [
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [*GRID, {"parameter": "min_spend_share", "values": [0.9, 1.0]}]},
+                     "BAD_USER_INPUT", "grid", "8 points (one solve each): a job may ask for at most 6", id="too-many-solves"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 300, "g": GRID},
+                     "BAD_USER_INPUT", "draws", "4 points x 300 draws = 1200 draws", id="sweep-too-many-draws"),
+        pytest.param(START_MONTE_CARLO, {"n": "france-relance-2020", "d": 1_001},
+                     "BAD_USER_INPUT", "draws", "must be between 1 and 1000, got 1001", id="monte-carlo-too-many-draws"),
+        pytest.param(START_MONTE_CARLO, {"n": "france-relance-2020", "d": 0},
+                     "BAD_USER_INPUT", "draws", "must be between 1 and 1000, got 0", id="monte-carlo-no-draws"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": []},
+                     "BAD_USER_INPUT", "grid", "give at least one axis", id="no-axis"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "budget_eur", "values": []}]},
+                     "BAD_USER_INPUT", "grid.budget_eur", "no values", id="axis-without-values"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "fragile_share_min", "range": "0.9:0.5:0.1"}]},
+                     "BAD_USER_INPUT", "grid.fragile_share_min", "below the start", id="empty-range"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "fragile_share_min", "values": [0.5, 1.5]}]},
+                     "BAD_USER_INPUT", "grid.fragile_share_min", "1.5", id="value-the-format-refuses"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "jobs", "values": [1]}]},
+                     "BAD_USER_INPUT", "grid", "unknown parameter 'jobs'", id="unknown-parameter"),
+        pytest.param(START_MONTE_CARLO, {"n": "no-such-scenario", "d": 10},
+                     "BAD_USER_INPUT", "name", "no saved or shipped scenario 'no-such-scenario'", id="unknown-scenario"),
+        pytest.param(START_MONTE_CARLO, {"n": "france-relance-2020", "s": SCENARIO_INPUT, "d": 10},
+                     "BAD_USER_INPUT", "scenario", "not both", id="scenario-and-name"),
+        pytest.param(RESUME, {"id": "no-such-job"}, "BAD_USER_INPUT", "id", "no job no-such-job", id="resume-unknown-job"),
+    ],
+)  # fmt: skip
+async def test_refusals_are_coded_and_name_the_argument(
+    small_db: str,
+    query: str,
+    variables: dict[str, Any],
+    code: str,
+    argument: str,
+    words: str,
+) -> None:
+    settings = Settings(database_url=small_db, job_max_solves=6, job_max_draws=1_000)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        body = await post(http, query, KEY, **variables)
+    await app.state.engine.dispose()
+    found_code, found_argument, message = error_of(body)
+    assert (found_code, found_argument) == (code, argument)
+    assert words in message
+    assert body["data"] is None
+    engine = make_engine(small_db)
+    async with make_sessionmaker(engine)() as session:
+        assert await stored.active_jobs(session, hash_key(DEV_API_KEY)) == 0  # nothing stored
+    await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": GRID}),
+        (START_MONTE_CARLO, {"n": "france-relance-2020", "d": 10}),
+        (RESUME, {"id": "any"}),
+    ],
+)
+async def test_starting_or_resuming_needs_an_api_key(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any]
+) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        code, _, message = error_of(await post(client, query, headers, **variables))
+        assert code == "UNAUTHENTICATED" and "API key" in message
+
+
+async def test_a_key_may_have_so_many_active_jobs_and_a_done_job_is_not_resumed(
+    small_db: str,
+) -> None:
+    engine = make_engine(small_db)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        queued = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
+        done = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
+        await stored.mark_running(session, done.id)
+        await stored.finish(session, done.id)
+        other_key = await stored.create_job(session, "sweep", "b" * 64, {}, 4)  # not counted
+    await engine.dispose()
+    app = create_app(Settings(database_url=small_db, jobs_per_key=1))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        crowded = await post(http, START_MONTE_CARLO, KEY, n="france-relance-2020", d=10)
+        resumed = await post(http, RESUME, KEY, id=done.id)
+        unknown = await post(http, JOB, id="no-such-job")
+        listed = await post(http, JOB, id=queued.id)
+    await app.state.engine.dispose()
+    [error] = crowded["errors"]
+    assert error["extensions"] == {"code": "TOO_MANY_JOBS", "activeJobs": 1, "maxActiveJobs": 1}
+    assert error_of(resumed)[:2] == ("BAD_USER_INPUT", "id")
+    assert f"job {done.id} is done" in error_of(resumed)[2]
+    assert unknown["data"] == {"job": None}  # an unknown id is null, as node(id) is
+    job = listed["data"]["job"]
+    assert (job["status"], job["progress"], job["rows"]["totalCount"]) == ("QUEUED", 0.0, 0)
+    assert other_key.id != queued.id
