@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from simulation import columns, explain, lp, report
+from simulation import columns, explain, lp, report, robust
 from simulation import criteria as criteria_
 from simulation.formulation import DECLARED, Floats, Formulation, Ints, M, build, locked_eur
 from simulation.highs import NAME, VERSION, Model
@@ -47,7 +47,13 @@ def solve(
     p = lp.build(scenario, projects)  # the version-1 view: per-region sums and shares
     budget = scenario.budget_eur if budget_eur is None else budget_eur
     all_or_nothing = scenario.mode == Mode.ALL_OR_NOTHING
-    optimum = columns.solve_lp(f, time_limit_s, sift_above=sift_above)
+    robust_lp = scenario.uncertainty.robust
+    if robust_lp:
+        deviation = robust.deviation(f, projects, scenario.uncertainty)
+        gamma = robust.budget(scenario.uncertainty, projects)
+        optimum = robust.solve_lp(f, deviation, gamma, time_limit_s, sift_above=sift_above)
+    else:
+        optimum = columns.solve_lp(f, time_limit_s, sift_above=sift_above)
     status = optimum.status
     method = f"LP: {optimum.method}"
     info = _Info(start, method, optimum.options, optimum.iterations)
@@ -64,7 +70,12 @@ def solve(
     result_status = Status.OPTIMAL
     mip_gap = None
     if all_or_nothing:
-        whole = _whole(f, x_lp, col_dual, deadline - time.perf_counter(), mip_rel_gap)
+        g, g_x, g_reduced = f, x_lp, col_dual
+        if robust_lp:  # the robust rows join the MILP, whose objective is the robust one
+            g = robust.augmented(f, deviation, gamma)
+            g_x = robust.lifted(x_lp, deviation, gamma)
+            g_reduced = np.concatenate([col_dual, np.zeros(len(g.cost) - len(f.cost))])
+        whole = _whole(g, g_x, g_reduced, deadline - time.perf_counter(), mip_rel_gap)
         info = replace(
             info,
             method=f"{method}; all-or-nothing: HiGHS MILP (x_i = cap_i z_i, z_i binary) over the "
@@ -77,7 +88,7 @@ def solve(
         if whole.x is None:
             message = f"No all-or-nothing allocation within the {time_limit_s:g} s time limit."
             return empty(scenario, projects, p, Status.TIME_LIMIT, message, info.solver(), budget)
-        x, mip_gap = whole.x, whole.gap
+        x, mip_gap = whole.x[: len(f.cost)], whole.gap
         result_status = Status.OPTIMAL if whole.status == "optimal" else Status.FEASIBLE
     alloc, regional_g = whole_euros(x, f, budget)
     outcome = report.allocated(p, projects, alloc)
@@ -86,7 +97,7 @@ def solve(
     unspent = budget - state
     by_region = {code: int(v) for code, v in zip(f.regional_codes, regional_g, strict=True)}
     funding, regional_eur = criteria_.funding(projects, alloc, by_region, scenario.co_funding)
-    prices = binding(f, x_lp, row_dual, col_dual, projects, all_or_nothing)
+    prices = binding(f, x_lp, row_dual, col_dual, projects, all_or_nothing, robust=robust_lp)
     c = scenario.constraints
     floors = {
         "fragile_share": c.fragile_share_min,

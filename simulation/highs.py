@@ -149,6 +149,18 @@ class Model:
             matrix.data.astype(np.float64),
         )
 
+    def add_rows(self, lower: Floats, upper: Floats, matrix: sp.csr_matrix) -> None:
+        """Rows appended after the model's own, ``matrix`` over the model's columns."""
+        self.h.addRows(
+            matrix.shape[0],
+            _finite(np.ascontiguousarray(lower, dtype=np.float64)),
+            _finite(np.ascontiguousarray(upper, dtype=np.float64)),
+            matrix.nnz,
+            matrix.indptr[:-1].astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float64),
+        )
+
     def change_costs(self, columns: npt.NDArray[np.intp], costs: Floats) -> None:
         self.h.changeColsCost(
             len(columns),

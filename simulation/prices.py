@@ -21,10 +21,15 @@ def binding(
     col_dual: Floats,
     projects: ProjectColumns,
     all_or_nothing: bool,
+    *,
+    robust: bool = False,
 ) -> tuple[BindingConstraint, ...]:
     """One BindingConstraint per group whose price is not zero. With weights beyond jobs the
-    prices are in units of the score: jobs-equivalents."""
+    prices are in units of the score: jobs-equivalents; with the robust objective, in those of
+    its worst case (simulation/robust.py)."""
     jobs = "jobs" if f.weights["jobs_created"] == 1.0 else "jobs-equivalents"
+    if robust:
+        jobs += " in the worst case"
     suffix = " (LP relaxation)" if all_or_nothing else ""
     n = f.n
     spend = float(x[:n].sum())

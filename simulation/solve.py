@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from simulation import criteria, explain, general, lp, milp, report, uncertainty
+from simulation import criteria, explain, general, lp, milp, report, robust, uncertainty
 from simulation.baselines import baselines
 from simulation.curve import Curve, CurvePoint, trade_off_curve
 from simulation.diagnose import Aggregate, Limits, diagnose
@@ -50,6 +50,8 @@ def solve(
         whole_pool=whole_pool,
     )
     result = uncertainty.with_ranges(result, scenario, projects)
+    if fixed_eur is None and budget_eur is None and whole_pool:  # not a review round's part
+        result = robust.priced(result, scenario, projects, time_limit_s=time_limit_s)
     return result
 
 
