@@ -25,11 +25,12 @@ def client(
     address: str | None = None,
     *,
     workers: int | None = None,
-    timeout_s: float = CONNECT_TIMEOUT_S,
+    timeout_s: float | None = None,
 ) -> Iterator[Client]:
     """A client of the scheduler at ``address`` (e.g. tcp://host:8786), or with None of a
     local cluster of ``workers`` processes (default: this machine's cores), one thread each
-    (the engine's solves hold the GIL), closed on leaving."""
+    (the engine's solves hold the GIL), closed on leaving. A scheduler that does not answer
+    within ``timeout_s`` (default CONNECT_TIMEOUT_S) is a StudyError naming the setting."""
     from distributed import Client, LocalCluster
 
     if address is None:
@@ -42,13 +43,16 @@ def client(
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # No dashboard; the scheduler's small HTTP server (health checks) on a free port
+                # rather than 8787, which another cluster on this machine may hold.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
             ) as cluster,
             Client(cluster) as local,
         ):
             yield local
         return
     try:
-        remote = Client(address, timeout=timeout_s)
+        remote = Client(address, timeout=CONNECT_TIMEOUT_S if timeout_s is None else timeout_s)
     except (OSError, TimeoutError, ValueError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StudyError(

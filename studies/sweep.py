@@ -57,7 +57,7 @@ def row_columns(axis_names: Sequence[str]) -> tuple[str, ...]:
 
 
 def default_batch_size(points: int) -> int:
-    return max(1, min(MAX_BATCH, math.ceil(points / MIN_BATCHES)))
+    return max(1, min(MAX_BATCH, points // MIN_BATCHES))
 
 
 @dataclass(frozen=True)
@@ -268,11 +268,13 @@ def run(
     done = parts.open(manifest, resume=resume)
     pending = [b for b in range(len(batches)) if b not in done]
     with _bar(count, sum(len(batches[b]) for b in done), progress) as advance:
-        for count, (b, rows) in enumerate(execute(sweep, projects, client, pending), len(done) + 1):
+        for written, (b, rows) in enumerate(
+            execute(sweep, projects, client, pending), len(done) + 1
+        ):
             parts.write(b, tables.to_table(rows, sweep.axis_names))
             advance(len(rows))
             if on_batch is not None:
-                on_batch(count, total)
+                on_batch(written, total)
     table = parts.read(total).sort_by("index")
     if table.column("index").to_pylist() != list(range(count)):
         raise StudyError("parts", f"{folder} does not hold every point once; remove it and rerun")

@@ -1,0 +1,199 @@
+"""Sweeps on a real local Dask cluster (two worker processes): the same rows as one process,
+failed tasks retried and never dropped, interrupted sweeps resumed, bad schedulers refused."""
+
+import math
+import os
+import socket
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from distributed import Client
+
+import studies.sweep
+from simulation.projects import ProjectColumns
+from simulation.scenario import Constraints, Scenario
+from studies.cluster import client
+from studies.errors import StudyError
+from studies.grid import parse_axis
+from studies.sweep import Sweep, run, sequential
+
+# 300 generated projects ask for about 120 M EUR; spending all of 5 G EUR is impossible.
+SCENARIO = Scenario(
+    budget_eur=30_000_000, constraints=Constraints(fragile_share_min=0.6, min_spend_share=1.0)
+)
+
+
+def small_sweep(draws: int = 0, batch_size: int | None = None) -> Sweep:
+    axes = (
+        parse_axis("fragile_share_min=0.5:0.7:0.1"),
+        parse_axis("budget_eur=3e7,5e9"),  # 5e9 with min_spend_share 1: infeasible
+    )
+    return Sweep(SCENARIO, axes, draws=draws, batch_size=batch_size)
+
+
+def same_rows(got: list[dict[str, object]], expected: list[dict[str, object]]) -> bool:
+    """Equal row for row, value for value (NaN equal to NaN: a range not drawn)."""
+
+    def same(a: object, b: object) -> bool:
+        both_nan = isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
+        return both_nan or a == b
+
+    return len(got) == len(expected) and all(
+        g.keys() == e.keys() and all(same(g[k], e[k]) for k in e)
+        for g, e in zip(got, expected, strict=True)
+    )
+
+
+def test_the_cluster_gives_the_sequential_rows_exactly(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    sweep = small_sweep(draws=200)
+    expected = sequential(sweep, projects)
+    table = run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
+    rows = pq.read_table(table.parquet).to_pylist()
+    assert same_rows(rows, expected)
+    assert [row["index"] for row in rows] == list(range(6))
+    statuses = [row["status"] for row in rows]
+    assert statuses == ["optimal", "infeasible"] * 3  # budget_eur varies fastest
+    infeasible = rows[1]
+    assert infeasible["jobs"] is None and infeasible["error"]
+    solved = rows[0]
+    assert solved["spent_eur"] == 30_000_000 and solved["error"] == ""
+    assert solved["jobs_p10"] <= solved["jobs_p50"] <= solved["jobs_p90"]
+    assert (table.solves, table.infeasible, table.not_solved) == (6, 3, 0)
+    assert not (tmp_path / "sweep.parts").exists()  # the parts go once the table is whole
+
+
+def test_without_draws_the_range_columns_are_nan(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    table = run(small_sweep(), projects, dask_client, tmp_path / "sweep", progress=False)
+    first = table.table.to_pylist()[0]
+    assert first["status"] == "optimal" and math.isnan(first["jobs_mean"])
+
+
+# ---- faults, run inside the workers: solve_point replaced there for one test -----------------
+
+
+def _fail_at(index: int, marker: str | None) -> None:
+    """Make the point ``index`` raise: once (the first attempt writes ``marker``) or always."""
+    original = studies.sweep.__dict__.setdefault("_original_solve_point", studies.sweep.solve_point)
+
+    def failing(*args: object) -> dict[str, object]:
+        if args[3] == index and (marker is None or not os.path.exists(marker)):
+            if marker is not None:
+                Path(marker).touch()
+            raise RuntimeError(f"fault at point {index}")
+        return original(*args)  # type: ignore[operator]
+
+    studies.sweep.solve_point = failing  # type: ignore[assignment]
+
+
+def _restore() -> None:
+    if "_original_solve_point" in studies.sweep.__dict__:
+        studies.sweep.solve_point = studies.sweep.__dict__.pop("_original_solve_point")
+
+
+@pytest.fixture
+def faults(dask_client: Client) -> object:
+    yield lambda index, marker=None: dask_client.run(_fail_at, index, marker)
+    dask_client.run(_restore)
+
+
+def test_a_failed_task_is_retried_and_its_rows_kept(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: object
+) -> None:
+    sweep = small_sweep()
+    marker = tmp_path / "failed-once"
+    faults(2, str(marker))  # type: ignore[operator]
+    table = run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
+    assert marker.exists()  # the fault happened, and the retry solved the point
+    assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
+
+
+def test_a_batch_failing_every_retry_is_named_after_the_others_are_written(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: object
+) -> None:
+    sweep = small_sweep(batch_size=2)  # batches [0, 1], [2, 3], [4, 5]
+    faults(3)  # type: ignore[operator]
+    with pytest.raises(StudyError) as raised:
+        run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
+    assert raised.value.field == "batch 1"
+    assert "failed after 2 retries: RuntimeError: fault at point 3" in raised.value.message
+    parts = sorted(p.name for p in (tmp_path / "sweep.parts").glob("batch-*.parquet"))
+    assert parts == ["batch-000000.parquet", "batch-000002.parquet"]
+    assert not (tmp_path / "sweep.parquet").exists() and not (tmp_path / "sweep.csv").exists()
+    dask_client.run(_restore)
+    table = run(sweep, projects, dask_client, tmp_path / "sweep", resume=True, progress=False)
+    assert table.resumed == 2
+    assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
+
+
+# ---- resume -----------------------------------------------------------------------------------
+
+
+def test_an_interrupted_sweep_resumes_to_the_same_table(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    sweep = small_sweep(draws=100, batch_size=1)
+    whole = run(sweep, projects, dask_client, tmp_path / "whole", progress=False)
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(sweep, projects, dask_client, tmp_path / "cut", progress=False, on_batch=stop)
+    written = list((tmp_path / "cut.parts").glob("batch-*.parquet"))
+    assert len(written) == 2 and not (tmp_path / "cut.parquet").exists()
+    with pytest.raises(StudyError, match=r"^resume: .* pass --resume to continue it"):
+        run(sweep, projects, dask_client, tmp_path / "cut", progress=False)
+    other = small_sweep(draws=50, batch_size=1)
+    with pytest.raises(StudyError, match=r"^resume: .* parts of another sweep \(its fingerprint"):
+        run(other, projects, dask_client, tmp_path / "cut", resume=True, progress=False)
+    resumed = run(sweep, projects, dask_client, tmp_path / "cut", resume=True, progress=False)
+    assert resumed.resumed == 2
+    assert same_rows(resumed.table.to_pylist(), whole.table.to_pylist())
+    assert (tmp_path / "cut.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_parts_of_other_projects_are_refused(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    sweep = small_sweep(batch_size=1)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(sweep, projects, dask_client, tmp_path / "s", progress=False, on_batch=stop)
+    fewer = projects.take(projects.ids % 2 == 0)
+    with pytest.raises(StudyError, match=r"another sweep \(its projects differ\)"):
+        run(sweep, fewer, dask_client, tmp_path / "s", resume=True, progress=False)
+
+
+# ---- the scheduler ----------------------------------------------------------------------------
+
+
+def test_an_unreachable_scheduler_is_told_quickly_with_the_setting_named() -> None:
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    start = time.perf_counter()
+    with pytest.raises(StudyError) as raised, client(f"tcp://127.0.0.1:{port}", timeout_s=1):
+        pass
+    assert time.perf_counter() - start < 8  # the timeout, not a hang (generous bound)
+    assert raised.value.field == "TERRITOIRES_DASK_SCHEDULER"
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in raised.value.message
+
+
+def test_a_running_scheduler_is_used_by_its_address(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    address = dask_client.scheduler.address
+    with client(address) as remote:
+        assert remote.scheduler_info()["address"] == address
+        table = run(small_sweep(), projects, remote, tmp_path / "s", progress=False)
+    assert same_rows(table.table.to_pylist(), sequential(small_sweep(), projects))
