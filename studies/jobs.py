@@ -350,7 +350,7 @@ class JobRunner:
         async with self.sessions() as session:
             hidden = await stored.hidden_rows(session, job.id)
         batches = [hidden[-(b + 1)] for b in range(len(sizes))]
-        rows = range_rows(batches, u, draws)
+        rows = await asyncio.to_thread(range_rows, batches, u, draws)  # sorts every draw
         await self._store(job.id, {i: plain_row(row) for i, row in enumerate(rows)}, draws)
 
     async def _allocate(self, scenario: Scenario, projects: ProjectColumns) -> dict[str, Any]:

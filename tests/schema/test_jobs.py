@@ -349,3 +349,17 @@ async def test_a_key_may_have_so_many_active_jobs_and_a_done_job_is_not_resumed(
     job = listed["data"]["job"]
     assert (job["status"], job["progress"], job["rows"]["totalCount"]) == ("QUEUED", 0.0, 0)
     assert other_key.id != queued.id
+
+
+async def test_a_job_whose_work_fails_ends_failed_with_the_reason(jobs_url: str) -> None:
+    # The shipped infeasible scenario has no allocation to draw: the job fails before any batch.
+    async with serving(jobs_url) as (http, _):
+        started = await post(http, START_MONTE_CARLO, KEY, n="infeasible-corsica-floor", d=100)
+        job_id = started["data"]["startMonteCarlo"]["id"]
+        failed = await wait_done(http, job_id)
+        again = (await post(http, RESUME, KEY, id=job_id))["data"]["resumeJob"]
+        failed_again = await wait_done(http, job_id)
+    assert (failed["status"], failed["done"], failed["rows"]["totalCount"]) == ("FAILED", 0, 0)
+    assert failed["error"].startswith("scenario: the solve found no allocation to draw")
+    assert again["status"] == "QUEUED"  # a failed job may be resumed (and fails the same way)
+    assert failed_again["status"] == "FAILED"
