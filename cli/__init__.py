@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import curve, db, keys, pareto, saved, scenarios
+from cli import curve, db, keys, pareto, saved, scenarios, studies
 from cli.errors import CliError
 from settings import Settings, SettingsError
 
@@ -25,6 +25,8 @@ COMMANDS = (
     scenarios.add_compare,
     curve.add_curve,
     pareto.add_pareto,
+    studies.add_sweep,
+    studies.add_sensitivity,
     saved.add_export,
     saved.add_import,
     saved.add_list,

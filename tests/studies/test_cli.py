@@ -1,0 +1,111 @@
+"""`territoires sweep` and `territoires sensitivity` end to end, on the test cluster (named by
+TERRITOIRES_DASK_SCHEDULER, as a shared cluster would be) and the seeded database."""
+
+import csv
+import socket
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from distributed import Client
+
+import studies.cluster
+from cli import main
+from tests.cli.helpers import ANNOUNCED
+
+
+@pytest.fixture
+def on_cluster(seeded_db_url: str, dask_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded_db_url)
+    monkeypatch.setenv("TERRITOIRES_DASK_SCHEDULER", dask_client.scheduler.address)
+
+
+@pytest.mark.usefixtures("on_cluster")
+def test_sweep_writes_parquet_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "relance"
+    args = ["sweep", ANNOUNCED, "--grid", "fragile_share_min=0.5:0.7:0.1"]
+    args += ["--grid", "budget_eur=3e8,4e8", "--draws", "50", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {out}.parquet and {out}.csv" in printed
+    assert "6 solves: 6 solved, 0 infeasible, 0 not solved" in printed
+    table = pq.read_table(f"{out}.parquet")
+    assert table.column_names[:4] == ["index", "fragile_share_min", "budget_eur", "status"]
+    assert table.column("index").to_pylist() == list(range(6))
+    with open(f"{out}.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert [float(row["budget_eur"]) for row in rows] == [3e8, 4e8] * 3
+    assert [row["status"] for row in rows] == ["optimal"] * 6
+    assert [float(row["jobs"]) for row in rows] == table.column("jobs").to_pylist()
+    for row in rows:
+        assert float(row["jobs_p10"]) <= float(row["jobs_p50"]) <= float(row["jobs_p90"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--grid", "fragile_share_min=0.9:0.5:0.1"], "grid.fragile_share_min: no values"),
+        (["--grid", "fragile_share_min=0.5,1.5"], "grid.fragile_share_min: must be between 0"),
+        (["--grid", "budget=1e8"], "grid: unknown parameter 'budget' (did you mean budget_eur?)"),
+        (["--grid", "budget_eur=nan"], "grid.budget_eur: must be a finite number"),
+        (["--grid", "budget_eur=3e8", "--draws", "-1"], "draws: must be between 0 and 100,000"),
+    ],
+)
+def test_bad_grids_and_draws_exit_2_naming_the_field(
+    extra: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["sweep", ANNOUNCED, *extra, "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_an_unreachable_scheduler_exits_2_naming_the_setting(
+    seeded_db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", seeded_db_url)
+    monkeypatch.setenv("TERRITOIRES_DASK_SCHEDULER", f"tcp://127.0.0.1:{port}")
+    monkeypatch.setattr(studies.cluster, "CONNECT_TIMEOUT_S", 1.0)
+    args = ["sweep", ANNOUNCED, "--grid", "budget_eur=3e8", "--out", str(tmp_path / "s")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    expected = f"territoires: TERRITOIRES_DASK_SCHEDULER: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
+    assert err.startswith(expected) and "Traceback" not in err
+
+
+@pytest.mark.usefixtures("on_cluster")
+def test_existing_parts_need_resume(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.parts").mkdir()
+    (tmp_path / "s.parts" / "manifest.json").write_text("{}", encoding="utf-8")
+    args = ["sweep", ANNOUNCED, "--grid", "budget_eur=3e8", "--out", str(tmp_path / "s")]
+    assert main(args) == 2
+    assert "pass --resume to continue it, or remove that folder" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("on_cluster")
+def test_sensitivity_prints_the_indices_and_draws_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "sobol.png"
+    args = ["sensitivity", ANNOUNCED, "--parameters", "realisation_rate=0.6:1"]
+    args += ["budget_eur=3e8:4e8", "--samples", "8", "--chart", str(png)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "france-relance-2020: Sobol indices of expected jobs" in printed
+    assert "32 solves (N = 8, seed 0)" in printed
+    assert "realisation_rate" in printed and "0.6 to 1" in printed
+    assert "budget_eur" in printed and "3e+08 to 4e+08" in printed
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sensitivity_refuses_samples_that_are_no_power_of_two(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["sensitivity", ANNOUNCED, "--parameters", "budget_eur=3e8:4e8", "--samples", "10"]
+    assert main(args) == 2
+    assert "samples: must be a power of 2 (e.g. 8 or 16)" in capsys.readouterr().err
