@@ -61,13 +61,32 @@ class JobStateError(ValueError):
     """The job is not in a state that allows what was asked (resuming a done job, ...)."""
 
 
+class TooManyJobsError(ValueError):
+    def __init__(self, active: int, most: int) -> None:
+        super().__init__(f"{active} queued or running jobs for this key, the most it may have")
+        self.active = active
+        self.most = most
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 async def create_job(
-    session: AsyncSession, kind: str, key_hash: str, spec: Mapping[str, Any], total: int
+    session: AsyncSession,
+    kind: str,
+    key_hash: str,
+    spec: Mapping[str, Any],
+    total: int,
+    *,
+    max_active: int | None = None,
 ) -> Job:
+    """A queued job; with ``max_active``, TooManyJobsError when the key already has that many
+    queued or running (the caller's transaction then rolls back). Two requests of one key at
+    once cannot both pass: PostgreSQL locks the key for the transaction; on SQLite the insert
+    comes first, and a writer waits for the other to commit before counting."""
+    if max_active is not None and session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key_hash))))
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     moment = now()
@@ -86,6 +105,10 @@ async def create_job(
     )
     session.add(job)
     await session.flush()
+    if max_active is not None:
+        others = await active_jobs(session, key_hash) - 1
+        if others >= max_active:
+            raise TooManyJobsError(others, max_active)
     return job
 
 

@@ -169,19 +169,20 @@ def _axes(grid: list[GridAxisInput], max_solves: int) -> list[Axis]:
 async def _start(info: Info, kind: str, spec: dict[str, Any], total: int) -> stored.Job:
     settings = info.context.settings
     key_hash = _key_hash(info)
-    async with info.context.sessions() as session, session.begin():
-        active = await stored.active_jobs(session, key_hash)
-        if active >= settings.jobs_per_key:
-            raise GraphQLError(
-                f"this API key has {active} queued or running jobs, the most it may have "
-                f"(TERRITOIRES_JOBS_PER_KEY): wait for one to end",
-                extensions={
-                    "code": TOO_MANY_JOBS,
-                    "activeJobs": active,
-                    "maxActiveJobs": settings.jobs_per_key,
-                },
-            )
-        job = await stored.create_job(session, kind, key_hash, spec, total)
+    try:
+        async with info.context.sessions() as session, session.begin():
+            most = settings.jobs_per_key
+            job = await stored.create_job(session, kind, key_hash, spec, total, max_active=most)
+    except stored.TooManyJobsError as error:
+        raise GraphQLError(
+            f"this API key has {error.active} queued or running jobs, the most it may have "
+            f"(TERRITOIRES_JOBS_PER_KEY): wait for one to end",
+            extensions={
+                "code": TOO_MANY_JOBS,
+                "activeJobs": error.active,
+                "maxActiveJobs": error.most,
+            },
+        ) from None
     info.context.jobs.start(job.id)
     return job
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from starlette.applications import Starlette
 
 from apikeys import hash_key
@@ -363,3 +363,20 @@ async def test_a_job_whose_work_fails_ends_failed_with_the_reason(jobs_url: str)
     assert failed["error"].startswith("scenario: the solve found no allocation to draw")
     assert again["status"] == "QUEUED"  # a failed job may be resumed (and fails the same way)
     assert failed_again["status"] == "FAILED"
+
+
+async def test_two_starts_at_once_cannot_both_pass_the_limit_of_a_key(jobs_url: str) -> None:
+    async with serving(jobs_url, jobs_per_key=1) as (http, _):
+        bodies = await asyncio.gather(
+            *(post(http, START_MONTE_CARLO, KEY, n="infeasible-corsica-floor", d=10) for _ in "ab")
+        )
+        accepted = [body["data"]["startMonteCarlo"]["id"] for body in bodies if body["data"]]
+        for job_id in accepted:
+            await wait_done(http, job_id)
+    codes = [body["errors"][0]["extensions"]["code"] for body in bodies if body.get("errors")]
+    assert len(accepted) == 1 and codes == ["TOO_MANY_JOBS"]
+    engine = make_engine(jobs_url)
+    async with make_sessionmaker(engine)() as session:
+        rows = await session.scalars(select(stored.Job.id))
+        assert list(rows) == accepted  # the refused job's row was rolled back
+    await engine.dispose()
