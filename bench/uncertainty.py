@@ -11,8 +11,11 @@ interleaved in one run and each repeated:
 - monte_carlo: the range of the chosen allocation (10,000 draws by default), drawing its normals
   (the cache of simulation.uncertainty emptied first; 10,000 draws of 571 projects are more than
   it keeps anyway);
-- solve: one cold solve of the scenario with the range it carries (levers.DRAWS draws, normals
-  drawn), solve_kept: the same with the normals kept, engine_only: the solve without its range.
+- range: the range a solve adds (``with_ranges``, levers.DRAWS draws), its normals drawn, and
+  range_kept: the same with the normals kept from the run before (what the next solve of a
+  process with the same seed and draws pays);
+- solve: one cold solve of the scenario with the range it carries (normals drawn), solve_kept:
+  the same with the normals kept, engine_only: the solve without its range.
 
 Run: .venv/bin/python bench/uncertainty.py [--size 1600] [--draws 10000] [--repeats 7]
 """
@@ -44,6 +47,8 @@ ESTIMATED_SHARE = 1 / 3
 RATIOS = (
     ("monte_carlo", "floor"),  # at most 2
     ("monte_carlo", "solve"),
+    ("range", "engine_only"),
+    ("range_kept", "engine_only"),
     ("solve", "engine_only"),
     ("solve_kept", "engine_only"),
 )
@@ -128,6 +133,8 @@ def main() -> None:
     runs: dict[str, Callable[[], object]] = {
         "floor": lambda: floor(projects, allocation, u),
         "monte_carlo": cold(lambda: uncertainty.monte_carlo(projects, allocation, u)),
+        "range": cold(lambda: uncertainty.with_ranges(result, scenario, projects)),
+        "range_kept": lambda: uncertainty.with_ranges(result, scenario, projects),
         "solve": cold(lambda: solve(scenario, projects)),
         "solve_kept": lambda: solve(scenario, projects),
         "engine_only": engine_only,
