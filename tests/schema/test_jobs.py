@@ -380,3 +380,30 @@ async def test_two_starts_at_once_cannot_both_pass_the_limit_of_a_key(jobs_url: 
         rows = await session.scalars(select(stored.Job.id))
         assert list(rows) == accepted  # the refused job's row was rolled back
     await engine.dispose()
+
+
+@pytest.mark.slow
+async def test_a_server_stopping_interrupts_its_running_job_and_another_resumes_it(
+    jobs_url: str,
+) -> None:
+    # 60 points of one solve each: the job is still running when the server stops.
+    grid = [
+        {"parameter": "budget_eur", "range": "10000000:69000000:1000000"},
+        {"parameter": "fragile_share_min", "values": [0.5]},
+    ]
+    async with serving(jobs_url) as (http, _):
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=0)
+        job_id = started["data"]["startSweep"]["id"]
+        async with asyncio.timeout(POLL_S):
+            while (await post(http, JOB, id=job_id, first=0))["data"]["job"]["done"] < 1:
+                await asyncio.sleep(0.05)
+    async with serving(jobs_url) as (http, _):
+        stopped = (await post(http, JOB, id=job_id, first=0))["data"]["job"]
+        await post(http, RESUME, KEY, id=job_id)
+        finished = await wait_done(http, job_id)
+        rows = await all_rows(http, job_id, first=100)
+    assert stopped["status"] == "INTERRUPTED" and 1 <= stopped["done"] < 60
+    assert stopped["rows"]["totalCount"] == stopped["done"]  # progress and rows stored together
+    assert (finished["status"], finished["done"]) == ("DONE", 60)
+    assert [row["data"]["index"] for row in rows] == list(range(60))
+    assert [row["data"]["budget_eur"] for row in rows] == [1e7 + 1e6 * i for i in range(60)]
