@@ -74,8 +74,9 @@ def solve_lp(
     rows, reduced costs with the robust rows' duals folded in (s_i - A_i^T y - d_i w_i), the
     robust objective. Column generation above ``sift_above`` projects."""
     if f.n <= sift_above or f.n == 0:
-        return _whole(f, d, gamma, time_limit_s)
-    return _sifted(f, d, gamma, time_limit_s)
+        everything = np.arange(len(f.cost), dtype=np.intp)
+        return _generated(f, d, gamma, time_limit_s, everything, columns.WHOLE)
+    return _generated(f, d, gamma, time_limit_s, working_set(f), columns.SIFTED)
 
 
 def augmented(f: Formulation, d: Floats, gamma: float) -> Formulation:
@@ -142,40 +143,25 @@ def worst_case_jobs(
     return float(jobs @ share) - protection(falls, gamma)
 
 
-def _whole(f: Formulation, d: Floats, gamma: float, time_limit_s: float) -> LpOptimum:
-    aug = augmented(f, d, gamma)
-    optimum = columns.solve_lp(aug, time_limit_s, sift_above=aug.n + len(aug.cost))
-    columns_f, rows_f = len(f.cost), len(f.row_names)
-    return replace(
-        optimum,
-        x=optimum.x[:columns_f],
-        row_dual=optimum.row_dual[:rows_f],
-        reduced=optimum.reduced[:columns_f],
-        method=method_text(gamma, optimum.method),
-    )
-
-
 class _Working:
-    """The HiGHS model of the column generation and where each part of it sits."""
+    """The HiGHS model of the column generation and where each part of it sits: f's rows, then
+    the robust rows as projects come in; the working set's columns, z, then each project's x_i
+    and p_i as it comes in. Built by appending to f's own matrix: no augmented copy of it."""
 
     def __init__(self, f: Formulation, d: Floats, gamma: float, work: Indices) -> None:
         self.f, self.d = f, d
         self.model = Model(OPTIONS)
         self.x_at = np.full(len(f.cost), -1, dtype=np.intp)  # model column of each f column
-        self.w_at = np.full(f.n, -1, dtype=np.intp)  # model row of each project's robust row
         self.columns = len(work) + 1
         self.rows = len(f.row_names)
         self.x_at[work] = np.arange(len(work))
         self.z = len(work)  # z comes right after the first working set
-        sub = sp.hstack([f.matrix[:, work], sp.csc_matrix((self.rows, 1))], format="csc")
+        sub = f.matrix if len(work) == len(f.cost) else f.matrix[:, work]
         self.model.load(
-            np.append(f.cost[work], -gamma),
-            np.append(f.lower[work], 0.0),
-            np.append(f.upper[work], np.inf),
-            sub,
-            f.row_lower,
-            f.row_upper,
-            f.row_names,
+            f.cost[work], f.lower[work], f.upper[work], sub, f.row_lower, f.row_upper, f.row_names
+        )
+        self.model.add_columns(
+            np.array([-gamma]), np.zeros(1), np.full(1, np.inf), sp.csc_matrix((self.rows, 1))
         )
         self._robust_rows(work[work < f.n])
 
@@ -202,21 +188,22 @@ class _Working:
         where = (np.concatenate([r, r, r]), at)
         rows = sp.csr_matrix((values, where), shape=(k, self.columns))
         self.model.add_rows(np.zeros(k), np.full(k, np.inf), rows)
-        self.w_at[deviating] = self.rows + r
         self.rows += k
 
 
-def _sifted(f: Formulation, d: Floats, gamma: float, time_limit_s: float) -> LpOptimum:
+def _generated(
+    f: Formulation, d: Floats, gamma: float, time_limit_s: float, work: Indices, method: str
+) -> LpOptimum:
+    """Column generation from ``work`` (every column: HiGHS solves the whole LP once)."""
     deadline = time.perf_counter() + time_limit_s
     columns_f, rows_f = len(f.cost), len(f.row_names)
     by_column = f.matrix.T.tocsr()
-    work = working_set(f)
     in_work = np.zeros(columns_f, dtype=np.bool_)
     in_work[work] = True
     w = _Working(f, d, gamma, work)
     can_enter = f.upper > 0
     iterations = rounds = 0
-    method = method_text(gamma, columns.SIFTED)
+    method = method_text(gamma, method)
     while True:
         rounds += 1
         status = w.model.run(deadline - time.perf_counter())

@@ -209,3 +209,31 @@ def test_the_price_of_robustness() -> None:
     fall = (projects.jobs_created - low) * result.allocation_eur / projects.aid_requested_eur
     worst = result.jobs - robust.protection(fall, r.budget)
     assert r.worst_case_jobs == pytest.approx(worst, rel=1e-9)
+
+
+def test_an_infeasible_robust_scenario_is_diagnosed_as_its_constraints() -> None:
+    # Region 84 must receive 3 M EUR from a 2 M EUR budget: the robust rows change nothing to
+    # that, and the diagnosis names the same conflict as with the expected-jobs objective.
+    from simulation.scenario import Constraints, RegionEnvelope
+
+    constraints = Constraints(regions={"84": RegionEnvelope(min_eur=3 * M)})
+    scenario = Scenario(budget_eur=2 * M, constraints=constraints, uncertainty=ROBUST)
+    result = general.solve(scenario, tiny())
+    plain = general.solve(replace(scenario, uncertainty=Uncertainty()), tiny())
+    assert result.status == plain.status == Status.INFEASIBLE
+    assert result.diagnosis is not None and plain.diagnosis is not None
+    assert result.diagnosis.conflicts == plain.diagnosis.conflicts
+    assert "budget" in result.diagnosis.names
+
+
+def test_explanations_count_the_fall_in_the_worst_case() -> None:
+    # The hand-solved case at x = (1/8, 1, 7/8): x1, x3 and z (= 1, both falls 8/8 and 1 x 1
+    # equal it) are basic; the budget and both robust rows bind. x3 (d3 = 0) gives the budget's
+    # price y = 6; x1 gives 10 - 6 - 8 w1 = 0, w1 = 1/2; z gives w1 + w2 = Gamma = 1, w2 = 1/2.
+    # Project 2, at its cap, has reduced cost 8 - 6 - 1 x 1/2 = 1.5: its threshold is 6.5 jobs
+    # per M EUR, its fall's share of the worst case on top of the budget's price.
+    result = general.solve(Scenario(budget_eur=2 * M, uncertainty=ROBUST), tiny())
+    explanations = result.explanations
+    assert explanations is not None
+    assert explanations.jobs_per_meur == pytest.approx([10, 8, 6])
+    assert explanations.threshold == pytest.approx([10.0, 6.5, 6.0])
