@@ -176,12 +176,6 @@ class JobRunner:
             del self.tasks[job_id]
             self.stops.pop(job_id, None)
 
-    async def wait(self, job_id: str) -> None:
-        """Until the job's task (if this process runs it) ends."""
-        task = self.tasks.get(job_id)
-        if task is not None:
-            await asyncio.shield(task)
-
     async def interrupt_stale(self) -> list[str]:
         """At start: running jobs whose heartbeat stopped are marked interrupted."""
         async with self.sessions() as session, session.begin():
@@ -292,6 +286,8 @@ class JobRunner:
 
         def compute() -> None:
             done = len(positions)
+            if not pending:  # every batch was stored before a stop: no cluster to start
+                return
             with self._client() as client:
                 for _, rows in sweep.execute(plan, projects, client, pending):
                     done += len(rows)
@@ -321,6 +317,8 @@ class JobRunner:
             from distributed import as_completed
 
             done = sum(int(row["draws"]) for row in hidden.values())
+            if not pending:
+                return
             with self._client() as client:
                 shared = client.scatter(projects, broadcast=True)
                 futures = {
