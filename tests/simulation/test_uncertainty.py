@@ -282,3 +282,16 @@ def test_results_without_an_allocation_have_no_range() -> None:
     none = replace(scenario, uncertainty=Uncertainty(draws=0))
     bare = replace(solved, jobs_range=None)
     assert uncertainty.with_ranges(bare, none, projects) is bare
+
+
+def test_the_documented_sampling_error_of_the_10th_percentile() -> None:
+    # docs/uncertainty.md: +/- 0.038 sd at 2,000 draws; sqrt(0.09 / 2000) / pdf(Z90)
+    # = 0.006708 / 0.175498 = 0.03822.
+    assert uncertainty.standard_error_p10(2_000) == pytest.approx(0.03822, abs=1e-5)
+    assert uncertainty.standard_error_p10(2_000) == pytest.approx(
+        math.sqrt(0.09 / 2_000) / stats.norm.pdf(stats.norm.ppf(0.9))
+    )
+    # Over many seeds, the 10th percentile of 2,000 normal draws spreads by about that much.
+    rng = np.random.default_rng(0)
+    p10 = np.percentile(rng.standard_normal((400, 2_000)), 10, axis=1)
+    assert p10.std() == pytest.approx(uncertainty.standard_error_p10(2_000), rel=0.15)
