@@ -157,3 +157,39 @@ async def test_an_unknown_objective_is_a_coded_error_on_its_field(
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "invalid value at .uncertainty.objective:" in error["message"]
     assert "Value 'WORST' does not exist in 'ObjectiveMode' enum" in error["message"]
+
+
+def check_price(outcome: dict[str, Any], budget: float) -> None:
+    """The price of robustness against the expected-jobs allocation, drawn with the same seed."""
+    assert outcome["__typename"] == "SimulationResult", outcome
+    jobs, price = outcome["jobsRange"], outcome["robustness"]
+    assert price is not None, "the robust objective reports its price"
+    assert price["budget"] == pytest.approx(budget)
+    expected = price["expected"]
+    assert (expected["draws"], expected["seed"]) == (jobs["draws"], jobs["seed"])
+    assert price["expectedJobsGivenUp"] == pytest.approx(expected["mean"] - jobs["mean"])
+    assert price["p10Gained"] == pytest.approx(jobs["p10"] - expected["p10"])
+    # The worst case of the budget is a low figure: never above the declared jobs.
+    assert price["worstCaseJobs"] <= outcome["jobs"] + 1e-6
+
+
+async def test_the_robust_objective_reports_its_price(client: httpx.AsyncClient) -> None:
+    outcome = await simulate(client, uncertainty={"objective": "ROBUST", "robustBudget": 2})
+    check_price(outcome, 2.0)
+    assert outcome["inputs"]["uncertainty"]["objective"]["value"] == "ROBUST"
+
+
+async def test_run_scenario_of_a_saved_robust_scenario(client: httpx.AsyncClient) -> None:
+    scenario = {**OPEN, "name": "robust-u", "uncertainty": {"objective": "ROBUST",
+                "robustBudget": 1.5, "seed": 2, "draws": 300}}  # fmt: skip
+    saved = await client.post("/graphql", headers=KEY, json={"query": SAVE, "variables": {
+        "s": scenario}})  # fmt: skip
+    assert saved.json()["data"]["saveScenario"]["__typename"] == "Scenario", saved.text
+    body = await gql(client, RUN, n="robust-u")
+    assert "errors" not in body, body
+    outcome = body["data"]["runScenario"]
+    check_price(outcome, 1.5)
+    assert outcome["jobsRange"]["draws"] == 300
+    assert outcome["inputs"]["uncertainty"]["robustBudget"] == {
+        "value": 1.5, "origin": "SCENARIO", "setIn": "robust-u",
+    }  # fmt: skip
