@@ -96,11 +96,11 @@ def draw_batch(
     return totals
 
 
-def _encode(values: np.ndarray) -> str:
+def encode_draws(values: np.ndarray) -> str:
     return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode()
 
 
-def _decode(text: str) -> np.ndarray:
+def decode_draws(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<f8")
 
 
@@ -131,7 +131,7 @@ def range_rows(
     for name in [ALL, *names]:
         totals = np.concatenate(
             [
-                _decode(batch["totals"][name])
+                decode_draws(batch["totals"][name])
                 if name in batch["totals"]
                 else np.zeros(batch["draws"])
                 for batch in batches
@@ -339,7 +339,7 @@ class JobRunner:
                     totals = future.result()
                     done += sizes[b]
                     row: dict[str, Any] = {"batch": b, "draws": sizes[b], "seed": u.seed + b}
-                    row["totals"] = {name: _encode(values) for name, values in totals.items()}
+                    row["totals"] = {name: encode_draws(values) for name, values in totals.items()}
                     store({-(b + 1): row}, done)
                     if stop.is_set():
                         raise Stopped

@@ -407,3 +407,44 @@ async def test_a_server_stopping_interrupts_its_running_job_and_another_resumes_
     assert (finished["status"], finished["done"]) == ("DONE", 60)
     assert [row["data"]["index"] for row in rows] == list(range(60))
     assert [row["data"]["budget_eur"] for row in rows] == [1e7 + 1e6 * i for i in range(60)]
+
+
+@pytest.mark.slow
+async def test_a_resumed_monte_carlo_keeps_the_draws_it_stored(jobs_url: str) -> None:
+    name = "france-relance-2020"
+    scenario, projects = await engine_inputs(jobs_url, None, name)
+    result = solve(scenario, projects, time_limit_s=30.0)
+    funded = result.allocation_eur > 0
+    spec = runner.monte_carlo_spec(scenario, 2_000)
+    spec["allocation"] = {
+        "ids": result.project_ids[funded].tolist(),
+        "eur": result.allocation_eur[funded].tolist(),
+    }
+    spec["batch_draws"] = 1_000
+    # Batch 0 stored before the stop, its totals all zero: a batch redrawn would not be.
+    zeros = {
+        "batch": 0,
+        "draws": 1_000,
+        "seed": 0,
+        "totals": {"all": runner.encode_draws(np.zeros(1_000))},
+    }
+    engine = make_engine(jobs_url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        job = await stored.create_job(session, "monte_carlo", hash_key(DEV_API_KEY), spec, 2_000)
+        await stored.mark_running(session, job.id)
+        await stored.store_batch(session, job.id, {-1: zeros}, 1_000)
+        await stored.interrupt(session, [job.id])
+    await engine.dispose()
+    async with serving(jobs_url) as (http, _):
+        await post(http, RESUME, KEY, id=job.id)
+        finished = await wait_done(http, job.id)
+        rows = await all_rows(http, job.id, first=100)
+    u = scenario.uncertainty
+    batch_1 = uncertainty.draw_totals(
+        projects, result.allocation_eur, u.realisation_rate, 1_000, u.seed + 1
+    )
+    assert (finished["status"], finished["done"]) == ("DONE", 2_000)
+    whole = rows[0]["data"]
+    assert whole["region"] == "all" and whole["draws"] == 2_000
+    assert whole["mean"] == pytest.approx(batch_1.mean() / 2, rel=1e-12)  # 1,000 zeros + batch 1
+    assert whole["p10"] == 0.0  # at least a tenth of the draws are the stored zeros
