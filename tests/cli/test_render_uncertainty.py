@@ -123,3 +123,22 @@ def test_run_prints_the_range_the_engine_drew(
         f"10th-90th percentile {drawn['p10']:,.0f} - {drawn['p90']:,.0f}, median "
         f"{drawn['p50']:,.0f}; P(jobs >= 1) = 100 %"
     ) in output
+
+
+def test_run_prints_the_price_the_engine_gave_with_the_robust_objective(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCENARIO_FILE + "  objective: robust\n  robust_budget: 5\n"
+    path = write(tmp_path, "robust.yaml", text.replace("name: ranged", "name: robust"))
+    assert main(["run", path, "--format", "json"]) == 0
+    price = json.loads(capsys.readouterr().out)["result"]["robustness"]
+    assert price["budget"] == 5.0
+    assert main(["run", path]) == 0
+    output = flat(capsys.readouterr().out)
+    given_up, gained = price["expected_jobs_given_up"], price["p10_gained"]
+    assert (
+        f"Price of robustness: the robust allocation {'gives up' if given_up >= 0 else 'gains'} "
+        f"{abs(given_up):,.0f} expected jobs and {'gains' if gained >= 0 else 'loses'} "
+        f"{abs(gained):,.0f} jobs at the 10th percentile (budget of uncertainty 5:"
+    ) in output
+    assert f"{price['worst_case_jobs']:,.0f} jobs in its worst case" in output
