@@ -15,7 +15,9 @@ their own with the same seed) are stored whole in a hidden row, so a resume neve
 them. When every batch is in, one result row per region and one "all" row give the mean,
 10th/50th/90th percentiles and the probability of the target over all the draws. With one
 batch (draws up to ``MONTE_CARLO_BATCH``) the "all" row is uncertainty.monte_carlo's range
-exactly; with several, the draws come from several seeded streams instead of one.
+exactly; with several, the draws come from several seeded streams instead of one. The stored
+draws take about 11 bytes (8, in base64) per draw and per region with funded projects, plus as
+much for "all": at the 1,000,000 draws a job may ask for, some 11 MB per region.
 """
 
 from __future__ import annotations
@@ -216,8 +218,8 @@ class JobRunner:
         except (StudyError, ValueError) as failure:
             error = str(failure)
         except Exception as failure:  # a job must end failed, never stay running
-            log.exception("job %s failed", job_id)
-            error = f"unexpected error: {type(failure).__name__}: {failure}"
+            log.exception("job %s failed", job_id)  # the details stay in the server's log
+            error = f"unexpected error ({type(failure).__name__}): see the server log"
         finally:
             beating.cancel()
         if stop.is_set():
