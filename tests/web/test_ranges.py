@@ -120,6 +120,36 @@ def test_the_robust_option_is_sent_and_its_price_shown(page: Page) -> None:
     assert {"objective": "EXPECTED"} in [s.get("uncertainty") for s in sent]
 
 
+ROBUST = """query($s: ScenarioInput!) { simulate(scenario: $s) { __typename
+    ... on SimulationResult { robustness { budget expectedJobsGivenUp p10Gained worstCaseJobs
+      expected { mean p10 } } } } }"""
+
+
+def test_the_robust_objective_shows_the_price_the_engine_gives(
+    page: Page, live_server: str
+) -> None:
+    uncertainty = {"objective": "ROBUST", "robustBudget": 20, "draws": 500}
+    scenario = {"name": "what-if", "base": "france-relance-2020", "uncertainty": uncertainty}
+    price = api(live_server, ROBUST, s=scenario)["simulate"]["robustness"]
+    assert price is not None and price["budget"] == 20
+    announced(page)
+    page.click("#uncertainty-inputs summary")
+    page.select_option("#objective-mode", "ROBUST")
+    page.fill("#robust-budget", "20")
+    page.fill("#draws", "500")
+    page.click("#run")
+    shown = page.locator("#robustness")
+    given_up, gained = price["expectedJobsGivenUp"], price["p10Gained"]
+    expect(shown).to_contain_text(
+        f"the robust allocation {'gives up' if given_up >= 0 else 'gains'} "
+        f"{jobs(abs(given_up))} expected jobs and {'gains' if gained >= 0 else 'loses'} "
+        f"{jobs(abs(gained))} jobs at the 10th percentile (budget of uncertainty 20:"
+    )
+    expect(shown).to_contain_text(
+        f"mean {jobs(price['expected']['mean'])}, 10th percentile {jobs(price['expected']['p10'])}"
+    )
+
+
 def test_a_bad_realisation_rate_is_shown_on_its_field(page: Page) -> None:
     announced(page)
     page.click("#uncertainty-inputs summary")
