@@ -290,10 +290,10 @@ def priced(
     result: Result, scenario: Scenario, projects: ProjectColumns, *, time_limit_s: float
 ) -> Result:
     """With the robust objective: ``result`` with its price of robustness, against the same
-    scenario solved for expected jobs, both ranges drawn with the same seed. Unchanged otherwise,
-    or when either allocates nothing."""
+    scenario solved for expected jobs, both ranges drawn with the same seed. Unchanged otherwise:
+    with no draws asked (a sweep's ``draws: 0``), or when either solve finds no allocation."""
     u = scenario.uncertainty
-    if not u.robust or result.status not in (Status.OPTIMAL, Status.FEASIBLE):
+    if not u.robust or u.draws < 1 or result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
     from simulation.solve import MIP_REL_GAP, _solve
 
@@ -309,11 +309,10 @@ def priced(
     )
     if expected.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
-    draws = replace(u, draws=max(u.draws, 1))
     mine = result.jobs_range
-    if mine is None or mine.draws != draws.draws:
-        mine = uncertainty.monte_carlo(projects, np.asarray(result.allocation_eur), draws)
-    theirs = uncertainty.monte_carlo(projects, np.asarray(expected.allocation_eur), draws)
+    if mine is None:  # with_ranges draws none for an allocation of nothing
+        mine = uncertainty.monte_carlo(projects, np.asarray(result.allocation_eur), u)
+    theirs = uncertainty.monte_carlo(projects, np.asarray(expected.allocation_eur), u)
     gamma = budget(u, projects)
     robustness = Robustness(
         budget=gamma,

@@ -237,3 +237,13 @@ def test_explanations_count_the_fall_in_the_worst_case() -> None:
     assert explanations is not None
     assert explanations.jobs_per_meur == pytest.approx([10, 8, 6])
     assert explanations.threshold == pytest.approx([10.0, 6.5, 6.0])
+
+
+def test_no_draws_no_price_of_robustness() -> None:
+    # A sweep asks for no Monte Carlo (draws 0): the robust allocation alone, no second solve.
+    from simulation.solve import solve
+
+    u = replace(ROBUST, draws=0)
+    result = solve(Scenario(budget_eur=2 * M, uncertainty=u), tiny())
+    assert list(result.allocation_eur) == [125_000, 1_000_000, 875_000]
+    assert result.robustness is None and result.jobs_range is None
