@@ -176,3 +176,20 @@ def test_whole_numbers_are_asked_before_anything_is_sent(page: Page) -> None:
         "enter a whole number"
     )
     assert sent == []
+
+
+def test_a_robust_base_shows_its_settings_and_its_price(page: Page) -> None:
+    # The shipped robust allocation sets a realisation rate of 0.8, a target of 29,000 jobs and
+    # the robust objective with a budget of 200: its values are the form's placeholders.
+    announced(page)
+    page.select_option("#base", "allocation-robuste")
+    rate = page.locator("#realisation-rate")
+    expect(rate).to_have_attribute("placeholder", "0.8")
+    expect(rate).to_have_attribute("title", "set in allocation-robuste")
+    expect(page.locator("#robust-budget")).to_have_attribute("placeholder", "200")
+    expect(page.locator("#target-jobs")).to_have_attribute("placeholder", "29000")
+    expect(page.locator("#objective-mode option[value='']")).to_have_text("as in the base (robust)")
+    page.click("#run-saved")
+    expect(page.locator("#robustness")).to_contain_text("(budget of uncertainty 200:")
+    expect(page.locator("#range-panel dt").last).to_have_text("P(at least 29,000 jobs)")
+    expect(page.locator("#range-panel")).to_contain_text("80 % of declared jobs realised")
