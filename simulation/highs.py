@@ -161,6 +161,10 @@ class Model:
             matrix.data.astype(np.float64),
         )
 
+    def set_option(self, key: str, value: Any) -> None:
+        self.h.setOptionValue(key, value)
+        self.options[key] = value
+
     def change_costs(self, columns: npt.NDArray[np.intp], costs: Floats) -> None:
         self.h.changeColsCost(
             len(columns),

