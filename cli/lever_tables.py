@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from simulation.levers import Uncertainty
     from simulation.result import Funding, JobsRange, Result, Robustness, Rounds
 
 
@@ -180,3 +181,27 @@ def robustness(price: Robustness) -> str:
         f"{price.worst_case_jobs:,.0f} jobs in its worst case). The expected-jobs allocation, "
         f"same draws: mean {price.expected.mean:,.0f}, 10th percentile {price.expected.p10:,.0f}."
     )
+
+
+def uncertainty_words(u: Uncertainty) -> str:
+    """A scenario's uncertainty settings in words (those left at their default unsaid)."""
+    from simulation.levers import DRAWS
+
+    words = []
+    if u.realisation_rate is not None:
+        words.append(f"{u.realisation_rate:.0%} of declared jobs realised at the median")
+    if u.target_jobs is not None:
+        words.append(f"target {u.target_jobs:,} job{'s' * (u.target_jobs != 1)}")
+    if u.draws != DRAWS or u.seed:
+        words.append(f"{u.draws:,} draws, seed {u.seed}")
+    if u.robust:
+        budget = (
+            "the square root of the competing projects"
+            if u.robust_budget is None
+            else f"{u.robust_budget:,.4g}"
+        )
+        words.append(
+            f"robust objective (budget of uncertainty {budget}: funded projects that may fall "
+            "to their 10th percentile at once)"
+        )
+    return "; ".join(words)

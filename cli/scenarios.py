@@ -164,7 +164,8 @@ def _print_valid(verdict: str, path: str, scenario: Scenario, solved: str = "") 
 
 def lever_lines(scenario: Scenario) -> list[str]:
     """One line per lever of format version 2 the scenario pulls (none: the version-1 problem)."""
-    from simulation.levers import CRITERION_LABELS, Controls, Objective
+    from cli import lever_tables
+    from simulation.levers import CRITERION_LABELS, Controls, Objective, Uncertainty
 
     def share(value: float) -> str:
         return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.2%}"
@@ -221,6 +222,8 @@ def lever_lines(scenario: Scenario) -> list[str]:
         if controls.next_in_line != Controls().next_in_line:
             done.append(f"next in line listed: {controls.next_in_line}")
         lines.append(f"controls: {'; '.join(done)}")
+    if scenario.uncertainty != Uncertainty():
+        lines.append(f"uncertainty: {lever_tables.uncertainty_words(scenario.uncertainty)}")
     return lines
 
 

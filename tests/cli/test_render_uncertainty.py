@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli import lever_tables, main
+from simulation.levers import Uncertainty
 from simulation.result import JobsRange, Robustness
 from tests.cli.helpers import write
 from tests.cli.test_render_levers import result, text
@@ -142,3 +143,39 @@ def test_run_prints_the_price_the_engine_gave_with_the_robust_objective(
         f"{abs(gained):,.0f} jobs at the 10th percentile (budget of uncertainty 5:"
     ) in output
     assert f"{price['worst_case_jobs']:,.0f} jobs in its worst case" in output
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        (Uncertainty(), ""),
+        (
+            Uncertainty(realisation_rate=0.8, target_jobs=29_000),
+            "80% of declared jobs realised at the median; target 29,000 jobs",
+        ),
+        (Uncertainty(draws=500, seed=3), "500 draws, seed 3"),
+        (
+            Uncertainty(objective="robust"),
+            "robust objective (budget of uncertainty the square root of the competing projects: "
+            "funded projects that may fall to their 10th percentile at once)",
+        ),
+        (
+            Uncertainty(objective="robust", robust_budget=12.5),
+            "robust objective (budget of uncertainty 12.5: funded projects that may fall to "
+            "their 10th percentile at once)",
+        ),
+    ],
+)
+def test_the_settings_in_words(settings: Uncertainty, words: str) -> None:
+    assert lever_tables.uncertainty_words(settings) == words
+
+
+def test_validate_says_the_uncertainty_a_scenario_sets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCENARIO_FILE + "  objective: robust\n  robust_budget: 5\n"
+    assert main(["validate", write(tmp_path, "robust.yaml", text)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "    uncertainty: target 1 job; 200 draws, seed 4; robust objective (budget of "
+        "uncertainty 5: funded projects that may fall to their 10th percentile at once)"
+    )
