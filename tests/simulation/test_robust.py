@@ -115,7 +115,12 @@ def test_column_generation_brings_in_what_the_robust_rows_need(
         sifted = robust.solve_lp(f, d, gamma, 60.0, sift_above=100)
         assert sifted.rounds > 1
         assert sifted.objective == pytest.approx(whole.objective, rel=1e-7)
-        assert sifted.reduced[: f.n] == pytest.approx(whole.reduced[: f.n], abs=1e-6)
+        assert sifted.x == pytest.approx(whole.x, abs=1e-6)
+        if gamma == 3.0:
+            # z > 0: an unfunded project's robust row is slack, its dual 0, so the reduced costs
+            # are unique. With z = 0 the row binds at x_i = 0 and its dual may be anything in
+            # [0, 1] that keeps the sum within Gamma: the two solves may pick different ones.
+            assert sifted.reduced[: f.n] == pytest.approx(whole.reduced[: f.n], abs=1e-6)
 
 
 def test_a_budget_of_zero_is_the_expected_jobs_allocation() -> None:
