@@ -193,3 +193,7 @@ def test_a_robust_base_shows_its_settings_and_its_price(page: Page) -> None:
     expect(page.locator("#robustness")).to_contain_text("(budget of uncertainty 200:")
     expect(page.locator("#range-panel dt").last).to_have_text("P(at least 29,000 jobs)")
     expect(page.locator("#range-panel")).to_contain_text("80 % of declared jobs realised")
+    page.click("#uncertainty-inputs summary")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#uncertainty-inputs").screenshot(path=str(ARTIFACTS / "uncertainty-form.png"))
+    page.locator("#range-panel").screenshot(path=str(ARTIFACTS / "robust-range.png"))
