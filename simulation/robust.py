@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation import columns, uncertainty
-from simulation.columns import OPTIONS, PRICE_TOL, LpOptimum, working_set
+from simulation.columns import PRICE_TOL, LpOptimum, working_set
 from simulation.formulation import Floats, Formulation, Ints, M
 from simulation.highs import Model
 from simulation.levers import Uncertainty
@@ -38,6 +38,9 @@ from simulation.scenario import Scenario
 
 Indices = columns.Indices
 PRIMAL = 4  # HiGHS's simplex_strategy for the primal simplex
+# The dual simplex's Devex pricing: a fifth faster than its steepest edge on the whole robust LP of
+# bench/robust.py's 1,600 projects (74 iterations instead of 79, each cheaper), as fast at 160,000.
+OPTIONS: dict[str, object] = {**columns.OPTIONS, "simplex_dual_edge_weight_strategy": 1}
 
 
 def deviation(f: Formulation, projects: ProjectColumns, u: Uncertainty) -> Floats:
