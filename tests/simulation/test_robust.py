@@ -252,3 +252,42 @@ def test_no_draws_no_price_of_robustness() -> None:
     result = solve(Scenario(budget_eur=2 * M, uncertainty=u), tiny())
     assert list(result.allocation_eur) == [125_000, 1_000_000, 875_000]
     assert result.robustness is None and result.jobs_range is None
+
+
+def test_the_engine_gives_the_same_robust_answer_by_column_generation() -> None:
+    _, projects = lever_instance(600, seed=8, budget_m=15)
+    u = Uncertainty(objective="robust", robust_budget=5.0)
+    scenario = replace(every_lever(projects, "requires", 1.0, 15), uncertainty=u)
+    whole = general.solve(scenario, projects, sift_above=10**9)
+    sifted = general.solve(scenario, projects, sift_above=100)
+    assert "column generation" in sifted.solver.method
+    assert sifted.jobs == pytest.approx(whole.jobs, rel=1e-9)
+    assert [b.name for b in sifted.binding] == [b.name for b in whole.binding]
+    assert [b.shadow_price for b in sifted.binding] == pytest.approx(
+        [b.shadow_price for b in whole.binding]
+    )
+    assert sifted.binding and all("in the worst case" in b.unit for b in sifted.binding)
+
+
+def test_whole_projects_keep_the_most_in_the_worst_case() -> None:
+    # All-or-nothing: the robust MILP's allocation keeps at least as many jobs in the worst case
+    # as the expected-jobs MILP's (up to the MIP gap), and no more than the robust LP bound.
+    projects = seeded_projects(
+        300, seed=9, territories=4, fragile_share=0.5, decarbonisation_share=0.35
+    )
+    rng = np.random.default_rng(9)
+    low = np.floor(projects.jobs_created * rng.uniform(0.2, 1.0, 300)).astype(np.int64)
+    projects = replace(projects, jobs_created_low=low)
+    u = Uncertainty(objective="robust", robust_budget=8.0)
+    scenario = Scenario(budget_eur=20 * M, mode=Mode.ALL_OR_NOTHING, uncertainty=u)
+    result = general.solve(scenario, projects)
+    plain = general.solve(replace(scenario, uncertainty=Uncertainty()), projects)
+    assert result.status == plain.status == Status.OPTIMAL
+    f = build(scenario, projects)
+    bound = robust.solve_lp(f, robust.deviation(f, projects, u), 8.0, 30).objective
+    worst = robust.worst_case_jobs(projects, result.allocation_eur, u, 8.0)
+    theirs = robust.worst_case_jobs(projects, plain.allocation_eur, u, 8.0)
+    assert theirs * (1 - 1e-3) <= worst <= bound + 1e-6
+    assert worst > theirs  # the two choices differ here
+    funded = result.allocation_eur > 0
+    assert (result.allocation_eur[funded] == projects.aid_requested_eur[funded]).all()
