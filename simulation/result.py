@@ -199,7 +199,9 @@ class Robustness:
 
     budget: float  # funded projects that may fall to their 10th percentile at once
     expected: JobsRange  # the expected-jobs allocation's range
-    expected_jobs_given_up: float  # expected.mean - robust mean (>= 0 up to sampling noise)
+    # expected.mean - robust mean; either sign: the engine maximises declared jobs, not the mean
+    # of the drawn ones (docs/robust.md)
+    expected_jobs_given_up: float
     p10_gained: float  # robust p10 - expected.p10
     worst_case_jobs: float  # the robust objective: jobs left in the worst case of the budget
 
