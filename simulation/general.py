@@ -1,8 +1,9 @@
 """solve() with every lever: weights, co-funding, locks and forcing, department, territory, sector
 and project-share constraints, on the whole formulation (simulation/formulation.py).
 
-HiGHS solves the LP (by column generation above a few thousand projects: simulation/columns.py)
-and, all-or-nothing, the MILP with x_i = cap_i z_i, z_i binary; the LP's prices give the binding
+HiGHS solves the LP (by column generation above a few thousand projects: simulation/columns.py;
+with the robust objective, simulation/robust.py's LP over the same columns and rows) and,
+all-or-nothing, the MILP with x_i = cap_i z_i, z_i binary; the LP's prices give the binding
 constraints and the explanations, as in the version-1 engine, and report.py's per-region and
 per-territory sums and shares apply unchanged.
 """
