@@ -204,13 +204,9 @@ def _sensitivity(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _draw_indices(console: Console, name: str, indices: SobolIndices) -> None:
-    title = (
-        f"{name}: Sobol indices of expected jobs ({indices.evaluations:,} solves, "
-        f"N = {indices.samples}, seed {indices.seed})"
-    )
-    table = render.titled_table(
-        title, ["parameter", "range", "S1", "±", "ST", "±"], left="parameter"
-    )
+    title = f"{name}: Sobol indices of expected jobs"
+    headings = ["parameter", "range", "S1", "±", "ST", "±"]
+    table = render.titled_table(title, headings, left="parameter")
     for i, parameter in enumerate(indices.names):
         low, high = indices.ranges[i]
         table.add_row(
