@@ -104,8 +104,10 @@ def map_batches(
             b = futures[future]
             if future.status == "error":
                 failed.append((b, future.exception()))
-                continue
-            yield b, future.result()
+            elif future.status != "finished":  # cancelled or lost with the cluster
+                failed.append((b, RuntimeError(f"the task was {future.status}")))
+            else:
+                yield b, future.result()
     finally:
         client.cancel([*futures, scattered])
     if failed:

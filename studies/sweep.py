@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 RANGE_COLUMNS = ("jobs_mean", "jobs_p10", "jobs_p50", "jobs_p90", "target_probability")
 # A row's columns: the index of its point, the value of each axis (row_columns), then these.
 ROW_COLUMNS: tuple[str, ...] = ("index", *tables.OUTCOME_COLUMNS)
-# Batches: at most MAX_BATCH solves (a solve at 1,600 projects takes about 60 ms, a task's
+# Batches: at most MAX_BATCH solves (a solve at 1,600 projects takes 30-60 ms, a task's
 # overhead a few ms), and at least MIN_BATCHES of them when there are enough points, so that
 # every worker gets several and none waits long for the last one.
 MAX_BATCH = 25
