@@ -12,6 +12,8 @@ COMMANDS = [
     ["compare"],
     ["curve"],
     ["pareto"],
+    ["sweep"],
+    ["sensitivity"],
     ["export"],
     ["import"],
     ["list"],
