@@ -19,7 +19,7 @@ from studies.errors import StudyError
 from studies.grid import parse_axis
 from studies.sweep import Sweep, run, sequential
 
-# 300 generated projects ask for about 120 M EUR; spending all of 5 G EUR is impossible.
+# 300 generated projects ask for about 280 M EUR; spending all of 5 G EUR is impossible.
 SCENARIO = Scenario(
     budget_eur=30_000_000, constraints=Constraints(fragile_share_min=0.6, min_spend_share=1.0)
 )
