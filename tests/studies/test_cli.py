@@ -3,6 +3,7 @@ TERRITOIRES_DASK_SCHEDULER, as a shared cluster would be) and the seeded databas
 
 import csv
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -12,6 +13,7 @@ from distributed import Client
 import studies.cluster
 from cli import main
 from tests.cli.helpers import ANNOUNCED
+from tests.studies.conftest import restore
 
 
 @pytest.fixture
@@ -76,6 +78,31 @@ def test_an_unreachable_scheduler_exits_2_naming_the_setting(
     err = capsys.readouterr().err
     expected = f"territoires: TERRITOIRES_DASK_SCHEDULER: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
     assert err.startswith(expected) and "Traceback" not in err
+
+
+@pytest.mark.usefixtures("on_cluster")
+def test_a_failed_batch_exits_1_and_resume_finishes_the_sweep(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    faults: Callable[..., object],
+    dask_client: Client,
+) -> None:
+    out = tmp_path / "s"
+    args = ["sweep", ANNOUNCED, "--grid", "budget_eur=3e8,4e8,5e8", "--batch-size", "1"]
+    args += ["--out", str(out), "--quiet"]
+    faults(1)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "territoires: batch 1: failed after 2 retries: RuntimeError: fault at point 1" in err
+    assert "Traceback" not in err and not Path(f"{out}.parquet").exists()
+    assert len(list(Path(f"{out}.parts").glob("batch-*.parquet"))) == 2
+    assert main(args) == 2  # the parts are there: not without --resume
+    assert "pass --resume to continue it" in capsys.readouterr().err
+    dask_client.run(restore)  # the fault mended
+    assert main([*args, "--resume"]) == 0
+    printed = capsys.readouterr().out
+    assert "3 solves: 3 solved" in printed and "2 found already written" in printed
+    assert pq.read_table(f"{out}.parquet").column("index").to_pylist() == [0, 1, 2]
 
 
 @pytest.mark.usefixtures("on_cluster")

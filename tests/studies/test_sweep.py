@@ -2,22 +2,22 @@
 failed tasks retried and never dropped, interrupted sweeps resumed, bad schedulers refused."""
 
 import math
-import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from distributed import Client
 
-import studies.sweep
 from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Scenario
 from studies.cluster import client
 from studies.errors import StudyError
 from studies.grid import parse_axis
 from studies.sweep import Sweep, run, sequential
+from tests.studies.conftest import restore
 
 # 300 generated projects ask for about 280 M EUR; spending all of 5 G EUR is impossible.
 SCENARIO = Scenario(
@@ -74,50 +74,22 @@ def test_without_draws_the_range_columns_are_nan(
     assert first["status"] == "optimal" and math.isnan(first["jobs_mean"])
 
 
-# ---- faults, run inside the workers: solve_point replaced there for one test -----------------
-
-
-def _fail_at(index: int, marker: str | None) -> None:
-    """Make the point ``index`` raise: once (the first attempt writes ``marker``) or always."""
-    original = studies.sweep.__dict__.setdefault("_original_solve_point", studies.sweep.solve_point)
-
-    def failing(*args: object) -> dict[str, object]:
-        if args[3] == index and (marker is None or not os.path.exists(marker)):
-            if marker is not None:
-                Path(marker).touch()
-            raise RuntimeError(f"fault at point {index}")
-        return original(*args)  # type: ignore[operator]
-
-    studies.sweep.solve_point = failing  # type: ignore[assignment]
-
-
-def _restore() -> None:
-    if "_original_solve_point" in studies.sweep.__dict__:
-        studies.sweep.solve_point = studies.sweep.__dict__.pop("_original_solve_point")
-
-
-@pytest.fixture
-def faults(dask_client: Client) -> object:
-    yield lambda index, marker=None: dask_client.run(_fail_at, index, marker)
-    dask_client.run(_restore)
-
-
 def test_a_failed_task_is_retried_and_its_rows_kept(
-    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: object
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: Callable[..., object]
 ) -> None:
     sweep = small_sweep()
     marker = tmp_path / "failed-once"
-    faults(2, str(marker))  # type: ignore[operator]
+    faults(2, str(marker))
     table = run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
     assert marker.exists()  # the fault happened, and the retry solved the point
     assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
 
 
 def test_a_batch_failing_every_retry_is_named_after_the_others_are_written(
-    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: object
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path, faults: Callable[..., object]
 ) -> None:
     sweep = small_sweep(batch_size=2)  # batches [0, 1], [2, 3], [4, 5]
-    faults(3)  # type: ignore[operator]
+    faults(3)
     with pytest.raises(StudyError) as raised:
         run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
     assert raised.value.field == "batch 1"
@@ -125,7 +97,7 @@ def test_a_batch_failing_every_retry_is_named_after_the_others_are_written(
     parts = sorted(p.name for p in (tmp_path / "sweep.parts").glob("batch-*.parquet"))
     assert parts == ["batch-000000.parquet", "batch-000002.parquet"]
     assert not (tmp_path / "sweep.parquet").exists() and not (tmp_path / "sweep.csv").exists()
-    dask_client.run(_restore)
+    dask_client.run(restore)
     table = run(sweep, projects, dask_client, tmp_path / "sweep", resume=True, progress=False)
     assert table.resumed == 2
     assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
