@@ -5,6 +5,7 @@ import math
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,10 +14,12 @@ from distributed import Client
 
 from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Scenario
+from simulation.solve import solve
+from simulation.uncertainty import monte_carlo
 from studies.cluster import client
 from studies.errors import StudyError
-from studies.grid import parse_axis
-from studies.sweep import Sweep, run, sequential
+from studies.grid import parse_axis, scenario_at
+from studies.sweep import Sweep, run, sequential, solve_point
 from tests.studies.conftest import restore
 
 # 300 generated projects ask for about 280 M EUR; spending all of 5 G EUR is impossible.
@@ -169,3 +172,21 @@ def test_a_running_scheduler_is_used_by_its_address(
         assert remote.scheduler_info()["address"] == address
         table = run(small_sweep(), projects, remote, tmp_path / "s", progress=False)
     assert same_rows(table.table.to_pylist(), sequential(small_sweep(), projects))
+
+
+def test_a_rows_range_is_the_monte_carlo_of_its_allocation(projects: ProjectColumns) -> None:
+    target = replace(SCENARIO, uncertainty=replace(SCENARIO.uncertainty, target_jobs=1500))
+    point = {"fragile_share_min": 0.6, "budget_eur": 3e7}
+    row = solve_point(target, projects, list(point), 7, point, 300, 30.0)
+    at = scenario_at(target, point)
+    drawn = monte_carlo(
+        projects, solve(at, projects).allocation_eur, replace(at.uncertainty, draws=300)
+    )
+    assert row["index"] == 7 and row["status"] == "optimal"
+    assert (row["jobs_mean"], row["jobs_p10"], row["jobs_p50"], row["jobs_p90"]) == (
+        drawn.mean,
+        drawn.p10,
+        drawn.p50,
+        drawn.p90,
+    )
+    assert row["target_probability"] == drawn.target_probability is not None
