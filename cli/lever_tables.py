@@ -4,6 +4,7 @@ range with the price of robustness."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -160,12 +161,14 @@ def jobs_range(jobs: JobsRange) -> str:
 
 
 def percent(probability: float) -> str:
-    """A probability in whole percents; one that rounds to 0 or 100 without being it says so."""
-    if 0 < probability < 0.005:
+    """A probability in whole percents, halves rounded up as the dashboard's Math.round does; one
+    strictly between 0 and 1 that rounds to 0 or 100 says so instead of claiming a certainty."""
+    shown = math.floor(probability * 100 + 0.5)
+    if 0 < probability < 1 and shown == 0:
         return "< 1 %"
-    if 0.995 < probability < 1:
+    if 0 < probability < 1 and shown == 100:
         return "> 99 %"
-    return f"{probability * 100:.0f} %"
+    return f"{shown} %"
 
 
 def robustness(price: Robustness) -> str:

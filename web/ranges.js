@@ -97,11 +97,14 @@ export function showUncertaintyBase(inputs) {
 
 // ---- the result ------------------------------------------------------------------------------
 
-// A probability in whole percents; one that rounds to 0 or 100 without being it says so.
+// A probability in whole percents; one strictly between 0 and 1 that rounds to 0 or 100 says so
+// instead of claiming a certainty (cli/lever_tables.py's percent writes the same).
 export function percent(probability) {
-  if (probability > 0 && probability < 0.005) return "< 1 %";
-  if (probability > 0.995 && probability < 1) return "> 99 %";
-  return `${Math.round(probability * 100)} %`;
+  const shown = Math.round(probability * 100);
+  const between = probability > 0 && probability < 1;
+  if (between && shown === 0) return "< 1 %";
+  if (between && shown === 100) return "> 99 %";
+  return `${shown} %`;
 }
 
 function figure(term, value, id) {

@@ -65,7 +65,19 @@ def test_no_range_line_when_the_engine_gave_none() -> None:
 
 @pytest.mark.parametrize(
     ("probability", "shown"),
-    [(0.0, "0 %"), (0.004, "< 1 %"), (0.03, "3 %"), (0.996, "> 99 %"), (1.0, "100 %")],
+    [
+        (0.0, "0 %"),
+        (0.004, "< 1 %"),
+        (1 / 2000, "< 1 %"),
+        (10 / 2000, "1 %"),  # 0.5 %: halves round up, never down to a certainty
+        (0.025, "3 %"),  # 2.5 %, as the dashboard's Math.round writes it
+        (0.03, "3 %"),
+        (0.994, "99 %"),
+        (0.996, "> 99 %"),
+        (1990 / 2000, "> 99 %"),  # 99.5 % rounds up to 100: not a certainty
+        (1999 / 2000, "> 99 %"),
+        (1.0, "100 %"),
+    ],
 )
 def test_a_probability_near_0_or_1_is_not_rounded_to_a_certainty(
     probability: float, shown: str

@@ -197,3 +197,21 @@ def test_a_robust_base_shows_its_settings_and_its_price(page: Page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#uncertainty-inputs").screenshot(path=str(ARTIFACTS / "uncertainty-form.png"))
     page.locator("#range-panel").screenshot(path=str(ARTIFACTS / "robust-range.png"))
+
+
+# 10 and 1,990 draws in 2,000 are 0.5 % and 99.5 %: Math.round makes them 1 and 100. Strictly
+# between 0 and 1 a probability never reads as a certainty; the CLI writes the same words.
+PROBABILITIES = (0.0, 0.004, 1 / 2000, 10 / 2000, 0.025, 0.5, 0.994, 0.996, 1990 / 2000, 1.0)
+SHOWN = ("0 %", "< 1 %", "< 1 %", "1 %", "3 %", "50 %", "99 %", "> 99 %", "> 99 %", "100 %")
+
+
+def test_a_probability_near_0_or_1_is_not_shown_as_a_certainty(page: Page) -> None:
+    from cli.lever_tables import percent
+
+    shown = page.evaluate(
+        "async ps => { const { percent } = await import('/static/ranges.js');"
+        " return ps.map((p) => percent(p)); }",
+        list(PROBABILITIES),
+    )
+    assert shown == list(SHOWN)
+    assert shown == [percent(p) for p in PROBABILITIES]
