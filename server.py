@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -91,7 +92,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await graphql.jobs.interrupt_stale()
         except Exception:  # the server starts without its database (health says so)
             log.warning("running jobs not checked at start: database unavailable", exc_info=True)
+        watching = asyncio.get_running_loop().create_task(graphql.jobs.watch())  # and then on
         yield
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
         await graphql.jobs.close()
         await engine.dispose()
 

@@ -121,6 +121,7 @@ class Settings:
     job_max_solves: int = 2_000
     job_max_draws: int = 1_000_000
     jobs_per_key: int = 2  # queued or running jobs per API key
+    jobs_kept_per_key: int = 20  # ended jobs kept per API key (older ones deleted)
     job_heartbeat_s: float = 5.0
 
     @classmethod
@@ -150,5 +151,8 @@ class Settings:
             job_max_solves=_int(env, "TERRITOIRES_JOB_MAX_SOLVES", defaults.job_max_solves, 1),
             job_max_draws=_int(env, "TERRITOIRES_JOB_MAX_DRAWS", defaults.job_max_draws, 1),
             jobs_per_key=_int(env, "TERRITOIRES_JOBS_PER_KEY", defaults.jobs_per_key, 1),
+            jobs_kept_per_key=_int(
+                env, "TERRITOIRES_JOBS_KEPT_PER_KEY", defaults.jobs_kept_per_key, 0
+            ),
             job_heartbeat_s=_float(env, "TERRITOIRES_JOB_HEARTBEAT", defaults.job_heartbeat_s),
         )

@@ -4,7 +4,8 @@ A mutation stores the job and returns it at once, queued; the server runs it in 
 (studies.jobs) and `job(id)` reports its progress, status and, as batches finish, its rows.
 Refusals are coded errors: BAD_USER_INPUT naming the argument (a grid too large or malformed, a
 draws count out of bounds, an unknown job id, a job that cannot be resumed), TOO_MANY_JOBS when
-the key already has its share of queued or running jobs.
+the key already has its share of queued or running jobs (a start or a resume), FORBIDDEN when
+resuming a job that another key started.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from apikeys import hash_key
 from models import job as stored
 from schema.auth import HasApiKey
-from schema.errors import UserInputError
-from schema.pagination import Connection, page_from
+from schema.errors import FORBIDDEN, AuthError, UserInputError
+from schema.pagination import Connection, Edge, decode_cursor, encode_cursor, page_from
 from schema.scenarios import Catalogue, ScenarioInput
 from schema.types import Info
 from simulation.levers import MAX_DRAWS
@@ -87,16 +89,34 @@ class Job:
     def progress(self) -> float:
         return self.done / self.total if self.total else 0.0
 
-    @strawberry.field(description="The result rows so far, in order (a sweep's by index).")
+    @strawberry.field(
+        description="The result rows so far, in position order (a sweep's by index); `after` "
+        "is a row's cursor (its position), so rows stored meanwhile never shift a page."
+    )
     async def rows(
         self, info: Info, first: int | None = 100, after: str | None = None
     ) -> Connection[JobRow]:
-        page = page_from(first, after)
+        size = page_from(first, None).limit  # checks first
+        start = None if after is None else decode_cursor(after)
         async with info.context.sessions() as session:
-            rows, total = await stored.row_page(session, str(self.id), page)
-        start = page.within(total).offset
-        found = [JobRow(position=start + i, data=cast(JSON, row)) for i, row in enumerate(rows)]
-        return Connection.of(found, total, page, lambda row: row)
+            rows, total, more = await stored.row_page(session, str(self.id), start, size)
+        edges = [
+            Edge(
+                cursor=encode_cursor(position),
+                node=JobRow(position=position, data=cast(JSON, data)),
+            )
+            for position, data in rows
+        ]
+        return Connection(
+            total_count=total,
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=more,
+                has_previous_page=start is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
 
     @classmethod
     def of(cls, job: stored.Job) -> Job:
@@ -166,23 +186,34 @@ def _axes(grid: list[GridAxisInput], max_solves: int) -> list[Axis]:
     return axes
 
 
+def _too_many(error: stored.TooManyJobsError) -> GraphQLError:
+    return GraphQLError(
+        f"this API key has {error.active} queued or running jobs, the most it may have "
+        f"(TERRITOIRES_JOBS_PER_KEY): wait for one to end",
+        extensions={
+            "code": TOO_MANY_JOBS,
+            "activeJobs": error.active,
+            "maxActiveJobs": error.most,
+        },
+    )
+
+
 async def _start(info: Info, kind: str, spec: dict[str, Any], total: int) -> stored.Job:
     settings = info.context.settings
-    key_hash = _key_hash(info)
     try:
         async with info.context.sessions() as session, session.begin():
-            most = settings.jobs_per_key
-            job = await stored.create_job(session, kind, key_hash, spec, total, max_active=most)
+            job = await stored.create_job(
+                session,
+                kind,
+                _key_hash(info),
+                spec,
+                total,
+                heartbeat_s=settings.job_heartbeat_s,
+                max_active=settings.jobs_per_key,
+                kept=settings.jobs_kept_per_key,
+            )
     except stored.TooManyJobsError as error:
-        raise GraphQLError(
-            f"this API key has {error.active} queued or running jobs, the most it may have "
-            f"(TERRITOIRES_JOBS_PER_KEY): wait for one to end",
-            extensions={
-                "code": TOO_MANY_JOBS,
-                "activeJobs": error.active,
-                "maxActiveJobs": error.most,
-            },
-        ) from None
+        raise _too_many(error) from None
     info.context.jobs.start(job.id)
     return job
 
@@ -248,18 +279,30 @@ class JobMutation:
     @strawberry.mutation(
         permission_classes=[HasApiKey],
         description=(
-            "Resume an interrupted or failed job from the batches it stored (a done, queued or "
-            "running job is refused)."
+            "Resume an interrupted or failed job (or a running one whose server went silent) "
+            "from the batches it stored; only with the key that started it, and counted among "
+            "its queued or running jobs."
         ),
     )
     async def resume_job(self, info: Info, id: strawberry.ID) -> Job:
-        async with info.context.sessions() as session, session.begin():
-            try:
-                job = await stored.requeue(session, str(id))
-            except LookupError:
-                raise UserInputError("id", f"no job {id}") from None
-            except stored.JobStateError as error:
-                raise UserInputError("id", str(error)) from None
+        settings = info.context.settings
+        try:
+            async with info.context.sessions() as session, session.begin():
+                job = await stored.requeue(
+                    session,
+                    str(id),
+                    _key_hash(info),
+                    heartbeat_s=settings.job_heartbeat_s,
+                    max_active=settings.jobs_per_key,
+                )
+        except LookupError:
+            raise UserInputError("id", f"no job {id}") from None
+        except stored.NotYourJobError as error:
+            raise AuthError(str(error), FORBIDDEN) from None
+        except stored.JobStateError as error:
+            raise UserInputError("id", str(error)) from None
+        except stored.TooManyJobsError as error:
+            raise _too_many(error) from None
         info.context.jobs.start(job.id)
         return Job.of(job)
 

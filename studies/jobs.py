@@ -2,33 +2,35 @@
 
 A job runs as an asyncio task of the server process; its compute runs in a thread (the event
 loop never waits on it) that hands batches to a Dask cluster (studies.cluster.client: the
-scheduler of TERRITOIRES_DASK_SCHEDULER, else a local cluster). Each finished batch is stored
-with the job's progress in one transaction, and a heartbeat is written every few seconds, so
-that a server starting after a crash marks the job interrupted and a resume redoes only the
-batches never stored.
+scheduler of TERRITOIRES_DASK_SCHEDULER, else a local cluster). One job computes at a time per
+server (the others wait their turn, running and heartbeating), so a server starts at most one
+cluster. Each finished batch is stored with the job's progress in one transaction, and a
+heartbeat is written every interval; every interval too, the server marks interrupted the jobs
+whose heartbeat stopped (their server went away), and a resume redoes only the batches never
+stored.
 
 A sweep stores each point's row (studies.sweep.ROW_COLUMNS) at the point's index. A Monte Carlo
 solves the scenario once, stores the allocation in the job's spec (a resume draws for the same
-allocation), then draws in batches of ``MONTE_CARLO_BATCH`` draws, batch ``b`` seeded with
-``seed + b``; each batch's totals (all regions, and each region's funded projects drawn on
-their own with the same seed) are stored whole in a hidden row, so a resume never redraws
-them. When every batch is in, one result row per region and one "all" row give the mean,
-10th/50th/90th percentiles and the probability of the target over all the draws. With one
+allocation), then draws in batches of ``MONTE_CARLO_BATCH`` draws, batch 0 seeded with the
+scenario's seed and batch ``b`` with a seed drawn from ``numpy.random.SeedSequence([seed, b])``
+(two jobs of nearby seeds share no stream); each batch's totals (all regions, and each region's
+funded projects drawn on their own with the same seed) are stored whole in a hidden row, so a
+resume never redraws them. When every batch is in, one result row per region and one "all"
+row give the mean, 10th/50th/90th percentiles and the probability of the target over all the
+draws, stored with the job's end in one transaction that deletes the hidden rows. With one
 batch (draws up to ``MONTE_CARLO_BATCH``) the "all" row is uncertainty.monte_carlo's range
-exactly; with several, the draws come from several seeded streams instead of one. The stored
-draws take about 11 bytes (8, in base64) per draw and per region with funded projects, plus as
-much for "all": at the 1,000,000 draws a job may ask for, some 11 MB per region.
+exactly. The hidden rows take 8 bytes per draw and per region with funded projects, plus as
+much for "all", while the job runs: at the 1,000,000 draws a job may ask for, 8 MB per region.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import dataclasses
 import logging
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -51,16 +53,12 @@ MONTE_CARLO_BATCH = 100_000  # draws per batch: a few seconds of work at 1,600 p
 ALL = "all"
 
 
-class Stopped(Exception):
-    """The server is stopping: the job ends as interrupted, resumable."""
+Stopped = stored.Stopped  # the job is no longer this runner's: it stops without writing
 
 
 def scenario_spec(scenario: Scenario) -> dict[str, Any]:
-    """The resolved scenario as JSON data; its uncertainty settings are kept beside it."""
-    return {
-        "scenario": scenario.to_dict(),
-        "uncertainty": dataclasses.asdict(scenario.uncertainty),
-    }
+    """The resolved scenario as JSON data (its uncertainty settings included)."""
+    return {"scenario": scenario.to_dict()}
 
 
 def sweep_spec(scenario: Scenario, axes: Sequence[Any], draws: int) -> dict[str, Any]:
@@ -73,8 +71,17 @@ def monte_carlo_spec(scenario: Scenario, draws: int) -> dict[str, Any]:
 
 
 def scenario_of(spec: Mapping[str, Any]) -> Scenario:
-    scenario = Scenario.from_dict(spec["scenario"], source="job")
-    return dataclasses.replace(scenario, uncertainty=Uncertainty(**spec["uncertainty"]))
+    """The stored scenario, read as the scenario format reads a file: one the format no longer
+    accepts fails the job with the format's own message (ScenarioError)."""
+    return Scenario.from_dict(spec["scenario"], source="job")
+
+
+def batch_seed(seed: int, batch: int) -> int:
+    """Batch 0 draws with the scenario's seed (one batch is uncertainty.monte_carlo exactly);
+    batch b >= 1 with a seed of its own, drawn from the entropy (seed, b)."""
+    if batch == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, batch]).generate_state(1)[0])
 
 
 def batch_sizes(draws: int, batch: int = MONTE_CARLO_BATCH) -> list[int]:
@@ -98,12 +105,17 @@ def draw_batch(
     return totals
 
 
-def encode_draws(values: np.ndarray) -> str:
-    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode()
+def encode_totals(totals: Mapping[str, np.ndarray]) -> tuple[list[str], bytes]:
+    """A batch's totals as stored: their names ("all" first) and the draws as float64 bytes,
+    one name after the other."""
+    names = [ALL, *sorted(set(totals) - {ALL})]
+    stacked = np.stack([np.asarray(totals[name], dtype="<f8") for name in names])
+    return names, stacked.tobytes()
 
 
-def decode_draws(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype="<f8")
+def decode_totals(names: Sequence[str], draws: int, data: bytes) -> dict[str, np.ndarray]:
+    stacked = np.frombuffer(data, dtype="<f8").reshape(len(names), draws)
+    return dict(zip(names, stacked, strict=True))
 
 
 def plain(value: object) -> object:
@@ -125,20 +137,18 @@ def plain_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def range_rows(
-    batches: Sequence[Mapping[str, Any]], u: Uncertainty, draws: int
+    batches: Sequence[tuple[Mapping[str, Any], bytes]], u: Uncertainty, draws: int
 ) -> list[dict[str, Any]]:
-    """The result rows over every batch's totals: "all" first, then the regions by code."""
-    names = sorted({name for batch in batches for name in batch["totals"]} - {ALL})
+    """The result rows over every batch's totals (its hidden row: data and draws): "all" first,
+    then the regions by code. Decodes and sorts every draw: call it off the event loop."""
+    decoded = [
+        (int(data["draws"]), decode_totals(data["regions"], int(data["draws"]), raw))
+        for data, raw in batches
+    ]
+    names = sorted({name for _, totals in decoded for name in totals} - {ALL})
     rows = []
     for name in [ALL, *names]:
-        totals = np.concatenate(
-            [
-                decode_draws(batch["totals"][name])
-                if name in batch["totals"]
-                else np.zeros(batch["draws"])
-                for batch in batches
-            ]
-        )
+        totals = np.concatenate([found.get(name, np.zeros(size)) for size, found in decoded])
         found = uncertainty.jobs_range(
             totals, draws=draws, seed=u.seed, rate=u.realisation_rate, target_jobs=u.target_jobs
         )
@@ -164,10 +174,15 @@ class JobRunner:
         self.sessions = sessions
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.stops: dict[str, threading.Event] = {}
+        self.computing = asyncio.Lock()  # one job computes (solve, cluster) at a time
         self.batch_draws = MONTE_CARLO_BATCH  # a new Monte Carlo's; a resumed one keeps its own
 
     def start(self, job_id: str) -> None:
-        """Run the queued job in the background (a task of the running event loop)."""
+        """Run the queued job in the background (a task of the running event loop); nothing
+        when this server already runs it."""
+        running = self.tasks.get(job_id)
+        if running is not None and not running.done():
+            return
         stop = self.stops[job_id] = threading.Event()
         task = asyncio.get_running_loop().create_task(self.run(job_id, stop))
         self.tasks[job_id] = task
@@ -179,12 +194,22 @@ class JobRunner:
             self.stops.pop(job_id, None)
 
     async def interrupt_stale(self) -> list[str]:
-        """At start: running jobs whose heartbeat stopped are marked interrupted."""
+        """Running jobs whose heartbeat stopped (and queued ones nobody took) are marked
+        interrupted."""
         async with self.sessions() as session, session.begin():
-            ids = await stored.interrupt_stale(session, self.settings.job_heartbeat_s)
+            ids = await stored.interrupt_stale(session)
         if ids:
-            log.warning("jobs interrupted by a stop of the server: %s", ", ".join(ids))
+            log.warning("jobs interrupted, their server silent: %s", ", ".join(ids))
         return ids
+
+    async def watch(self) -> None:
+        """For the server's life: interrupt_stale every heartbeat interval."""
+        while True:
+            await asyncio.sleep(self.settings.job_heartbeat_s)
+            try:
+                await self.interrupt_stale()
+            except Exception:  # the database is away for now: the next round tries again
+                log.warning("stale jobs not checked", exc_info=True)
 
     async def close(self, wait_s: float = 10.0) -> None:
         """At shutdown: the running jobs stop after their current batch, marked interrupted."""
@@ -194,7 +219,7 @@ class JobRunner:
         try:
             async with self.sessions() as session, session.begin():
                 await stored.interrupt(session, ids)
-        except Exception:  # the database is gone: the next start finds them stale instead
+        except Exception:  # the database is gone: another server finds them stale instead
             log.warning("jobs not marked interrupted: %s", ", ".join(ids), exc_info=True)
         tasks = list(self.tasks.values())
         if tasks:
@@ -202,19 +227,21 @@ class JobRunner:
 
     async def run(self, job_id: str, stop: threading.Event) -> None:
         async with self.sessions() as session, session.begin():
-            if not await stored.mark_running(session, job_id):
-                return  # not queued: another runner has it, or it was resumed twice
+            attempt = await stored.mark_running(session, job_id, self.settings.job_heartbeat_s)
             job = await stored.get_job(session, job_id)
-        assert job is not None
-        beating = asyncio.get_running_loop().create_task(self._heartbeat(job_id))
+        if attempt is None or job is None:
+            return  # not queued: another runner has it, or it was resumed twice
+        beating = asyncio.get_running_loop().create_task(self._heartbeat(job_id, attempt, stop))
         error: str | None = None
+        final: dict[int, dict[str, Any]] = {}
         try:
-            if job.kind == "sweep":
-                await self._sweep(job, stop)
-            else:
-                await self._monte_carlo(job, stop)
+            async with self.computing:
+                if stop.is_set():
+                    raise Stopped
+                work = self._sweep if job.kind == "sweep" else self._monte_carlo
+                final = await work(job, attempt, stop)
         except Stopped:
-            return  # marked interrupted by close()
+            return  # interrupted (by close() or as stale), or resumed by another runner
         except (StudyError, ValueError) as failure:
             error = str(failure)
         except Exception as failure:  # a job must end failed, never stay running
@@ -224,40 +251,55 @@ class JobRunner:
             beating.cancel()
         if stop.is_set():
             return
-        async with self.sessions() as session, session.begin():
-            await stored.finish(session, job_id, error)
+        try:  # the result rows and the end in one transaction: never one without the other
+            async with self.sessions() as session, session.begin():
+                if final:
+                    await stored.store_batch(session, job_id, attempt, final, job.total)
+                await stored.finish(session, job_id, attempt, error)
+        except Stopped:
+            return
 
-    async def _heartbeat(self, job_id: str) -> None:
+    async def _heartbeat(self, job_id: str, attempt: int, stop: threading.Event) -> None:
         while True:
             await asyncio.sleep(self.settings.job_heartbeat_s)
             try:
                 async with self.sessions() as session, session.begin():
-                    await stored.heartbeat(session, job_id)
+                    await stored.heartbeat(session, job_id, attempt)
+            except Stopped:  # no longer this runner's job: the compute stops at its next batch
+                stop.set()
+                return
             except Exception:  # a missed beat is not the job's failure; the next one may pass
                 log.warning("job %s: heartbeat not written", job_id, exc_info=True)
 
     async def _store(
         self,
         job_id: str,
+        attempt: int,
         rows: Mapping[int, Mapping[str, Any]],
         done: int,
         spec: Mapping[str, Any] | None = None,
+        draws: Mapping[int, bytes] | None = None,
     ) -> None:
         async with self.sessions() as session, session.begin():
-            await stored.store_batch(session, job_id, rows, done, spec)
+            await stored.store_batch(session, job_id, attempt, rows, done, spec, draws)
 
-    def _storer(
-        self, job_id: str, stop: threading.Event
-    ) -> Callable[[Mapping[int, Mapping[str, Any]], int], None]:
+    def _storer(self, job_id: str, attempt: int, stop: threading.Event) -> Storer:
         """A function for the compute thread: stores a batch through the event loop and waits
-        until it is committed."""
+        until it is committed, or until the job stops."""
         loop = asyncio.get_running_loop()
 
-        def store(rows: Mapping[int, Mapping[str, Any]], done: int) -> None:
+        def store(
+            rows: Mapping[int, Mapping[str, Any]], done: int, draws: Mapping[int, bytes] | None
+        ) -> None:
             if stop.is_set():
                 raise Stopped
             clean = {position: plain_row(row) for position, row in rows.items()}
-            asyncio.run_coroutine_threadsafe(self._store(job_id, clean, done), loop).result()
+            coroutine = self._store(job_id, attempt, clean, done, draws=draws)
+            _wait(
+                asyncio.run_coroutine_threadsafe(coroutine, loop),
+                stop,
+                self.settings.job_heartbeat_s,
+            )
 
         return store
 
@@ -265,12 +307,16 @@ class JobRunner:
         async with self.sessions() as session:
             return await load_projects(session, scenario.projects)
 
-    def _client(self) -> Any:
+    def _client(self, stop: threading.Event) -> Any:
         from studies import cluster
 
+        if stop.is_set():  # stopping: no cluster to start
+            raise Stopped
         return cluster.client(self.settings.dask_scheduler, workers=self.settings.job_workers)
 
-    async def _sweep(self, job: stored.Job, stop: threading.Event) -> None:
+    async def _sweep(
+        self, job: stored.Job, attempt: int, stop: threading.Event
+    ) -> dict[int, dict[str, Any]]:
         from studies import sweep
         from studies.grid import Axis
 
@@ -284,22 +330,26 @@ class JobRunner:
             positions = await stored.stored_positions(session, job.id)
         batches = plan.batches()
         pending = [n for n, indices in enumerate(batches) if not set(indices) <= positions]
-        store = self._storer(job.id, stop)
+        store = self._storer(job.id, attempt, stop)
 
         def compute() -> None:
             done = len(positions)
             if not pending:  # every batch was stored before a stop: no cluster to start
                 return
-            with self._client() as client:
+            with self._client(stop) as client:
                 for _, rows in sweep.execute(plan, projects, client, pending):
                     done += len(rows)
-                    store({int(str(row["index"])): row for row in rows}, done)
+                    store({int(str(row["index"])): row for row in rows}, done, None)
                     if stop.is_set():
                         raise Stopped
 
         await asyncio.to_thread(compute)
+        return {}
 
-    async def _monte_carlo(self, job: stored.Job, stop: threading.Event) -> None:
+    async def _monte_carlo(
+        self, job: stored.Job, attempt: int, stop: threading.Event
+    ) -> dict[int, dict[str, Any]]:
+        """Draws the batches not stored yet; the result rows, for run() to store with the end."""
         spec = dict(job.spec)
         scenario = scenario_of(spec)
         u, draws = scenario.uncertainty, int(spec["draws"])
@@ -307,21 +357,21 @@ class JobRunner:
         if "allocation" not in spec:
             spec["allocation"] = await self._allocate(scenario, projects)
             spec["batch_draws"] = self.batch_draws
-            await self._store(job.id, {}, 0, spec)
+            await self._store(job.id, attempt, {}, 0, spec)
         allocation = _aligned(spec["allocation"], projects)
-        async with self.sessions() as session:
-            hidden = await stored.hidden_rows(session, job.id)
+        async with self.sessions() as session:  # positions only: the draws stay in the database
+            positions = await stored.stored_positions(session, job.id)
         sizes = batch_sizes(draws, int(spec["batch_draws"]))
-        pending = [b for b in range(len(sizes)) if -(b + 1) not in hidden]
-        store = self._storer(job.id, stop)
+        pending = [b for b in range(len(sizes)) if -(b + 1) not in positions]
+        store = self._storer(job.id, attempt, stop)
 
         def compute() -> None:
             from distributed import as_completed
 
-            done = sum(int(row["draws"]) for row in hidden.values())
+            done = sum(size for b, size in enumerate(sizes) if b not in pending)
             if not pending:
                 return
-            with self._client() as client:
+            with self._client(stop) as client:
                 shared = client.scatter(projects, broadcast=True)
                 futures = {
                     client.submit(
@@ -330,7 +380,7 @@ class JobRunner:
                         allocation,
                         u.realisation_rate,
                         sizes[b],
-                        u.seed + b,
+                        batch_seed(u.seed, b),
                         pure=False,
                         retries=2,
                     ): b
@@ -338,11 +388,12 @@ class JobRunner:
                 }
                 for future in as_completed(futures):
                     b = futures[future]
-                    totals = future.result()
+                    names, raw = encode_totals(
+                        future.result(timeout=self.settings.job_heartbeat_s)
+                    )  # done already
                     done += sizes[b]
-                    row: dict[str, Any] = {"batch": b, "draws": sizes[b], "seed": u.seed + b}
-                    row["totals"] = {name: encode_draws(values) for name, values in totals.items()}
-                    store({-(b + 1): row}, done)
+                    row = {"batch": b, "draws": sizes[b], "seed": batch_seed(u.seed, b)}
+                    store({-(b + 1): {**row, "regions": names}}, done, {-(b + 1): raw})
                     if stop.is_set():
                         raise Stopped
 
@@ -350,8 +401,8 @@ class JobRunner:
         async with self.sessions() as session:
             hidden = await stored.hidden_rows(session, job.id)
         batches = [hidden[-(b + 1)] for b in range(len(sizes))]
-        rows = await asyncio.to_thread(range_rows, batches, u, draws)  # sorts every draw
-        await self._store(job.id, {i: plain_row(row) for i, row in enumerate(rows)}, draws)
+        rows = await asyncio.to_thread(range_rows, batches, u, draws)  # decodes and sorts
+        return {i: plain_row(row) for i, row in enumerate(rows)}
 
     async def _allocate(self, scenario: Scenario, projects: ProjectColumns) -> dict[str, Any]:
         limit = self.settings.solver_time_limit_s
@@ -365,6 +416,21 @@ class JobRunner:
         funded = allocation > 0
         ids = np.asarray(result.project_ids)[funded]
         return {"ids": ids.tolist(), "eur": allocation[funded].tolist()}
+
+
+Storer = Callable[[Mapping[int, Mapping[str, Any]], int, Mapping[int, bytes] | None], None]
+
+
+def _wait(future: Future[None], stop: threading.Event, poll_s: float) -> None:
+    """Wait for the event loop to store a batch, looking at the stop flag every ``poll_s``: a
+    server stopping never leaves the compute thread waiting on a loop that is gone."""
+    while True:
+        try:
+            return future.result(timeout=poll_s)
+        except TimeoutError:
+            if stop.is_set():
+                future.cancel()
+                raise Stopped from None
 
 
 def _aligned(allocation: Mapping[str, Sequence[int]], projects: ProjectColumns) -> np.ndarray:

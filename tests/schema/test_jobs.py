@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -184,7 +186,7 @@ async def test_a_monte_carlo_job_gives_the_allocations_range_by_region(jobs_url:
     assert (first["mean"], first["p10"], first["p50"], first["p90"]) == pytest.approx(
         (exact.mean, exact.p10, exact.p50, exact.p90), rel=1e-12
     )
-    # Three batches: batch b drawn with seed + b, the percentiles taken over all 2,500 draws.
+    # Three batches: batch b drawn with its own seed, the percentiles over all 2,500 draws.
     sizes, funded = [1_000, 1_000, 500], result.allocation_eur > 0
     regions = sorted(set(projects.region[funded]))
     assert [row["data"]["region"] for row in batched] == ["all", *regions]
@@ -194,7 +196,9 @@ async def test_a_monte_carlo_job_gives_the_allocations_range_by_region(jobs_url:
         part, eur = projects.take(mask), result.allocation_eur[mask]
         totals = np.concatenate(
             [
-                uncertainty.draw_totals(part, eur, u.realisation_rate, n, u.seed + b)
+                uncertainty.draw_totals(
+                    part, eur, u.realisation_rate, n, runner.batch_seed(u.seed, b)
+                )
                 for b, n in enumerate(sizes)
             ]
         )
@@ -226,8 +230,9 @@ async def test_a_job_left_running_is_interrupted_at_start_and_resumed_without_re
     async with sessions() as session, session.begin():
         spec = runner.sweep_spec(scenario, AXES, 0)
         job = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), spec, 4)
-        await stored.mark_running(session, job.id)
-        await stored.store_batch(session, job.id, {0: stored_row}, 1)
+        attempt = await stored.mark_running(session, job.id)
+        assert attempt is not None
+        await stored.store_batch(session, job.id, attempt, {0: stored_row}, 1)
         silent = stored.now() - dt.timedelta(minutes=5)
         await session.execute(
             update(stored.Job).where(stored.Job.id == job.id).values(heartbeat_at=silent)
@@ -329,8 +334,7 @@ async def test_a_key_may_have_so_many_active_jobs_and_a_done_job_is_not_resumed(
     async with make_sessionmaker(engine)() as session, session.begin():
         queued = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
         done = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
-        await stored.mark_running(session, done.id)
-        await stored.finish(session, done.id)
+        await stored.finish(session, done.id, await stored.mark_running(session, done.id) or 0)
         other_key = await stored.create_job(session, "sweep", "b" * 64, {}, 4)  # not counted
     await engine.dispose()
     app = create_app(Settings(database_url=small_db, jobs_per_key=1))
@@ -414,37 +418,238 @@ async def test_a_resumed_monte_carlo_keeps_the_draws_it_stored(jobs_url: str) ->
     name = "france-relance-2020"
     scenario, projects = await engine_inputs(jobs_url, None, name)
     result = solve(scenario, projects, time_limit_s=30.0)
-    funded = result.allocation_eur > 0
-    spec = runner.monte_carlo_spec(scenario, 2_000)
-    spec["allocation"] = {
-        "ids": result.project_ids[funded].tolist(),
-        "eur": result.allocation_eur[funded].tolist(),
-    }
-    spec["batch_draws"] = 1_000
+    spec = allocated_spec(scenario, result, draws=2_000, batch_draws=1_000)
     # Batch 0 stored before the stop, its totals all zero: a batch redrawn would not be.
-    zeros = {
-        "batch": 0,
-        "draws": 1_000,
-        "seed": 0,
-        "totals": {"all": runner.encode_draws(np.zeros(1_000))},
-    }
-    engine = make_engine(jobs_url)
-    async with make_sessionmaker(engine)() as session, session.begin():
-        job = await stored.create_job(session, "monte_carlo", hash_key(DEV_API_KEY), spec, 2_000)
-        await stored.mark_running(session, job.id)
-        await stored.store_batch(session, job.id, {-1: zeros}, 1_000)
-        await stored.interrupt(session, [job.id])
-    await engine.dispose()
+    job_id = await stored_monte_carlo(jobs_url, spec, {-1: zeros_batch(1_000)})
     async with serving(jobs_url) as (http, _):
-        await post(http, RESUME, KEY, id=job.id)
-        finished = await wait_done(http, job.id)
-        rows = await all_rows(http, job.id, first=100)
+        await post(http, RESUME, KEY, id=job_id)
+        finished = await wait_done(http, job_id)
+        rows = await all_rows(http, job_id, first=100)
     u = scenario.uncertainty
     batch_1 = uncertainty.draw_totals(
-        projects, result.allocation_eur, u.realisation_rate, 1_000, u.seed + 1
+        projects, result.allocation_eur, u.realisation_rate, 1_000, runner.batch_seed(u.seed, 1)
     )
     assert (finished["status"], finished["done"]) == ("DONE", 2_000)
     whole = rows[0]["data"]
     assert whole["region"] == "all" and whole["draws"] == 2_000
     assert whole["mean"] == pytest.approx(batch_1.mean() / 2, rel=1e-12)  # 1,000 zeros + batch 1
     assert whole["p10"] == 0.0  # at least a tenth of the draws are the stored zeros
+    assert min(await positions(jobs_url, job_id)) == 0  # the draws deleted with the job's end
+
+
+def allocated_spec(scenario: Scenario, result: Any, *, draws: int, batch_draws: int) -> Any:
+    """A Monte Carlo's spec as its runner stores it once the scenario is solved."""
+    funded = result.allocation_eur > 0
+    spec = runner.monte_carlo_spec(scenario, draws)
+    spec["allocation"] = {
+        "ids": result.project_ids[funded].tolist(),
+        "eur": result.allocation_eur[funded].tolist(),
+    }
+    return {**spec, "batch_draws": batch_draws}
+
+
+def zeros_batch(draws: int) -> tuple[dict[str, Any], bytes]:
+    """Batch 0's hidden row with every total zero (no region drawn apart)."""
+    names, raw = runner.encode_totals({"all": np.zeros(draws)})
+    return {"batch": 0, "draws": draws, "seed": 0, "regions": names}, raw
+
+
+async def stored_monte_carlo(
+    url: str,
+    spec: dict[str, Any],
+    hidden: dict[int, tuple[dict[str, Any], bytes]],
+    rows: dict[int, dict[str, Any]] | None = None,
+) -> str:
+    """A Monte Carlo job that stored these batches (and rows), then was interrupted."""
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        draws = int(spec["draws"])
+        job = await stored.create_job(session, "monte_carlo", hash_key(DEV_API_KEY), spec, draws)
+        attempt = await stored.mark_running(session, job.id)
+        assert attempt is not None
+        done = sum(data["draws"] for data, _ in hidden.values())
+        data = {position: data for position, (data, _) in hidden.items()}
+        raw = {position: raw for position, (_, raw) in hidden.items()}
+        await stored.store_batch(session, job.id, attempt, data, done, draws=raw)
+        if rows:
+            await stored.store_batch(session, job.id, attempt, rows, done)
+        await stored.interrupt(session, [job.id])
+    await engine.dispose()
+    return job.id
+
+
+async def positions(url: str, job_id: str) -> set[int]:
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session:
+        found = await stored.stored_positions(session, job_id)
+    await engine.dispose()
+    return found
+
+
+async def test_a_monte_carlo_stopped_after_its_result_rows_is_resumed(jobs_url: str) -> None:
+    name = "france-relance-2020"
+    scenario, _ = await engine_inputs(jobs_url, None, name)
+    result = solve(scenario, _, time_limit_s=30.0)
+    spec = allocated_spec(scenario, result, draws=1_000, batch_draws=1_000)
+    # Every batch and a result row stored, the job not yet done: a resume stores them again.
+    job_id = await stored_monte_carlo(
+        jobs_url, spec, {-1: zeros_batch(1_000)}, rows={0: {"region": "all"}}
+    )
+    async with serving(jobs_url) as (http, _):
+        await post(http, RESUME, KEY, id=job_id)
+        finished = await wait_done(http, job_id)
+        rows = await all_rows(http, job_id, first=100)
+    assert (finished["status"], finished["error"]) == ("DONE", None)
+    assert [row["data"]["region"] for row in rows] == ["all"]
+    assert (rows[0]["data"]["mean"], rows[0]["data"]["p90"]) == (0.0, 0.0)  # the stored zeros
+    assert await positions(jobs_url, job_id) == {0}
+
+
+async def test_a_job_left_running_by_a_dead_server_is_interrupted_while_this_one_runs(
+    jobs_url: str,
+) -> None:
+    scenario, _ = await engine_inputs(jobs_url, None, "france-relance-2020")
+    engine = make_engine(jobs_url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        spec = runner.monte_carlo_spec(scenario, 1_000)
+        job = await stored.create_job(session, "monte_carlo", hash_key(DEV_API_KEY), spec, 1_000)
+        await stored.mark_running(session, job.id, heartbeat_s=0.5)  # then its server died
+    await engine.dispose()
+    async with serving(jobs_url) as (http, _):  # restarted before the job went stale
+        status = (await post(http, JOB, id=job.id, first=0))["data"]["job"]["status"]
+        async with asyncio.timeout(POLL_S):  # stale after 3 beats of 0.5 s, checked every 0.5 s
+            while status == "RUNNING":
+                await asyncio.sleep(0.2)
+                status = (await post(http, JOB, id=job.id, first=0))["data"]["job"]["status"]
+    assert status == "INTERRUPTED"
+
+
+async def test_rows_are_paged_by_position_while_rows_arrive_out_of_order(small_db: str) -> None:
+    engine = make_engine(small_db)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        job = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 6)
+        attempt = await stored.mark_running(session, job.id)
+        assert attempt is not None
+        await stored.store_batch(session, job.id, attempt, {1: {"i": 1}, 2: {"i": 2}}, 2)
+
+    async def arrive(rows: dict[int, dict[str, Any]], done: int) -> None:
+        async with sessions() as session, session.begin():
+            await stored.store_batch(session, job.id, attempt, rows, done)
+
+    app = create_app(Settings(database_url=small_db))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        first = (await post(http, JOB, id=job.id, first=2))["data"]["job"]["rows"]
+        await arrive({0: {"i": 0}, 4: {"i": 4}}, 4)  # one before the page read, one after
+        after = first["pageInfo"]["endCursor"]
+        second = (await post(http, JOB, id=job.id, first=2, after=after))["data"]["job"]["rows"]
+        await arrive({3: {"i": 3}, 5: {"i": 5}}, 6)
+        after = second["pageInfo"]["endCursor"]
+        third = (await post(http, JOB, id=job.id, first=2, after=after))["data"]["job"]["rows"]
+    await app.state.engine.dispose()
+    await engine.dispose()
+    pages = [[node["position"] for node in page["nodes"]] for page in (first, second, third)]
+    # Each page continues after the last position read: none repeated, none after it skipped.
+    assert pages == [[1, 2], [4], [5]]
+    assert [node["data"]["i"] for node in second["nodes"]] == [4]
+    assert [page["totalCount"] for page in (first, second, third)] == [2, 4, 6]
+    assert [page["pageInfo"]["hasNextPage"] for page in (first, second, third)] == [
+        False,
+        False,
+        False,
+    ]
+
+
+async def test_a_job_is_resumed_only_with_its_key_and_within_the_keys_limit(
+    small_db: str,
+) -> None:
+    engine = make_engine(small_db)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        others = await stored.create_job(session, "sweep", "b" * 64, {}, 4)
+        mine = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
+        await stored.interrupt(session, [others.id, mine.id])
+        await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)  # queued
+    await engine.dispose()
+    app = create_app(Settings(database_url=small_db, jobs_per_key=1))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        foreign = await post(http, RESUME, KEY, id=others.id)
+        crowded = await post(http, RESUME, KEY, id=mine.id)
+        statuses = [
+            (await post(http, JOB, id=job_id, first=0))["data"]["job"]["status"]
+            for job_id in (others.id, mine.id)
+        ]
+    await app.state.engine.dispose()
+    assert error_of(foreign)[0] == "FORBIDDEN"
+    assert "another API key" in error_of(foreign)[2]
+    [error] = crowded["errors"]
+    assert error["extensions"] == {"code": "TOO_MANY_JOBS", "activeJobs": 1, "maxActiveJobs": 1}
+    assert statuses == ["INTERRUPTED", "INTERRUPTED"]  # neither requeued
+
+
+def test_batch_seeds_of_nearby_seeds_never_coincide() -> None:
+    # Batch 0 keeps the scenario's seed (one batch is uncertainty.monte_carlo exactly); with
+    # seed + b, job 0's batch 1 and job 1's batch 0 drew the same stream.
+    assert runner.batch_seed(7, 0) == 7
+    seeds = [runner.batch_seed(seed, b) for seed in range(20) for b in range(1, 20)]
+    assert len(set(seeds)) == len(seeds) and not set(seeds) & set(range(20))
+    assert runner.batch_seed(0, 1) == runner.batch_seed(0, 1)  # reproducible
+
+
+def test_a_stored_scenario_is_read_as_the_format_reads_it() -> None:
+    scenario = Scenario.from_dict(
+        {"name": "x", "uncertainty": {"realisation_rate": 0.8, "seed": 3}}, source="test"
+    )
+    spec = runner.monte_carlo_spec(scenario, 10)
+    assert runner.scenario_of(spec) == scenario
+    spec["scenario"]["uncertainty"] = {"realisation": 0.8}  # a field renamed since
+    with pytest.raises(ValueError, match=r"uncertainty\.realisation"):
+        runner.scenario_of(spec)
+
+
+class CountingRunner(runner.JobRunner):
+    """A runner whose sweeps only count how many compute at once."""
+
+    computing_now = 0
+    most_at_once = 0
+
+    async def _sweep(self, job: stored.Job, attempt: int, stop: Any) -> dict[int, Any]:
+        self.computing_now += 1
+        self.most_at_once = max(self.most_at_once, self.computing_now)
+        await asyncio.sleep(0.3)
+        self.computing_now -= 1
+        return {}
+
+
+async def test_one_job_computes_at_a_time_and_a_job_starts_once(small_db: str) -> None:
+    engine = make_engine(small_db)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        ids = [(await stored.create_job(session, "sweep", "b" * 64, {}, 1)).id for _ in "ab"]
+    jobs = CountingRunner(Settings(database_url=small_db, job_heartbeat_s=0.5), sessions)
+    jobs.start(ids[0])
+    task = jobs.tasks[ids[0]]
+    jobs.start(ids[0])  # already running here: nothing
+    assert jobs.tasks[ids[0]] is task
+    jobs.start(ids[1])
+    await asyncio.wait_for(asyncio.gather(*jobs.tasks.values()), POLL_S)
+    async with sessions() as session:
+        done = [(await stored.get_job(session, job_id)) for job_id in ids]
+    await engine.dispose()
+    assert jobs.most_at_once == 1
+    assert [(job.status, job.attempt) for job in done if job] == [("done", 1), ("done", 1)]
+
+
+def test_a_stopping_job_starts_no_cluster_and_waits_on_no_store(small_db: str) -> None:
+    stop = threading.Event()
+    stop.set()
+    jobs = runner.JobRunner(
+        Settings(database_url=small_db), make_sessionmaker(make_engine(small_db))
+    )
+    with pytest.raises(runner.Stopped):
+        jobs._client(stop)
+    never: Future[None] = Future()  # a store the stopped event loop will never run
+    with pytest.raises(runner.Stopped):
+        runner._wait(never, stop, 0.01)
+    assert never.cancelled()
