@@ -298,11 +298,15 @@ def priced(
     result: Result, scenario: Scenario, projects: ProjectColumns, *, time_limit_s: float
 ) -> Result:
     """With the robust objective: ``result`` with its price of robustness, against the same
-    scenario solved for expected jobs, both ranges drawn with the same seed. Unchanged otherwise:
-    with no draws asked (a sweep's ``draws: 0``), or when either solve finds no allocation."""
+    scenario solved for expected jobs within ``time_limit_s`` (what the robust solve left of the
+    time limit), both ranges drawn with the same seed. Unchanged otherwise: with no draws asked (a
+    sweep's ``draws: 0``), or when either solve finds no allocation; when no time is left or the
+    comparison runs out of it, its message says the price was not computed."""
     u = scenario.uncertainty
     if not u.robust or u.draws < 1 or result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
+    if time_limit_s <= 0:
+        return _unpriced(result)
     from simulation.solve import MIP_REL_GAP, _solve
 
     plain = replace(scenario, uncertainty=replace(u, objective="expected"))
@@ -315,6 +319,8 @@ def priced(
         budget_eur=None,
         whole_pool=True,
     )
+    if expected.status == Status.TIME_LIMIT:
+        return _unpriced(result)
     if expected.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
     mine = result.jobs_range
@@ -330,3 +336,9 @@ def priced(
         worst_case_jobs=worst_case_jobs(projects, np.asarray(result.allocation_eur), u, gamma),
     )
     return replace(result, robustness=robustness)
+
+
+def _unpriced(result: Result) -> Result:
+    """The robust result as it is, its message saying why it carries no price of robustness."""
+    note = " The price of robustness was not computed within the time limit."
+    return replace(result, message=result.message + note)

@@ -40,6 +40,7 @@ def solve(
     is solved as it always was, by sifting. ``whole_pool=False``: ``projects`` are the part of the
     pool a review round knows (see formulation.build). Every result that allocates carries the
     Monte Carlo range of its jobs (simulation.uncertainty)."""
+    start = time.perf_counter()
     result = _solve(
         scenario,
         projects,
@@ -51,7 +52,9 @@ def solve(
     )
     result = uncertainty.with_ranges(result, scenario, projects)
     if fixed_eur is None and budget_eur is None and whole_pool:  # not a review round's part
-        result = robust.priced(result, scenario, projects, time_limit_s=time_limit_s)
+        # The comparison solve gets what the robust solve and its draws left of the time limit.
+        remaining = time_limit_s - (time.perf_counter() - start)
+        result = robust.priced(result, scenario, projects, time_limit_s=remaining)
     return result
 
 

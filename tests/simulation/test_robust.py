@@ -2,6 +2,8 @@
 
 import datetime as dt
 from dataclasses import replace
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from simulation import columns, general, robust, uncertainty
 from simulation.formulation import Formulation, build
 from simulation.levers import Round, Uncertainty
 from simulation.projects import ProjectColumns
-from simulation.result import Status
+from simulation.result import Result, Status
 from simulation.scenario import Mode, Scenario
 from tests.simulation.conftest import projects_of, seeded_projects
 from tests.simulation.test_columns import every_lever, with_lever_columns
@@ -291,3 +293,78 @@ def test_whole_projects_keep_the_most_in_the_worst_case() -> None:
     assert worst > theirs  # the two choices differ here
     funded = result.allocation_eur > 0
     assert (result.allocation_eur[funded] == projects.aid_requested_eur[funded]).all()
+
+
+class _Clock:
+    """simulation.solve's clock, pushed ``spent_s`` forward by the first solve (the robust one):
+    the time limit's accounting without waiting for it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, spent_s: float) -> None:
+        import time
+
+        import simulation.solve as solve_module
+
+        self.offset = 0.0
+        self.limits: list[float] = []
+        real_solve, real_clock = solve_module._solve, time.perf_counter
+
+        def solved(*args: Any, time_limit_s: float, **kwargs: Any) -> Result:
+            self.limits.append(time_limit_s)
+            result = real_solve(*args, time_limit_s=time_limit_s, **kwargs)
+            if len(self.limits) == 1:
+                self.offset += spent_s
+            return result
+
+        clock = SimpleNamespace(perf_counter=lambda: real_clock() + self.offset)
+        monkeypatch.setattr(solve_module, "_solve", solved)
+        monkeypatch.setattr(solve_module, "time", clock)
+
+
+def test_the_expected_jobs_comparison_gets_what_the_robust_solve_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The robust solve takes 25 s of a 30 s limit: the comparison gets at most the 5 s left, so
+    # the whole simulate stays within the limit.
+    from simulation.solve import solve
+
+    clock = _Clock(monkeypatch, spent_s=25.0)
+    result = solve(Scenario(budget_eur=2 * M, uncertainty=ROBUST), tiny(), time_limit_s=30.0)
+    assert clock.limits[0] == 30.0
+    assert len(clock.limits) == 2 and 0 < clock.limits[1] <= 5.0
+    assert result.robustness is not None
+    assert "price of robustness" not in result.message
+
+
+def test_no_time_left_no_price_of_robustness(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The robust solve used the whole limit: no comparison solve, the robust result as it is,
+    # its message saying why the price is missing.
+    from simulation.solve import solve
+
+    clock = _Clock(monkeypatch, spent_s=31.0)
+    result = solve(Scenario(budget_eur=2 * M, uncertainty=ROBUST), tiny(), time_limit_s=30.0)
+    assert clock.limits == [30.0]
+    assert result.status == Status.OPTIMAL and result.robustness is None
+    assert list(result.allocation_eur) == [125_000, 1_000_000, 875_000]
+    assert result.jobs_range is not None
+    assert result.message.endswith(
+        " The price of robustness was not computed within the time limit."
+    )
+
+
+def test_a_comparison_out_of_time_leaves_no_price(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The expected-jobs solve runs out of time: no price, said so, the robust allocation kept.
+    import simulation.solve as solve_module
+
+    real_solve = solve_module._solve
+
+    def out_of_time(scenario: Scenario, *args: Any, **kwargs: Any) -> Result:
+        result = real_solve(scenario, *args, **kwargs)
+        if scenario.uncertainty.robust:
+            return result
+        return replace(result, status=Status.TIME_LIMIT)
+
+    monkeypatch.setattr(solve_module, "_solve", out_of_time)
+    result = solve_module.solve(Scenario(budget_eur=2 * M, uncertainty=ROBUST), tiny())
+    assert result.status == Status.OPTIMAL and result.robustness is None
+    assert list(result.allocation_eur) == [125_000, 1_000_000, 875_000]
+    assert "price of robustness was not computed within the time limit" in result.message
