@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 from schema.mirror import Mirror, mirror, mirror_enum
 from schema.pagination import Connection, page_from
 from schema.provenance import Provenance
+from schema.ranges import JobsRange, Robustness
 from schema.scalars import Euros
 from schema.scenarios import Mode, ResolvedScenario, input_field
 from schema.types import Info, ProjectNode, Territory, row_id
@@ -254,40 +255,6 @@ class Rounds(Mirror):
 
 
 @mirror(
-    engine.JobsRange,
-    description="The allocation's jobs created as a range: Monte Carlo over each funded "
-    "project's distribution (docs/uncertainty.md), seeded, so the same scenario gives the same "
-    "figures.",
-    descriptions={
-        "mean": "Mean jobs created over the draws (an estimate, not a fact).",
-        "p10": "10th percentile: 9 draws in 10 create more.",
-        "p50": "Median.",
-        "p90": "90th percentile: 1 draw in 10 creates more.",
-        "realisation_rate": "Share of declared jobs realised at the median (null: the "
-        "declaration band's own, 0.6 to 1.0 of the declared figure).",
-        "target_probability": "Share of draws reaching targetJobs (null: no target).",
-    },
-)
-class JobsRange(Mirror):
-    pass
-
-
-@mirror(
-    engine.Robustness,
-    description="The price of robustness: the robust allocation against the expected-jobs one.",
-    descriptions={
-        "budget": "Funded projects that may fall to their 10th percentile at once.",
-        "expected": "The expected-jobs allocation's range (same draws).",
-        "expected_jobs_given_up": "Mean jobs the robust allocation gives up.",
-        "p10_gained": "10th percentile of jobs gained by the robust allocation.",
-        "worst_case_jobs": "Jobs left in the worst case the budget allows (robust objective).",
-    },
-)
-class Robustness(Mirror):
-    pass
-
-
-@mirror(
     Result,
     exclude=(
         "allocation_eur",
@@ -318,6 +285,15 @@ class SimulationResult(Mirror):
         description="The scenario that produced this result: each input and where it was set."
     )
     provenance: Provenance
+    jobs_range: JobsRange | None = strawberry.field(
+        description="The jobs created as a range, estimated by Monte Carlo over each funded "
+        "project's distribution (null: nothing allocated, or no draws asked)."
+    )
+    robustness: Robustness | None = strawberry.field(
+        description="With the robust objective, the price of robustness against the "
+        "expected-jobs allocation (null: another objective, no draws asked, or not computed "
+        "within the time limit, as the message then says)."
+    )
     result: strawberry.Private[Result]
     projects_data: strawberry.Private[ProjectColumns]
 

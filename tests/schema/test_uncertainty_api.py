@@ -193,3 +193,47 @@ async def test_run_scenario_of_a_saved_robust_scenario(client: httpx.AsyncClient
     assert outcome["inputs"]["uncertainty"]["robustBudget"] == {
         "value": 1.5, "origin": "SCENARIO", "setIn": "robust-u",
     }  # fmt: skip
+
+
+async def test_no_price_of_robustness_when_the_time_limit_is_spent(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The robust solve "takes" an hour by the solve's clock: no time is left for the
+    # expected-jobs comparison, robustness is null and the message says why.
+    import time
+    from types import SimpleNamespace
+
+    import simulation.solve as solve_module
+
+    real_solve, real_clock, offset = solve_module._solve, time.perf_counter, [0.0]
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        result = real_solve(*args, **kwargs)
+        offset[0] += 3600.0
+        return result
+
+    monkeypatch.setattr(solve_module, "_solve", slow)
+    monkeypatch.setattr(solve_module, "time", SimpleNamespace(perf_counter=lambda: real_clock()
+                        + offset[0]))  # fmt: skip
+    query = """query($s: ScenarioInput!) { simulate(scenario: $s) { __typename
+      ... on SimulationResult { message jobsRange { mean } robustness { budget } } } }"""
+    u = {"objective": "ROBUST", "robustBudget": 2, "seed": 11}
+    body = await gql(client, query, s={**OPEN, "uncertainty": u})
+    assert "errors" not in body, body
+    outcome = body["data"]["simulate"]
+    assert outcome["__typename"] == "SimulationResult"
+    assert outcome["robustness"] is None and outcome["jobsRange"] is not None
+    assert "price of robustness was not computed within the time limit" in outcome["message"]
+
+
+async def test_the_range_fields_say_what_they_are(client: httpx.AsyncClient) -> None:
+    from schema.ranges import JobsRange, Robustness
+
+    query = '{ __type(name: "SimulationResult") { fields { name description type { name } } } }'
+    body = await gql(client, query)
+    fields = {f["name"]: f for f in body["data"]["__type"]["fields"]}
+    assert fields["jobsRange"]["type"]["name"] == "JobsRange"
+    assert "estimated by Monte Carlo" in fields["jobsRange"]["description"]
+    assert fields["robustness"]["type"]["name"] == "Robustness"
+    assert "not computed within the time limit" in fields["robustness"]["description"]
+    assert JobsRange.__module__ == Robustness.__module__ == "schema.ranges"
