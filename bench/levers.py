@@ -135,6 +135,32 @@ def impossible_minimum(scenario: Scenario, projects: ProjectColumns, rate: float
     )
 
 
+def measure_and_print(
+    measure: Callable[[int, int, list[str], list[str]], None],
+    sizes: list[int],
+    repeats: int,
+    sides: tuple[str, str],
+) -> None:
+    """Each size measured (``measure`` appends table rows and check lines), then the table of
+    both sides' medians and bests with their ratios, then the checks."""
+    rows: list[str] = []
+    checks: list[str] = []
+    for n in sizes:
+        measure(n, repeats, rows, checks)
+        print(f"measured {n:,}", file=sys.stderr, flush=True)
+    a, b = sides
+    print(
+        f"| run | {a}, median | {b}, median | ratio of medians "
+        f"| {a}, best | {b}, best | ratio of bests |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(row)
+    print()
+    for check in checks:
+        print(check)
+
+
 def interleaved(runs: Runs, repeats: int) -> tuple[dict[str, list[float]], dict[str, Result]]:
     times: dict[str, list[float]] = {name: [] for name in runs}
     last: dict[str, Result] = {}
@@ -271,21 +297,7 @@ def main() -> None:
         f"{args.repeats} interleaved runs after a warm-up",
         flush=True,
     )
-    rows: list[str] = []
-    checks: list[str] = []
-    for n in args.sizes:
-        measure(n, args.repeats, rows, checks)
-        print(f"measured {n:,}", file=sys.stderr, flush=True)
-    print(
-        "| run | reference, median | measured, median | ratio of medians "
-        "| reference, best | measured, best | ratio of bests |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for row in rows:
-        print(row)
-    print()
-    for check in checks:
-        print(check)
+    measure_and_print(measure, args.sizes, args.repeats, ("reference", "measured"))
     if args.large:
         print(large(args.large))
 

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.engine import BUDGET_EUR
-from bench.levers import Runs, instance, interleaved, ratio_row
+from bench.levers import Runs, instance, interleaved, measure_and_print, ratio_row
 from simulation import columns, general, robust
 from simulation.columns import LpOptimum
 from simulation.formulation import build
@@ -113,21 +113,7 @@ def main() -> None:
         f"{RATE}; {args.repeats} interleaved runs after a warm-up",
         flush=True,
     )
-    rows: list[str] = []
-    checks: list[str] = []
-    for n in args.sizes:
-        measure(n, args.repeats, rows, checks)
-        print(f"measured {n:,}", file=sys.stderr, flush=True)
-    print(
-        "| run | expected, median | robust, median | ratio of medians "
-        "| expected, best | robust, best | ratio of bests |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for row in rows:
-        print(row)
-    print()
-    for check in checks:
-        print(check)
+    measure_and_print(measure, args.sizes, args.repeats, ("expected", "robust"))
 
 
 if __name__ == "__main__":
