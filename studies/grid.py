@@ -12,6 +12,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from simulation.scenario import Scenario, ScenarioError
@@ -33,7 +34,6 @@ PARAMETERS: Mapping[str, str] = {
 # Fields the format holds as whole numbers: a whole float (3e8) is written as an int for them.
 WHOLE = frozenset({"budget_eur", "target_jobs"})
 MAX_POINTS = 100_000  # solves in one sweep
-DIGITS = 10  # range values are rounded here, so 0.5:0.9:0.05 gives 0.55, not 0.5500000000000001
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,9 @@ def parse_axis(text: str) -> Axis:
     values = _range(spec, field) if ":" in spec else _list(spec, field)
     if not values:
         raise StudyError(field, f"no values in {spec!r}")
+    twice = next((value for i, value in enumerate(values) if value in values[:i]), None)
+    if twice is not None:  # the same point solved twice would be two rows of one solve
+        raise StudyError(field, f"value {twice:g} given twice")
     if len(values) > MAX_POINTS:
         raise StudyError(field, f"{len(values):,} values, more than the {MAX_POINTS:,} allowed")
     return Axis(name, tuple(values))
@@ -85,11 +88,17 @@ def _range(spec: str, field: str) -> list[float]:
         raise StudyError(field, f"the step must be above 0, got {step:g}")
     if stop < start:
         raise StudyError(field, f"no values: the stop {stop:g} is below the start {start:g}")
-    # The stop is included when it sits on the grid up to float error (0.9 in 0.5:0.9:0.05).
-    count = math.floor((stop - start) / step + 1e-9) + 1
-    if count > MAX_POINTS:
-        raise StudyError(field, f"{count:,} values, more than the {MAX_POINTS:,} allowed")
-    return [round(start + i * step, DIGITS) for i in range(count)]
+    # In decimal, as written: 0.5:0.9:0.05 gives 0.55 (not 0.5500000000000001) and includes 0.9,
+    # at any step (0:1e-10:1e-11 is 11 values); a huge count is refused before it is made.
+    first, last, by = (Decimal(part.strip()) for part in parts)
+    steps = (last - first) / by
+    if not steps.is_finite() or steps >= MAX_POINTS:
+        count = f"{float(steps) + 1:.3g}" if steps > 10**9 else f"{int(steps) + 1:,}"
+        raise StudyError(field, f"{count} values, more than the {MAX_POINTS:,} allowed")
+    values = [float(first + i * by) for i in range(int(steps) + 1)]
+    if len(set(values)) != len(values):
+        raise StudyError(field, f"the step {step:g} is too fine: values coincide as numbers")
+    return values
 
 
 def _list(spec: str, field: str) -> list[float]:

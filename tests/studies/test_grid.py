@@ -114,7 +114,55 @@ def test_draws_out_of_bounds_are_refused(draws: int) -> None:
     with pytest.raises(StudyError) as raised:
         Sweep(Scenario(), (parse_axis("budget_eur=3e8"),), draws=draws)
     assert raised.value.field == "draws"
-    assert f"between 0 and {MAX_DRAWS:,}, got {draws}" in raised.value.message
+    assert f"between 1 and {MAX_DRAWS:,}, got {draws}" in raised.value.message
+
+
+@pytest.mark.parametrize("draws", [2.5, True, "100"])
+def test_draws_that_are_no_whole_number_are_refused(draws: object) -> None:
+    with pytest.raises(StudyError, match=r"^draws: must be a whole number"):
+        Sweep(Scenario(), (parse_axis("budget_eur=3e8"),), draws=draws)  # type: ignore[arg-type]
+
+
+def test_no_draws_is_none_and_the_fingerprint_holds_draws_and_time_limit() -> None:
+    axes = (parse_axis("budget_eur=3e8"),)
+    plain = Sweep(Scenario(), axes)
+    assert plain.draws is None
+    # A stored job's spec writes 0 for no draws: the same sweep.
+    assert Sweep(Scenario(), axes, draws=0).fingerprint() == plain.fingerprint()
+    assert Sweep(Scenario(), axes, draws=10).fingerprint() != plain.fingerprint()
+    # A shorter limit may turn solved rows into time_limit rows: another sweep.
+    assert Sweep(Scenario(), axes, time_limit_s=1.0).fingerprint() != plain.fingerprint()
+
+
+def test_a_step_too_fine_for_the_points_limit_is_refused_naming_the_field() -> None:
+    # (1 - 0) / 1e-320 overflows a float: counted in decimal, 1e320 values, refused.
+    with pytest.raises(StudyError) as raised:
+        parse_axis("fragile_share_min=0:1:1e-320")
+    assert raised.value.field == "grid.fragile_share_min"
+    assert f"more than the {MAX_POINTS:,} allowed" in raised.value.message
+    # 0:1:1e-5 is 100,001 values, one above the limit
+    with pytest.raises(StudyError, match=r"^grid\.fragile_share_min: 100,001 values"):
+        parse_axis("fragile_share_min=0:1:0.00001")
+
+
+def test_a_fine_range_keeps_every_value_distinct() -> None:
+    # 0, 1e-11, ..., 1e-10: eleven values, none merged by rounding
+    values = parse_axis("fragile_share_min=0:1e-10:1e-11").values
+    assert values == tuple(
+        float(f"{i}e-11") for i in range(11)
+    )  # 5e-11, not 4.9999999999999995e-11
+
+
+@pytest.mark.parametrize("spec", ["3e7,3e7", "3e7,4e7,30000000"])
+def test_a_value_given_twice_is_refused(spec: str) -> None:
+    with pytest.raises(StudyError, match=r"^grid\.budget_eur: value 3e\+07 given twice"):
+        parse_axis(f"budget_eur={spec}")
+
+
+def test_a_step_finer_than_floats_hold_is_refused() -> None:
+    # 1 + 1e-20 is 1.0 as a float: the two values would be one point solved twice.
+    with pytest.raises(StudyError, match=r"^grid\.budget_eur: the step 1e-20 is too fine"):
+        parse_axis("budget_eur=1:1.00000000000000000001:1e-20")
 
 
 def test_no_axis_and_a_batch_size_below_one_are_refused() -> None:
