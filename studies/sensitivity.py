@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 MIN_SAMPLES = 8
 MAX_SAMPLES = 2**16
-# SALib reads a bootstrap seed of 0 as none: the analysis is seeded with seed + 1.
 DECIDED = (str(Status.OPTIMAL), str(Status.FEASIBLE))
 
 
@@ -177,6 +176,7 @@ def sobol(
             f"expected jobs do not move over these ranges (every sample gives {y[0]:,.1f}): "
             "no index to compute",
         )
+    # SALib reads a bootstrap seed of 0 as none: the analysis is seeded with seed + 1.
     found = analyze.analyze(problem, y, calc_second_order=False, seed=seed + 1)
     return SobolIndices(
         names=tuple(names),

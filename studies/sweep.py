@@ -62,19 +62,19 @@ def default_batch_size(points: int) -> int:
 
 @dataclass(frozen=True)
 class Sweep:
-    """The scenario, its grid and the Monte Carlo draws of each solve (0: no range)."""
+    """The scenario, its grid and the Monte Carlo draws of each solve (None: no range)."""
 
     scenario: Scenario
     axes: tuple[Axis, ...]
-    draws: int = 0
+    draws: int | None = None  # 0 is read as None too: a stored job's spec writes 0 for none
     batch_size: int | None = None  # None: default_batch_size
     time_limit_s: float = field(default=30.0, compare=False)
 
     def __post_init__(self) -> None:
         if not self.axes:
             raise StudyError("grid", "give at least one axis, e.g. fragile_share_min=0.5:0.9:0.1")
-        if isinstance(self.draws, bool) or not 0 <= self.draws <= MAX_DRAWS:
-            raise StudyError("draws", f"must be between 0 and {MAX_DRAWS:,}, got {self.draws}")
+        if self.draws is not None:
+            check_draws(self.draws)
         if self.batch_size is not None and self.batch_size < 1:
             raise StudyError("batch_size", f"must be at least 1, got {self.batch_size}")
         check_values(self.scenario, self.axes)
@@ -99,14 +99,24 @@ class Sweep:
         return [list(range(i, min(i + self.size, count))) for i in range(0, count, self.size)]
 
     def fingerprint(self) -> str:
-        """What the sweep computes: the scenario, the grid, the draws and the batches."""
+        """What the sweep computes: the scenario, the grid, the draws, the batches and the time
+        limit of each solve."""
         data = {
             "scenario": self.scenario.to_dict(),
             "axes": [[axis.name, list(axis.values)] for axis in self.axes],
-            "draws": self.draws,
+            "draws": self.draws or None,
             "batch_size": self.size,
+            "time_limit_s": self.time_limit_s,  # a time limit reached is a row's status
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def check_draws(draws: object) -> None:
+    """A count of draws: a whole number from 1 to MAX_DRAWS (0, kept for stored specs, is none)."""
+    if isinstance(draws, bool) or not isinstance(draws, int):
+        raise StudyError("draws", f"must be a whole number, got {draws!r}")
+    if not 0 <= draws <= MAX_DRAWS:
+        raise StudyError("draws", f"must be between 1 and {MAX_DRAWS:,}, got {draws}")
 
 
 def projects_fingerprint(projects: ProjectColumns) -> str:
@@ -126,7 +136,7 @@ def solve_batch(
     projects: ProjectColumns,
     axes_names: Sequence[str],
     batch: list[tuple[int, dict[str, float]]],
-    draws: int,
+    draws: int | None,
     *,
     time_limit_s: float = 30.0,
 ) -> list[dict[str, object]]:
@@ -145,7 +155,7 @@ def solve_point(
     axes_names: Sequence[str],
     index: int,
     point: Mapping[str, float],
-    draws: int,
+    draws: int | None,
     time_limit_s: float,
 ) -> dict[str, object]:
     """One row. A point the engine cannot solve (infeasible, refused) is a row with its status
@@ -266,6 +276,10 @@ def run(
         "batch_size": sweep.size,
     }
     done = parts.open(manifest, resume=resume)
+    # An earlier run's table is removed now, so that a run that fails leaves no table that
+    # looks like its result.
+    parquet.unlink(missing_ok=True)
+    csv.unlink(missing_ok=True)
     pending = [b for b in range(len(batches)) if b not in done]
     with _bar(count, sum(len(batches[b]) for b in done), progress) as advance:
         for written, (b, rows) in enumerate(

@@ -88,15 +88,16 @@ class Parts:
 
     def open(self, manifest: Mapping[str, Any], *, resume: bool) -> set[int]:
         """Start (or with ``resume`` continue) the parts of the sweep ``manifest`` describes;
-        the batches already written. Parts of another sweep are never mixed in."""
+        the batches already written. Parts of another sweep are never mixed in, and a damaged
+        folder (no readable manifest, an unreadable part) is refused, never read as done."""
         if self.exists():
+            written = self._manifest()
             if not resume:
                 raise StudyError(
                     "resume",
                     f"{self.folder} holds the parts of an earlier sweep: pass --resume to "
                     "continue it, or remove that folder to start again",
                 )
-            written = self._manifest()
             if written != dict(manifest):
                 differ = sorted(k for k in manifest if written.get(k) != manifest[k])
                 raise StudyError(
@@ -112,22 +113,43 @@ class Parts:
         return set()
 
     def _manifest(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST
         try:
-            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = None
-        if not isinstance(data, dict):
-            raise StudyError("resume", f"{self.folder / MANIFEST}: missing or unreadable")
+        if not isinstance(data, dict):  # e.g. a run stopped while writing it: a temporary file
+            raise self._unreadable(path)
         return data
 
+    def _unreadable(self, path: Path) -> StudyError:
+        return StudyError("parts", f"{path}: unreadable; remove {self.folder} and run again")
+
+    def written(self) -> list[Path]:
+        """The parts' files found, whatever sweep they belong to."""
+        return sorted(self.folder.glob("batch-*.parquet"))
+
     def done(self, batches: int) -> set[int]:
-        return {b for b in range(batches) if self.path(b).is_file()}
+        """The batches written, each checked readable (its footer) before it is counted."""
+        found = {b for b in range(batches) if self.path(b).is_file()}
+        for b in sorted(found):
+            try:
+                pq.read_metadata(self.path(b))
+            except (OSError, pa.ArrowException):
+                raise self._unreadable(self.path(b)) from None
+        return found
 
     def write(self, batch: int, table: pa.Table) -> None:
         write_atomic(self.path(batch), parquet_bytes(table))
 
     def read(self, batches: int) -> pa.Table:
-        return pa.concat_tables([pq.read_table(self.path(b)) for b in range(batches)])
+        return pa.concat_tables([self._read(self.path(b)) for b in range(batches)])
+
+    def _read(self, path: Path) -> pa.Table:
+        try:
+            return pq.read_table(path)
+        except (OSError, pa.ArrowException):
+            raise self._unreadable(path) from None
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

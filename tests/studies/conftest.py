@@ -42,6 +42,20 @@ def fail_at(index: int, marker: str | None) -> None:
     studies.sweep.solve_point = failing  # type: ignore[assignment]
 
 
+def exit_at(index: int, marker: str) -> None:
+    """Make the worker solving point ``index`` exit at once, the first time only (the
+    ``marker`` file says it happened): a worker process lost mid-task."""
+    original = studies.sweep.__dict__.setdefault("_original_solve_point", studies.sweep.solve_point)
+
+    def exiting(*args: object) -> dict[str, object]:
+        if args[3] == index and not os.path.exists(marker):
+            Path(marker).touch()
+            os._exit(1)
+        return original(*args)  # type: ignore[no-any-return]
+
+    studies.sweep.solve_point = exiting  # type: ignore[assignment]
+
+
 def restore() -> None:
     if "_original_solve_point" in studies.sweep.__dict__:
         studies.sweep.solve_point = studies.sweep.__dict__.pop("_original_solve_point")

@@ -2,25 +2,25 @@
 failed tasks retried and never dropped, interrupted sweeps resumed, bad schedulers refused."""
 
 import math
+import signal
 import socket
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from distributed import Client
+from distributed import Client, KilledWorker, LocalCluster
 
 from simulation.projects import ProjectColumns
 from simulation.scenario import Constraints, Scenario
 from simulation.solve import solve
 from simulation.uncertainty import monte_carlo
-from studies.cluster import client
+from studies.cluster import client, failure
 from studies.errors import StudyError
 from studies.grid import parse_axis, scenario_at
 from studies.sweep import Sweep, run, sequential, solve_point
-from tests.studies.conftest import restore
+from tests.studies.conftest import exit_at, restore
 
 # 300 generated projects ask for about 280 M EUR; spending all of 5 G EUR is impossible.
 SCENARIO = Scenario(
@@ -28,7 +28,7 @@ SCENARIO = Scenario(
 )
 
 
-def small_sweep(draws: int = 0, batch_size: int | None = None) -> Sweep:
+def small_sweep(draws: int | None = None, batch_size: int | None = None) -> Sweep:
     axes = (
         parse_axis("fragile_share_min=0.5:0.7:0.1"),
         parse_axis("budget_eur=3e7,5e9"),  # 5e9 with min_spend_share 1: infeasible
@@ -47,6 +47,15 @@ def same_rows(got: list[dict[str, object]], expected: list[dict[str, object]]) -
         g.keys() == e.keys() and all(same(g[k], e[k]) for k in e)
         for g, e in zip(got, expected, strict=True)
     )
+
+
+def test_the_local_workers_ignore_sigint_and_this_process_keeps_its_handler(
+    dask_client: Client,
+) -> None:
+    # Ctrl-C reaches every process of the terminal: the workers leave it to this one. (First in
+    # the module: a worker restarted later, after a loss, is started without it.)
+    assert set(dask_client.run(signal.getsignal, signal.SIGINT).values()) == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_the_cluster_gives_the_sequential_rows_exactly(
@@ -106,6 +115,87 @@ def test_a_batch_failing_every_retry_is_named_after_the_others_are_written(
     assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
 
 
+def test_a_batch_lost_with_its_worker_is_run_again_to_the_same_table(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    sweep = small_sweep(batch_size=1)
+    marker = tmp_path / "exited-once"
+    dask_client.run(exit_at, 4, str(marker))
+    try:
+        table = run(sweep, projects, dask_client, tmp_path / "sweep", progress=False)
+    finally:
+        dask_client.run(restore)
+    assert marker.exists()  # a worker process died solving point 4; Dask ran it elsewhere
+    assert same_rows(table.table.to_pylist(), sequential(sweep, projects))
+
+
+def test_a_lost_or_killed_task_is_not_told_as_retried() -> None:
+    cancelled = failure("cancelled")
+    assert "was cancelled before it finished" in cancelled and "retries" not in cancelled
+    killed = failure(KilledWorker("solve_batch-1", "tcp://127.0.0.1:1", 3))
+    assert "distributed.scheduler.allowed-failures" in killed and "retries" not in killed
+    assert failure(RuntimeError("x")) == "failed after 2 retries: RuntimeError: x"
+
+
+# ---- the parts and the table on disk ----------------------------------------------------------
+
+
+def stop_after(batches: int) -> Callable[[int, int], None]:
+    def stop(done: int, total: int) -> None:
+        if done == batches:
+            raise KeyboardInterrupt
+
+    return stop
+
+
+def test_a_fresh_sweep_removes_an_earlier_table_before_its_work(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    (tmp_path / "s.parquet").write_bytes(b"an earlier run")
+    (tmp_path / "s.csv").write_text("an earlier run", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        run(
+            small_sweep(batch_size=1),
+            projects,
+            dask_client,
+            tmp_path / "s",
+            on_batch=stop_after(1),
+            progress=False,
+        )
+    assert not (tmp_path / "s.parquet").exists() and not (tmp_path / "s.csv").exists()
+
+
+def test_a_damaged_part_is_refused_naming_it(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path
+) -> None:
+    sweep = small_sweep(batch_size=1)
+    with pytest.raises(KeyboardInterrupt):
+        run(sweep, projects, dask_client, tmp_path / "s", on_batch=stop_after(2), progress=False)
+    [part, *_] = sorted((tmp_path / "s.parts").glob("batch-*.parquet"))
+    part.write_bytes(b"PAR1 cut short")
+    with pytest.raises(StudyError) as raised:
+        run(sweep, projects, dask_client, tmp_path / "s", resume=True, progress=False)
+    assert raised.value.field == "parts"
+    assert raised.value.message == (
+        f"{part}: unreadable; remove {tmp_path / 's.parts'} and run again"
+    )
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_parts_with_only_a_leftover_temporary_manifest_are_refused(
+    dask_client: Client, projects: ProjectColumns, tmp_path: Path, resume: bool
+) -> None:
+    folder = tmp_path / "s.parts"
+    folder.mkdir()
+    (folder / ".manifest.json.x1y2.tmp").write_text('{"fing', encoding="utf-8")  # cut short
+    with pytest.raises(StudyError) as raised:
+        run(small_sweep(), projects, dask_client, tmp_path / "s", resume=resume, progress=False)
+    assert raised.value.field == "parts"
+    assert raised.value.message == (
+        f"{folder / 'manifest.json'}: unreadable; remove {folder} and run again"
+    )
+
+
 # ---- resume -----------------------------------------------------------------------------------
 
 
@@ -156,12 +246,28 @@ def test_an_unreachable_scheduler_is_told_quickly_with_the_setting_named() -> No
     with socket.socket() as free:  # a port nobody listens on
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    start = time.perf_counter()
     with pytest.raises(StudyError) as raised, client(f"tcp://127.0.0.1:{port}", timeout_s=1):
         pass
-    assert time.perf_counter() - start < 8  # the timeout, not a hang (generous bound)
     assert raised.value.field == "TERRITOIRES_DASK_SCHEDULER"
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in raised.value.message
+
+
+def test_a_local_cluster_of_no_workers_is_refused() -> None:
+    with pytest.raises(StudyError, match=r"^workers: must be at least 1, got 0"), client(workers=0):
+        pass
+
+
+def test_a_scheduler_without_workers_is_told_naming_the_setting(
+    projects: ProjectColumns, tmp_path: Path
+) -> None:
+    with (
+        LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty,
+        client(empty.scheduler_address, timeout_s=1) as remote,
+        pytest.raises(StudyError) as raised,
+    ):
+        run(small_sweep(), projects, remote, tmp_path / "s", progress=False)
+    assert raised.value.field == "TERRITOIRES_DASK_SCHEDULER"
+    assert "the Dask cluster has no worker to run on" in raised.value.message
 
 
 def test_a_running_scheduler_is_used_by_its_address(
