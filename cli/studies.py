@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,9 +85,8 @@ def add_sweep(commands: Commands) -> None:
     sweep.add_argument(
         "--draws",
         type=_whole,
-        default=0,
         metavar="N",
-        help="Monte Carlo draws of each solve's jobs range (default 0: no range)",
+        help="Monte Carlo draws of each solve's jobs range (default: no range)",
     )
     sweep.add_argument(
         "--out", metavar="PATH", help="table path without suffix (default: NAME-sweep)"
@@ -139,6 +140,8 @@ def _refusals() -> Iterator[None]:
 def _cluster(settings: Settings, workers: int | None) -> Iterator[Any]:
     from studies.cluster import client
 
+    # A worker lost or a run interrupted is told by the command in one line, not by Dask's log.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     address = settings.dask_scheduler
     if address is not None and workers is not None:
         print(
@@ -148,27 +151,50 @@ def _cluster(settings: Settings, workers: int | None) -> Iterator[Any]:
         yield found
 
 
+def _writable(option: str, path: Path) -> None:
+    """``path`` can be written: it names a file, in a folder that exists and is writable."""
+    if path.name in ("", ".", ".."):
+        raise CliError(f"{option} {path}: give a file name, not a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CliError(f"{option} {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CliError(f"{option} {path}: folder {folder} is not writable")
+
+
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from studies.grid import parse_axis
     from studies.sweep import Sweep, run
-    from studies.tables import outputs
+    from studies.tables import Parts, outputs
 
+    out = Path(args.out) if args.out else None
+    if out is not None:  # checked before any work: a bad path found after the solves is lost
+        _writable("--out", out)
+    if args.draws is not None and args.draws < 1:
+        raise CliError(
+            f"draws: must be at least 1, got {args.draws}; leave --draws out for no range"
+        )
     (scenario,) = load_files([args.file])
     limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
     with _refusals():
         axes = tuple(parse_axis(text) for text in args.grid)
         sweep = Sweep(scenario, axes, args.draws, args.batch_size, time_limit_s=limit)
-    out = Path(args.out or f"{scenario.name}-sweep")
-    if not out.parent.is_dir():
-        raise CliError(f"--out {out}: folder {out.parent} does not exist")
+    if out is None:
+        out = Path(f"{scenario.name}-sweep")
+        _writable("--out", out)
     (projects,) = asyncio.run(projects_of(settings, [scenario]))
     try:
         with _refusals(), _cluster(settings, args.workers) as client:
             table = run(sweep, projects, client, out, resume=args.resume, progress=not args.quiet)
     except KeyboardInterrupt:
-        parts = outputs(out)[2]
+        folder = outputs(out)[2]
+        kept = len(Parts(folder).written()) if folder.is_dir() else 0
+        if not kept:
+            raise CliError(
+                "interrupted before any batch was finished: nothing kept", code=130
+            ) from None
         raise CliError(
-            f"interrupted: the finished batches are kept in {parts}; run the same command "
+            f"interrupted: {kept} finished batches are kept in {folder}; run the same command "
             "with --resume to continue",
             code=130,
         ) from None
@@ -185,6 +211,8 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
 def _sensitivity(args: argparse.Namespace, settings: Settings) -> int:
     from studies.sensitivity import chart, check, parse_range, sobol
 
+    if args.chart is not None:
+        _writable("--chart", Path(args.chart))
     (scenario,) = load_files([args.file])
     with _refusals():
         ranges = dict(parse_range(text) for text in args.parameters)

@@ -2,6 +2,8 @@
 TERRITOIRES_DASK_SCHEDULER, as a shared cluster would be) and the seeded database."""
 
 import csv
+import logging
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from distributed import Client
 
 import studies.cluster
+import studies.sweep
 from cli import main
 from tests.cli.helpers import ANNOUNCED
 from tests.studies.conftest import restore
@@ -50,7 +53,12 @@ def test_sweep_writes_parquet_and_csv(tmp_path: Path, capsys: pytest.CaptureFixt
         (["--grid", "fragile_share_min=0.5,1.5"], "grid.fragile_share_min: must be between 0"),
         (["--grid", "budget=1e8"], "grid: unknown parameter 'budget' (did you mean budget_eur?)"),
         (["--grid", "budget_eur=nan"], "grid.budget_eur: must be a finite number"),
-        (["--grid", "budget_eur=3e8", "--draws", "-1"], "draws: must be between 0 and 100,000"),
+        (["--grid", "budget_eur=3e8", "--draws", "-1"], "draws: must be at least 1, got -1"),
+        (
+            ["--grid", "budget_eur=3e8", "--draws", "0"],
+            "draws: must be at least 1, got 0; leave --draws out for no range",
+        ),
+        (["--grid", "budget_eur=3e7,3e7"], "grid.budget_eur: value 3e+07 given twice"),
     ],
 )
 def test_bad_grids_and_draws_exit_2_naming_the_field(
@@ -59,6 +67,70 @@ def test_bad_grids_and_draws_exit_2_naming_the_field(
     assert main(["sweep", ANNOUNCED, *extra, "--out", str(tmp_path / "s")]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "--out .: give a file name, not a folder"),
+        ("/", "--out /: give a file name, not a folder"),
+        ("..", "--out ..: give a file name, not a folder"),
+        ("{tmp}/missing/s", "--out {tmp}/missing/s: folder {tmp}/missing does not exist"),
+    ],
+)
+def test_a_bad_out_exits_2_before_any_work(
+    out: str, message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The scenario file does not exist either: --out is checked first, before any loading.
+    args = ["sweep", str(tmp_path / "nowhere.yaml"), "--grid", "budget_eur=3e8"]
+    assert main([*args, "--out", out.format(tmp=tmp_path)]) == 2
+    assert f"territoires: {message.format(tmp=tmp_path)}" in capsys.readouterr().err
+
+
+def test_an_unwritable_folder_for_out_or_chart_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As root every folder is writable: the check itself is stood in for.
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path)
+    args = ["sweep", ANNOUNCED, "--grid", "budget_eur=3e8", "--out", str(tmp_path / "s")]
+    assert main(args) == 2
+    assert f"--out {tmp_path / 's'}: folder {tmp_path} is not writable" in capsys.readouterr().err
+    chart = tmp_path / "c.png"
+    args = ["sensitivity", ANNOUNCED, "--parameters", "budget_eur=3e8:4e8", "--chart", str(chart)]
+    assert main(args) == 2
+    assert f"--chart {chart}: folder {tmp_path} is not writable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("chart", "message"),
+    [
+        (".", "--chart .: give a file name, not a folder"),
+        ("{tmp}/missing/c.png", "--chart {tmp}/missing/c.png: folder {tmp}/missing does not exist"),
+    ],
+)
+def test_a_bad_chart_exits_2_before_any_work(
+    chart: str, message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    args = ["sensitivity", str(tmp_path / "nowhere.yaml"), "--parameters", "budget_eur=3e8:4e8"]
+    assert main([*args, "--chart", chart.format(tmp=tmp_path)]) == 2
+    assert f"territoires: {message.format(tmp=tmp_path)}" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("on_cluster")
+def test_an_interrupt_before_any_batch_says_nothing_was_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(studies.sweep, "run", interrupted)
+    args = ["sweep", ANNOUNCED, "--grid", "budget_eur=3e8", "--out", str(tmp_path / "s")]
+    assert main(args) == 130
+    err = capsys.readouterr().err
+    assert "interrupted before any batch was finished: nothing kept" in err
+    assert "--resume" not in err and "Traceback" not in err
+    # Dask's own warnings (a worker lost, a connection closed) are not printed by the command.
+    assert logging.getLogger("distributed").level == logging.ERROR
 
 
 def test_an_unreachable_scheduler_exits_2_naming_the_setting(
