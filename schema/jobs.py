@@ -224,8 +224,8 @@ class JobMutation:
         permission_classes=[HasApiKey],
         description=(
             "Start a sweep: one solve per point of the grid (the product of its axes, first "
-            "axis slowest), with `draws` Monte Carlo draws per point (0: none). Returns the job "
-            "at once; poll job(id)."
+            "axis slowest), with `draws` Monte Carlo draws per point (left out: no range). "
+            "Returns the job at once; poll job(id)."
         ),
     )
     async def start_sweep(
@@ -234,13 +234,17 @@ class JobMutation:
         grid: list[GridAxisInput],
         scenario: ScenarioInput | None = None,
         name: str | None = None,
-        draws: int = 0,
+        draws: int | None = None,
     ) -> Job:
         settings = info.context.settings
         axes = _axes(grid, settings.job_max_solves)
         points = math.prod(len(axis.values) for axis in axes)
-        if not 0 <= draws <= MAX_DRAWS:
-            raise UserInputError("draws", f"must be between 0 and {MAX_DRAWS}, got {draws}")
+        if draws is not None and not 1 <= draws <= MAX_DRAWS:
+            raise UserInputError(
+                "draws",
+                f"must be between 1 and {MAX_DRAWS}, got {draws}; leave draws out for no range",
+            )
+        draws = draws or 0  # stored as 0: no range
         if points * draws > settings.job_max_draws:
             raise UserInputError(
                 "draws",

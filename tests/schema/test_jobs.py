@@ -51,7 +51,7 @@ GRID = [
     {"parameter": "fragile_share_min", "range": "0.5:0.6:0.1"},
 ]
 AXES = (Axis("budget_eur", (2e7, 4e7)), Axis("fragile_share_min", (0.5, 0.6)))
-START_SWEEP = """mutation($s: ScenarioInput, $n: String, $g: [GridAxisInput!]!, $d: Int!) {
+START_SWEEP = """mutation($s: ScenarioInput, $n: String, $g: [GridAxisInput!]!, $d: Int) {
   startSweep(scenario: $s, name: $n, grid: $g, draws: $d) { id kind status done total }
 }"""
 START_MONTE_CARLO = """mutation($s: ScenarioInput, $n: String, $d: Int!) {
@@ -134,7 +134,7 @@ def jobs_url(seeded_db_url: str, tmp_path: Path) -> str:
 @pytest.mark.slow
 async def test_a_sweep_job_runs_on_dask_and_pages_the_engines_own_solves(jobs_url: str) -> None:
     async with serving(jobs_url) as (http, _):
-        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=GRID, d=0)
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=GRID, d=None)
         job = started["data"]["startSweep"]
         assert (job["kind"], job["status"], job["done"], job["total"]) == ("SWEEP", "QUEUED", 0, 4)
         finished = await wait_done(http, job["id"])
@@ -262,7 +262,7 @@ def error_of(body: dict[str, Any]) -> tuple[str, str | None, str]:
 @pytest.mark.parametrize(
     ("query", "variables", "code", "argument", "words"),
     [
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [*GRID, {"parameter": "min_spend_share", "values": [0.9, 1.0]}]},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": [*GRID, {"parameter": "min_spend_share", "values": [0.9, 1.0]}]},
                      "BAD_USER_INPUT", "grid", "8 points (one solve each): a job may ask for at most 6", id="too-many-solves"),
         pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 300, "g": GRID},
                      "BAD_USER_INPUT", "draws", "4 points x 300 draws = 1200 draws", id="sweep-too-many-draws"),
@@ -270,15 +270,17 @@ def error_of(body: dict[str, Any]) -> tuple[str, str | None, str]:
                      "BAD_USER_INPUT", "draws", "must be between 1 and 1000, got 1001", id="monte-carlo-too-many-draws"),
         pytest.param(START_MONTE_CARLO, {"n": "france-relance-2020", "d": 0},
                      "BAD_USER_INPUT", "draws", "must be between 1 and 1000, got 0", id="monte-carlo-no-draws"),
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": []},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": GRID},
+                     "BAD_USER_INPUT", "draws", "must be between 1 and 100000, got 0; leave draws out for no range", id="sweep-zero-draws"),
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": []},
                      "BAD_USER_INPUT", "grid", "give at least one axis", id="no-axis"),
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "budget_eur", "values": []}]},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": [{"parameter": "budget_eur", "values": []}]},
                      "BAD_USER_INPUT", "grid.budget_eur", "no values", id="axis-without-values"),
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "fragile_share_min", "range": "0.9:0.5:0.1"}]},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": [{"parameter": "fragile_share_min", "range": "0.9:0.5:0.1"}]},
                      "BAD_USER_INPUT", "grid.fragile_share_min", "below the start", id="empty-range"),
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "fragile_share_min", "values": [0.5, 1.5]}]},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": [{"parameter": "fragile_share_min", "values": [0.5, 1.5]}]},
                      "BAD_USER_INPUT", "grid.fragile_share_min", "1.5", id="value-the-format-refuses"),
-        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": [{"parameter": "jobs", "values": [1]}]},
+        pytest.param(START_SWEEP, {"n": "france-relance-2020", "d": None, "g": [{"parameter": "jobs", "values": [1]}]},
                      "BAD_USER_INPUT", "grid", "unknown parameter 'jobs'", id="unknown-parameter"),
         pytest.param(START_MONTE_CARLO, {"n": "no-such-scenario", "d": 10},
                      "BAD_USER_INPUT", "name", "no saved or shipped scenario 'no-such-scenario'", id="unknown-scenario"),
@@ -314,7 +316,7 @@ async def test_refusals_are_coded_and_name_the_argument(
 @pytest.mark.parametrize(
     ("query", "variables"),
     [
-        (START_SWEEP, {"n": "france-relance-2020", "d": 0, "g": GRID}),
+        (START_SWEEP, {"n": "france-relance-2020", "d": None, "g": GRID}),
         (START_MONTE_CARLO, {"n": "france-relance-2020", "d": 10}),
         (RESUME, {"id": "any"}),
     ],
@@ -396,7 +398,7 @@ async def test_a_server_stopping_interrupts_its_running_job_and_another_resumes_
         {"parameter": "fragile_share_min", "values": [0.5]},
     ]
     async with serving(jobs_url) as (http, _):
-        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=0)
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=None)
         job_id = started["data"]["startSweep"]["id"]
         async with asyncio.timeout(POLL_S):
             while (await post(http, JOB, id=job_id, first=0))["data"]["job"]["done"] < 1:
