@@ -307,10 +307,10 @@ def priced(
         return result
     if time_limit_s <= 0:
         return _unpriced(result)
-    from simulation.solve import MIP_REL_GAP, _solve
+    from simulation.solve import MIP_REL_GAP, decide
 
     plain = replace(scenario, uncertainty=replace(u, objective="expected"))
-    expected = _solve(
+    expected = decide(
         plain,
         projects,
         time_limit_s=time_limit_s,

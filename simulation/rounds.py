@@ -141,9 +141,9 @@ def solve_rounds(
 ) -> Result:
     start = time.perf_counter()
     if solve is None:
-        from simulation.solve import solve as engine  # solve() sends rounds here
+        from simulation.solve import decide  # solve() sends rounds here, and draws the whole run
 
-        solve = engine
+        solve = decide
     plain = dataclasses.replace(scenario, rounds=())
     solves = _Solves(plain, projects, solve, start + time_limit_s, mip_rel_gap)
     everyone = np.ones(len(projects), dtype=np.bool_)

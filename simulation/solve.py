@@ -41,7 +41,7 @@ def solve(
     pool a review round knows (see formulation.build). Every result that allocates carries the
     Monte Carlo range of its jobs (simulation.uncertainty)."""
     start = time.perf_counter()
-    result = _solve(
+    result = decide(
         scenario,
         projects,
         time_limit_s=time_limit_s,
@@ -58,16 +58,18 @@ def solve(
     return result
 
 
-def _solve(
+def decide(
     scenario: Scenario,
     projects: ProjectColumns,
     *,
     time_limit_s: float,
     mip_rel_gap: float,
-    fixed_eur: Ints | None,
-    budget_eur: int | None,
-    whole_pool: bool,
+    fixed_eur: Ints | None = None,
+    budget_eur: int | None = None,
+    whole_pool: bool = True,
 ) -> Result:
+    """The allocation alone: solve() without the Monte Carlo range and the price of robustness
+    (what a review round's parts and the robust objective's comparison need)."""
     if scenario.rounds:
         from simulation.rounds import solve_rounds
 

@@ -205,14 +205,14 @@ async def test_no_price_of_robustness_when_the_time_limit_is_spent(
 
     import simulation.solve as solve_module
 
-    real_solve, real_clock, offset = solve_module._solve, time.perf_counter, [0.0]
+    real_solve, real_clock, offset = solve_module.decide, time.perf_counter, [0.0]
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         result = real_solve(*args, **kwargs)
         offset[0] += 3600.0
         return result
 
-    monkeypatch.setattr(solve_module, "_solve", slow)
+    monkeypatch.setattr(solve_module, "decide", slow)
     monkeypatch.setattr(solve_module, "time", SimpleNamespace(perf_counter=lambda: real_clock()
                         + offset[0]))  # fmt: skip
     query = """query($s: ScenarioInput!) { simulate(scenario: $s) { __typename

@@ -306,7 +306,7 @@ class _Clock:
 
         self.offset = 0.0
         self.limits: list[float] = []
-        real_solve, real_clock = solve_module._solve, time.perf_counter
+        real_solve, real_clock = solve_module.decide, time.perf_counter
 
         def solved(*args: Any, time_limit_s: float, **kwargs: Any) -> Result:
             self.limits.append(time_limit_s)
@@ -316,7 +316,7 @@ class _Clock:
             return result
 
         clock = SimpleNamespace(perf_counter=lambda: real_clock() + self.offset)
-        monkeypatch.setattr(solve_module, "_solve", solved)
+        monkeypatch.setattr(solve_module, "decide", solved)
         monkeypatch.setattr(solve_module, "time", clock)
 
 
@@ -355,7 +355,7 @@ def test_a_comparison_out_of_time_leaves_no_price(monkeypatch: pytest.MonkeyPatc
     # The expected-jobs solve runs out of time: no price, said so, the robust allocation kept.
     import simulation.solve as solve_module
 
-    real_solve = solve_module._solve
+    real_solve = solve_module.decide
 
     def out_of_time(scenario: Scenario, *args: Any, **kwargs: Any) -> Result:
         result = real_solve(scenario, *args, **kwargs)
@@ -363,7 +363,7 @@ def test_a_comparison_out_of_time_leaves_no_price(monkeypatch: pytest.MonkeyPatc
             return result
         return replace(result, status=Status.TIME_LIMIT)
 
-    monkeypatch.setattr(solve_module, "_solve", out_of_time)
+    monkeypatch.setattr(solve_module, "decide", out_of_time)
     result = solve_module.solve(Scenario(budget_eur=2 * M, uncertainty=ROBUST), tiny())
     assert result.status == Status.OPTIMAL and result.robustness is None
     assert list(result.allocation_eur) == [125_000, 1_000_000, 875_000]
