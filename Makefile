@@ -21,7 +21,7 @@ serve: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy simulation schema models data studies server.py settings.py apikeys.py cli
+	$(VENV)/bin/mypy simulation schema models data studies exports server.py settings.py apikeys.py cli
 
 # The GraphQL-over-HTTP specification's server audit (graphql-http, pinned by the lock file);
 # without npm, tests/schema/test_graphql_over_http.py skips it (and fails under CI=true).

@@ -15,6 +15,7 @@ from functools import partial
 from typing import TypeVar
 
 import anyio
+import orjson
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ GRACE_S = 5.0  # beyond the solver's own limit, before the API gives up on a sol
 QUEUE_TIMEOUT_S = 10.0  # waiting for a free slot, before the API answers "busy"
 RETRY_AFTER_S = 5
 PROJECT_SETS = 8  # distinct project selections kept in memory
+RESULTS = 16  # recent results kept: a comparison or an export after its runs solves nothing
 
 
 class SolverTimeout(GraphQLError):
@@ -65,6 +67,7 @@ class Runner:
         self.started = 0  # solver threads started (benchmarks compare it with requests)
         self.limiter = anyio.CapacityLimiter(concurrent_solves)
         self._projects: dict[Hashable, ProjectColumns] = {}
+        self._results: dict[bytes, tuple[ProjectColumns, Result]] = {}
 
     async def projects(
         self, session: AsyncSession, scenario: Scenario, version: Hashable
@@ -84,8 +87,21 @@ class Runner:
         return columns
 
     async def solve(self, scenario: Scenario, projects: ProjectColumns) -> Result:
+        """The engine's result, or the one it gave to the same scenario on the same projects
+        (the engine is deterministic: seeded draws, one HiGHS thread), kept for the few most
+        recent scenarios. Projects count as the same when they are the same read-only arrays,
+        which `projects` hands out while the data version is unchanged."""
+        key = orjson.dumps(scenario.to_dict(), option=orjson.OPT_SORT_KEYS)
+        kept = self._results.get(key)
+        if kept is not None and kept[0] is projects:
+            self._results[key] = self._results.pop(key)  # most recently used last
+            return kept[1]
         job = partial(solve, scenario, projects, time_limit_s=self.time_limit_s)
-        return await self._run(job)
+        result = await self._run(job)
+        self._results[key] = (projects, result)
+        while len(self._results) > RESULTS:
+            self._results.pop(next(iter(self._results)))
+        return result
 
     async def curve(
         self, scenario: Scenario, projects: ProjectColumns, parameter: str, values: Sequence[float]

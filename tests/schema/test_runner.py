@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 import schema.runner
-from schema.runner import Runner, SolverBusy, SolverTimeout
+from schema.runner import RESULTS, Runner, SolverBusy, SolverTimeout
 from server import create_app
 from settings import Settings
+from simulation.scenario import Scenario
 from tests.schema.helpers import gql
 
 SIMULATE = "{ simulate(scenario: {}) { __typename } }"
@@ -104,10 +105,10 @@ async def test_a_timed_out_solve_keeps_its_slot_until_its_thread_ends(
     gate = Gate()
     monkeypatch.setattr(schema.runner, "solve", gate)
     runner = Runner(time_limit_s=0.05, concurrent_solves=1, grace_s=0.0, queue_timeout_s=30)
-    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    first = asyncio.create_task(runner.solve(Scenario(), None))  # type: ignore[arg-type]
     with pytest.raises(SolverTimeout):
         await first
-    second = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    second = asyncio.create_task(runner.solve(Scenario(), None))  # type: ignore[arg-type]
     await asyncio.sleep(0.2)
     assert gate.started == 1, "a second solve started while the timed-out one still ran"
     gate.release.set()
@@ -119,9 +120,9 @@ async def test_time_in_the_queue_is_not_solve_time(monkeypatch: pytest.MonkeyPat
     gate = Gate()
     monkeypatch.setattr(schema.runner, "solve", gate)
     runner = Runner(time_limit_s=0.3, concurrent_solves=1, grace_s=0.0, queue_timeout_s=30)
-    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    first = asyncio.create_task(runner.solve(Scenario(), None))  # type: ignore[arg-type]
     await wait_for(lambda: gate.started == 1)
-    second = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    second = asyncio.create_task(runner.solve(Scenario(), None))  # type: ignore[arg-type]
     with pytest.raises(SolverTimeout):
         await first  # the first one overruns its limit while the second waits in line
     await asyncio.sleep(0.5)  # and its thread goes on past the second one's own limit
@@ -135,13 +136,33 @@ async def test_a_full_queue_is_a_busy_error_with_a_retry_hint(
     gate = Gate()
     monkeypatch.setattr(schema.runner, "solve", gate)
     runner = Runner(time_limit_s=30, concurrent_solves=1, queue_timeout_s=0.05)
-    first = asyncio.create_task(runner.solve(None, None))  # type: ignore[arg-type]
+    first = asyncio.create_task(runner.solve(Scenario(), None))  # type: ignore[arg-type]
     await wait_for(lambda: gate.started == 1)
     with pytest.raises(SolverBusy) as raised:
-        await runner.solve(None, None)  # type: ignore[arg-type]
+        await runner.solve(Scenario(), None)  # type: ignore[arg-type]
     gate.release.set()
     assert await first == "solved"
     extensions = raised.value.extensions or {}
     assert extensions["code"] == "SERVICE_BUSY"
     assert extensions["retryAfterS"] > 0
     assert "busy" in raised.value.message and gate.started == 1
+
+
+async def test_the_same_scenario_on_the_same_projects_is_solved_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = Gate()
+    gate.release.set()
+    monkeypatch.setattr(schema.runner, "solve", gate)
+    runner = Runner(time_limit_s=30)
+    projects, reloaded = object(), object()
+    assert await runner.solve(Scenario(), projects) == "solved"  # type: ignore[arg-type]
+    assert await runner.solve(Scenario(), projects) == "solved"  # type: ignore[arg-type]
+    assert gate.started == 1
+    await runner.solve(Scenario(budget_eur=1), projects)  # type: ignore[arg-type]
+    await runner.solve(Scenario(), reloaded)  # type: ignore[arg-type]  # new data: solved again
+    assert gate.started == 3
+    for budget in range(2, 2 + RESULTS):  # the oldest results make way for newer ones
+        await runner.solve(Scenario(budget_eur=budget), projects)  # type: ignore[arg-type]
+    await runner.solve(Scenario(), reloaded)  # type: ignore[arg-type]
+    assert gate.started == 4 + RESULTS

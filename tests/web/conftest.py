@@ -99,10 +99,25 @@ def browser(live_server: str) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh tab on the dashboard; any script error fails the test, and so does a query the
-    page sends that uses a deprecated field (the dashboard is the API's example client)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
+    """A fresh tab on the dashboard as a first visitor sees it: in French. Any script error
+    fails the test, and so does a query the page sends that uses a deprecated field (the
+    dashboard is the API's example client)."""
+    yield from _tab(browser, live_server, None)
+
+
+@pytest.fixture
+def page_en(browser: Browser, live_server: str) -> Iterator[Page]:
+    """The same tab for a visitor who chose English before (remembered by the browser)."""
+    yield from _tab(browser, live_server, "en")
+
+
+def _tab(browser: Browser, live_server: str, lang: str | None) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server, accept_downloads=True
+    )
     context.set_default_timeout(20_000)
+    if lang is not None:
+        context.add_init_script(f"localStorage.setItem('territoires.lang', '{lang}')")
     tab = context.new_page()
     errors: list[str] = []
     queries: set[str] = set()

@@ -1,0 +1,1 @@
+"""Results and comparisons as files a planner opens at once: Excel workbooks and CSV."""
