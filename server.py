@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def dashboard(request: Request) -> Response:
         return FileResponse(WEB / "index.html")
 
+    async def report(request: Request) -> Response:
+        return FileResponse(WEB / "report.html")  # web/report.js reads ?name= or ?scenario=
+
     # Read from the reference folder, never shipped: the repo holds no outlines.
     outlines = MapOutlines(settings.data_dir)
 
@@ -118,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Route("/health", health),
             Route("/", dashboard),
+            Route("/report", report),
             Route("/geo/territories-phase1.geojson", territory_outlines),
             Mount("/static", StaticFiles(directory=WEB), name="static"),
         ],

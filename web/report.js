@@ -1,0 +1,461 @@
+// The printable report of one scenario: /report?name=<scenario> or /report?scenario=<JSON of a
+// ScenarioInput>. It runs the scenario through the public API in the page's language and lays it
+// out for one A4 page in black and white (report.css); the words are in report-words.js.
+
+import { request } from "./api.js";
+import { fmt, fromApi, lang, locale, translatePage } from "./i18n.js";
+import { t } from "./report-words.js";
+
+const SETTING = "value origin";
+const INPUTS = `inputs {
+  name base budgetEur { ${SETTING} } mode { ${SETTING} } fragileShareMin { ${SETTING} }
+  decarbonisationShareMin { ${SETTING} } maxAidIntensity { ${SETTING} }
+  minSpendShare { ${SETTING} } fragileProjectShareMin { ${SETTING} }
+  regionEnvelopes { regionCode regionName minEur { value } maxEur { value } }
+  departmentEnvelopes { departmentCode } territoryEnvelopes { territoryId }
+  sectorFloors { sector shareMin { value } }
+  projects { phase { ${SETTING} } regions { ${SETTING} } sectors { ${SETTING} }
+    origin { ${SETTING} } }
+  objectiveWeights { jobsCreated { ${SETTING} } jobsKept { ${SETTING} }
+    co2AvoidedT { ${SETTING} } leverage { ${SETTING} } }
+  coFunding { contributions { regionName amountEur { value } } }
+  rounds { value { date } }
+  controls { lockAwards { value } forceIn { value } forceOut { value } }
+  uncertainty { realisationRate { ${SETTING} } targetJobs { ${SETTING} }
+    objective { ${SETTING} } robustBudget { value } }
+}`;
+const PROVENANCE = `provenance {
+  data { fingerprint synthetic generatorVersion seed projectCount }
+  code { engine highs highspy scipy numpy }
+  options { mode timeLimitS mipRelGap }
+}`;
+const REPORT = `fragment Report on SimulationOutcome {
+  __typename
+  ... on SimulationResult {
+    scenarioName status message mode jobs spentEur unspentEur budgetEur
+    fragileShare decarbonisationShare projectsFunded
+    regions { code name allocatedEur jobs projectsFunded }
+    bindingConstraints { name label shadowPrice unit text }
+    jobsRange { p10 p90 draws }
+    ${INPUTS} ${PROVENANCE}
+  }
+  ... on Infeasible {
+    scenarioName message conflicts conflictNames
+    relaxations { name label current suggested text unit } ${PROVENANCE}
+  }
+  ... on InvalidScenario { message problems { path field message } }
+}`;
+const CONTEXT = `regions { code name }
+  laureates: projects(first: 0, filter: {origin: LAUREATE}) { totalCount }
+  generated: projects(first: 0, filter: {origin: GENERATED}) { totalCount }`;
+const LISTED = 8; // sentences per list: more would push the report onto a second page
+
+const $ = (selector) => document.querySelector(selector);
+
+function element(tag, text = "", className = "") {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// ---- what to report: the scenario named in the address, or the what-if it carries -----------
+
+function source(params) {
+  if (params.has("name")) return { name: params.get("name") };
+  if (!params.has("scenario")) return { error: t("noSource") };
+  try {
+    const scenario = JSON.parse(params.get("scenario"));
+    if (scenario === null || typeof scenario !== "object" || Array.isArray(scenario)) {
+      return { error: t("notAnObject") };
+    }
+    return { scenario };
+  } catch (error) {
+    return { error: t("badJson", { error: error.message }) };
+  }
+}
+
+async function load(from) {
+  if (from.name != null) {
+    const query = `${REPORT} query($n: String!) {
+      scenario(name: $n) { title ${INPUTS} }
+      outcome: runScenario(name: $n) { ...Report } ${CONTEXT} }`;
+    const data = await request(query, { n: from.name });
+    return { ...data, title: data.scenario?.title || from.name, name: from.name };
+  }
+  const query = `${REPORT} query($s: ScenarioInput!) {
+    outcome: simulate(scenario: $s) { ...Report } ${CONTEXT} }`;
+  const data = await request(query, { s: from.scenario });
+  return { ...data, title: from.scenario.title || t("whatIf"), name: from.scenario.name };
+}
+
+// ---- numbers Intl writes that fmt has no helper for ---------------------------------------
+
+const signed = (n) => new Intl.NumberFormat(locale(), {
+  signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1,
+}).format(n);
+
+function amount(value, unit) {
+  if (unit === "SHARE") return fmt.pct(value);
+  if (unit === "EUROS") return fmt.eur(value);
+  return fmt.int(value);
+}
+
+// ---- constraints in words, from their stable names ----------------------------------------
+
+const FIXED = {
+  budget: "cBudget", min_spend: "cMinSpend", fragile_share: "cFragile",
+  decarbonisation_share: "cDecarbonisation", fragile_project_share: "cFragileProjects",
+  max_aid_intensity: "cAidCap",
+};
+
+// "region_94_min" -> "Plancher de l'enveloppe régionale (Corse)"; null for a name not known here.
+function constraintName(name, regionNames) {
+  if (FIXED[name]) return t(FIXED[name]);
+  const envelope = /^(region|department|territory)_(.+)_(min|max)$/.exec(name);
+  if (envelope) {
+    const [, kind, code, side] = envelope;
+    const who = kind === "region" ? regionNames.get(code) || code : code;
+    return t(`${side}_${kind}`, { name: who });
+  }
+  const other = /^(sector|contribution|matching)_(.+)$/.exec(name);
+  if (other) {
+    const [, kind, code] = other;
+    return t(`c_${kind}`, { name: kind === "sector" ? code : regionNames.get(code) || code });
+  }
+  return null;
+}
+
+// "Budget de l'État : +31,0 emplois par million d'euros de plus."
+function priceSentence(b, regionNames) {
+  const what = constraintName(b.name, regionNames);
+  if (!what) return fromApi(b.text);
+  const equivalents = b.unit.startsWith("jobs-equivalents");
+  const few = Math.abs(b.shadowPrice) < 2;
+  return t("price", {
+    what,
+    price: signed(b.shadowPrice),
+    jobs: t(equivalents ? "equivalents" : few ? "jobsOne" : "jobsMany"),
+    per: t(b.unit.endsWith("percentage point") ? "perPoint" : "perMeur"),
+    worst: b.unit.includes("worst case") ? t("worstCase") : "",
+    relaxed: b.text.endsWith("(LP relaxation)") ? t("lpRelaxation") : "",
+  });
+}
+
+function relaxationSentence(r, regionNames) {
+  const what = constraintName(r.name, regionNames);
+  if (!what) return fromApi(r.text);
+  return t("relax", {
+    what, current: amount(r.current, r.unit), suggested: amount(r.suggested, r.unit),
+  });
+}
+
+function fillList(list, sentences, empty = null) {
+  const shown = sentences.slice(0, LISTED).map((s) => element("li", s));
+  if (sentences.length > LISTED) shown.push(element("li", t("more", { n: sentences.length - LISTED })));
+  if (!shown.length && empty) shown.push(element("li", empty));
+  list.replaceChildren(...shown);
+  list.hidden = false;
+}
+
+// ---- inputs: the ones that always matter, then every other lever the scenario sets --------
+
+function set(setting) {
+  return setting && setting.origin !== "DEFAULT";
+}
+
+function levers(inputs, regionNames) {
+  const out = [];
+  const p = inputs.projects;
+  if (set(p.phase)) {
+    out.push(p.phase.value == null ? t("lPhaseAll") : t("lPhase", { n: p.phase.value }));
+  }
+  if (set(p.origin)) out.push(t(`lPool${p.origin.value}`));
+  if (set(p.regions) && p.regions.value.length) {
+    const names = p.regions.value.map((code) => regionNames.get(code) || code);
+    out.push(t("lRegions", { list: names.join(", ") }));
+  }
+  if (set(p.sectors) && p.sectors.value.length) {
+    out.push(t("lSectors", { list: p.sectors.value.join(", ") }));
+  }
+  if (set(inputs.fragileProjectShareMin)) {
+    out.push(t("lFragileProjects", { value: fmt.pct(inputs.fragileProjectShareMin.value) }));
+  }
+  const bounds = inputs.regionEnvelopes.flatMap((e) => [
+    e.minEur ? t("atLeast", { name: e.regionName, value: fmt.meur(e.minEur.value) }) : null,
+    e.maxEur ? t("atMost", { name: e.regionName, value: fmt.meur(e.maxEur.value) }) : null,
+  ]).filter(Boolean);
+  if (bounds.length) out.push(t("lRegionEnvelopes", { list: bounds.join(", ") }));
+  if (inputs.departmentEnvelopes.length) {
+    out.push(t("lDepartments", { n: fmt.int(inputs.departmentEnvelopes.length) }));
+  }
+  if (inputs.territoryEnvelopes.length) {
+    out.push(t("lTerritories", { n: fmt.int(inputs.territoryEnvelopes.length) }));
+  }
+  if (inputs.sectorFloors.length) {
+    const floors = inputs.sectorFloors.map((f) => `${f.sector} ${fmt.pct(f.shareMin.value)}`);
+    out.push(t("lSectorFloors", { list: floors.join(", ") }));
+  }
+  const w = inputs.objectiveWeights;
+  if ([w.jobsCreated, w.jobsKept, w.co2AvoidedT, w.leverage].some(set)) {
+    out.push(t("lWeights", {
+      created: fmt.num(w.jobsCreated.value), kept: fmt.num(w.jobsKept.value),
+      co2: fmt.num(w.co2AvoidedT.value), leverage: fmt.num(w.leverage.value),
+    }));
+  }
+  const gifts = inputs.coFunding.contributions.filter((c) => c.amountEur.value > 0);
+  if (gifts.length) {
+    const list = gifts.map((c) => `${c.regionName} ${fmt.meur(c.amountEur.value)}`).join(", ");
+    out.push(t("lCoFunding", { list }));
+  }
+  if (inputs.rounds.value.length) out.push(t("lRounds", { n: inputs.rounds.value.length }));
+  const c = inputs.controls;
+  if (c.lockAwards.value) out.push(t("lLock"));
+  if (c.forceIn.value.length) out.push(t("lForceIn", { n: c.forceIn.value.length }));
+  if (c.forceOut.value.length) out.push(t("lForceOut", { n: c.forceOut.value.length }));
+  const u = inputs.uncertainty;
+  if (set(u.realisationRate) && u.realisationRate.value != null) {
+    out.push(t("lRealisation", { value: fmt.pct(u.realisationRate.value) }));
+  }
+  if (set(u.targetJobs) && u.targetJobs.value != null) {
+    out.push(t("lTarget", { n: fmt.int(u.targetJobs.value) }));
+  }
+  if (u.objective.value === "ROBUST") {
+    out.push(t("lRobust", { n: fmt.num(u.robustBudget.value ?? 0) }));
+  }
+  return out;
+}
+
+function drawInputs(inputs, regionNames) {
+  const cap = inputs.maxAidIntensity.value;
+  const rows = [
+    [t("budget"), fmt.meur(inputs.budgetEur.value)],
+    [t("mode"), t(`mode${inputs.mode.value}`)],
+    [t("fragileFloor"), fmt.pct(inputs.fragileShareMin.value)],
+    [t("decarbonisationFloor"), fmt.pct(inputs.decarbonisationShareMin.value)],
+    [t("aidCap"), cap == null ? t("none") : fmt.pct(cap)],
+    [t("minSpend"), fmt.pct(inputs.minSpendShare.value)],
+    [t("base"), inputs.base || t("none")],
+  ];
+  $("#inputs").replaceChildren(...rows.map(([label, value]) => {
+    const pair = element("div");
+    pair.append(element("dt", label), element("dd", value));
+    return pair;
+  }));
+  const list = levers(inputs, regionNames);
+  $("#levers").textContent = list.length ? t("levers", { list: list.join(" ; ") }) : t("noLevers");
+  $("#inputs-section").hidden = false;
+}
+
+// A what-if that did not resolve has no resolved inputs: its own fields, as it gave them.
+function drawGiven(scenario) {
+  $("#inputs").replaceChildren(...Object.entries(scenario).map(([field, value]) => {
+    const pair = element("div");
+    pair.append(element("dt", field), element("dd", JSON.stringify(value)));
+    return pair;
+  }));
+  $("#levers").hidden = true;
+  $("#inputs-section").hidden = false;
+}
+
+// ---- figures, regions ---------------------------------------------------------------------
+
+function figure(id, label, value, note) {
+  const box = element("div", "", "figure");
+  box.id = id;
+  box.append(element("p", label, "label"), element("p", value, "value"));
+  if (note) box.append(element("p", note, "sub"));
+  return box;
+}
+
+function drawFigures(r) {
+  const range = r.jobsRange
+    ? t("range", { low: fmt.int(r.jobsRange.p10), high: fmt.int(r.jobsRange.p90),
+      draws: fmt.int(r.jobsRange.draws) })
+    : t("noRange");
+  const floors = r.inputs;
+  $("#figures").replaceChildren(
+    figure("fig-jobs", t("jobs"), fmt.int(r.jobs), range),
+    figure("fig-spent", t("spent"), fmt.meur(r.spentEur),
+      t("spentOf", { budget: fmt.meur(r.budgetEur), unspent: fmt.meur(r.unspentEur) })),
+    figure("fig-fragile", t("fragileShare"), fmt.pct(r.fragileShare),
+      t("floor", { value: fmt.pct(floors.fragileShareMin.value) })),
+    figure("fig-decarbonisation", t("decarbonisationShare"), fmt.pct(r.decarbonisationShare),
+      t("floor", { value: fmt.pct(floors.decarbonisationShareMin.value) })),
+    figure("fig-funded", t("funded"), fmt.int(r.projectsFunded),
+      t("inRegions", { n: fmt.int(r.regions.filter((g) => g.projectsFunded > 0).length) })),
+  );
+  $("#figures-section").hidden = false;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text = "") {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+// A round upper bound and step for an axis from zero.
+function ticks(max, count = 4) {
+  const raw = max / count || 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  return { step, top: Math.ceil(max / step) * step || step };
+}
+
+// Drawn at its printed size (1 unit = 1 CSS px), so that its text stays at 8 pt on paper.
+function regionChart(rows) {
+  const width = 360;
+  const left = 160;
+  const right = 40;
+  const rowHeight = 14;
+  const top = 16;
+  const height = top + rows.length * rowHeight + 2;
+  const { step, top: axisTop } = ticks(Math.max(1, ...rows.map((r) => r.allocatedEur)) / 1e6);
+  const x = (meur) => left + (meur / axisTop) * (width - left - right);
+  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": t("chartLabel") });
+  for (let tick = 0; tick <= axisTop + 1e-9; tick += step) {
+    chart.append(svg("line", { class: "grid", x1: x(tick), x2: x(tick), y1: top - 3, y2: height }));
+    chart.append(svg("text", { x: x(tick), y: top - 6, "text-anchor": "middle" }, fmt.num(tick, 1)));
+  }
+  rows.forEach((region, i) => {
+    const y = top + i * rowHeight;
+    const meur = region.allocatedEur / 1e6;
+    chart.append(svg("text", { x: left - 4, y: y + 10.5, "text-anchor": "end" }, region.name));
+    chart.append(svg("rect", { class: "bar", x: left, y: y + 2, height: rowHeight - 4,
+      width: Math.max(0, x(meur) - left), "data-code": region.code }));
+    chart.append(svg("text", { x: x(meur) + 3, y: y + 10.5 }, fmt.meurNumber(region.allocatedEur)));
+  });
+  return chart;
+}
+
+function cells(tag, values) {
+  const tr = element("tr");
+  values.forEach((value, i) => {
+    const cell = element(i === 0 || tag === "th" ? "th" : "td", value);
+    if (tag === "th") cell.scope = "col";
+    else if (i === 0) cell.scope = "row";
+    tr.append(cell);
+  });
+  return tr;
+}
+
+function drawRegions(regions) {
+  const rows = [...regions].sort((a, b) => b.allocatedEur - a.allocatedEur);
+  const caption = element("figcaption", t("chartLabel"));
+  $("#region-chart").replaceChildren(regionChart(rows), caption);
+  const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
+  const head = element("thead");
+  head.append(cells("th", [t("region"), t("aid"), t("jobsColumn"), t("projects")]));
+  const body = element("tbody");
+  body.append(...rows.map((r) => cells("td", [r.name, fmt.meurNumber(r.allocatedEur),
+    fmt.int(r.jobs), fmt.int(r.projectsFunded)])));
+  const foot = element("tfoot");
+  foot.append(cells("td", [t("total"), fmt.meurNumber(sum("allocatedEur")), fmt.int(sum("jobs")),
+    fmt.int(sum("projectsFunded"))]));
+  $("#region-table").replaceChildren(head, body, foot);
+  $("#regions-section").hidden = false;
+}
+
+// ---- provenance ---------------------------------------------------------------------------
+
+function drawProvenance(provenance, data) {
+  const lines = [];
+  const d = provenance?.data;
+  if (d) {
+    lines.push(t("provData", { fingerprint: d.fingerprint, count: fmt.int(d.projectCount),
+      version: d.generatorVersion, seed: d.seed, geography: d.synthetic ? t("synthetic") : "" }));
+  } else if (provenance) {
+    lines.push(t("noDataVersion"));
+  }
+  if (provenance) {
+    const { code, options } = provenance;
+    lines.push(t("provCode", { ...code, limit: fmt.num(options.timeLimitS, 1),
+      gap: options.mipRelGap == null ? "" : t("gap", { gap: fmt.pct(options.mipRelGap, 2) }) }));
+  }
+  lines.push(t("produced", { date: fmt.dateTime(new Date().toISOString()) }));
+  $("#provenance").replaceChildren(...lines.map((line) => element("span", line)));
+  $("#data-note").textContent = t("dataNote", {
+    laureates: fmt.int(data.laureates.totalCount), generated: fmt.int(data.generated.totalCount),
+  });
+  $("#provenance-section").hidden = false;
+}
+
+// ---- the three outcomes -------------------------------------------------------------------
+
+function drawResult(r, regionNames) {
+  const status = t(`status${r.status}`);
+  $("#report-status").textContent = r.status === "OPTIMAL" ? status
+    : `${status} ${fromApi(r.message)}`;
+  drawInputs(r.inputs, regionNames);
+  drawFigures(r);
+  drawRegions(r.regions);
+  $("#constraints-title").textContent = t("bindingTitle");
+  fillList($("#constraints"), r.bindingConstraints.map((b) => priceSentence(b, regionNames)),
+    t("noBinding"));
+  $("#constraints-section").hidden = false;
+}
+
+function drawInfeasible(r, data, regionNames, from) {
+  $("#report-status").textContent = `${t("infeasible")} ${fromApi(r.message)}`;
+  if (data.scenario?.inputs) drawInputs(data.scenario.inputs, regionNames);
+  else if (from.scenario) drawGiven(from.scenario);
+  $("#constraints-title").textContent = t("conflictsTitle");
+  const conflicts = r.conflicts.map((text, i) =>
+    constraintName(r.conflictNames[i] ?? "", regionNames) ?? fromApi(text));
+  fillList($("#constraints"), conflicts);
+  if (r.relaxations.length) {
+    $("#relaxations-title").textContent = t("relaxationsTitle");
+    $("#relaxations-title").hidden = false;
+    fillList($("#relaxations"), r.relaxations.map((x) => relaxationSentence(x, regionNames)));
+  }
+  $("#constraints-section").hidden = false;
+}
+
+function drawInvalid(r, from) {
+  $("#report-status").textContent = t("invalid");
+  if (from.scenario) drawGiven(from.scenario);
+  $("#constraints-title").textContent = t("problemsTitle");
+  fillList($("#constraints"), r.problems.map((p) =>
+    t("problem", { field: p.field || p.path, message: fromApi(p.message) })));
+  $("#constraints-section").hidden = false;
+}
+
+function drawn(title, name) {
+  $("#report-title").textContent = title;
+  document.title = `${title} — ${t("pageTitle")}`;
+  const date = fmt.date(new Date().toISOString());
+  $("#report-meta").textContent = name ? t("meta", { date, name }) : t("metaNoName", { date });
+}
+
+async function main() {
+  translatePage(t);
+  $("#print").addEventListener("click", () => window.print());
+  const from = source(new URLSearchParams(window.location.search));
+  try {
+    if (from.error) {
+      drawn(t("noReport"), null);
+      $("#report-status").textContent = from.error;
+      return;
+    }
+    drawn(from.name ?? from.scenario.title ?? t("whatIf"), from.name ?? from.scenario.name);
+    const data = await load(from);
+    const regionNames = new Map(data.regions.map((r) => [r.code, r.name]));
+    const outcome = data.outcome;
+    drawn(data.title, outcome.scenarioName ?? data.name);
+    if (outcome.__typename === "SimulationResult") drawResult(outcome, regionNames);
+    else if (outcome.__typename === "Infeasible") drawInfeasible(outcome, data, regionNames, from);
+    else drawInvalid(outcome, from);
+    drawProvenance(outcome.provenance, data);
+  } catch (error) {
+    $("#report-status").textContent = t("failed", { error: fromApi(error.message) });
+  } finally {
+    document.querySelector("main").removeAttribute("aria-busy");
+    document.documentElement.lang = lang();
+    document.body.dataset.ready = "true";
+  }
+}
+
+main();
