@@ -3,11 +3,12 @@
 A job is queued, then running (its runner touches ``heartbeat_at`` every ``heartbeat_s`` seconds,
 the interval of the server running it), then done or failed. A running job silent for
 STALE_HEARTBEATS intervals has lost its runner: it counts as interrupted everywhere (a server
-marks it so every interval) and may be resumed. Each claim of a job by a runner is a new
-``attempt``; a runner writes only while the job is running under its own attempt, so two
-runners never write to one job (the other gets Stopped). Each finished batch of work is stored
-with the job's progress in one transaction, so a resumed job redoes only the batches it never
-stored.
+marks it so every interval) and may be resumed. A queued or running job may be cancelled by
+the key that started it: it has ended (its result rows stay; it is never resumed). Each
+claim of a job by a runner is a new ``attempt``; a runner writes only while the job is running
+under its own attempt, so two runners never write to one job (the other gets Stopped). Each
+finished batch of work is stored with the job's progress in one transaction, so a resumed job
+redoes only the batches it never stored.
 
 Rows at positions 0, 1, ... are the job's results (``data``: one JSON object each); rows at
 negative positions hold a batch's intermediate data (a Monte Carlo's draws, as raw float64 bytes
@@ -41,7 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base
 
 KINDS = ("sweep", "monte_carlo")
-STATUSES = ("queued", "running", "done", "failed", "interrupted")
+STATUSES = ("queued", "running", "done", "failed", "interrupted", "cancelled")
 ACTIVE = ("queued", "running")
 RESUMABLE = ("failed", "interrupted")
 STALE_HEARTBEATS = 3  # a running job silent for this many heartbeats has lost its runner
@@ -181,7 +182,8 @@ async def active_jobs(session: AsyncSession, key_hash: str, besides: str | None 
 
 
 async def prune(session: AsyncSession, key_hash: str, kept: int) -> None:
-    """Delete the key's ended jobs (done, failed, interrupted) but the newest ``kept``."""
+    """Delete the key's ended jobs (done, failed, interrupted, cancelled) but the newest
+    ``kept``."""
     ended = (Job.key_hash == key_hash) & Job.status.not_in(ACTIVE)
     old = list(
         await session.scalars(
@@ -228,13 +230,7 @@ async def requeue(
     stored batches kept. LookupError for an unknown id, NotYourJobError when ``key_hash`` is
     not the key that started it, JobStateError naming its status otherwise (or when another
     request resumed it at the same time), TooManyJobsError past ``max_active``."""
-    # A write first: a concurrent resume of the job waits for this transaction to end.
-    await session.execute(
-        update(Job)
-        .where(Job.id == job_id)
-        .values(updated_at=Job.updated_at)
-        .execution_options(synchronize_session=False)
-    )
+    await _touch(session, job_id)  # a concurrent resume of the job waits for this one
     job = await get_job(session, job_id)
     if job is None:
         raise LookupError(f"no job {job_id!r}")
@@ -260,6 +256,43 @@ async def requeue(
     job = await get_job(session, job_id)
     assert job is not None
     return job
+
+
+async def cancel(session: AsyncSession, job_id: str, key_hash: str | None = None) -> Job:
+    """A queued or running job marked cancelled: its runner stops at its next batch or heartbeat
+    (Stopped), the rows it stored stay, its hidden rows are deleted (a cancelled job is never
+    resumed). LookupError for an unknown id, NotYourJobError when ``key_hash`` is not the key
+    that started it, JobStateError naming its status when it has ended."""
+    await _touch(session, job_id)  # a concurrent cancel or resume waits for this one
+    job = await get_job(session, job_id)
+    if job is None:
+        raise LookupError(f"no job {job_id!r}")
+    if key_hash is not None and job.key_hash != key_hash:
+        raise NotYourJobError(f"job {job_id} was started with another API key")
+    cancelled = await session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_(ACTIVE))
+        .values(status="cancelled", updated_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    if cancelled.rowcount != 1:  # type: ignore[attr-defined]
+        raise JobStateError(
+            f"job {job_id} is {job.status}: only a queued or running job can be cancelled"
+        )
+    await session.execute(delete(JobRow).where(JobRow.job_id == job_id, JobRow.position < 0))
+    job = await get_job(session, job_id)
+    assert job is not None
+    return job
+
+
+async def _touch(session: AsyncSession, job_id: str) -> None:
+    """Write the job's row unchanged: the transaction holds it until it ends."""
+    await session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(updated_at=Job.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _own(session: AsyncSession, job_id: str, attempt: int, **values: Any) -> None:

@@ -1,11 +1,11 @@
-"""Long work as jobs: startSweep, startMonteCarlo and resumeJob (API key required), job(id).
+"""Long work as jobs: startSweep, startMonteCarlo, resumeJob and cancelJob (API key), job(id).
 
 A mutation stores the job and returns it at once, queued; the server runs it in the background
 (studies.jobs) and `job(id)` reports its progress, status and, as batches finish, its rows.
 Refusals are coded errors: BAD_USER_INPUT naming the argument (a grid too large or malformed, a
-draws count out of bounds, an unknown job id, a job that cannot be resumed), TOO_MANY_JOBS when
-the key already has its share of queued or running jobs (a start or a resume), FORBIDDEN when
-resuming a job that another key started.
+draws count out of bounds, an unknown job id, a job that cannot be resumed or cancelled),
+TOO_MANY_JOBS when the key already has its share of queued or running jobs (a start or a resume),
+FORBIDDEN when resuming or cancelling a job that another key started.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class JobStatus(Enum):
     DONE = "done"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    CANCELLED = "cancelled"
 
 
 @strawberry.input(description="One axis of a sweep: a parameter and its values.")
@@ -308,6 +309,27 @@ class JobMutation:
         except stored.TooManyJobsError as error:
             raise _too_many(error) from None
         info.context.jobs.start(job.id)
+        return Job.of(job)
+
+    @strawberry.mutation(
+        permission_classes=[HasApiKey],
+        description=(
+            "Cancel a queued or running job; only with the key that started it. A queued job "
+            "never runs; a running one stops after its running batch. Its status is CANCELLED "
+            "at once, the rows it stored stay readable, and it cannot be resumed."
+        ),
+    )
+    async def cancel_job(self, info: Info, id: strawberry.ID) -> Job:
+        try:
+            async with info.context.sessions() as session, session.begin():
+                job = await stored.cancel(session, str(id), _key_hash(info))
+        except LookupError:
+            raise UserInputError("id", f"no job {id}") from None
+        except stored.NotYourJobError as error:
+            raise AuthError(str(error), FORBIDDEN) from None
+        except stored.JobStateError as error:
+            raise UserInputError("id", str(error)) from None
+        info.context.jobs.cancel(job.id)
         return Job.of(job)
 
 

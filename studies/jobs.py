@@ -7,7 +7,9 @@ server (the others wait their turn, running and heartbeating), so a server start
 cluster. Each finished batch is stored with the job's progress in one transaction, and a
 heartbeat is written every interval; every interval too, the server marks interrupted the jobs
 whose heartbeat stopped (their server went away), and a resume redoes only the batches never
-stored.
+stored. A job cancelled (models.job.cancel) stops after its running batch: at once on this
+server (JobRunner.cancel), at its next heartbeat or store on another; the running batch's rows
+are dropped, those stored before stay.
 
 A sweep stores each point's row (studies.sweep.ROW_COLUMNS) at the point's index. A Monte Carlo
 solves the scenario once, stores the allocation in the job's spec (a resume draws for the same
@@ -39,19 +41,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import job as stored
 from models.queries import load_projects
 from settings import Settings
-from simulation import uncertainty
-from simulation.levers import Uncertainty
 from simulation.projects import ProjectColumns
 from simulation.result import Status
 from simulation.scenario import Scenario
 from simulation.solve import solve
 from studies.errors import StudyError
+from studies.job_draws import (
+    MONTE_CARLO_BATCH,
+    batch_seed,
+    batch_sizes,
+    draw_batch,
+    encode_totals,
+    range_rows,
+)
 
 log = logging.getLogger("territoires.jobs")
-
-MONTE_CARLO_BATCH = 100_000  # draws per batch: a few seconds of work at 1,600 projects
-ALL = "all"
-
 
 Stopped = stored.Stopped  # the job is no longer this runner's: it stops without writing
 
@@ -76,48 +80,6 @@ def scenario_of(spec: Mapping[str, Any]) -> Scenario:
     return Scenario.from_dict(spec["scenario"], source="job")
 
 
-def batch_seed(seed: int, batch: int) -> int:
-    """Batch 0 draws with the scenario's seed (one batch is uncertainty.monte_carlo exactly);
-    batch b >= 1 with a seed of its own, drawn from the entropy (seed, b)."""
-    if batch == 0:
-        return seed
-    return int(np.random.SeedSequence([seed, batch]).generate_state(1)[0])
-
-
-def batch_sizes(draws: int, batch: int = MONTE_CARLO_BATCH) -> list[int]:
-    """Draws of each Monte Carlo batch: full batches, then the rest (7 by 3: [3, 3, 1])."""
-    return [min(batch, draws - start) for start in range(0, draws, batch)]
-
-
-def draw_batch(
-    projects: ProjectColumns, allocation_eur: np.ndarray, rate: float | None, draws: int, seed: int
-) -> dict[str, np.ndarray]:
-    """One batch's totals: every funded project (as uncertainty.monte_carlo draws them), and
-    each region's funded projects on their own. Runs on a Dask worker."""
-    totals = {ALL: uncertainty.draw_totals(projects, allocation_eur, rate, draws, seed)}
-    funded = np.asarray(allocation_eur) > 0
-    for region in np.unique(projects.region[funded]):
-        mask = funded & (projects.region == region)
-        part = projects.take(mask)
-        totals[str(region)] = uncertainty.draw_totals(
-            part, np.asarray(allocation_eur)[mask], rate, draws, seed
-        )
-    return totals
-
-
-def encode_totals(totals: Mapping[str, np.ndarray]) -> tuple[list[str], bytes]:
-    """A batch's totals as stored: their names ("all" first) and the draws as float64 bytes,
-    one name after the other."""
-    names = [ALL, *sorted(set(totals) - {ALL})]
-    stacked = np.stack([np.asarray(totals[name], dtype="<f8") for name in names])
-    return names, stacked.tobytes()
-
-
-def decode_totals(names: Sequence[str], draws: int, data: bytes) -> dict[str, np.ndarray]:
-    stacked = np.frombuffer(data, dtype="<f8").reshape(len(names), draws)
-    return dict(zip(names, stacked, strict=True))
-
-
 def plain(value: object) -> object:
     """A value JSON stores on every backend: numpy scalars as Python numbers, NaN and
     infinities as null (PostgreSQL's JSON has no NaN)."""
@@ -134,36 +96,6 @@ def plain(value: object) -> object:
 
 def plain_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {str(key): plain(value) for key, value in row.items()}
-
-
-def range_rows(
-    batches: Sequence[tuple[Mapping[str, Any], bytes]], u: Uncertainty, draws: int
-) -> list[dict[str, Any]]:
-    """The result rows over every batch's totals (its hidden row: data and draws): "all" first,
-    then the regions by code. Decodes and sorts every draw: call it off the event loop."""
-    decoded = [
-        (int(data["draws"]), decode_totals(data["regions"], int(data["draws"]), raw))
-        for data, raw in batches
-    ]
-    names = sorted({name for _, totals in decoded for name in totals} - {ALL})
-    rows = []
-    for name in [ALL, *names]:
-        totals = np.concatenate([found.get(name, np.zeros(size)) for size, found in decoded])
-        found = uncertainty.jobs_range(
-            totals, draws=draws, seed=u.seed, rate=u.realisation_rate, target_jobs=u.target_jobs
-        )
-        rows.append(
-            {
-                "region": name,
-                "mean": found.mean,
-                "p10": found.p10,
-                "p50": found.p50,
-                "p90": found.p90,
-                "target_probability": found.target_probability,
-                "draws": draws,
-            }
-        )
-    return rows
 
 
 class JobRunner:
@@ -192,6 +124,13 @@ class JobRunner:
         if self.tasks.get(job_id) is task:
             del self.tasks[job_id]
             self.stops.pop(job_id, None)
+
+    def cancel(self, job_id: str) -> None:
+        """The job, cancelled in the database, stops here after its running batch (the compute
+        thread looks at the flag between batches; the cluster's other tasks are cancelled)."""
+        stop = self.stops.get(job_id)
+        if stop is not None:
+            stop.set()
 
     async def interrupt_stale(self) -> list[str]:
         """Running jobs whose heartbeat stopped (and queued ones nobody took) are marked

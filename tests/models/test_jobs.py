@@ -299,3 +299,72 @@ def test_job_settings_read_from_the_environment() -> None:
         1_000_000,
         2,
     )
+
+
+async def _cancelled(sessions: async_sessionmaker[AsyncSession]) -> None:
+    queued, running, done = [await _new(sessions) for _ in range(3)]
+    async with sessions() as session, session.begin():
+        attempt = await stored.mark_running(session, running, heartbeat_s=5.0)
+        assert attempt is not None
+        await stored.store_batch(session, running, attempt, {0: {"i": 0}, 1: {"i": 1}}, 2)
+        await stored.store_batch(session, running, attempt, {-1: {"batch": 0}}, 2, draws={-1: b"x"})
+        finished = await stored.mark_running(session, done)
+        assert finished is not None
+        await stored.finish(session, done, finished)
+    async with sessions() as session, session.begin():
+        with pytest.raises(stored.NotYourJobError, match="another API key"):
+            await stored.cancel(session, running, "b" * 64)
+        with pytest.raises(LookupError):
+            await stored.cancel(session, "no-such-job", KEY)
+        assert (await stored.cancel(session, queued, KEY)).status == "cancelled"
+        job = await stored.cancel(session, running, KEY)
+    assert (job.status, job.done) == ("cancelled", 2)
+    # The runner's next writes are refused: no batch lands after the cancel, no end either.
+    for write in (
+        lambda s: stored.heartbeat(s, running, attempt),
+        lambda s: stored.store_batch(s, running, attempt, {2: {"i": 2}}, 3),
+        lambda s: stored.finish(s, running, attempt),
+    ):
+        with pytest.raises(stored.Stopped):
+            async with sessions() as session, session.begin():
+                await write(session)
+    async with sessions() as session:
+        # The rows stored before stay readable; the hidden ones go (never resumed).
+        assert await stored.stored_positions(session, running) == {0, 1}
+        assert await stored.row_page(session, running, None, 5) == (
+            [(0, {"i": 0}), (1, {"i": 1})],
+            2,
+            False,
+        )
+        assert await stored.active_jobs(session, KEY) == 0  # ended: not counted
+    # Silent for long, a server stopping, a second cancel, a resume: it stays cancelled.
+    await _silent_for(sessions, [queued, running], 3600.0)
+    async with sessions() as session, session.begin():
+        assert await stored.interrupt_stale(session) == []
+        await stored.interrupt(session, [queued, running])
+    for job_id, status in ((running, "cancelled"), (done, "done")):
+        async with sessions() as session, session.begin():
+            with pytest.raises(stored.JobStateError, match=f"job {job_id} is {status}: only a"):
+                await stored.cancel(session, job_id, KEY)
+    async with sessions() as session, session.begin():
+        with pytest.raises(stored.JobStateError, match="is cancelled"):
+            await stored.requeue(session, queued, KEY)
+    statuses = [(await _job(sessions, j)).status for j in (queued, running, done)]
+    assert statuses == ["cancelled", "cancelled", "done"]
+    async with sessions() as session, session.begin():  # an ended job: pruned like the others
+        await stored.create_job(session, "sweep", KEY, SPEC, 1, kept=0)
+        left = set(await session.scalars(select(stored.Job.id)))
+    assert not left & {queued, running, done}
+
+
+async def test_a_cancelled_job_keeps_its_rows_and_stops_its_runner(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await _cancelled(sessions)
+
+
+@pytest.mark.postgres
+async def test_a_cancelled_job_keeps_its_rows_and_stops_its_runner_on_postgresql(
+    pg_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await _cancelled(pg_sessions)

@@ -33,8 +33,8 @@ from settings import Settings
 from simulation import uncertainty
 from simulation.scenario import Scenario
 from simulation.solve import solve
+from studies import job_draws, sweep
 from studies import jobs as runner
-from studies import sweep
 from studies.grid import Axis, scenario_at
 from tests.conftest import copy_database
 
@@ -58,6 +58,7 @@ START_MONTE_CARLO = """mutation($s: ScenarioInput, $n: String, $d: Int!) {
   startMonteCarlo(scenario: $s, name: $n, draws: $d) { id kind status total }
 }"""
 RESUME = "mutation($id: ID!) { resumeJob(id: $id) { id status done } }"
+CANCEL = "mutation($id: ID!) { cancelJob(id: $id) { id status done } }"
 JOB = """query($id: ID!, $first: Int, $after: String) { job(id: $id) {
   id kind status done total progress error
   rows(first: $first, after: $after) {
@@ -197,7 +198,7 @@ async def test_a_monte_carlo_job_gives_the_allocations_range_by_region(jobs_url:
         totals = np.concatenate(
             [
                 uncertainty.draw_totals(
-                    part, eur, u.realisation_rate, n, runner.batch_seed(u.seed, b)
+                    part, eur, u.realisation_rate, n, job_draws.batch_seed(u.seed, b)
                 )
                 for b, n in enumerate(sizes)
             ]
@@ -287,6 +288,7 @@ def error_of(body: dict[str, Any]) -> tuple[str, str | None, str]:
         pytest.param(START_MONTE_CARLO, {"n": "france-relance-2020", "s": SCENARIO_INPUT, "d": 10},
                      "BAD_USER_INPUT", "scenario", "not both", id="scenario-and-name"),
         pytest.param(RESUME, {"id": "no-such-job"}, "BAD_USER_INPUT", "id", "no job no-such-job", id="resume-unknown-job"),
+        pytest.param(CANCEL, {"id": "no-such-job"}, "BAD_USER_INPUT", "id", "no job no-such-job", id="cancel-unknown-job"),
     ],
 )  # fmt: skip
 async def test_refusals_are_coded_and_name_the_argument(
@@ -319,9 +321,10 @@ async def test_refusals_are_coded_and_name_the_argument(
         (START_SWEEP, {"n": "france-relance-2020", "d": None, "g": GRID}),
         (START_MONTE_CARLO, {"n": "france-relance-2020", "d": 10}),
         (RESUME, {"id": "any"}),
+        (CANCEL, {"id": "any"}),
     ],
 )
-async def test_starting_or_resuming_needs_an_api_key(
+async def test_starting_resuming_or_cancelling_needs_an_api_key(
     client: httpx.AsyncClient, query: str, variables: dict[str, Any]
 ) -> None:
     for headers in ({}, {"Authorization": "Bearer wrong"}):
@@ -429,7 +432,7 @@ async def test_a_resumed_monte_carlo_keeps_the_draws_it_stored(jobs_url: str) ->
         rows = await all_rows(http, job_id, first=100)
     u = scenario.uncertainty
     batch_1 = uncertainty.draw_totals(
-        projects, result.allocation_eur, u.realisation_rate, 1_000, runner.batch_seed(u.seed, 1)
+        projects, result.allocation_eur, u.realisation_rate, 1_000, job_draws.batch_seed(u.seed, 1)
     )
     assert (finished["status"], finished["done"]) == ("DONE", 2_000)
     whole = rows[0]["data"]
@@ -452,7 +455,7 @@ def allocated_spec(scenario: Scenario, result: Any, *, draws: int, batch_draws: 
 
 def zeros_batch(draws: int) -> tuple[dict[str, Any], bytes]:
     """Batch 0's hidden row with every total zero (no region drawn apart)."""
-    names, raw = runner.encode_totals({"all": np.zeros(draws)})
+    names, raw = job_draws.encode_totals({"all": np.zeros(draws)})
     return {"batch": 0, "draws": draws, "seed": 0, "regions": names}, raw
 
 
@@ -593,10 +596,10 @@ async def test_a_job_is_resumed_only_with_its_key_and_within_the_keys_limit(
 def test_batch_seeds_of_nearby_seeds_never_coincide() -> None:
     # Batch 0 keeps the scenario's seed (one batch is uncertainty.monte_carlo exactly); with
     # seed + b, job 0's batch 1 and job 1's batch 0 drew the same stream.
-    assert runner.batch_seed(7, 0) == 7
-    seeds = [runner.batch_seed(seed, b) for seed in range(20) for b in range(1, 20)]
+    assert job_draws.batch_seed(7, 0) == 7
+    seeds = [job_draws.batch_seed(seed, b) for seed in range(20) for b in range(1, 20)]
     assert len(set(seeds)) == len(seeds) and not set(seeds) & set(range(20))
-    assert runner.batch_seed(0, 1) == runner.batch_seed(0, 1)  # reproducible
+    assert job_draws.batch_seed(0, 1) == job_draws.batch_seed(0, 1)  # reproducible
 
 
 def test_a_stored_scenario_is_read_as_the_format_reads_it() -> None:
@@ -655,3 +658,113 @@ def test_a_stopping_job_starts_no_cluster_and_waits_on_no_store(small_db: str) -
     with pytest.raises(runner.Stopped):
         runner._wait(never, stop, 0.01)
     assert never.cancelled()
+
+
+async def test_a_queued_job_is_cancelled_at_once_never_runs_and_is_not_resumed(
+    small_db: str,
+) -> None:
+    engine = make_engine(small_db)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        queued = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
+        others = await stored.create_job(session, "sweep", "b" * 64, {}, 4)
+    app = create_app(Settings(database_url=small_db))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        foreign = await post(http, CANCEL, KEY, id=others.id)
+        cancelled = (await post(http, CANCEL, KEY, id=queued.id))["data"]["cancelJob"]
+        app.state.jobs.start(queued.id)  # a runner that takes it now finds nothing to run
+        await asyncio.wait_for(app.state.jobs.tasks[queued.id], POLL_S)
+        resumed = await post(http, RESUME, KEY, id=queued.id)
+        again = await post(http, CANCEL, KEY, id=queued.id)
+        statuses = [
+            (await post(http, JOB, id=job_id, first=0))["data"]["job"]["status"]
+            for job_id in (queued.id, others.id)
+        ]
+    await app.state.engine.dispose()
+    async with make_sessionmaker(engine)() as session:
+        job = await stored.get_job(session, queued.id)
+    await engine.dispose()
+    assert (cancelled["status"], cancelled["done"]) == ("CANCELLED", 0)
+    assert job is not None and (job.status, job.attempt) == ("cancelled", 0)  # never claimed
+    assert error_of(foreign)[0] == "FORBIDDEN" and "another API key" in error_of(foreign)[2]
+    assert error_of(resumed)[:2] == ("BAD_USER_INPUT", "id")
+    assert f"job {queued.id} is cancelled: only an interrupted or failed" in error_of(resumed)[2]
+    assert error_of(again) == (
+        "BAD_USER_INPUT",
+        "id",
+        f"id: job {queued.id} is cancelled: only a queued or running job can be cancelled",
+    )
+    assert statuses == ["CANCELLED", "QUEUED"]  # the other key's job untouched
+
+
+@pytest.mark.parametrize("status", ["done", "failed", "interrupted"])
+async def test_an_ended_job_cannot_be_cancelled(small_db: str, status: str) -> None:
+    engine = make_engine(small_db)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        job = await stored.create_job(session, "sweep", hash_key(DEV_API_KEY), {}, 4)
+        attempt = await stored.mark_running(session, job.id)
+        assert attempt is not None
+        if status == "interrupted":
+            await stored.interrupt(session, [job.id])
+        else:
+            await stored.finish(session, job.id, attempt, "why" if status == "failed" else None)
+    await engine.dispose()
+    app = create_app(Settings(database_url=small_db))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        refused = await post(http, CANCEL, KEY, id=job.id)
+        after = (await post(http, JOB, id=job.id, first=0))["data"]["job"]["status"]
+    await app.state.engine.dispose()
+    code, argument, message = error_of(refused)
+    assert (code, argument) == ("BAD_USER_INPUT", "id")
+    assert f"job {job.id} is {status}: only a queued or running job can be cancelled" in message
+    assert after == status.upper()
+
+
+@pytest.mark.slow
+async def test_a_running_sweep_cancelled_stops_after_its_batch_and_keeps_its_rows(
+    jobs_url: str,
+) -> None:
+    # 60 points of one solve each (60 batches of 1): still running when it is cancelled.
+    grid = [
+        {"parameter": "budget_eur", "range": "10000000:69000000:1000000"},
+        {"parameter": "fragile_share_min", "values": [0.5]},
+    ]
+    async with serving(jobs_url) as (http, app):
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=None)
+        job_id = started["data"]["startSweep"]["id"]
+        async with asyncio.timeout(POLL_S):
+            while (await post(http, JOB, id=job_id, first=0))["data"]["job"]["done"] < 2:
+                await asyncio.sleep(0.05)
+        cancelled = (await post(http, CANCEL, KEY, id=job_id))["data"]["cancelJob"]
+        runner_task = app.state.jobs.tasks.get(job_id)
+        if runner_task is not None:  # the runner stops after its running batch
+            await asyncio.wait_for(runner_task, POLL_S)
+        ended = (await post(http, JOB, id=job_id, first=0))["data"]["job"]
+        rows = await all_rows(http, job_id, first=100)
+        await _silent_for_long(jobs_url, job_id)
+        assert await app.state.jobs.interrupt_stale() == []  # a cancelled job is not stale
+    assert cancelled["status"] == "CANCELLED" and 2 <= cancelled["done"] < 60
+    # No batch stored after the cancel: the progress and rows are those of the cancel.
+    assert (ended["status"], ended["done"]) == ("CANCELLED", cancelled["done"])
+    assert len(rows) == ended["rows"]["totalCount"] == cancelled["done"]
+    scenario, projects = await engine_inputs(jobs_url, SCENARIO, None)
+    for row in rows:  # each row the engine's own solve at its point
+        data = row["data"]
+        assert data["budget_eur"] == 1e7 + 1e6 * data["index"] and row["position"] == data["index"]
+    point = {"budget_eur": rows[0]["data"]["budget_eur"], "fragile_share_min": 0.5}
+    assert rows[0]["data"]["jobs"] == pytest.approx(
+        expected_row(scenario, projects, point)["jobs"], rel=1e-9
+    )
+    async with serving(jobs_url) as (http, _):  # a stopped server marked it nothing else either
+        assert (await post(http, JOB, id=job_id, first=0))["data"]["job"]["status"] == "CANCELLED"
+
+
+async def _silent_for_long(url: str, job_id: str) -> None:
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        long_ago = stored.now() - dt.timedelta(hours=1)
+        await session.execute(
+            update(stored.Job).where(stored.Job.id == job_id).values(heartbeat_at=long_ago)
+        )
+    await engine.dispose()
