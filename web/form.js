@@ -1,19 +1,52 @@
 // The scenario form: what the planner typed, as a ScenarioInput, and the base's values shown
 // beside it (read from the typed Scenario.inputs), with errors put next to their field.
 import * as api from "./api.js";
+import { fmt, messages } from "./i18n.js";
 import { clearLeverErrors, leverError, readLevers, showLeverBase } from "./leverform.js";
+import { numberInput, readTyped, showReadings } from "./numberinput.js";
 import { readUncertainty, showUncertaintyBase } from "./ranges.js";
 
 const $ = (selector) => document.querySelector(selector);
 
-// Form inputs: ScenarioInput field, how the planner types it, how the API wants it.
+const t = messages({
+  budgetEur: { fr: "Budget (M€)", en: "Budget (M EUR)" },
+  fragileShareMin: { fr: "Plancher territoires fragiles", en: "Fragile-territory floor" },
+  fragileProjectShareMin: {
+    fr: "Plancher territoires fragiles (% des projets financés)",
+    en: "Fragile-territory floor (% of funded projects)",
+  },
+  decarbonisationShareMin: { fr: "Plancher décarbonation", en: "Decarbonisation floor" },
+  minSpendShare: { fr: "Engager au moins (% du budget)", en: "Commit at least (% of budget)" },
+  maxAidIntensity: { fr: "Plafond d'aide (% de l'investissement)", en: "Aid cap" },
+  jobsCreated: { fr: "Poids des emplois créés", en: "Weight of jobs created" },
+  jobsKept: { fr: "Poids des emplois maintenus", en: "Weight of jobs secured" },
+  co2AvoidedT: { fr: "Poids des tCO2e évitées", en: "Weight of tCO2e avoided" },
+  leverage: { fr: "Poids de l'effet de levier", en: "Weight of leverage" },
+  atLeast: { fr: "au moins", en: "at least" },
+  atMost: { fr: "au plus", en: "at most" },
+  envelopeMin: {
+    fr: "Enveloppe régionale {region}, au moins (M€)", en: "{region} envelope, at least",
+  },
+  envelopeMax: {
+    fr: "Enveloppe régionale {region}, au plus (M€)", en: "{region} envelope, at most",
+  },
+  asInBase: { fr: "comme au départ", en: "as in the base" },
+  asInBaseMode: { fr: "comme au départ ({mode})", en: "as in the base ({mode})" },
+  CONTINUOUS: { fr: "continu", en: "continuous" },
+  ALL_OR_NOTHING: { fr: "tout ou rien", en: "all or nothing" },
+  noCap: { fr: "sans plafond", en: "no cap" },
+  setIn: { fr: "fixé dans {name}", en: "set in {name}" },
+});
+
+// Form inputs: ScenarioInput field, what it holds (numberinput.js: a percent is sent as a
+// share), how the API wants it.
 const FIELDS = {
   budgetEur: { input: "#budget", ...millions() },
   fragileShareMin: { input: "#fragile", ...percent() },
   fragileProjectShareMin: { input: "#fragile-projects", ...percent() },
   decarbonisationShareMin: { input: "#decarbonisation", ...percent() },
   minSpendShare: { input: "#min-spend", ...percent() },
-  maxAidIntensity: { input: "#aid-cap", none: "no cap", ...percent() },
+  maxAidIntensity: { input: "#aid-cap", none: "noCap", ...percent() },
 };
 
 // Objective weights: ObjectiveWeightsInput field -> its input (a weight left empty keeps the
@@ -28,11 +61,11 @@ const WEIGHTS = {
 let baseValues = {}; // ScenarioInput field -> the base's value, for the curve's marker
 
 function percent() {
-  return { toApi: (v) => v / 100, toForm: (v) => +(v * 100).toFixed(4) };
+  return { kind: "percent", toApi: (v) => v, toForm: (v) => fmt.num(v * 100, 4) };
 }
 
 function millions() {
-  return { toApi: (v) => Math.round(v * 1e6), toForm: (v) => v / 1e6 };
+  return { kind: "number", toApi: (v) => Math.round(v * 1e6), toForm: (v) => fmt.num(v / 1e6, 4) };
 }
 
 export function clearFieldErrors() {
@@ -67,30 +100,28 @@ export function fieldError(field, message, regionCode = null, path = null) {
   return true;
 }
 
-function readNumber(selector, field, errors) {
-  const input = $(selector);
-  if (input.validity.badInput) {
-    errors.push([field, "enter a number"]);
-    return null;
-  }
-  if (input.value.trim() === "") return null;
-  const value = Number(input.value);
-  if (!Number.isFinite(value)) errors.push([field, "enter a number"]);
-  return value;
+// A number typed in the input `selector`, null when empty; a refusal names the field `label`.
+function typed(selector, field, label, errors) {
+  const read = readTyped($(selector), label);
+  if (read.error) errors.push([field, read.error]);
+  return read.error ? null : read.value;
 }
 
 export function readScenario() {
   const errors = [];
   const scenario = { name: "what-if", base: $("#base").value || null };
   for (const [field, spec] of Object.entries(FIELDS)) {
-    const value = readNumber(spec.input, field, errors);
+    const value = typed(spec.input, field, t(field), errors);
     if (value !== null) scenario[field] = spec.toApi(value);
   }
   if ($("#mode").value) scenario.mode = $("#mode").value;
   const envelopes = [];
   for (const row of document.querySelectorAll("#envelope-rows tr")) {
-    const min = readNumber(`#min-${row.dataset.code}`, "regionEnvelopes", errors);
-    const max = readNumber(`#max-${row.dataset.code}`, "regionEnvelopes", errors);
+    const region = row.dataset.name;
+    const min = typed(`#min-${row.dataset.code}`, "regionEnvelopes",
+      t("envelopeMin", { region }), errors);
+    const max = typed(`#max-${row.dataset.code}`, "regionEnvelopes",
+      t("envelopeMax", { region }), errors);
     if (min !== null || max !== null) {
       envelopes.push({ regionCode: row.dataset.code,
         minEur: min === null ? null : Math.round(min * 1e6),
@@ -100,7 +131,7 @@ export function readScenario() {
   if (envelopes.length) scenario.regionEnvelopes = envelopes;
   const weights = {};
   for (const [field, selector] of Object.entries(WEIGHTS)) {
-    const value = readNumber(selector, "objectiveWeights", errors);
+    const value = typed(selector, "objectiveWeights", t(field), errors);
     if (value !== null) weights[field] = value;
   }
   if (Object.keys(weights).length) scenario.objectiveWeights = weights;
@@ -117,21 +148,20 @@ export async function showBaseValues(name) {
   for (const [field, spec] of Object.entries(FIELDS)) {
     const setting = inputs[field];
     if (setting && setting.value !== null) values[field] = setting.value;
-    showSetting($(spec.input), setting, (v) => `${spec.toForm(v)}`, spec.none ?? "as in the base");
+    showSetting($(spec.input), setting, spec.toForm, t(spec.none ?? "asInBase"));
   }
   baseValues = values;
   for (const [field, selector] of Object.entries(WEIGHTS)) {
     const weight = inputs.objectiveWeights?.[field];
-    showSetting($(selector), weight?.setIn ? weight : null, (v) => `${v}`, "as in the base");
+    showSetting($(selector), weight?.setIn ? weight : null, (v) => fmt.num(v, 4), t("asInBase"));
   }
   showLeverBase(inputs);
   showUncertaintyBase(inputs);
   const mode = $("#mode option[value='']");
-  mode.textContent = inputs.mode
-    ? `as in the base (${inputs.mode.value.toLowerCase().replaceAll("_", " ")})`
-    : "as in the base";
+  mode.textContent = inputs.mode ? t("asInBaseMode", { mode: t(inputs.mode.value) })
+    : t("asInBase");
   const envelopes = new Map((inputs.regionEnvelopes ?? []).map((e) => [e.regionCode, e]));
-  const eur = (v) => `${FIELDS.budgetEur.toForm(v)}`;
+  const eur = FIELDS.budgetEur.toForm;
   for (const row of document.querySelectorAll("#envelope-rows tr")) {
     const envelope = envelopes.get(row.dataset.code);
     showSetting($(`#min-${row.dataset.code}`), envelope?.minEur, eur, "");
@@ -142,25 +172,39 @@ export async function showBaseValues(name) {
 function showSetting(input, setting, show, otherwise) {
   const value = setting ? setting.value : null;
   input.placeholder = value === null ? otherwise : show(value);
-  input.title = setting && setting.setIn ? `set in ${setting.setIn}` : "";
+  input.title = setting && setting.setIn ? t("setIn", { name: setting.setIn }) : "";
 }
 
 export function effectiveShare(field) {
-  const spec = FIELDS[field];
-  const typed = $(spec.input).value.trim();
-  if (typed !== "" && Number.isFinite(Number(typed))) return spec.toApi(Number(typed));
+  const read = readTyped($(FIELDS[field].input), t(field));
+  if (!read.error && read.value !== null) return FIELDS[field].toApi(read.value);
   return baseValues[field] ?? 0;
 }
 
+// Called once the regions are known: their envelope rows, and the form's number inputs told
+// what they hold (a percent, an amount), their reading shown as the planner types.
 export function buildEnvelopeRows(regions) {
+  for (const spec of Object.values(FIELDS)) $(spec.input).dataset.kind = spec.kind;
+  for (const selector of Object.values(WEIGHTS)) $(selector).dataset.kind = "number";
+  showReadings($("#scenario-form"));
   $("#envelope-rows").replaceChildren(...regions.map((r) => {
     const tr = document.createElement("tr");
     tr.dataset.code = r.code;
-    tr.innerHTML = `<th scope="row"><label for="min-${r.code}"></label></th>
-      <td><input id="min-${r.code}" type="number" min="0" step="any" aria-label="at least"></td>
-      <td><input id="max-${r.code}" type="number" min="0" step="any" aria-label="at most"></td>
-      <td class="error" aria-live="polite"></td>`;
-    tr.querySelector("label").textContent = `${r.name} (${r.code})`;
+    tr.dataset.name = r.name;
+    const th = document.createElement("th");
+    th.scope = "row";
+    const label = document.createElement("label");
+    label.htmlFor = `min-${r.code}`;
+    label.textContent = `${r.name} (${r.code})`;
+    th.append(label);
+    const error = document.createElement("td");
+    error.className = "error";
+    error.setAttribute("aria-live", "polite");
+    tr.append(th, ...[["min", "atLeast"], ["max", "atMost"]].map(([bound, words]) => {
+      const td = document.createElement("td");
+      td.append(numberInput("number", t(words), { id: `${bound}-${r.code}` }));
+      return td;
+    }), error);
     return tr;
   }));
 }

@@ -1,248 +1,38 @@
-// The scenario form's lever inputs: regional co-funding, the planner's controls and the review
-// rounds, the department and territory envelopes and the sector floors, read into ScenarioInput
-// fields, with each refused value shown next to its input (the API's problems carry the
+// The scenario form's lever inputs read into ScenarioInput fields: regional co-funding, the
+// planner's controls and the review rounds, the department and territory envelopes and the
+// sector floors, with each refused value shown next to its input (the API's problems carry the
 // scenario-file path: co_funding.matching.rate, rounds[1].date, constraints.departments.59).
-import * as api from "./api.js";
+// Their rows are built in leverrows.js, the base's values shown by leverbase.js.
+import { messages } from "./i18n.js";
+import { AREAS, LEVER_ROWS } from "./leverrows.js";
+import { readTyped } from "./numberinput.js";
+
+export { showLeverBase } from "./leverbase.js";
+export { buildLeverInputs, clearLeverRows } from "./leverrows.js";
 
 const $ = (selector) => document.querySelector(selector);
 
-let regionList = []; // {code, name} of every region, for the contribution rows' selects
-let sectorList = []; // {name, projectCount} of every sector, for the sector floors' selects
-
-// Envelopes per area: the rows' table, the scenario-file path, how its key is typed and sent
-// (a territory's database id becomes the API's Territory id).
-const AREAS = {
-  department: { rows: "#department-rows", path: "constraints.departments",
-    label: "Department code (59, 2A, 974)", field: "departmentEnvelopes",
-    key: (code) => ({ departmentCode: code }) },
-  territory: { rows: "#territory-rows", path: "constraints.territories",
-    label: "Territory id", field: "territoryEnvelopes",
-    key: (id) => ({ territoryId: btoa(`Territory:${id}`) }) },
-};
-
-// ---- editable rows ---------------------------------------------------------------------------
-
-function removeButton(row, what) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "remove";
-  button.textContent = "Remove";
-  button.setAttribute("aria-label", `Remove this ${what}`);
-  button.addEventListener("click", () => {
-    const next = row.nextElementSibling ?? row.previousElementSibling;
-    row.remove();
-    (next?.querySelector("input, select") ?? $(`#add-${what}`)).focus();
-  });
-  return button;
-}
-
-function cell(...children) {
-  const td = document.createElement("td");
-  td.append(...children);
-  return td;
-}
-
-function numberInput(label, attrs = {}) {
-  const input = document.createElement("input");
-  input.type = "number";
-  input.step = "any";
-  input.min = "0";
-  input.inputMode = "decimal";
-  input.setAttribute("aria-label", label);
-  Object.assign(input, attrs);
-  return input;
-}
-
-function errorCell() {
-  const td = cell();
-  td.className = "error";
-  td.setAttribute("aria-live", "polite");
-  return td;
-}
-
-export function addContribution(code = "", millions = "") {
-  const row = document.createElement("tr");
-  const select = document.createElement("select");
-  select.setAttribute("aria-label", "Region");
-  select.append(new Option("choose a region", ""),
-    ...regionList.map((r) => new Option(`${r.name} (${r.code})`, r.code)));
-  select.value = code;
-  const amount = numberInput("M EUR the region adds", { className: "amount", value: millions });
-  row.append(cell(select), cell(amount), cell(removeButton(row, "contribution")),
-    errorCell());
-  $("#contribution-rows").append(row);
-  return row;
-}
-
-export function addRound(date = "", releasePct = "", reservePct = "") {
-  const row = document.createElement("tr");
-  const day = document.createElement("input");
-  day.type = "date";
-  day.className = "date";
-  day.value = date;
-  day.setAttribute("aria-label", "Round date");
-  const release = numberInput("Released, % of budget", { className: "release", value: releasePct });
-  const reserve = numberInput("Reserve, % of what is available",
-    { className: "reserve", value: reservePct, placeholder: "none" });
-  row.append(cell(day), cell(release), cell(reserve), cell(removeButton(row, "round")),
-    errorCell());
-  $("#round-rows").append(row);
-  return row;
-}
-
-// A department or territory envelope row: its key typed as text, its bounds in M EUR.
-export function addArea(kind, key = "", min = "", max = "") {
-  const row = document.createElement("tr");
-  const code = document.createElement("input");
-  code.type = "text";
-  code.className = "code";
-  code.autocomplete = "off";
-  code.value = key;
-  code.setAttribute("aria-label", AREAS[kind].label);
-  row.append(cell(code), cell(numberInput("at least, M EUR", { className: "min", value: min })),
-    cell(numberInput("at most, M EUR", { className: "max", value: max })),
-    cell(removeButton(row, kind)), errorCell());
-  $(AREAS[kind].rows).append(row);
-  return row;
-}
-
-function fillSectorSelect(select) {
-  const chosen = select.value;
-  select.replaceChildren(new Option("choose a sector", ""), ...sectorList.map((s) =>
-    new Option(`${s.name} (${s.projectCount} projects)`, s.name)));
-  select.value = chosen;
-}
-
-export function addSectorFloor(sector = "", sharePct = "") {
-  const row = document.createElement("tr");
-  const select = document.createElement("select");
-  select.className = "code";
-  select.setAttribute("aria-label", "Sector");
-  select.append(new Option(sector || "choose a sector", sector));
-  fillSectorSelect(select);
-  const share = numberInput("At least, % of the euros spent",
-    { className: "share", value: sharePct, max: "100" });
-  row.append(cell(select), cell(share), cell(removeButton(row, "sector")), errorCell());
-  $("#sector-rows").append(row);
-  return row;
-}
-
-export function buildLeverInputs(regions) {
-  regionList = regions;
-  for (const kind of Object.keys(AREAS)) {
-    $(`#add-${kind}`).addEventListener("click", () => {
-      addArea(kind).querySelector("input").focus();
-    });
-  }
-  $("#add-sector").addEventListener("click", () => {
-    addSectorFloor().querySelector("select").focus();
-  });
-  api.listSectors().then((sectors) => {
-    sectorList = sectors;
-    document.querySelectorAll("#sector-rows select").forEach(fillSectorSelect);
-    $("#sectors-listed").textContent = "";
-  }).catch((error) => {
-    $("#sectors-listed").textContent = `The sectors could not be listed: ${error.message}`;
-  });
-  $("#add-contribution").addEventListener("click", () => {
-    addContribution().querySelector("select").focus();
-  });
-  $("#add-round").addEventListener("click", () => {
-    addRound().querySelector("input").focus();
-  });
-}
-
-export function clearLeverRows() {
-  for (const rows of ["#contribution-rows", "#round-rows", "#department-rows",
-    "#territory-rows", "#sector-rows"]) $(rows).replaceChildren();
-}
-
-// ---- the base's values -----------------------------------------------------------------------
-
-// `setting` is a typed Setting ({value, setIn}); its value as the placeholder, who set it as
-// the tooltip, `otherwise` when no scenario of the chain sets it.
-function showSetting(input, setting, show, otherwise = "as in the base") {
-  const set = setting && setting.setIn && setting.value != null;
-  input.placeholder = set ? show(setting.value) : otherwise;
-  input.title = set ? `set in ${setting.setIn}` : "";
-}
-
-// Global ids back to the project ids the result tables show.
-function shownIds(ids) {
-  return ids.map((id) => atob(id).split(":").pop()).join(", ");
-}
-
-function percent(share) {
-  return `${+(share * 100).toFixed(2)}`;
-}
-
-// What the base scenario's chain sets for the lever inputs (`inputs`: Scenario.inputs).
-export function showLeverBase(inputs) {
-  const co = inputs.coFunding;
-  const rule = co?.matching.rule;
-  $("#matching-rule option[value='']").textContent = rule?.setIn
-    ? `as in the base (${rule.value.toLowerCase()})` : "as in the base";
-  showSetting($("#matching-rate"), co?.matching.rate, (v) => `${v}`);
-  const given = (co?.contributions ?? []).filter((c) => c.amountEur.value > 0);
-  $("#co-funding-base").textContent = given.length ? `The base's contributions: ${given
-    .map((c) => `${c.regionName} ${c.amountEur.value / 1e6} M EUR`).join(", ")}.`
-    : "The base has no regional contribution.";
-  const controls = inputs.controls;
-  $("#lock-awards").title = controls?.lockAwards.setIn
-    ? `set in ${controls.lockAwards.setIn}: ${controls.lockAwards.value ? "kept" : "not kept"}`
-    : "";
-  $("#lock-awards-base").textContent = controls?.lockAwards.value
-    ? "(the base keeps them)" : "(unticked: as in the base, which does not)";
-  showSetting($("#awards-until"), controls?.awardsUntil, (v) => v);
-  showSetting($("#force-in"), controls?.forceIn, shownIds, "none in the base");
-  showSetting($("#force-out"), controls?.forceOut, shownIds, "none in the base");
-  showSetting($("#next-count"), controls?.nextInLine, (v) => `${v}`);
-  const rounds = inputs.rounds?.value ?? [];
-  $("#rounds-base").textContent = rounds.length ? `The base's rounds (${inputs.rounds.setIn}): `
-    + `${rounds.map((r) => `${r.date}, ${r.releaseShare != null ? `${percent(r.releaseShare)} %`
-      : `${r.releaseEur / 1e6} M EUR`}${r.reserveShare ? `, ${percent(r.reserveShare)} % kept`
-      : ""}`).join("; ")}.` : "The base decides in one go (no rounds).";
-  showAreaBase(inputs);
-}
-
-function bounds(envelope) {
-  const at = (setting, word) => (setting?.value != null ? `${word} ${setting.value / 1e6}` : null);
-  return `${[at(envelope.minEur, "at least"), at(envelope.maxEur, "at most")]
-    .filter(Boolean).join(", ")} M EUR`;
-}
-
-// The base's department and territory envelopes and sector floors, in grey beside their rows.
-function showAreaBase(inputs) {
-  const departments = inputs.departmentEnvelopes ?? [];
-  $("#departments-base").textContent = departments.length ? `The base's envelopes: ${departments
-    .map((e) => `${e.departmentCode} ${bounds(e)}`).join("; ")}.`
-    : "The base has no department envelope.";
-  const territories = inputs.territoryEnvelopes ?? [];
-  $("#territories-base").textContent = territories.length ? `The base's envelopes: ${territories
-    .map((e) => `${shownIds([e.territoryId])} ${bounds(e)}`).join("; ")}.`
-    : "The base has no territory envelope.";
-  const floors = inputs.sectorFloors ?? [];
-  $("#sectors-base").textContent = floors.length ? `The base's floors: ${floors
-    .map((f) => `${f.sector} ${percent(f.shareMin.value)} %`).join("; ")}.`
-    : "The base has no sector floor.";
-}
+const t = messages({
+  matchingRate: { fr: "Taux de contrepartie", en: "Matching rate" },
+  nextInLine: { fr: "Projets listés ensuite", en: "Projects listed next in line" },
+  notIds: { fr: "pas un numéro de projet : {ids} (donnez des nombres)",
+    en: "not a project id: {ids} (give numbers)" },
+  chooseRegion: { fr: "choisissez la région", en: "choose the region" },
+  roundDate: { fr: "donnez la date de la revue {n}", en: "give round {n}'s date" },
+  department: { fr: "donnez le département", en: "give the department" },
+  territory: { fr: "donnez le territoire", en: "give the territory" },
+  chooseSector: { fr: "choisissez le secteur", en: "choose the sector" },
+  giveShare: { fr: "donnez la part", en: "give the share" },
+});
 
 // ---- reading ---------------------------------------------------------------------------------
 
-// A number typed in `input`, null when empty; a problem goes to errors as [field, message, path].
-function typed(input, field, path, errors) {
-  if (input.validity.badInput) {
-    errors.push([field, "enter a number", path]);
-    return null;
-  }
-  const text = input.value.trim();
-  if (text === "") return null;
-  const value = Number(text);
-  if (!Number.isFinite(value)) {
-    errors.push([field, "enter a number", path]);
-    return null;
-  }
-  return value;
+// A number typed in `input` (a share for a percent), null when empty; a refusal names the input
+// by `label` (its aria-label when none is given) and goes to errors as [field, message, path].
+function typed(input, field, path, errors, label = input.getAttribute("aria-label")) {
+  const read = readTyped(input, label);
+  if (read.error) errors.push([field, read.error, path]);
+  return read.error ? null : read.value;
 }
 
 // Project ids as the result tables show them (12) become the API's global ids.
@@ -250,7 +40,7 @@ function projectIds(input, path, errors) {
   const words = input.value.split(",").map((w) => w.trim()).filter(Boolean);
   const bad = words.filter((w) => !/^\d+$/.test(w));
   if (bad.length) {
-    errors.push(["controls", `not a project id: ${bad.join(", ")} (give numbers)`, path]);
+    errors.push(["controls", t("notIds", { ids: bad.join(", ") }), path]);
     return null;
   }
   return words.length ? words.map((w) => btoa(`Project:${w}`)) : null;
@@ -259,7 +49,8 @@ function projectIds(input, path, errors) {
 function readCoFunding(errors) {
   const matching = {};
   if ($("#matching-rule").value) matching.rule = $("#matching-rule").value;
-  const rate = typed($("#matching-rate"), "coFunding", "co_funding.matching.rate", errors);
+  const rate = typed($("#matching-rate"), "coFunding", "co_funding.matching.rate", errors,
+    t("matchingRate"));
   if (rate !== null) matching.rate = rate;
   const contributions = [];
   for (const row of $("#contribution-rows").rows) {
@@ -268,7 +59,7 @@ function readCoFunding(errors) {
       `co_funding.contributions.${code}`, errors);
     if (!code && millions === null) continue;
     if (!code) {
-      errors.push(["coFunding", "choose the region", `co_funding.contributions.${code}`]);
+      errors.push(["coFunding", t("chooseRegion"), `co_funding.contributions.${code}`]);
       continue;
     }
     contributions.push({ regionCode: code,
@@ -288,7 +79,8 @@ function readControls(errors) {
   if (forceIn) controls.forceIn = forceIn;
   const forceOut = projectIds($("#force-out"), "controls.force_out", errors);
   if (forceOut) controls.forceOut = forceOut;
-  const next = typed($("#next-count"), "controls", "controls.next_in_line", errors);
+  const next = typed($("#next-count"), "controls", "controls.next_in_line", errors,
+    t("nextInLine"));
   if (next !== null) controls.nextInLine = Math.round(next);
   return Object.keys(controls).length ? controls : null;
 }
@@ -302,10 +94,9 @@ function readRounds(errors) {
     const release = typed(row.querySelector(".release"), "rounds", path, errors);
     const reserve = typed(row.querySelector(".reserve"), "rounds", path, errors);
     if (!date && release === null && reserve === null) return;
-    if (!date) errors.push(["rounds", `give round ${i + 1}'s date`, path]);
+    if (!date) errors.push(["rounds", t("roundDate", { n: i + 1 }), path]);
     row.dataset.index = rounds.length; // the API's rounds[k] for this row
-    rounds.push({ date, releaseShare: release === null ? null : release / 100,
-      reserveShare: reserve === null ? null : reserve / 100 });
+    rounds.push({ date, releaseShare: release, reserveShare: reserve });
   });
   return rounds.length ? rounds : null;
 }
@@ -321,7 +112,7 @@ function readAreas(kind, errors) {
     const min = typed(row.querySelector(".min"), field, path, errors);
     const max = typed(row.querySelector(".max"), field, path, errors);
     if (!typedKey && min === null && max === null) continue;
-    if (!typedKey) errors.push([field, `give the ${kind}`, path]);
+    if (!typedKey) errors.push([field, t(kind), path]);
     else envelopes.push({ ...key(typedKey), minEur: eur(min), maxEur: eur(max) });
   }
   return envelopes.length ? envelopes : null;
@@ -334,9 +125,9 @@ function readSectorFloors(errors) {
     const path = `constraints.sectors.${sector}`;
     const share = typed(row.querySelector(".share"), "sectorFloors", path, errors);
     if (!sector && share === null) continue;
-    if (!sector) errors.push(["sectorFloors", "choose the sector", path]);
-    else if (share === null) errors.push(["sectorFloors", "give the share", path]);
-    else floors.push({ sector, shareMin: share / 100 });
+    if (!sector) errors.push(["sectorFloors", t("chooseSector"), path]);
+    else if (share === null) errors.push(["sectorFloors", t("giveShare"), path]);
+    else floors.push({ sector, shareMin: share });
   }
   return floors.length ? floors : null;
 }
@@ -416,8 +207,7 @@ export function clearLeverErrors() {
     box.classList.remove("invalid");
     box.querySelector(".error").textContent = "";
   });
-  document.querySelectorAll(["#contribution-rows", "#round-rows", "#department-rows",
-    "#territory-rows", "#sector-rows"].map((rows) => `${rows} td`).join(", ")).forEach((td) => {
+  document.querySelectorAll(LEVER_ROWS.map((rows) => `${rows} td`).join(", ")).forEach((td) => {
     td.classList.remove("invalid");
     if (td.classList.contains("error")) td.textContent = "";
   });

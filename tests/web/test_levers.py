@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.web.conftest import ARTIFACTS
@@ -14,6 +16,12 @@ from tests.web.test_dashboard import announced, api, jobs
 ANNOUNCED = """{ runScenario(name: "france-relance-2020") { ... on SimulationResult {
     criteria { name label value unit weight }
     nextInLine { projectId score threshold jobsNeeded aidCutEur text project { name } } } } }"""
+
+
+@pytest.fixture
+def page(page_en: Page) -> Page:
+    """These tests read the page's English words (test_french_numbers.py reads the French)."""
+    return page_en
 
 
 def cells(page: Page, table: str) -> list[list[str]]:
@@ -25,7 +33,12 @@ def cells(page: Page, table: str) -> list[list[str]]:
 
 
 def meur(euros: float) -> str:
-    return f"{euros / 1e6:,.1f}".removesuffix(".0")  # as the page writes M EUR
+    return f"{euros / 1e6:,.1f}"  # as the page writes M EUR (en-GB)
+
+
+def day(iso: str) -> str:
+    date = datetime.date.fromisoformat(iso)
+    return f"{date.day} {date:%B} {date.year}"  # as the page writes a date (en-GB, long)
 
 
 def one_decimal(value: float) -> str:
@@ -40,7 +53,7 @@ def test_every_criterion_and_the_next_in_line_are_shown(page: Page, live_server:
     expect(page.locator("#criteria tbody tr")).to_have_count(4)
     shown = cells(page, "#criteria")
     # Jobs-only weights: jobs created weighs everything, the other criteria are reported only.
-    assert shown[0] == ["jobs created", jobs(criteria[0]["value"]), "jobs", "100 %"]
+    assert shown[0] == ["jobs created", jobs(criteria[0]["value"]), "jobs", "100%"]
     assert [row[0] for row in shown] == [c["label"] for c in criteria]
     assert [row[3] for row in shown[1:]] == ["reported only"] * 3
     assert [row[2] for row in shown] == [c["unit"] for c in criteria]
@@ -152,17 +165,17 @@ def test_who_pays_and_the_rounds_are_shown_when_the_result_has_them(page: Page) 
     page.click("#run-saved")
     expect(page.locator("#funding-panel")).to_be_visible()
     expect(page.locator("#funding-summary")).to_have_text(
-        "State 300 M EUR, regions 45 M EUR; investment mobilised 2,415 M EUR, leverage 7.00 EUR "
+        "State €300.0m, regions €45.0m; investment mobilised €2,415.0m, leverage 7.00 EUR "
         "per EUR of public aid; matching rule: each regional euro needs 1 State euro."
     )
     assert cells(page, "#funding") == [
-        ["Auvergne-Rhône-Alpes", "40", "25", "25", "8.25"],
-        ["Hauts-de-France", "30", "20", "20", "6.50"],
+        ["Auvergne-Rhône-Alpes", "40.0", "25.0", "25.0", "8.25"],
+        ["Hauts-de-France", "30.0", "20.0", "20.0", "6.50"],
     ]
     expect(page.locator("#rounds-panel")).to_be_visible()
     assert cells(page, "#rounds") == [
-        ["1", "2021-04-01", "160", "128", "4,000", "4,000", "4,100", "100", "31.3"],
-        ["2", "2021-07-01", "240", "272", "5,000", "9,000", "9,450", "450", "24.0"],
+        ["1", "1 April 2021", "160.0", "128.0", "4,000", "4,000", "4,100", "100", "31.3"],
+        ["2", "1 July 2021", "240.0", "272.0", "5,000", "9,000", "9,450", "450", "24.0"],
     ]
     expect(page.locator("#rounds-summary")).to_contain_text(
         "Deciding round by round: 9,000 jobs against 9,450 knowing every project from the "
@@ -229,8 +242,8 @@ def test_objective_weights_typed_with_the_keyboard_are_sent_and_shown(
     assert {"name": "what-if", "base": "france-relance-2020", **scenario} in asked
     shown = {row[0]: row for row in cells(page, "#criteria")}
     co2 = next(c for c in expected["criteria"] if c["name"] == "co2_avoided_t")
-    assert shown["tCO2e avoided a year"][1:] == [jobs(co2["value"]), "tCO2e/year", "50 %"]
-    assert shown["jobs created"][3] == "50 %"
+    assert shown["tCO2e avoided a year"][1:] == [jobs(co2["value"]), "tCO2e/year", "50%"]
+    assert shown["jobs created"][3] == "50%"
     assert shown["jobs secured"][3] == "reported only"
 
 
@@ -289,14 +302,14 @@ def test_a_co_funded_scenario_decided_in_rounds_shows_the_engine_answer(
     page.click("#run")
     expect(page.locator("#funding-panel")).to_be_visible()
     expect(page.locator("#funding-summary")).to_contain_text(
-        f"regions {meur(funding['regionalEur'])} M EUR"
+        f"regions €{meur(funding['regionalEur'])}m"
     )
     shown = {row[0]: row for row in cells(page, "#funding")}
     for region in funding["regions"]:
         assert shown[region["name"]][1:3] == [meur(region["stateEur"]), meur(region["regionalEur"])]
     expect(page.locator("#rounds-panel")).to_be_visible()
     rows = cells(page, "#rounds")
-    assert [row[1] for row in rows] == [r["date"] for r in rounds["rounds"]]
+    assert [row[1] for row in rows] == [day(r["date"]) for r in rounds["rounds"]]
     assert [row[5] for row in rows] == [jobs(r["cumulativeJobs"]) for r in rounds["rounds"]]
     expect(page.locator("#rounds-summary")).to_contain_text(
         f"{jobs(rounds['jobs'])} jobs against {jobs(rounds['hindsightJobs'])}"
@@ -377,7 +390,7 @@ def test_a_co_funding_typed_with_the_keyboard_reaches_the_api_and_is_shown(
     assert shown[region["name"]][1:4] == [
         meur(region["stateEur"]),
         meur(region["regionalEur"]),
-        "10",
+        "10.0",
     ]
     expect(page.locator("#kpi-jobs")).to_have_text(jobs(expected["jobs"]))
 
@@ -414,7 +427,7 @@ def test_rounds_listed_on_the_page_show_the_rounds_table(page: Page, live_server
     assert scenario in sent
     shown = cells(page, "#rounds")
     answer = expected["rounds"]["rounds"]
-    assert [row[1] for row in shown] == ["2021-04-01", "2021-10-01"]
+    assert [row[1] for row in shown] == ["1 April 2021", "1 October 2021"]
     assert [row[2] for row in shown] == [meur(r["releasedEur"]) for r in answer]
     assert [row[5] for row in shown] == [jobs(r["cumulativeJobs"]) for r in answer]
     assert [row[6] for row in shown] == [jobs(r["hindsightJobs"]) for r in answer]
@@ -508,12 +521,12 @@ def test_the_form_shows_the_levers_the_base_sets(page: Page, live_server: str) -
     expect(page.locator("#matching-rate")).to_have_attribute("title", "set in march-2021-top-up")
     first = given[0]
     expect(page.locator("#co-funding-base")).to_contain_text(
-        f"The base's contributions: {first['regionName']} {meur(first['amountEur']['value'])} M EUR"
+        f"The base's contributions: {first['regionName']} €{meur(first['amountEur']['value'])}m"
     )
     page.select_option("#base", "revues-regionales-2021")
     expect(page.locator("#rounds-base")).to_have_text(
-        "The base's rounds (revues-regionales-2021): 2021-04-01, 40 %, 20 % kept; "
-        "2021-07-01, 20 %; 2021-10-01, 20 %; 2022-04-01, 20 %."
+        "The base's rounds (revues-regionales-2021): 1 April 2021, 40%, 20% kept; "
+        "1 July 2021, 20%; 1 October 2021, 20%; 1 April 2022, 20%."
     )
     page.select_option("#base", "revue-juillet-2021")
     expect(page.locator("#next-count")).to_have_attribute("placeholder", "10")
@@ -657,10 +670,10 @@ def test_the_form_shows_the_areas_the_base_sets(page: Page) -> None:
     page.select_option("#base", "revue-juillet-2021")
     # Written in its file: at most 15 M EUR in 59 and 62, 5 % to new energy systems.
     expect(page.locator("#departments-base")).to_have_text(
-        "The base's envelopes: 59 at most 15 M EUR; 62 at most 15 M EUR."
+        "The base's envelopes: 59 at most €15.0m; 62 at most €15.0m."
     )
     expect(page.locator("#sectors-base")).to_have_text(
-        "The base's floors: Nouveaux systèmes énergétiques 5 %."
+        "The base's floors: Nouveaux systèmes énergétiques 5%."
     )
     expect(page.locator("#territories-base")).to_have_text("The base has no territory envelope.")
 
