@@ -1,4 +1,13 @@
 // The public GraphQL API, nothing else: the dashboard doubles as an example client.
+import { fromApi, messages } from "./i18n.js";
+
+const t = messages({
+  noAnswer: { fr: "L'API à l'adresse /graphql n'a pas répondu ({reason}).",
+    en: "The API at /graphql did not answer ({reason})." },
+  status: { fr: "L'API a répondu {status} {text}.", en: "The API answered {status} {text}." },
+  changed: { fr: "Le résultat a changé pendant la lecture de ses projets financés.",
+    en: "The result changed while its funded projects were read." },
+});
 
 const RANGE = "mean p10 p50 p90 draws seed realisationRate targetJobs targetProbability";
 const OUTCOME = `
@@ -26,25 +35,38 @@ fragment Outcome on SimulationOutcome {
   ... on InvalidScenario { message problems { path field message } }
 }`;
 
-export class ApiError extends Error {}
+// `code` is the API's error code (extensions.code: SERVICE_BUSY, SOLVER_TIMEOUT...) when it
+// gave one.
+export class ApiError extends Error {
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
 
-async function request(query, variables = {}) {
+// One GraphQL request; `signal` (an AbortSignal) cancels it: the promise then rejects with the
+// signal's reason (an AbortError), never with an ApiError.
+export async function request(query, variables = {}, { signal } = {}) {
   let response;
   try {
     response = await fetch("/graphql", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ query, variables }),
+      signal,
     });
   } catch (error) {
-    throw new ApiError(`The API at /graphql did not answer (${error.message}).`);
+    if (signal?.aborted) throw signal.reason;
+    throw new ApiError(t("noAnswer", { reason: error.message }));
   }
   const body = await response.json().catch(() => null);
+  if (signal?.aborted) throw signal.reason;
   if (body && body.errors && body.errors.length) {
-    throw new ApiError(body.errors.map((e) => e.message).join("; "));
+    throw new ApiError(fromApi(body.errors.map((e) => e.message).join("; ")),
+      body.errors[0].extensions?.code ?? null);
   }
   if (!response.ok || !body) {
-    throw new ApiError(`The API answered ${response.status} ${response.statusText}.`);
+    throw new ApiError(t("status", { status: response.status, text: response.statusText }));
   }
   return body.data;
 }
@@ -89,17 +111,26 @@ export async function scenarioInputs(name) {
   return data.scenario ? data.scenario.inputs : null;
 }
 
-export async function simulate(scenario) {
+// The functions below that may take long accept `{ signal }` last, passed on to request().
+
+export async function simulate(scenario, options = {}) {
   const query = `${OUTCOME} query($s: ScenarioInput!) { simulate(scenario: $s) { ...Outcome } }`;
-  return (await request(query, { s: scenario })).simulate;
+  return (await request(query, { s: scenario }, options)).simulate;
 }
 
-export async function runScenario(name) {
+export async function runScenario(name, options = {}) {
   const query = `${OUTCOME} query($n: String!) { runScenario(name: $n) { ...Outcome } }`;
-  return (await request(query, { n: name })).runScenario;
+  return (await request(query, { n: name }, options)).runScenario;
 }
 
-export async function compareScenarios(names) {
+// Solves a scenario and answers only its outcome's kind: the server keeps the result for the
+// comparison or the export asked next.
+export async function solveScenario(name, options = {}) {
+  const query = "query($n: String!) { runScenario(name: $n) { __typename } }";
+  return (await request(query, { n: name }, options)).runScenario.__typename;
+}
+
+export async function compareScenarios(names, options = {}) {
   const query = `query($names: [String!]!) { compareScenarios(names: $names) {
     __typename
     ... on Comparison {
@@ -110,10 +141,10 @@ export async function compareScenarios(names) {
     }
     ... on InvalidScenario { message problems { path field message } }
   } }`;
-  return (await request(query, { names })).compareScenarios;
+  return (await request(query, { names }, options)).compareScenarios;
 }
 
-export async function tradeOffCurve(scenario, parameter, values) {
+export async function tradeOffCurve(scenario, parameter, values, options = {}) {
   const query = `query($s: ScenarioInput!, $p: CurveParameter!, $v: [Float!]!) {
     tradeOffCurve(scenario: $s, parameter: $p, values: $v) {
       __typename
@@ -121,10 +152,10 @@ export async function tradeOffCurve(scenario, parameter, values) {
         points { value status jobs spentEur fragileShare decarbonisationShare } }
       ... on InvalidScenario { message problems { path field message } }
     } }`;
-  return (await request(query, { s: scenario, p: parameter, v: values })).tradeOffCurve;
+  return (await request(query, { s: scenario, p: parameter, v: values }, options)).tradeOffCurve;
 }
 
-export async function paretoFront(scenario, x, y, points) {
+export async function paretoFront(scenario, x, y, points, options = {}) {
   const query = `query($s: ScenarioInput!, $x: CriterionName!, $y: CriterionName!, $p: Int!) {
     paretoFront(scenario: $s, x: $x, y: $y, points: $p) {
       __typename
@@ -132,7 +163,7 @@ export async function paretoFront(scenario, x, y, points) {
         points { xValue yValue efficient status spentEur epsilon } }
       ... on InvalidScenario { message problems { path field message } }
     } }`;
-  return (await request(query, { s: scenario, x, y, p: points })).paretoFront;
+  return (await request(query, { s: scenario, x, y, p: points }, options)).paretoFront;
 }
 
 // ---- the map: laureates, their details, and which projects a result funds -----------------
@@ -194,7 +225,7 @@ export async function fundedAllocations(source) {
   const { nodes } = await everyPage(async (after) => {
     const { outcome } = await request(query, { ...variables, a: after });
     if (outcome.__typename !== "SimulationResult") {
-      throw new ApiError("The result changed while its funded projects were read.");
+      throw new ApiError(t("changed"));
     }
     return outcome.fundedProjects;
   });

@@ -1,17 +1,70 @@
 import * as api from "./api.js";
-import { curveChart, fmt, regionBars } from "./charts.js";
+import { curveChart, regionBars, statusWord } from "./charts.js";
 import {
   buildEnvelopeRows, clearFieldErrors, effectiveShare, fieldError, readScenario, showBaseValues,
 } from "./form.js";
+import { fmt, fromApi, lang, messages, readNumber } from "./i18n.js";
 import { item, paragraph, tableRow } from "./dom.js";
+import { baselineLabel, bindingItem } from "./explain.js";
+import { startComparison } from "./comparison.js";
+import { reportLink, resultExport, resultFileName } from "./links.js";
 import { buildLeverInputs, clearLeverRows } from "./leverform.js";
 import { showLevers } from "./levers.js";
 import { buildUncertaintyInputs, showRange } from "./ranges.js";
 import { startPareto } from "./pareto.js";
 import { drawMap, isOverseas } from "./map.js";
+import { track } from "./work.js";
 
 const $ = (selector) => document.querySelector(selector);
 const DEFAULT_BASE = "france-relance-2020";
+const CURVE_CHUNK = 5; // values per tradeOffCurve request: progress after each, cancel between
+
+const t = messages({
+  loading: { fr: "Chargement", en: "Loading" },
+  solving: { fr: "Résolution", en: "Solving" },
+  drawing: { fr: "Tracé de la courbe", en: "Drawing the curve" },
+  saved: { fr: "{title} ({name}, enregistré)", en: "{title} ({name}, saved)" },
+  shipped: { fr: "{title} ({name})", en: "{title} ({name})" },
+  result: { fr: "Résultat — {title}", en: "Result — {title}" },
+  resultChanged: { fr: "Résultat — {title}, modifié", en: "Result — {title}, changed" },
+  solved: {
+    fr: "{head} ({mode}) : {jobs} emplois pour {spent}, {fragile} des euros aux territoires "
+      + "fragiles, {decarbonisation} à la décarbonation. Résolu en {seconds} s.",
+    en: "{message} Solved in {seconds} s.",
+  },
+  solvedOther: { fr: "{message} Résolu en {seconds} s.", en: "{message} Solved in {seconds} s." },
+  OPTIMAL: { fr: "Optimum", en: "Optimal" },
+  FEASIBLE: { fr: "Presque optimal (optimum non prouvé)",
+    en: "Near-optimal (optimality not proven)" },
+  CONTINUOUS: { fr: "aide au prorata", en: "continuous" },
+  ALL_OR_NOTHING: { fr: "tout ou rien", en: "all-or-nothing" },
+  budgetOf: { fr: "sur {budget}", en: "of {budget}" },
+  budgetWithRegions: { fr: "sur {budget} de l'État + {offered} offerts par les régions",
+    en: "of {budget} State + {offered} the regions offer" },
+  ofEuros: { fr: "des euros", en: "of euros" },
+  ofEurosAndProjects: { fr: "des euros ; {share} des projets",
+    en: "of euros; {share} of projects" },
+  noBinding: { fr: "Aucune contrainte ne retient l'optimum.",
+    en: "No constraint holds the optimum back." },
+  breaks: { fr: "{label} (enfreint une contrainte)", en: "{label} (breaks a constraint)" },
+  invalid: { fr: "Le scénario n'est pas valide : rien n'a été résolu.",
+    en: "The scenario is not valid: nothing was solved." },
+  fixFields: { fr: "Corrigez les champs signalés en rouge.", en: "Fix the fields marked in red." },
+  problem: { fr: "{path} : {message}", en: "{path}: {message}" },
+  infeasible: { fr: "Aucune répartition ne respecte toutes les contraintes.",
+    en: "No allocation meets every constraint." },
+  relaxations: { fr: "Une seule de ces modifications suffit à le rendre réalisable :",
+    en: "Any one of these changes makes it feasible:" },
+  conflict: { fr: "Conflit : {text}.", en: "Conflict: {text}." },
+  curveRange: {
+    fr: "Donnez une plage où « à » dépasse « de », et au moins 2 points.",
+    en: "Give a range with 'to' above 'from' and at least 2 points.",
+  },
+  FRAGILE_SHARE_MIN: { fr: "plancher territoires fragiles (part des euros)",
+    en: "fragile-territory floor (share of euros)" },
+  DECARBONISATION_SHARE_MIN: { fr: "plancher de décarbonation (part des euros)",
+    en: "decarbonisation floor (share of euros)" },
+});
 
 // Constraint names the engine reports (Infeasible.conflictNames) and the field each one sits on.
 const CONFLICT_FIELDS = {
@@ -21,45 +74,36 @@ const CONFLICT_FIELDS = {
   decarbonisation_share: "decarbonisationShareMin",
   max_aid_intensity: "maxAidIntensity",
 };
-const CURVE_LABELS = {
-  FRAGILE_SHARE_MIN: { label: "fragile-territory floor (share of euros)", field: "fragileShareMin" },
-  DECARBONISATION_SHARE_MIN: { label: "decarbonisation floor (share of euros)",
-    field: "decarbonisationShareMin" },
+// The curve's parameter and the form field whose value the chart marks.
+const CURVE_FIELDS = {
+  FRAGILE_SHARE_MIN: "fragileShareMin",
+  DECARBONISATION_SHARE_MIN: "decarbonisationShareMin",
 };
 
-const state = { scenarios: [], regions: [], compareOrder: [] };
-
-// ---- progress and errors -------------------------------------------------------------------
-
-async function busy(label, work) {
-  const progress = $("#progress");
-  const text = $("#progress-text");
-  const started = performance.now();
-  const tick = () => {
-    text.textContent = `${label}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
-  };
-  tick();
-  const timer = setInterval(tick, 100);
-  progress.hidden = false;
-  $("#results").setAttribute("aria-busy", "true");
-  document.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-  $("#api-error").hidden = true;
-  try {
-    return await work();
-  } catch (error) {
-    $("#api-error").textContent = error.message;
-    $("#api-error").hidden = false;
-    return null;
-  } finally {
-    clearInterval(timer);
-    progress.hidden = true;
-    $("#results").setAttribute("aria-busy", "false");
-    // A panel still computing on its own (data-working) keeps its button disabled.
-    document.querySelectorAll("button").forEach((b) => { b.disabled = "working" in b.dataset; });
-  }
-}
+const state = { scenarios: [], regions: [] };
 
 // ---- showing an outcome --------------------------------------------------------------------
+
+// Text, then a <small> aside, in a KPI cell.
+function figure(cell, main, aside = null) {
+  const parts = [main];
+  if (aside) {
+    const small = document.createElement("small");
+    small.textContent = aside;
+    parts.push(small);
+  }
+  cell.replaceChildren(...parts);
+}
+
+function statusMessage(outcome) {
+  const seconds = fmt.num(outcome.solver.timeS, 2);
+  if (lang() === "fr" && ["OPTIMAL", "FEASIBLE"].includes(outcome.status)) {
+    return t("solved", { head: t(outcome.status), mode: t(outcome.mode),
+      jobs: fmt.int(outcome.jobs), spent: fmt.meur(outcome.spentEur), fragile: fmt.pct(outcome.fragileShare),
+      decarbonisation: fmt.pct(outcome.decarbonisationShare), seconds });
+  }
+  return t("solvedOther", { message: fromApi(outcome.message), seconds });
+}
 
 // `source` is how the result was asked for: {name} of a scenario or a {scenario} input.
 function showOutcome(outcome, heading, source) {
@@ -72,68 +116,81 @@ function showOutcome(outcome, heading, source) {
   $("#infeasible").hidden = ok;
   showRange(ok ? outcome : null);
   $("#results-title").textContent = heading;
+  showExports(source);
   if (outcome.__typename === "InvalidScenario") return showInvalid(outcome);
   if (outcome.__typename === "Infeasible") return showInfeasible(outcome);
-  $("#status-message").textContent = `${outcome.message} Solved in ${outcome.solver.timeS
-    .toFixed(2)} s.`;
+  $("#status-message").textContent = statusMessage(outcome);
   $("#kpi-jobs").textContent = fmt.int(outcome.jobs);
   const funding = outcome.funding;
   // Regional money comes on top of the State's budget: say whose euros were spent.
   const offered = funding && funding.rule
     ? funding.regions.reduce((sum, region) => sum + region.contributionEur, 0) : 0;
-  $("#kpi-spent").innerHTML = `${fmt.meur(outcome.spentEur)} M EUR<small>of ${fmt
-    .meur(outcome.budgetEur)} M EUR${offered ? ` State + ${fmt.meur(offered)} M EUR the regions`
-    + " offer" : ""}</small>`;
-  $("#kpi-unspent").textContent = `${fmt.meur(outcome.unspentEur)} M EUR`;
-  $("#kpi-fragile").innerHTML = `${fmt.pct(outcome.fragileShare)}<small>of euros; ${fmt
-    .pct(outcome.fragileProjectShare)} of projects</small>`;
-  $("#kpi-decarbonisation").innerHTML = `${fmt.pct(outcome.decarbonisationShare)}<small>of euros
-    </small>`;
+  const budget = fmt.meur(outcome.budgetEur);
+  figure($("#kpi-spent"), fmt.meur(outcome.spentEur), offered
+    ? t("budgetWithRegions", { budget, offered: fmt.meur(offered) }) : t("budgetOf", { budget }));
+  $("#kpi-unspent").textContent = fmt.meur(outcome.unspentEur);
+  figure($("#kpi-fragile"), fmt.pct(outcome.fragileShare),
+    t("ofEurosAndProjects", { share: fmt.pct(outcome.fragileProjectShare) }));
+  figure($("#kpi-decarbonisation"), fmt.pct(outcome.decarbonisationShare), t("ofEuros"));
   $("#kpi-projects").textContent = fmt.int(outcome.projectsFunded);
-  const binding = outcome.bindingConstraints.map((b) => item(`${capital(b.text)}.`,
-    `Binding: ${b.label}.`));
-  if (!binding.length) binding.push(item("No constraint holds the optimum back."));
+  const binding = outcome.bindingConstraints.map(bindingItem);
+  if (!binding.length) binding.push(item(t("noBinding")));
   $("#binding").replaceChildren(...binding);
-  $("#unspent-reasons").replaceChildren(...outcome.unspentReasons.map((r) => item(r)));
+  $("#unspent-reasons").replaceChildren(...outcome.unspentReasons.map((r) => item(fromApi(r))));
   $("#baselines tbody").replaceChildren(...outcome.baselines.map((b) => {
-    const gain = b.jobsGainedByOptimum;
-    return tableRow([b.label + (b.feasible ? "" : " (breaks a constraint)"), fmt.int(b.jobs),
-      `${gain >= 0 ? "+" : "−"}${fmt.int(Math.abs(gain))}`]);
+    const label = baselineLabel(b);
+    return tableRow([b.feasible ? label : t("breaks", { label }), fmt.int(b.jobs),
+      fmt.signedInt(b.jobsGainedByOptimum)]);
   }));
   showLevers(outcome);
   regionBars($("#region-bars"), outcome.regions);
   drawMap($("#map"), $("#map-note"), source);
   $("#overseas tbody").replaceChildren(...outcome.regions.filter((r) => isOverseas(r.code))
-    .map((r) => tableRow([r.name, fmt.meur(r.allocatedEur), fmt.int(r.jobs)])));
+    .map((r) => tableRow([r.name, fmt.meurNumber(r.allocatedEur), fmt.int(r.jobs)])));
   return outcome;
 }
 
+// The result's downloads and report, whatever its outcome: an infeasible or invalid scenario's
+// files say so.
+function showExports(source) {
+  const box = $("#result-exports");
+  if (!box) return;
+  for (const kind of ["xlsx", "csv"]) {
+    const link = $(`#export-${kind}`);
+    link.href = resultExport(source, kind);
+    link.setAttribute("download", resultFileName(source, kind));
+  }
+  $("#report-link").href = reportLink(source);
+  box.hidden = false;
+}
+
 function showInvalid(outcome) {
-  $("#status-message").textContent = "The scenario is not valid: nothing was solved.";
+  $("#status-message").textContent = t("invalid");
   const loose = [];
   for (const problem of outcome.problems) {
     const region = problem.path.match(/^constraints\.regions\.([^.]+)/);
-    if (!fieldError(problem.field, problem.message, region && region[1], problem.path)) {
-      loose.push(`${problem.path}: ${problem.message}`);
+    if (!fieldError(problem.field, fromApi(problem.message), region && region[1], problem.path)) {
+      loose.push(t("problem", { path: problem.path, message: problem.message }));
     }
   }
   $("#infeasible").replaceChildren(paragraph(
-    loose.length ? loose.join("; ") : "Fix the fields marked in red."));
+    loose.length ? fromApi(loose.join("; ")) : t("fixFields")));
   return outcome;
 }
 
 function showInfeasible(outcome) {
-  $("#status-message").textContent = "No allocation meets every constraint.";
+  $("#status-message").textContent = t("infeasible");
   const box = $("#infeasible");
-  box.replaceChildren(paragraph(`${outcome.message}`));
+  box.replaceChildren(paragraph(fromApi(outcome.message)));
   if (outcome.relaxations.length) {
     const list = document.createElement("ul");
-    list.append(...outcome.relaxations.map((r) => item(`${capital(r.text)}.`)));
-    box.append(paragraph("Any one of these changes makes it feasible:"), list);
+    list.append(...outcome.relaxations.map((r) => item(fromApi(`${capital(r.text)}.`))));
+    box.append(paragraph(t("relaxations")), list);
   }
   for (const relaxation of outcome.relaxations) {
     const region = relaxation.name.match(/^region_(\w+)_(min|max)$/);
-    fieldError(CONFLICT_FIELDS[relaxation.name], `Conflict: ${relaxation.text}.`,
+    fieldError(CONFLICT_FIELDS[relaxation.name],
+      t("conflict", { text: lang() === "en" ? relaxation.text : fromApi(relaxation.text) }),
       region && region[1]);
   }
   return outcome;
@@ -143,60 +200,12 @@ function capital(text) {
   return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
 }
 
-// ---- comparison ----------------------------------------------------------------------------
-
-// `unit` is an outcome's measuredIn: SHARE, EUROS, JOBS or PROJECTS.
-function formatValue(unit, value) {
-  if (unit === "EUROS") return `${fmt.meur(value)} M EUR`;
-  if (unit === "SHARE") return fmt.pct(value);
-  return fmt.int(value);
-}
-
-function delta(text, value) {
-  const span = document.createElement("span");
-  span.className = value > 0 ? "up" : value < 0 ? "down" : "";
-  span.textContent = text;
-  return span;
-}
-
-function signed(unit, value) {
-  const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
-  if (unit === "SHARE") return `${sign}${Math.abs(value * 100).toFixed(1)} pt`;
-  return `${sign}${formatValue(unit, Math.abs(value))}`;
-}
-
-function withDelta(main, unit, change, first) {
-  const cell = document.createElement("span");
-  cell.textContent = main;
-  if (!first) {
-    cell.append(" ", delta(`(${signed(unit, change)})`, change));
-  }
-  return cell;
-}
-
-function showComparison(comparison) {
-  const names = comparison.names;
-  const titles = names.map((n) => state.scenarios.find((s) => s.name === n)?.title ?? n);
-  const head = (first) => tableRow([first, ...titles], true);
-  $("#compare-outcomes").replaceChildren(head("Outcome"),
-    tableRow(["status", ...comparison.statuses]),
-    ...comparison.outcomes.map((o) => tableRow([o.label, ...o.values.map((v, i) =>
-      withDelta(formatValue(o.measuredIn, v), o.measuredIn, o.deltas[i], i === 0))])));
-  $("#compare-inputs").replaceChildren(head("Input"), ...(comparison.inputs.length
-    ? comparison.inputs.map((d) => tableRow([d.path, ...d.values.map((v) => JSON.stringify(v))]))
-    : [tableRow(["(no difference)", ...names.map(() => "")])]));
-  $("#compare-regions").replaceChildren(head("Region"), ...comparison.regions.map((r) =>
-    tableRow([r.name, ...r.allocatedEur.map((v, i) =>
-      withDelta(fmt.meur(v), "EUROS", r.allocatedDeltaEur[i], i === 0))])));
-  $("#comparison").hidden = false;
-}
-
 // ---- wiring --------------------------------------------------------------------------------
 
+// A solve: cancelled, it leaves the page as it was.
 async function run(source, heading) {
-  const work = source.name != null ? () => api.runScenario(source.name)
-    : () => api.simulate(source.scenario);
-  const outcome = await busy("Solving", work);
+  const outcome = await track(t("solving"), (progress, signal) => (source.name != null
+    ? api.runScenario(source.name, { signal }) : api.simulate(source.scenario, { signal })));
   if (outcome) showOutcome(outcome, heading, source);
 }
 
@@ -214,51 +223,59 @@ function onRun(event) {
     return;
   }
   const changed = Object.keys(scenario).filter((k) => !["name", "base"].includes(k));
-  run({ scenario },
-    changed.length ? `Result — ${baseTitle()}, changed` : `Result — ${baseTitle()}`);
+  const title = baseTitle();
+  run({ scenario }, t(changed.length ? "resultChanged" : "result", { title }));
+}
+
+// A percentage typed in French or English notation ("40", "40 %", "0,4"), as a share.
+function readPercent(raw) {
+  const read = readNumber(raw);
+  if (read.error) return NaN;
+  const share = read.percent || (/[.,]/.test(raw) && read.value > 0 && read.value < 1);
+  return share ? read.value : read.value / 100;
+}
+
+// The curve in chunks of CURVE_CHUNK values: the count moves after each, a cancel stops it
+// between chunks (and aborts the one under way); the chunks' points make one curve.
+function drawCurve(scenario, parameter, values) {
+  return track(t("drawing"), async (progress, signal) => {
+    const points = [];
+    progress(0, values.length);
+    for (let i = 0; i < values.length; i += CURVE_CHUNK) {
+      signal.throwIfAborted();
+      const chunk = values.slice(i, i + CURVE_CHUNK);
+      const curve = await api.tradeOffCurve(scenario, parameter, chunk, { signal });
+      if (curve.__typename === "InvalidScenario") return curve;
+      points.push(...curve.points);
+      progress(points.length, values.length);
+    }
+    return { __typename: "TradeOffCurve", points };
+  });
 }
 
 async function onCurve(event) {
   event.preventDefault();
   const parameter = $("#curve-parameter").value;
-  const from = Number($("#curve-from").value);
-  const to = Number($("#curve-to").value);
-  const count = Math.round(Number($("#curve-points").value));
+  const from = readPercent($("#curve-from").value);
+  const to = readPercent($("#curve-to").value);
+  const points = readNumber($("#curve-points").value);
+  const count = points.error ? NaN : Math.round(points.value);
   $("#curve-message").textContent = "";
   if (![from, to, count].every(Number.isFinite) || count < 2 || to <= from) {
-    $("#curve-message").textContent = "Give a range with 'to' above 'from' and at least 2 points.";
+    $("#curve-message").textContent = t("curveRange");
     return;
   }
-  const values = Array.from({ length: count }, (_, i) => (from + ((to - from) * i) / (count - 1))
-    / 100);
+  const values = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
   const { scenario } = readScenario();
-  const curve = await busy("Drawing the curve", () => api.tradeOffCurve(scenario, parameter,
-    values));
+  const curve = await drawCurve(scenario, parameter, values);
   if (!curve) return;
   if (curve.__typename === "InvalidScenario") {
-    $("#curve-message").textContent = curve.problems.map((p) => `${p.path}: ${p.message}`)
-      .join("; ");
+    $("#curve-message").textContent = fromApi(curve.problems.map((p) => t("problem",
+      { path: p.path, message: p.message })).join("; "));
     return;
   }
-  const { label, field } = CURVE_LABELS[parameter];
-  curveChart($("#curve"), curve.points, { label, current: effectiveShare(field) });
-}
-
-async function onCompare(event) {
-  event.preventDefault();
-  const names = state.compareOrder;
-  $("#compare-message").textContent = "";
-  if (names.length < 2) {
-    $("#compare-message").textContent = "Tick at least two scenarios.";
-    return;
-  }
-  const comparison = await busy("Comparing", () => api.compareScenarios(names));
-  if (!comparison) return;
-  if (comparison.__typename === "InvalidScenario") {
-    $("#compare-message").textContent = comparison.message;
-    return;
-  }
-  showComparison(comparison);
+  curveChart($("#curve"), curve.points, { label: t(parameter),
+    current: effectiveShare(CURVE_FIELDS[parameter]) });
 }
 
 // The scenario the form starts from: its description, and its values behind the empty fields.
@@ -268,43 +285,27 @@ async function showBase(name) {
   await showBaseValues(name);
 }
 
-function buildChoices(scenarios) {
-  $("#compare-choices").replaceChildren(...scenarios.map((s) => {
-    const label = document.createElement("label");
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.value = s.name;
-    box.addEventListener("change", () => {
-      state.compareOrder = state.compareOrder.filter((n) => n !== s.name);
-      if (box.checked) state.compareOrder.push(s.name);
-    });
-    label.append(box, ` ${s.title}`);
-    label.title = s.description;
-    return label;
-  }));
-}
-
 async function start() {
-  const loaded = await busy("Loading", async () => {
+  const loaded = await track(t("loading"), async () => {
     const [scenarios, regions] = await Promise.all([api.listScenarios(), api.listRegions()]);
     state.scenarios = scenarios;
     state.regions = regions;
-    $("#base").replaceChildren(...scenarios.map((s) => new Option(
-      `${s.title} (${s.name}${s.source === "SAVED" ? ", saved" : ""})`, s.name)));
+    $("#base").replaceChildren(...scenarios.map((s) => new Option(t(s.source === "SAVED"
+      ? "saved" : "shipped", { title: s.title, name: s.name }), s.name)));
     $("#base").value = scenarios.some((s) => s.name === DEFAULT_BASE) ? DEFAULT_BASE
       : scenarios[0]?.name ?? "";
     state.baseName = $("#base").value;
     buildEnvelopeRows(regions);
     buildLeverInputs(regions);
     buildUncertaintyInputs();
-    buildChoices(scenarios);
+    startComparison(scenarios);
     await showBase($("#base").value);
     return true;
   });
   $("#scenario-form").addEventListener("submit", onRun);
   $("#run-saved").addEventListener("click", () => {
     const name = $("#base").value;
-    run({ name }, `Result — ${baseTitle()}`);
+    run({ name }, t("result", { title: baseTitle() }));
   });
   $("#reset").addEventListener("click", () => {
     $("#scenario-form").reset();
@@ -314,15 +315,14 @@ async function start() {
   });
   $("#base").addEventListener("change", () => {
     state.baseName = $("#base").value;
-    busy("Loading", () => showBase($("#base").value));
+    track(t("loading"), () => showBase($("#base").value));
   });
   $("#curve-form").addEventListener("submit", onCurve);
   startPareto(() => readScenario());
-  $("#compare-form").addEventListener("submit", onCompare);
   document.body.dataset.ready = "true";
   if (loaded) {
     const name = $("#base").value;
-    await run({ name }, `Result — ${baseTitle()}`);
+    await run({ name }, t("result", { title: baseTitle() }));
   }
 }
 

@@ -1,4 +1,41 @@
 // Small SVG charts drawn by hand: no library, no build step.
+import { fmt, lang, messages } from "./i18n.js";
+
+// Modules that took fmt from here before it moved to i18n.js keep working.
+export { fmt } from "./i18n.js";
+
+const t = messages({
+  regionChart: { fr: "Répartition par région, en millions d'euros",
+    en: "Allocation by region, in millions of euros" },
+  regionTitle: { fr: "{name} : {eur}, {jobs} emplois, {projects} projets",
+    en: "{name}: {eur}, {jobs} jobs, {projects} projects" },
+  envelopeBound: { fr: "borne de l'enveloppe régionale : {eur}", en: "envelope bound {eur}" },
+  curveChart: { fr: "Emplois créés selon le {label}", en: "Jobs against the {label}" },
+  jobsAxis: { fr: "emplois créés", en: "jobs created" },
+  current: { fr: "ce scénario : {share}", en: "this scenario: {share}" },
+  pointTitle: { fr: "{share} : {jobs} emplois, {eur}", en: "{share}: {jobs} jobs, {eur}" },
+  pointStatus: { fr: "{share} : {status}", en: "{share}: {status}" },
+  frontChart: { fr: "Front de Pareto : {x} selon {y}", en: "Pareto front: {x} against {y}" },
+  frontPoint: { fr: "{x} {xValue}, {y} {yValue}", en: "{x} {xValue}, {y} {yValue}" },
+});
+
+// How the page names a status of the API (SimulationStatus, ParetoStatus...); in English, as
+// the API spells it, in lower case.
+const STATUSES = {
+  OPTIMAL: "optimal",
+  FEASIBLE: "réalisable, optimum non prouvé",
+  INFEASIBLE: "irréalisable",
+  TIME_LIMIT: "limite de temps atteinte",
+  ERROR: "erreur du solveur",
+  EFFICIENT: "efficace",
+  DUPLICATE: "doublon",
+  UNPROVEN: "non prouvé",
+  INVALID: "invalide",
+};
+export function statusWord(status) {
+  if (lang() === "fr" && status in STATUSES) return STATUSES[status];
+  return status.toLowerCase().replace("_", " ");
+}
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -23,12 +60,6 @@ function ticks(max, count = 5) {
   return { step, top: Math.ceil(max / step) * step || step };
 }
 
-export const fmt = {
-  meur: (eur) => (eur / 1e6).toLocaleString("en-GB", { maximumFractionDigits: 1 }),
-  int: (n) => Math.round(n).toLocaleString("en-GB"),
-  pct: (share, digits = 1) => `${(share * 100).toFixed(digits)} %`,
-};
-
 export function regionBars(container, regions) {
   const rows = [...regions].sort((a, b) => b.allocatedEur - a.allocatedEur);
   const width = 560;
@@ -41,26 +72,27 @@ export function regionBars(container, regions) {
   const { step, top: axisTop } = ticks(max / 1e6);
   const x = (eur) => left + ((eur / 1e6) / axisTop) * (width - left - right);
   const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": "Allocation by region, in millions of euros" });
-  for (let t = 0; t <= axisTop + 1e-9; t += step) {
-    svg.append(el("line", { class: "grid", x1: x(t * 1e6), x2: x(t * 1e6), y1: top - 4,
+    "aria-label": t("regionChart") });
+  for (let tick = 0; tick <= axisTop + 1e-9; tick += step) {
+    svg.append(el("line", { class: "grid", x1: x(tick * 1e6), x2: x(tick * 1e6), y1: top - 4,
       y2: height }));
-    svg.append(el("text", { x: x(t * 1e6), y: top - 8, "text-anchor": "middle" }, `${t}`));
+    svg.append(el("text", { x: x(tick * 1e6), y: top - 8, "text-anchor": "middle" },
+      fmt.num(tick)));
   }
   rows.forEach((region, i) => {
     const y = top + i * rowHeight;
     const g = el("g", { class: "region-bar", "data-code": region.code });
-    g.append(title(`${region.name}: ${fmt.meur(region.allocatedEur)} M EUR, ` +
-      `${fmt.int(region.jobs)} jobs, ${region.projectsFunded} projects`));
+    g.append(title(t("regionTitle", { name: region.name, eur: fmt.meur(region.allocatedEur),
+      jobs: fmt.int(region.jobs), projects: fmt.int(region.projectsFunded) })));
     g.append(el("text", { x: left - 6, y: y + 13, "text-anchor": "end" }, region.name));
     g.append(el("rect", { class: "bar", x: left, y: y + 3,
       width: Math.max(0, x(region.allocatedEur) - left), height: rowHeight - 6 }));
     g.append(el("text", { x: x(region.allocatedEur) + 4, y: y + 13 },
-      fmt.meur(region.allocatedEur)));
+      fmt.meurNumber(region.allocatedEur)));
     for (const bound of [region.minEur, region.maxEur]) {
       if (bound != null) {
         g.append(el("line", { class: "envelope", x1: x(bound), x2: x(bound), y1: y + 1,
-          y2: y + rowHeight - 1 }, title(`envelope bound ${fmt.meur(bound)} M EUR`)));
+          y2: y + rowHeight - 1 }, title(t("envelopeBound", { eur: fmt.meur(bound) }))));
       }
     }
     svg.append(g);
@@ -81,26 +113,27 @@ export function curveChart(container, points, { label, current }) {
   const x = (v) => pad.left + ((v - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
   const y = (j) => height - pad.bottom - (j / top) * (height - pad.top - pad.bottom);
   const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": `Jobs against the ${label}` });
-  for (let t = 0; t <= top + 1e-9; t += step) {
-    svg.append(el("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(t),
-      y2: y(t) }));
-    svg.append(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end" }, fmt.int(t)));
+    "aria-label": t("curveChart", { label }) });
+  for (let tick = 0; tick <= top + 1e-9; tick += step) {
+    svg.append(el("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(tick),
+      y2: y(tick) }));
+    svg.append(el("text", { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end" },
+      fmt.int(tick)));
   }
   const xStep = ticks(xMax - xMin || 1, 8).step;
   for (let v = Math.ceil(xMin / xStep) * xStep; v <= xMax + 1e-9; v += xStep) {
     svg.append(el("text", { x: x(v), y: height - pad.bottom + 16, "text-anchor": "middle" },
-      `${Math.round(v * 100)} %`));
+      fmt.pct(v, 0)));
   }
   svg.append(el("line", { class: "axis", x1: pad.left, x2: width - pad.right,
     y1: height - pad.bottom, y2: height - pad.bottom }));
   svg.append(el("text", { x: (pad.left + width - pad.right) / 2, y: height - 8,
     "text-anchor": "middle" }, label));
   svg.append(el("text", { x: 14, y: (pad.top + height - pad.bottom) / 2, "text-anchor": "middle",
-    transform: `rotate(-90 14 ${(pad.top + height - pad.bottom) / 2})` }, "jobs created"));
+    transform: `rotate(-90 14 ${(pad.top + height - pad.bottom) / 2})` }, t("jobsAxis")));
   if (current != null && current >= xMin && current <= xMax) {
     svg.append(el("line", { class: "current", x1: x(current), x2: x(current), y1: pad.top,
-      y2: height - pad.bottom }, title(`this scenario: ${fmt.pct(current)}`)));
+      y2: height - pad.bottom }, title(t("current", { share: fmt.pct(current) }))));
   }
   if (feasible.length > 1) {
     const d = feasible.map((p, i) => `${i ? "L" : "M"}${x(p.value)},${y(p.jobs)}`).join(" ");
@@ -110,8 +143,9 @@ export function curveChart(container, points, { label, current }) {
     const ok = feasible.includes(p);
     svg.append(el("circle", { class: ok ? "point" : "point infeasible", cx: x(p.value),
       cy: ok ? y(p.jobs) : height - pad.bottom, r: 3.5 },
-      title(ok ? `${fmt.pct(p.value)}: ${fmt.int(p.jobs)} jobs, ${fmt.meur(p.spentEur)} M EUR`
-        : `${fmt.pct(p.value)}: ${p.status.toLowerCase()}`)));
+      title(ok ? t("pointTitle", { share: fmt.pct(p.value), jobs: fmt.int(p.jobs),
+        eur: fmt.meur(p.spentEur) })
+        : t("pointStatus", { share: fmt.pct(p.value), status: statusWord(p.status) }))));
   }
   container.replaceChildren(svg);
 }
@@ -137,15 +171,16 @@ export function frontChart(container, points, { xLabel, yLabel, showX, showY }) 
   const y = (v) => height - pad.bottom
     - ((v - ys.low) / (ys.high - ys.low)) * (height - pad.top - pad.bottom);
   const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": `Pareto front: ${xLabel} against ${yLabel}` });
-  for (let t = ys.low; t <= ys.high + ys.step / 1e6; t += ys.step) {
-    svg.append(el("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(t),
-      y2: y(t) }));
-    svg.append(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end" }, showY(t)));
+    "aria-label": t("frontChart", { x: xLabel, y: yLabel }) });
+  for (let tick = ys.low; tick <= ys.high + ys.step / 1e6; tick += ys.step) {
+    svg.append(el("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(tick),
+      y2: y(tick) }));
+    svg.append(el("text", { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end" },
+      showY(tick)));
   }
-  for (let t = xs.low; t <= xs.high + xs.step / 1e6; t += xs.step) {
-    svg.append(el("text", { x: x(t), y: height - pad.bottom + 16, "text-anchor": "middle" },
-      showX(t)));
+  for (let tick = xs.low; tick <= xs.high + xs.step / 1e6; tick += xs.step) {
+    svg.append(el("text", { x: x(tick), y: height - pad.bottom + 16, "text-anchor": "middle" },
+      showX(tick)));
   }
   svg.append(el("line", { class: "axis", x1: pad.left, x2: width - pad.right,
     y1: height - pad.bottom, y2: height - pad.bottom }));
@@ -162,8 +197,8 @@ export function frontChart(container, points, { xLabel, yLabel, showX, showY }) 
   for (const p of drawn) {
     svg.append(el("circle", { class: p.efficient ? "point" : "point unproven", cx: x(p.xValue),
       cy: y(p.yValue), r: 3.5, "data-x": p.xValue, "data-y": p.yValue },
-    title(`${xLabel} ${showX(p.xValue)}, ${yLabel} ${showY(p.yValue)}${p.efficient ? ""
-      : ` (${p.status.toLowerCase().replace("_", " ")})`}`)));
+    title(t("frontPoint", { x: xLabel, xValue: showX(p.xValue), y: yLabel,
+      yValue: showY(p.yValue) }) + (p.efficient ? "" : ` (${statusWord(p.status)})`))));
   }
   container.replaceChildren(svg);
 }

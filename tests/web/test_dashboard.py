@@ -1,5 +1,6 @@
-"""The dashboard driven in headless Chromium against the real server; numbers are checked
-against the same public API the page talks to."""
+"""The dashboard driven in headless Chromium against the real server, in French (a first
+visitor) and in English (chosen before); numbers are checked against the same public API the
+page talks to."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from playwright.sync_api import Page, Route, expect
 from tests.conftest import REAL_DATA, needs_real_data
 from tests.web.conftest import ARTIFACTS
 
-OUTCOME = """__typename ... on SimulationResult { jobs spentEur fragileShare regions { code } }"""
+OUTCOME = """__typename ... on SimulationResult { jobs spentEur budgetEur unspentEur fragileShare
+    decarbonisationShare projectsFunded regions { code } bindingConstraints { name } }"""
 
 
 def api(server: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -25,8 +27,35 @@ def api(server: str, query: str, **variables: Any) -> dict[str, Any]:
     return body["data"]
 
 
+def announced_result(server: str) -> dict[str, Any]:
+    query = f'{{ runScenario(name: "france-relance-2020") {{ {OUTCOME} }} }}'
+    result: dict[str, Any] = api(server, query)["runScenario"]
+    return result
+
+
 def jobs(value: float) -> str:
-    return f"{round(value):,}"  # as the page writes them (en-GB grouping)
+    return f"{round(value):,}"  # as the page writes them in English (en-GB grouping)
+
+
+def french(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")  # as Intl fr-FR groups digits
+
+
+def spaced(text: str) -> str:
+    """Intl's narrow and no-break spaces (fr-FR groups and units) as plain spaces."""
+    return re.sub("[\u202f\u00a0]", " ", text)
+
+
+def french_jobs(value: float) -> str:
+    return f"{round(value):,}".replace(",", " ")  # 12 207, spaces normalised
+
+
+def french_millions(eur: float) -> str:
+    return f"{eur / 1e6:,.1f}".replace(",", " ").replace(".", ",") + " M€"  # 400,0 M€
+
+
+def french_percent(share: float) -> str:
+    return f"{share * 100:.1f}".replace(".", ",") + " %"  # 69,0 %
 
 
 def announced(page: Page) -> str:
@@ -34,14 +63,17 @@ def announced(page: Page) -> str:
     return page.locator("#kpi-jobs").inner_text()
 
 
-def test_loads_and_shows_the_announced_programme(page: Page, live_server: str) -> None:
-    query = f'{{ runScenario(name: "france-relance-2020") {{ {OUTCOME} }} }}'
-    expected = api(live_server, query)["runScenario"]
+def test_loads_and_shows_the_announced_programme(page_en: Page, live_server: str) -> None:
+    page = page_en
+    expected = announced_result(live_server)
     expect(page.locator("#base")).to_have_value("france-relance-2020")
     assert announced(page) == jobs(expected["jobs"])
     expect(page.locator("#status-message")).to_contain_text("Optimal")
     expect(page.locator("#binding li").first).to_contain_text("jobs per")
     expect(page.locator("#region-bars .region-bar")).to_have_count(len(expected["regions"]))
+    # en-GB by Intl: "€400.0m", "69.0%"
+    expect(page.locator("#kpi-spent")).to_contain_text(f"€{expected['spentEur'] / 1e6:,.1f}m")
+    expect(page.locator("#kpi-fragile")).to_contain_text(f"{expected['fragileShare']:.1%}")
     if REAL_DATA.is_dir():
         expect(page.locator("#map")).to_have_attribute("data-state", "ready")
         assert page.locator("#map path.territory").count() > 100
@@ -49,19 +81,55 @@ def test_loads_and_shows_the_announced_programme(page: Page, live_server: str) -
         expect(page.locator("#map-note")).to_contain_text("Pas de carte")
 
 
-def test_raising_the_fragile_floor_changes_the_numbers(page: Page, live_server: str) -> None:
+def test_a_first_visitor_reads_the_result_in_french(page: Page, live_server: str) -> None:
+    expected = announced_result(live_server)
+    announced(page)
+    # Worked out from the API's numbers the French way: 12 207 emplois, 400,0 M€, 69,0 %.
+    assert spaced(page.locator("#kpi-jobs").inner_text()) == french_jobs(expected["jobs"])
+    kpis = page.locator("#kpis")
+    expect(kpis).to_contain_text("Emplois créés")
+    expect(kpis).to_contain_text("Dépensé")
+    expect(kpis).to_contain_text("Projets financés")
+    spent = spaced(page.locator("#kpi-spent").inner_text())
+    assert spent.startswith(french_millions(expected["spentEur"])), spent
+    assert f"sur {french_millions(expected['budgetEur'])}" in spent, spent
+    assert spaced(page.locator("#kpi-unspent").inner_text()) == french_millions(
+        expected["unspentEur"]
+    )
+    fragile = spaced(page.locator("#kpi-fragile").inner_text())
+    assert fragile.startswith(french_percent(expected["fragileShare"])), fragile
+    assert "des euros" in fragile and "des projets" in fragile
+    assert spaced(page.locator("#kpi-projects").inner_text()) == french_jobs(
+        expected["projectsFunded"]
+    )
+    status = spaced(page.locator("#status-message").inner_text())
+    assert status.startswith("Optimum"), status
+    assert f"{french_jobs(expected['jobs'])} emplois pour" in status, status
+    # The binding constraints composed in French from their names and prices.
+    assert expected["bindingConstraints"]
+    first = page.locator("#binding li").first
+    expect(first).to_contain_text(re.compile(r"^[+\-−][\d\u202f\u00a0]+,\d emplois par "))
+    expect(first).to_contain_text("Contrainte saturée")
+    expect(page.locator("#results-title")).to_contain_text("Résultat")
+    chart = page.locator("#region-bars svg")
+    expect(chart).to_have_attribute("aria-label", "Répartition par région, en millions d'euros")
+
+
+def test_raising_the_fragile_floor_changes_the_numbers(page_en: Page, live_server: str) -> None:
+    page = page_en
     before = announced(page)
     query = f"query($s: ScenarioInput!) {{ simulate(scenario: $s) {{ {OUTCOME} }} }}"
     expected = api(live_server, query, s={"fragileShareMin": 0.8})["simulate"]
     page.fill("#fragile", "80")
     page.click("#run")
-    expect(page.locator("#kpi-fragile")).to_contain_text("80.0 %")
+    expect(page.locator("#kpi-fragile")).to_contain_text("80.0%")
     expect(page.locator("#kpi-jobs")).to_have_text(jobs(expected["jobs"]))
     assert page.locator("#kpi-jobs").inner_text() != before
     expect(page.locator("#results-title")).to_contain_text("changed")
 
 
-def test_progress_shows_while_a_solve_runs(page: Page) -> None:
+def test_progress_shows_while_a_solve_runs(page_en: Page) -> None:
+    page = page_en
     announced(page)
     held: list[Route] = []
     page.route("**/graphql", lambda route: held.append(route))  # held until checked
@@ -69,13 +137,15 @@ def test_progress_shows_while_a_solve_runs(page: Page) -> None:
     expect(page.locator("#progress")).to_be_visible()
     expect(page.locator("#progress-text")).to_contain_text("Solving…")
     expect(page.locator("#run")).to_be_disabled()
+    expect(page.locator("#cancel")).to_be_enabled()
     held[0].continue_()
     page.unroute("**/graphql")
     expect(page.locator("#progress")).to_be_hidden()
     expect(page.locator("#run")).to_be_enabled()
 
 
-def test_an_invalid_floor_is_shown_next_to_its_field(page: Page) -> None:
+def test_an_invalid_floor_is_shown_next_to_its_field(page_en: Page) -> None:
+    page = page_en
     announced(page)
     page.fill("#fragile", "140")
     page.click("#run")
@@ -86,7 +156,19 @@ def test_an_invalid_floor_is_shown_next_to_its_field(page: Page) -> None:
     expect(page.locator("#status-message")).to_contain_text("not valid")
 
 
-def test_an_infeasible_scenario_points_at_the_envelope(page: Page) -> None:
+def test_an_invalid_floor_is_told_in_french(page: Page) -> None:
+    announced(page)
+    page.fill("#fragile", "140")
+    page.click("#run")
+    field = page.locator('[data-field="fragileShareMin"]')
+    expect(field).to_have_class("field invalid")
+    expect(page.locator("#status-message")).to_have_text(
+        "Le scénario n'est pas valide : rien n'a été résolu."
+    )
+
+
+def test_an_infeasible_scenario_points_at_the_envelope(page_en: Page) -> None:
+    page = page_en
     announced(page)
     page.select_option("#base", "infeasible-corsica-floor")
     page.click("#run-saved")
@@ -96,26 +178,49 @@ def test_an_infeasible_scenario_points_at_the_envelope(page: Page) -> None:
     expect(page.locator("#envelopes")).to_have_attribute("open", "")
 
 
-def test_compare_two_scenarios_and_draw_the_curve(page: Page, live_server: str) -> None:
-    names = ["france-relance-2020", "fragile-first"]
+def test_an_infeasible_scenario_in_french(page: Page) -> None:
+    announced(page)
+    page.select_option("#base", "infeasible-corsica-floor")
+    page.click("#run-saved")
+    expect(page.locator("#status-message")).to_have_text(
+        "Aucune répartition ne respecte toutes les contraintes."
+    )
+    # The engine's English words come after a lead-in that says so.
+    expect(page.locator("#infeasible")).to_contain_text("Message du serveur (en anglais)")
+    row = page.locator('#envelope-rows tr[data-code="94"]')
+    expect(row.locator("td.error")).to_contain_text("Conflit : ")
+
+
+def compared_jobs_delta(server: str, names: list[str]) -> float:
     query = """query($n: [String!]!) { compareScenarios(names: $n) {
         ... on Comparison { outcomes { name deltas } } } }"""
-    outcomes = api(live_server, query, n=names)["compareScenarios"]["outcomes"]
-    delta = next(o for o in outcomes if o["name"] == "jobs")["deltas"][1]
+    outcomes = api(server, query, n=names)["compareScenarios"]["outcomes"]
+    delta: float = next(o for o in outcomes if o["name"] == "jobs")["deltas"][1]
+    return delta
+
+
+def tick_and_compare(page: Page, names: list[str]) -> None:
     announced(page)
     for name in names:
         page.check(f'#compare-choices input[value="{name}"]')
     page.click("#compare")
+
+
+def test_compare_two_scenarios_and_draw_the_curve(page_en: Page, live_server: str) -> None:
+    page = page_en
+    names = ["france-relance-2020", "fragile-first"]
+    delta = compared_jobs_delta(live_server, names)
+    tick_and_compare(page, names)
     table = page.locator("#compare-outcomes")
     expect(table).to_contain_text("Rural and fragile territories first")
-    sign = "−" if delta < 0 else "+"
+    sign = "-" if delta < 0 else "+"  # Intl's sign
     expect(table.locator("tr", has_text="jobs created")).to_contain_text(
         f"({sign}{jobs(abs(delta))})"
     )
     expect(page.locator("#compare-regions tr")).to_have_count(len(page_regions(page)) + 1)
-    expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(" M EUR)")
+    expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(re.compile(r"€[\d.,]+m\)"))
     expect(table.locator("tr", has_text="fragile share (euros)")).to_contain_text(" pt)")
-    expect(table.locator("tr", has_text="unspent")).to_contain_text(" M EUR")
+    expect(table.locator("tr", has_text="unspent")).to_contain_text(re.compile(r"€[\d.,]+m"))
 
     page.fill("#curve-points", "6")
     page.click("#draw-curve")
@@ -123,7 +228,36 @@ def test_compare_two_scenarios_and_draw_the_curve(page: Page, live_server: str) 
     expect(page.locator("#curve path.curve")).to_be_attached()
 
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-en.png"), full_page=True)
+
+
+def test_a_comparison_and_a_curve_in_french(page: Page, live_server: str) -> None:
+    names = ["france-relance-2020", "fragile-first"]
+    delta = compared_jobs_delta(live_server, names)
+    tick_and_compare(page, names)
+    table = page.locator("#compare-outcomes")
+    expect(table).to_contain_text("Indicateur")
+    row = table.locator("tr", has_text="emplois créés")
+    sign = "[-−]" if delta < 0 else r"\+"
+    digits = french(round(abs(delta))).replace("\u202f", "[\u202f\u00a0]")
+    expect(row).to_contain_text(re.compile(rf"\({sign}{digits}\)"))
+    expect(table.locator("tr", has_text="part des territoires fragiles (euros)")).to_contain_text(
+        re.compile(r"\d,\d\s?%.*pt\)")
+    )
+    expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(re.compile(r"\d,\d\s?M€"))
+
+    page.fill("#curve-points", "6")
+    page.click("#draw-curve")
+    expect(page.locator("#curve circle")).to_have_count(6)
+    svg = page.locator("#curve svg")
+    expect(svg).to_have_attribute(
+        "aria-label", "Emplois créés selon le plancher territoires fragiles (part des euros)"
+    )
+    expect(svg).to_contain_text("emplois créés")
+    expect(svg.locator("text", has_text=re.compile(r"^100\s%$"))).to_have_count(1)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-fr.png"), full_page=True)
 
 
 def page_regions(page: Page) -> list[str]:
@@ -132,7 +266,10 @@ def page_regions(page: Page) -> list[str]:
     )
 
 
-def test_the_form_shows_the_base_values_from_the_typed_inputs(page: Page, live_server: str) -> None:
+def test_the_form_shows_the_base_values_from_the_typed_inputs(
+    page_en: Page, live_server: str
+) -> None:
+    page = page_en
     name = "infeasible-corsica-floor"
     query = """query($n: String!) { scenario(name: $n) { inputs {
         budgetEur { value setIn } fragileShareMin { value setIn } mode { value }
@@ -207,10 +344,6 @@ def funded_ids(server: str, field: str, scenario: dict[str, Any] | None = None) 
     return {n["project"]["id"] for n in nodes}
 
 
-def french(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")  # as the map writes counts (fr-FR grouping)
-
-
 def map_drawn(page: Page) -> None:
     announced(page)
     expect(page.locator("#map")).to_have_attribute("data-state", "ready")
@@ -269,7 +402,8 @@ def test_laureates_are_points_funded_or_not_as_in_the_result(page: Page, live_se
 
 
 @needs_real_data
-def test_a_what_if_run_redraws_the_funded_laureates(page: Page, live_server: str) -> None:
+def test_a_what_if_run_redraws_the_funded_laureates(page_en: Page, live_server: str) -> None:
+    page = page_en
     laureates = metropolitan_laureates(live_server)
     scenario = {"fragileShareMin": 0.8}
     funded = funded_ids(live_server, "simulate(scenario: $s)", scenario) & laureates.keys()
@@ -325,8 +459,8 @@ def test_the_page_says_which_projects_are_real_and_which_are_generated(
     laureates = counts["laureates"]["totalCount"]
     generated = counts["generated"]["totalCount"]
     map_drawn(page)
-    expect(page.locator(".lede")).to_contain_text("laureates (lauréats) are its real projects")
-    expect(page.locator(".lede")).to_contain_text("generated")
+    expect(page.locator(".lede")).to_contain_text("lauréats du fonds sont ses projets réels")
+    expect(page.locator(".lede")).to_contain_text("générés")
     legend = page.locator("#map .map-legend")
     expect(legend).to_contain_text(
         f"Candidat généré (données simulées) : {french(generated)}, non dessinés"

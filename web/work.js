@@ -1,0 +1,113 @@
+// Long work on the page (a solve, a curve, a comparison, a front): the progress line says what
+// runs, for how long and, when the work counts its steps, how far it is; the cancel button stops
+// it. A cancelled work changes nothing shown: its caller gets null and keeps the page as it was.
+import { fmt, messages } from "./i18n.js";
+
+const t = messages({
+  running: { fr: "{label}… {seconds} s", en: "{label}… {seconds} s" },
+  counted: { fr: "{label}… {done} / {total} ({seconds} s)",
+    en: "{label}… {done} / {total} ({seconds} s)" },
+  cancelled: { fr: "Annulé", en: "Cancelled" },
+});
+
+const $ = (selector) => document.querySelector(selector);
+
+let running = null; // the AbortController of the work under way, if any
+
+// The #cancel button stops the work under way; wired once, whoever asks first.
+function wireCancel() {
+  const cancel = $("#cancel");
+  if (cancel && !cancel.dataset.wired) {
+    cancel.dataset.wired = "true";
+    cancel.addEventListener("click", () => running?.abort());
+  }
+  return cancel;
+}
+
+function isCancel(error, signal) {
+  return signal.aborted || error?.name === "AbortError";
+}
+
+// Every button waits while the work runs, the cancel button excepted; a panel still computing
+// on its own (data-working) keeps its button disabled afterwards.
+function lockButtons(locked) {
+  document.querySelectorAll("button").forEach((button) => {
+    if (button.id === "cancel") return;
+    button.disabled = locked || "working" in button.dataset;
+  });
+}
+
+// Runs `work(progress, signal)`: `progress(done, total)` moves the bar and the count, `signal`
+// aborts when the planner cancels (pass it to the API's requests, check it between steps).
+// Returns what the work returns; null when it was cancelled or failed (its error shown).
+export async function track(label, work) {
+  const box = $("#progress");
+  const text = $("#progress-text");
+  const bar = $("#progress-bar");
+  const spinner = box.querySelector(".spinner");
+  const cancel = wireCancel();
+  const controller = new AbortController();
+  const alert = $("#api-error");
+  const alertWasHidden = alert.hidden;
+  running = controller;
+  const started = performance.now();
+  let count = null;
+  const tick = () => {
+    const seconds = fmt.num((performance.now() - started) / 1000, 1);
+    text.textContent = count ? t("counted", { label, seconds, ...count })
+      : t("running", { label, seconds });
+  };
+  const progress = (done, total) => {
+    count = { done: fmt.int(done), total: fmt.int(total) };
+    if (bar) {
+      bar.max = total;
+      bar.value = done;
+    }
+    tick();
+  };
+  if (bar) {
+    bar.hidden = false;
+    bar.max = 1;
+    bar.removeAttribute("value"); // indeterminate until the work counts its steps
+  }
+  if (spinner) spinner.hidden = false;
+  if (cancel) cancel.hidden = false;
+  tick();
+  const timer = setInterval(tick, 100);
+  box.hidden = false;
+  $("#results").setAttribute("aria-busy", "true");
+  lockButtons(true);
+  alert.hidden = true;
+  let outcome = "done";
+  try {
+    const value = await work(progress, controller.signal);
+    if (controller.signal.aborted) {
+      outcome = "cancelled";
+      return null;
+    }
+    return value;
+  } catch (error) {
+    if (isCancel(error, controller.signal)) {
+      outcome = "cancelled";
+    } else {
+      alert.textContent = error.message;
+      alert.hidden = false;
+    }
+    return null;
+  } finally {
+    clearInterval(timer);
+    if (running === controller) running = null;
+    $("#results").setAttribute("aria-busy", "false");
+    lockButtons(false);
+    if (outcome === "cancelled") {
+      // The line stays to say so, without spinner, bar or button; nothing else changed.
+      alert.hidden = alertWasHidden;
+      text.textContent = t("cancelled");
+      if (bar) bar.hidden = true;
+      if (spinner) spinner.hidden = true;
+      if (cancel) cancel.hidden = true;
+    } else {
+      box.hidden = true;
+    }
+  }
+}
