@@ -124,8 +124,14 @@ def constraint_words(binding: BindingConstraint, lang: Lang) -> tuple[str, str, 
         return binding.label, binding.unit, binding.text  # a lever's own words (English)
     unit = WORDS["fr"][unit_key]
     price = f"{binding.shadow_price:+.1f}".replace(".", ",").replace("-", "−")
-    per = "point de" if unit_key == "per_point" else "M€ de plus pour"
-    return label, unit, f"{price} emplois par {per} {label}"
+    if unit_key == "per_point":
+        return label, unit, f"{price} emplois par point {_of(label)}"
+    return label, unit, f"{price} emplois par M€ de plus pour {label}"
+
+
+def _of(label: str) -> str:
+    """ "le plancher" -> "du plancher", "la dépense" -> "de la dépense"."""
+    return "du " + label[3:] if label.startswith("le ") else "de " + label
 
 
 def _constraints(binding: Sequence[BindingConstraint], lang: Lang) -> Table:

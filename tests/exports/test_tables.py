@@ -1,0 +1,204 @@
+"""The tables of a result, an infeasible outcome, an invalid scenario and a comparison, on
+three projects whose optimum is worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from exports.tables import (
+    LABELS,
+    SHEETS,
+    Names,
+    Problem,
+    ProjectName,
+    Stamp,
+    Table,
+    Typed,
+    comparison_tables,
+    invalid_tables,
+    result_tables,
+)
+from simulation.compare import compare
+from simulation.explain import explain_at
+from simulation.result import Status
+from simulation.scenario import Constraints, RegionEnvelope, Scenario
+from simulation.solve import solve
+from tests.simulation.conftest import projects_of
+
+M = 1_000_000
+# a: 10 jobs per M EUR (region 84), b: 5 (fragile, region 11), c: 2 (decarbonising, region 11);
+# each asks 10 M EUR. With 15 M EUR the optimum funds a in full and b with the 5 M EUR left:
+# 100 + 5 x 5 = 125 jobs; one more M EUR would go to b: the budget is worth +5.0 jobs per M EUR.
+ABC = [(10, 100, "84", False, False), (10, 50, "11", True, False), (10, 20, "11", False, True)]
+PROJECTS = projects_of(ABC)
+NAMES = Names(
+    territories={"84-t0": "Ain industriel", "11-t1": "Val d'Oise"},
+    projects={
+        1: ProjectName("Usine A", "Société A", "laureate"),
+        2: ProjectName("Atelier B", None, "generated"),
+    },
+)
+STAMP = Stamp(data=None, generated_at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
+
+
+def scenario(budget_m: float = 15, name: str = "hand", **constraints: object) -> Scenario:
+    return Scenario(
+        name=name, budget_eur=round(budget_m * M), constraints=Constraints(**constraints)
+    )  # type: ignore[arg-type]
+
+
+def by_name(tables: list[Table]) -> dict[str, Table]:
+    return {table.name: table for table in tables}
+
+
+def summary(table: Table) -> dict[str, object]:
+    """The summary's values by label, unwrapped."""
+    return {
+        str(label): value.value if isinstance(value, Typed) else value
+        for label, value in table.rows
+    }
+
+
+def test_result_tables_hold_the_hand_solved_optimum_in_french() -> None:
+    sc = scenario()
+    result = solve(sc, PROJECTS)
+    tables = result_tables(sc, result, PROJECTS, NAMES, STAMP, "fr")
+    fr = SHEETS["fr"]
+    assert [t.name for t in tables] == [
+        fr["summary"],
+        fr["constraints"],
+        fr["regions"],
+        fr["territories"],
+        fr["projects"],
+    ]
+    found = by_name(tables)
+    values = summary(found["Synthèse"])
+    labels = LABELS["fr"]
+    assert values[labels["status"]] == "optimal"
+    assert values[labels["jobs"]] == pytest.approx(125.0)
+    assert values[labels["spent_eur"]] == 15 * M
+    assert values[labels["budget_eur"]] == 15 * M
+    assert values[labels["unspent_eur"]] == 0
+    assert values[labels["fragile_share"]] == pytest.approx(5 / 15)  # b's 5 M EUR of 15
+    assert values[labels["projects_funded"]] == 2
+    assert values[labels["generated_at"]] == "2026-01-02 03:04:05"
+    assert values[labels["data"]] == "aucun jeu de données enregistré"
+    # Each summary value carries its own kind: euros, shares, jobs.
+    kinds = {str(label): value.kind for label, value in found["Synthèse"].rows}  # type: ignore[union-attr]
+    assert kinds[labels["spent_eur"]] == "euros"
+    assert kinds[labels["fragile_share"]] == "share"
+    assert kinds[labels["jobs"]] == "decimal"
+
+    (budget,) = found["Contraintes"].rows
+    assert budget[0] == "budget"
+    assert budget[2] == pytest.approx(5.0, abs=1e-6)
+    assert budget[4] == "+5,0 emplois par M€ de plus pour le budget"
+
+    regions = {row[0]: row for row in found["Régions"].rows}
+    assert regions["84"][1:5] == ("Auvergne-Rhône-Alpes", 10 * M, pytest.approx(100.0), 1)
+    assert regions["11"][2:5] == (5 * M, pytest.approx(25.0), 1)
+
+    funded = found["Projets financés"]
+    headers = [column.header for column in funded.columns]
+    rows = [dict(zip(headers, row, strict=True)) for row in funded.rows]
+    assert [row["Identifiant projet"] for row in rows] == [1, 2]  # largest allocation first
+    a, b = rows
+    assert (a["Projet"], a["Entreprise"], a["Origine"]) == ("Usine A", "Société A", "lauréat")
+    assert b["Origine"] == "généré (données simulées)"
+    assert a["Territoire"] == "Ain industriel"
+    assert (a["Aide demandée (€)"], a["Aide attribuée (€)"]) == (10 * M, 10 * M)
+    assert b["Aide attribuée (€)"] == 5 * M
+    assert b["Emplois comptés (au prorata de l'aide)"] == pytest.approx(25.0)  # 50 x 5 / 10
+    assert a["Nature du chiffre d'emplois"] == "déclaré"  # no estimate in these columns
+    assert (a["Fourchette basse (emplois)"], a["Fourchette haute (emplois)"]) == (100, 100)
+    assert b["Territoire fragile"] == "oui" and a["Territoire fragile"] == "non"
+    assert (
+        a["Pourquoi financé (texte du moteur, en anglais)"] == explain_at(result, PROJECTS, 0).text
+    )
+
+
+def test_english_words_and_the_estimated_nature_of_a_figure() -> None:
+    estimated = projects_of(ABC)
+    object.__setattr__(estimated, "jobs_created_estimated", np.array([True, False, False]))
+    object.__setattr__(estimated, "jobs_created_low", np.array([60, 40, 10], dtype=np.int64))
+    sc = scenario()
+    result = solve(sc, estimated)
+    found = by_name(result_tables(sc, result, estimated, NAMES, STAMP, "en"))
+    assert list(found) == ["Summary", "Constraints", "Regions", "Territories", "Funded projects"]
+    (budget,) = found["Constraints"].rows
+    assert budget[4] == result.binding[0].text  # the engine's words in English
+    first = found["Funded projects"].rows[0]
+    assert "estimated" in first and "laureate" in first and 60 in first
+
+
+def test_a_raised_floor_is_priced_per_point() -> None:
+    # The fragile floor at 50 %: a 7.5 and b 7.5 M EUR (112.5 jobs). One point more moves
+    # 0.15 M EUR from a (10 jobs/M) to b (5 jobs/M): -0.75 jobs per point.
+    sc = scenario(fragile_share_min=0.5)
+    result = solve(sc, PROJECTS)
+    rows = {
+        row[0]: row
+        for row in by_name(result_tables(sc, result, PROJECTS, NAMES, STAMP))["Contraintes"].rows
+    }
+    assert rows["fragile_share"][2] == pytest.approx(-0.75, abs=1e-6)
+    assert rows["fragile_share"][3] == "emplois par point de pourcentage"
+    text = str(rows["fragile_share"][4])  # "−0,7" or "−0,8": -0.75 rounded to one decimal
+    assert text.startswith("−0,") and "," in text and "." not in text
+    assert text.endswith(" emplois par point du plancher territoires fragiles (part des euros)")
+
+
+def test_an_infeasible_result_says_what_conflicts_and_what_to_relax() -> None:
+    # Region 11's projects ask 20 M EUR in all: a 25 M EUR floor for it cannot be met.
+    sc = scenario(40, regions={"11": RegionEnvelope(min_eur=25 * M)})
+    result = solve(sc, PROJECTS)
+    assert result.status == Status.INFEASIBLE
+    found = by_name(result_tables(sc, result, PROJECTS, NAMES, STAMP, "fr"))
+    assert list(found) == ["Synthèse", "Conflits", "Relâchements"]
+    values = summary(found["Synthèse"])
+    assert str(values["Statut"]).startswith("infaisable")
+    assert values["Message du moteur (en anglais)"] == result.message
+    assert "region_11_min" in [row[0] for row in found["Conflits"].rows]
+    relaxed = {row[0]: row for row in found["Relâchements"].rows}
+    floor = relaxed["region_11_min"]
+    assert floor[2] == Typed(25 * M, "euros")
+    assert isinstance(floor[3], Typed) and floor[3].kind == "euros"
+    assert floor[3].value == pytest.approx(20 * M, rel=1e-6)  # all its projects ask
+
+
+def test_an_invalid_scenario_lists_each_problem_with_its_field() -> None:
+    problems = [Problem("constraints.fragile_share_min", "fragileShareMin", "must be at most 1")]
+    found = by_name(invalid_tables("essai", "scenario: bad", problems, STAMP, "en"))
+    assert list(found) == ["Summary", "Problems"]
+    assert summary(found["Summary"])["Status"] == "invalid scenario: nothing was solved"
+    assert found["Problems"].rows == [
+        ("constraints.fragile_share_min", "fragileShareMin", "must be at most 1")
+    ]
+
+
+def test_comparison_tables_hold_values_and_deltas_against_the_first() -> None:
+    # 15 M EUR: 125 jobs (a, half of b); 40 M EUR: every project in full, 170 jobs; c enters.
+    low, high = scenario(15, "low"), scenario(40, "high")
+    runs = [(low, solve(low, PROJECTS)), (high, solve(high, PROJECTS))]
+    found = by_name(comparison_tables(compare(runs), NAMES, "fr"))
+    assert list(found) == ["Indicateurs", "Entrées", "Régions", "Projets"]
+    outcomes = {row[0]: row for row in found["Indicateurs"].rows}
+    assert outcomes["Statut"][2:4] == ("optimal", "optimal")
+    jobs = outcomes["Emplois créés"]
+    assert [cell.value for cell in jobs[2:]] == pytest.approx([125, 170, 45])  # type: ignore[union-attr]
+    assert found["Entrées"].rows == [("budget_eur", Typed(15 * M, "euros"), Typed(40 * M, "euros"))]
+    regions = {row[0]: row for row in found["Régions"].rows}
+    # region 11: 5 then 20 M EUR, 25 then 70 jobs; deltas 15 M EUR and 45 jobs
+    assert regions["11"][2:] == (
+        5 * M,
+        20 * M,
+        pytest.approx(25),
+        pytest.approx(70),
+        15 * M,
+        pytest.approx(45),
+    )
+    changes = {row[0]: row for row in found["Projets"].rows}
+    assert changes[3][3:] == (0, 10 * M)
+    assert 1 not in changes and 2 not in changes  # funded in both
