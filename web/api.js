@@ -45,13 +45,14 @@ export class ApiError extends Error {
 }
 
 // One GraphQL request; `signal` (an AbortSignal) cancels it: the promise then rejects with the
-// signal's reason (an AbortError), never with an ApiError.
-export async function request(query, variables = {}, { signal } = {}) {
+// signal's reason (an AbortError), never with an ApiError. `headers` are added to the request's
+// (an API key's Authorization for a mutation that needs one).
+export async function request(query, variables = {}, { signal, headers = {} } = {}) {
   let response;
   try {
     response = await fetch("/graphql", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
       signal,
     });
