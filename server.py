@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from data.csv_reader import ReferenceDataError
 from data.outlines import map_outlines
 from data.reference import OPTIONAL_FILES
+from exports.http import export_routes
 from models.db import engine_for, make_sessionmaker
 from schema.errors import JSONErrors
 from schema.view import GraphQLView
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", dashboard),
             Route("/report", report),
             Route("/geo/territories-phase1.geojson", territory_outlines),
+            *export_routes(graphql),  # results and comparisons as .xlsx and .csv
             Mount("/static", StaticFiles(directory=WEB), name="static"),
         ],
         middleware=middleware,
