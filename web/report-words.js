@@ -1,6 +1,7 @@
-// The words of the printable report (report.js), French first.
+// The words of the printable report (report.js), French first, and the sentences it composes
+// from the API's structured fields (binding constraints, relaxations) instead of its English.
 
-import { messages } from "./i18n.js";
+import { fmt, fromApi, locale, messages } from "./i18n.js";
 
 export const t = messages({
   pageTitle: {
@@ -79,6 +80,7 @@ export const t = messages({
   base: { fr: "Scénario de base", en: "Base scenario" },
   none: { fr: "aucun", en: "none" },
   levers: { fr: "Autres leviers : {list}.", en: "Other levers: {list}." },
+  separator: { fr: " ; ", en: "; " },
   noLevers: { fr: "Autres leviers : aucun.", en: "Other levers: none." },
   lPhase: { fr: "projets de la phase {n}", en: "phase {n} projects" },
   lPhaseAll: { fr: "projets des deux phases", en: "projects of both phases" },
@@ -91,9 +93,16 @@ export const t = messages({
     fr: "plancher territoires fragiles (part des projets) {value}",
     en: "fragile-territory floor (share of projects) {value}",
   },
-  atLeast: { fr: "{name} ≥ {value}", en: "{name} ≥ {value}" },
-  atMost: { fr: "{name} ≤ {value}", en: "{name} ≤ {value}" },
-  lRegionEnvelopes: { fr: "enveloppes régionales ({list})", en: "regional envelopes ({list})" },
+  atLeast: { fr: "≥ {value}", en: "≥ {value}" },
+  atMost: { fr: "≤ {value}", en: "≤ {value}" },
+  between: { fr: "{min}–{max}", en: "{min}–{max}" },
+  andMore: { fr: "{list} et {n} autres", en: "{list} and {n} more" },
+  label: { fr: "{label} :", en: "{label}:" },
+  envelope: { fr: "Enveloppe (M€)", en: "Envelope (€m)" },
+  lRegionEnvelopes: {
+    fr: "enveloppes régionales en M€ ({list})",
+    en: "regional envelopes in €m ({list})",
+  },
   lDepartments: { fr: "enveloppes départementales : {n}", en: "department envelopes: {n}" },
   lTerritories: { fr: "enveloppes de territoires : {n}", en: "territory envelopes: {n}" },
   lSectorFloors: { fr: "planchers de filière ({list})", en: "sector floors ({list})" },
@@ -241,3 +250,64 @@ export const t = messages({
       + "with their range.",
   },
 });
+
+// ---- numbers Intl writes that fmt has no helper for ---------------------------------------
+
+const signed = (n) => new Intl.NumberFormat(locale(), {
+  signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1,
+}).format(n);
+
+function amount(value, unit) {
+  if (unit === "SHARE") return fmt.pct(value);
+  if (unit === "EUROS") return fmt.eur(value);
+  return fmt.int(value);
+}
+
+// ---- constraints in words, from their stable names ----------------------------------------
+
+const FIXED = {
+  budget: "cBudget", min_spend: "cMinSpend", fragile_share: "cFragile",
+  decarbonisation_share: "cDecarbonisation", fragile_project_share: "cFragileProjects",
+  max_aid_intensity: "cAidCap",
+};
+
+// "region_94_min" -> "Plancher de l'enveloppe régionale (Corse)"; null for a name not known here.
+export function constraintName(name, regionNames) {
+  if (FIXED[name]) return t(FIXED[name]);
+  const envelope = /^(region|department|territory)_(.+)_(min|max)$/.exec(name);
+  if (envelope) {
+    const [, kind, code, side] = envelope;
+    const who = kind === "region" ? regionNames.get(code) || code : code;
+    return t(`${side}_${kind}`, { name: who });
+  }
+  const other = /^(sector|contribution|matching)_(.+)$/.exec(name);
+  if (other) {
+    const [, kind, code] = other;
+    return t(`c_${kind}`, { name: kind === "sector" ? code : regionNames.get(code) || code });
+  }
+  return null;
+}
+
+// "Budget de l'État : +31,0 emplois par million d'euros de plus."
+export function priceSentence(b, regionNames) {
+  const what = constraintName(b.name, regionNames);
+  if (!what) return fromApi(b.text);
+  const equivalents = b.unit.startsWith("jobs-equivalents");
+  const few = Math.abs(b.shadowPrice) < 2;
+  return t("price", {
+    what,
+    price: signed(b.shadowPrice),
+    jobs: t(equivalents ? "equivalents" : few ? "jobsOne" : "jobsMany"),
+    per: t(b.unit.endsWith("percentage point") ? "perPoint" : "perMeur"),
+    worst: b.unit.includes("worst case") ? t("worstCase") : "",
+    relaxed: b.text.endsWith("(LP relaxation)") ? t("lpRelaxation") : "",
+  });
+}
+
+export function relaxationSentence(r, regionNames) {
+  const what = constraintName(r.name, regionNames);
+  if (!what) return fromApi(r.text);
+  return t("relax", {
+    what, current: amount(r.current, r.unit), suggested: amount(r.suggested, r.unit),
+  });
+}

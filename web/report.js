@@ -3,8 +3,8 @@
 // out for one A4 page in black and white (report.css); the words are in report-words.js.
 
 import { request } from "./api.js";
-import { fmt, fromApi, lang, locale, translatePage } from "./i18n.js";
-import { t } from "./report-words.js";
+import { fmt, fromApi, lang, translatePage } from "./i18n.js";
+import { constraintName, priceSentence, relaxationSentence, t } from "./report-words.js";
 
 const SETTING = "value origin";
 const INPUTS = `inputs {
@@ -34,7 +34,7 @@ const REPORT = `fragment Report on SimulationOutcome {
   ... on SimulationResult {
     scenarioName status message mode jobs spentEur unspentEur budgetEur
     fragileShare decarbonisationShare projectsFunded
-    regions { code name allocatedEur jobs projectsFunded }
+    regions { code name allocatedEur jobs projectsFunded minEur maxEur }
     bindingConstraints { name label shadowPrice unit text }
     jobsRange { p10 p90 draws }
     ${INPUTS} ${PROVENANCE}
@@ -89,67 +89,6 @@ async function load(from) {
   return { ...data, title: from.scenario.title || t("whatIf"), name: from.scenario.name };
 }
 
-// ---- numbers Intl writes that fmt has no helper for ---------------------------------------
-
-const signed = (n) => new Intl.NumberFormat(locale(), {
-  signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1,
-}).format(n);
-
-function amount(value, unit) {
-  if (unit === "SHARE") return fmt.pct(value);
-  if (unit === "EUROS") return fmt.eur(value);
-  return fmt.int(value);
-}
-
-// ---- constraints in words, from their stable names ----------------------------------------
-
-const FIXED = {
-  budget: "cBudget", min_spend: "cMinSpend", fragile_share: "cFragile",
-  decarbonisation_share: "cDecarbonisation", fragile_project_share: "cFragileProjects",
-  max_aid_intensity: "cAidCap",
-};
-
-// "region_94_min" -> "Plancher de l'enveloppe régionale (Corse)"; null for a name not known here.
-function constraintName(name, regionNames) {
-  if (FIXED[name]) return t(FIXED[name]);
-  const envelope = /^(region|department|territory)_(.+)_(min|max)$/.exec(name);
-  if (envelope) {
-    const [, kind, code, side] = envelope;
-    const who = kind === "region" ? regionNames.get(code) || code : code;
-    return t(`${side}_${kind}`, { name: who });
-  }
-  const other = /^(sector|contribution|matching)_(.+)$/.exec(name);
-  if (other) {
-    const [, kind, code] = other;
-    return t(`c_${kind}`, { name: kind === "sector" ? code : regionNames.get(code) || code });
-  }
-  return null;
-}
-
-// "Budget de l'État : +31,0 emplois par million d'euros de plus."
-function priceSentence(b, regionNames) {
-  const what = constraintName(b.name, regionNames);
-  if (!what) return fromApi(b.text);
-  const equivalents = b.unit.startsWith("jobs-equivalents");
-  const few = Math.abs(b.shadowPrice) < 2;
-  return t("price", {
-    what,
-    price: signed(b.shadowPrice),
-    jobs: t(equivalents ? "equivalents" : few ? "jobsOne" : "jobsMany"),
-    per: t(b.unit.endsWith("percentage point") ? "perPoint" : "perMeur"),
-    worst: b.unit.includes("worst case") ? t("worstCase") : "",
-    relaxed: b.text.endsWith("(LP relaxation)") ? t("lpRelaxation") : "",
-  });
-}
-
-function relaxationSentence(r, regionNames) {
-  const what = constraintName(r.name, regionNames);
-  if (!what) return fromApi(r.text);
-  return t("relax", {
-    what, current: amount(r.current, r.unit), suggested: amount(r.suggested, r.unit),
-  });
-}
-
 function fillList(list, sentences, empty = null) {
   const shown = sentences.slice(0, LISTED).map((s) => element("li", s));
   if (sentences.length > LISTED) shown.push(element("li", t("more", { n: sentences.length - LISTED })));
@@ -159,6 +98,19 @@ function fillList(list, sentences, empty = null) {
 }
 
 // ---- inputs: the ones that always matter, then every other lever the scenario sets --------
+
+// A long list would take the page's room: its first items and how many more there are.
+function capped(list, shown = 3) {
+  const head = list.slice(0, shown).join(", ");
+  return list.length > shown ? t("andMore", { list: head, n: list.length - shown }) : head;
+}
+
+// An envelope's bounds in M€: "20,0–30,0", "≥ 20,0", "≤ 30,0" (the table's column says M€).
+function envelope(min, max) {
+  if (min != null && max != null) return t("between", { min: fmt.meurNumber(min), max: fmt.meurNumber(max) });
+  if (min != null) return t("atLeast", { value: fmt.meurNumber(min) });
+  return max != null ? t("atMost", { value: fmt.meurNumber(max) }) : "";
+}
 
 function set(setting) {
   return setting && setting.origin !== "DEFAULT";
@@ -173,7 +125,7 @@ function levers(inputs, regionNames) {
   if (set(p.origin)) out.push(t(`lPool${p.origin.value}`));
   if (set(p.regions) && p.regions.value.length) {
     const names = p.regions.value.map((code) => regionNames.get(code) || code);
-    out.push(t("lRegions", { list: names.join(", ") }));
+    out.push(t("lRegions", { list: capped(names) }));
   }
   if (set(p.sectors) && p.sectors.value.length) {
     out.push(t("lSectors", { list: p.sectors.value.join(", ") }));
@@ -181,11 +133,9 @@ function levers(inputs, regionNames) {
   if (set(inputs.fragileProjectShareMin)) {
     out.push(t("lFragileProjects", { value: fmt.pct(inputs.fragileProjectShareMin.value) }));
   }
-  const bounds = inputs.regionEnvelopes.flatMap((e) => [
-    e.minEur ? t("atLeast", { name: e.regionName, value: fmt.meur(e.minEur.value) }) : null,
-    e.maxEur ? t("atMost", { name: e.regionName, value: fmt.meur(e.maxEur.value) }) : null,
-  ]).filter(Boolean);
-  if (bounds.length) out.push(t("lRegionEnvelopes", { list: bounds.join(", ") }));
+  const bounds = inputs.regionEnvelopes.filter((e) => e.minEur || e.maxEur)
+    .map((e) => `${e.regionName} ${envelope(e.minEur?.value, e.maxEur?.value)}`);
+  if (bounds.length) out.push(t("lRegionEnvelopes", { list: capped(bounds) }));
   if (inputs.departmentEnvelopes.length) {
     out.push(t("lDepartments", { n: fmt.int(inputs.departmentEnvelopes.length) }));
   }
@@ -194,7 +144,7 @@ function levers(inputs, regionNames) {
   }
   if (inputs.sectorFloors.length) {
     const floors = inputs.sectorFloors.map((f) => `${f.sector} ${fmt.pct(f.shareMin.value)}`);
-    out.push(t("lSectorFloors", { list: floors.join(", ") }));
+    out.push(t("lSectorFloors", { list: capped(floors) }));
   }
   const w = inputs.objectiveWeights;
   if ([w.jobsCreated, w.jobsKept, w.co2AvoidedT, w.leverage].some(set)) {
@@ -205,8 +155,8 @@ function levers(inputs, regionNames) {
   }
   const gifts = inputs.coFunding.contributions.filter((c) => c.amountEur.value > 0);
   if (gifts.length) {
-    const list = gifts.map((c) => `${c.regionName} ${fmt.meur(c.amountEur.value)}`).join(", ");
-    out.push(t("lCoFunding", { list }));
+    const list = gifts.map((c) => `${c.regionName} ${fmt.meur(c.amountEur.value)}`);
+    out.push(t("lCoFunding", { list: capped(list) }));
   }
   if (inputs.rounds.value.length) out.push(t("lRounds", { n: inputs.rounds.value.length }));
   const c = inputs.controls;
@@ -226,6 +176,14 @@ function levers(inputs, regionNames) {
   return out;
 }
 
+function pairs(rows) {
+  $("#inputs").replaceChildren(...rows.map(([label, value]) => {
+    const pair = element("div");
+    pair.append(element("dt", t("label", { label })), element("dd", value));
+    return pair;
+  }));
+}
+
 function drawInputs(inputs, regionNames) {
   const cap = inputs.maxAidIntensity.value;
   const rows = [
@@ -237,23 +195,15 @@ function drawInputs(inputs, regionNames) {
     [t("minSpend"), fmt.pct(inputs.minSpendShare.value)],
     [t("base"), inputs.base || t("none")],
   ];
-  $("#inputs").replaceChildren(...rows.map(([label, value]) => {
-    const pair = element("div");
-    pair.append(element("dt", label), element("dd", value));
-    return pair;
-  }));
+  pairs(rows);
   const list = levers(inputs, regionNames);
-  $("#levers").textContent = list.length ? t("levers", { list: list.join(" ; ") }) : t("noLevers");
+  $("#levers").textContent = list.length ? t("levers", { list: list.join(t("separator")) }) : t("noLevers");
   $("#inputs-section").hidden = false;
 }
 
 // A what-if that did not resolve has no resolved inputs: its own fields, as it gave them.
 function drawGiven(scenario) {
-  $("#inputs").replaceChildren(...Object.entries(scenario).map(([field, value]) => {
-    const pair = element("div");
-    pair.append(element("dt", field), element("dd", JSON.stringify(value)));
-    return pair;
-  }));
+  pairs(Object.entries(scenario).map(([field, value]) => [field, JSON.stringify(value)]));
   $("#levers").hidden = true;
   $("#inputs-section").hidden = false;
 }
@@ -306,9 +256,9 @@ function ticks(max, count = 4) {
 
 // Drawn at its printed size (1 unit = 1 CSS px), so that its text stays at 8 pt on paper.
 function regionChart(rows) {
-  const width = 360;
-  const left = 160;
-  const right = 40;
+  const width = 322;
+  const left = 154;
+  const right = 28;
   const rowHeight = 14;
   const top = 16;
   const height = top + rows.length * rowHeight + 2;
@@ -347,14 +297,18 @@ function drawRegions(regions) {
   const caption = element("figcaption", t("chartLabel"));
   $("#region-chart").replaceChildren(regionChart(rows), caption);
   const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
+  // The envelopes' column only when the scenario sets some.
+  const bounded = rows.some((r) => r.minEur != null || r.maxEur != null);
+  const extra = (values, value) => (bounded ? [...values, value] : values);
   const head = element("thead");
-  head.append(cells("th", [t("region"), t("aid"), t("jobsColumn"), t("projects")]));
+  head.append(cells("th", extra([t("region"), t("aid"), t("jobsColumn"), t("projects")],
+    t("envelope"))));
   const body = element("tbody");
-  body.append(...rows.map((r) => cells("td", [r.name, fmt.meurNumber(r.allocatedEur),
-    fmt.int(r.jobs), fmt.int(r.projectsFunded)])));
+  body.append(...rows.map((r) => cells("td", extra([r.name, fmt.meurNumber(r.allocatedEur),
+    fmt.int(r.jobs), fmt.int(r.projectsFunded)], envelope(r.minEur, r.maxEur)))));
   const foot = element("tfoot");
-  foot.append(cells("td", [t("total"), fmt.meurNumber(sum("allocatedEur")), fmt.int(sum("jobs")),
-    fmt.int(sum("projectsFunded"))]));
+  foot.append(cells("td", extra([t("total"), fmt.meurNumber(sum("allocatedEur")),
+    fmt.int(sum("jobs")), fmt.int(sum("projectsFunded"))], "")));
   $("#region-table").replaceChildren(head, body, foot);
   $("#regions-section").hidden = false;
 }
