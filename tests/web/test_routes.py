@@ -29,17 +29,23 @@ async def web(seeded_db_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def test_dashboard_page_loads_its_module(web: httpx.AsyncClient) -> None:
+async def test_dashboard_page_loads_its_modules_in_french(web: httpx.AsyncClient) -> None:
     page = await web.get("/")
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
-    assert '<script type="module" src="/static/app.js">' in page.text
+    assert '<html lang="fr">' in page.text
+    assert "<h1 data-i18n=\"heading\">Fonds d'accélération industrielle" in page.text
+    # The page's own words and switch first, so they are in place before the others fill it.
+    page_js = page.text.index('<script type="module" src="/static/page.js">')
+    assert page_js < page.text.index('<script type="module" src="/static/app.js">')
 
 
 @pytest.mark.parametrize(
     ("path", "kind"),
     [
         pytest.param("/static/app.js", "javascript", id="app"),
+        pytest.param("/static/page.js", "javascript", id="page"),
+        pytest.param("/static/i18n.js", "javascript", id="i18n"),
         pytest.param("/static/map.js", "javascript", id="map"),
         pytest.param("/static/form.js", "javascript", id="form"),
         pytest.param("/static/levers.js", "javascript", id="levers"),
