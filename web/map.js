@@ -1,10 +1,11 @@
 // Metropolitan France with the phase-1 Territoires d'industrie (the territories the fund served,
 // outlines simplified by the server) and the fund's laureates at their GPS position, funded or
 // not in the current result. Generated candidates have no position: counted, never drawn.
-// The map speaks French, as the data it shows: "déclaré" / "estimé" are the figures' sources.
+// Each figure says its source: "déclaré" (stated) or "estimé" (estimated), with its range.
 
 import * as api from "./api.js";
 import { el, title } from "./charts.js";
+import { fmt, fromApi, lang, messages } from "./i18n.js";
 
 const WIDTH = 560;
 const COS_LAT = Math.cos((46.5 * Math.PI) / 180); // equirectangular, true at mid-France
@@ -12,16 +13,129 @@ const COS_LAT = Math.cos((46.5 * Math.PI) / 180); // equirectangular, true at mi
 const FRAME = { west: -5.3, east: 9.9, south: 41.2, north: 51.2 };
 const K = WIDTH / ((FRAME.east - FRAME.west) * COS_LAT);
 const HEIGHT = Math.ceil((FRAME.north - FRAME.south) * K);
-const SOURCES = { STATED: "déclaré", ESTIMATED: "estimé", GENERATED: "généré" };
-// Company size classes (CompanySize), as the open dataset writes them.
-const SIZES = { TPE_PME: "TPE / PME", ETI: "ETI", GE: "GE", ASSOCIATION: "Association",
-  AUTRE: "Autre" };
+
+const t = messages({
+  loading: {
+    fr: "Carte : lecture des lauréats et des projets financés dans ce scénario…",
+    en: "Map: reading the laureates and the projects funded in this scenario…",
+  },
+  noMap: {
+    fr: "Pas de carte : {reason}. Le graphique en barres montre la répartition.",
+    en: "No map: {reason}. The bar chart shows the allocation.",
+  },
+  outlinesUnavailable: {
+    fr: "contours indisponibles ({status})",
+    en: "outlines unavailable ({status})",
+  },
+  chart: {
+    fr: "Carte de la France métropolitaine : territoires d'industrie (phase 1) et lauréats du "
+      + "fonds, financés ou non dans ce scénario",
+    en: "Map of mainland France: the Territoires d'industrie (phase 1) and the fund's laureates, "
+      + "funded or not in this scenario",
+  },
+  laureate: { fr: "Lauréat", en: "Laureate" },
+  pointFunded: { fr: "{name} — financé dans ce scénario", en: "{name} — funded in this scenario" },
+  pointUnfunded: {
+    fr: "{name} — non financé dans ce scénario",
+    en: "{name} — not funded in this scenario",
+  },
+  // The legend.
+  funded: {
+    fr: "Lauréat financé dans ce scénario ({n})",
+    en: "Laureate funded in this scenario ({n})",
+  },
+  unfunded: { fr: "Lauréat non financé ({n})", en: "Laureate not funded ({n})" },
+  generated: {
+    fr: "Candidat généré (données simulées) : {n}, non dessinés (sans position)",
+    en: "Generated candidate (simulated data): {n}, not drawn (no position)",
+  },
+  territory: { fr: "Territoire d'industrie (phase 1)", en: "Territoire d'industrie (phase 1)" },
+  // The caption.
+  caption: {
+    fr: "Lauréats : les {total} projets réels du fonds (données réelles de l'État : open data "
+      + "« Plan de relance – projets industriels », DGE, printemps 2022) ; {placed} sont placés à "
+      + "leur position GPS, dont {funded} financés dans ce scénario{left}. Candidats générés : "
+      + "{generated} projets simulés pour compléter le vivier de candidats, sans position : ils "
+      + "comptent dans le résultat mais pas sur la carte. Survolez ou cliquez un point pour voir "
+      + "l'entreprise et ses chiffres.",
+    en: "Laureates: the fund's {total} real projects (the State's real data: open data “Plan de "
+      + "relance – projets industriels”, DGE, spring 2022); {placed} are placed at their GPS "
+      + "position, {funded} of them funded in this scenario{left}. Generated candidates: "
+      + "{generated} simulated projects that complete the pool of candidates, without a "
+      + "position: they count in the result but not on the map. Hover over or click a point to "
+      + "see the company and its figures.",
+  },
+  notDrawn: { fr: ", et {list}, non dessinés", en: ", and {list}, not drawn" },
+  overseas: { fr: "{n} outre-mer", en: "{n} overseas" },
+  unplaced: {
+    fr: "{n} sans position GPS (localisés par code postal ou département)",
+    en: "{n} without a GPS position (located by postcode or department)",
+  },
+  // The details of a laureate.
+  detailsUnavailable: {
+    fr: "Détails indisponibles : {reason}",
+    en: "Details unavailable: {reason}",
+  },
+  siren: { fr: "SIREN {siren}", en: "SIREN {siren}" },
+  noSiren: { fr: "SIREN non publié", en: "SIREN not published" },
+  project: { fr: "Projet : {name}", en: "Project: {name}" },
+  commune: { fr: "commune {code}", en: "commune {code}" },
+  postalCode: { fr: "code postal {code}", en: "postcode {code}" },
+  department: { fr: "département {code}", en: "department {code}" },
+  inTerritory: { fr: "territoire : {name}", en: "territory: {name}" },
+  outside: {
+    fr: "hors des territoires d'industrie (phase 1)",
+    en: "outside the Territoires d'industrie (phase 1)",
+  },
+  fundedWith: {
+    fr: "Financé dans ce scénario : {eur} d'aide",
+    en: "Funded in this scenario: {eur} of aid",
+  },
+  notFunded: { fr: "Non financé dans ce scénario", en: "Not funded in this scenario" },
+  figure: {
+    fr: "{value} ({source}, entre {low} et {high})",
+    en: "{value} ({source}, between {low} and {high})",
+  },
+  realLaureate: {
+    fr: "Lauréat réel du fonds. « déclaré » : chiffre publié dans la description du projet ; "
+      + "« estimé » : chiffre absent de la publication, estimé par le modèle ; fourchette du 10e "
+      + "au 90e centile.",
+    en: "A real laureate of the fund. “stated”: a figure published in the project's "
+      + "description; “estimated”: a figure missing from the publication, estimated by the "
+      + "model; range from the 10th to the 90th percentile.",
+  },
+  generatedProject: {
+    fr: "Candidat généré : données simulées.",
+    en: "Generated candidate: simulated data.",
+  },
+  keur: { fr: "{n} k€", en: "€{n}k" },
+  // The figures' sources (FigureSource).
+  STATED: { fr: "déclaré", en: "stated" },
+  ESTIMATED: { fr: "estimé", en: "estimated" },
+  GENERATED: { fr: "généré", en: "generated" },
+  // Company size classes (CompanySize), as the open dataset writes them.
+  TPE_PME: { fr: "TPE / PME", en: "SME (TPE / PME)" },
+  ETI: { fr: "ETI", en: "mid-sized company (ETI)" },
+  GE: { fr: "GE", en: "large company (GE)" },
+  ASSOCIATION: { fr: "Association", en: "Association" },
+  AUTRE: { fr: "Autre", en: "Other" },
+  // The figures shown, by ProjectFigures field.
+  investment: { fr: "Investissement", en: "Investment" },
+  aidRequested: { fr: "Aide demandée", en: "Aid requested" },
+  jobsCreated: { fr: "Emplois créés", en: "Jobs created" },
+  jobsKept: { fr: "Emplois maintenus", en: "Jobs kept" },
+  co2Avoided: { fr: "CO₂ évité (t/an)", en: "CO₂ avoided (t/year)" },
+});
+
+const SIZES = ["TPE_PME", "ETI", "GE", "ASSOCIATION", "AUTRE"];
+const SOURCES = ["STATED", "ESTIMATED", "GENERATED"];
+// ProjectFigures field -> how its values are written.
 const FIGURES = [
-  ["investment", "Investissement", "eur"],
-  ["aidRequested", "Aide demandée", "eur"],
-  ["jobsCreated", "Emplois créés", "int"],
-  ["jobsKept", "Emplois maintenus", "int"],
-  ["co2Avoided", "CO₂ évité (t/an)", "int"],
+  ["investment", "eur"],
+  ["aidRequested", "eur"],
+  ["jobsCreated", "int"],
+  ["jobsKept", "int"],
+  ["co2Avoided", "int"],
 ];
 
 // Loaded once per page: neither the outlines nor the laureates change with the scenario.
@@ -37,18 +151,18 @@ export const isOverseas = (code) => !isMetropolitan(code);
 const x = (lon) => (lon - FRAME.west) * COS_LAT * K;
 const y = (lat) => (FRAME.north - lat) * K;
 
-const fr = {
-  int: (n) => Math.round(n).toLocaleString("fr-FR"),
-  eur: (eur) => (eur >= 1e6
-    ? `${(eur / 1e6).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} M€`
-    : `${Math.round(eur / 1e3).toLocaleString("fr-FR")} k€`),
+// Counts as whole numbers; euros in millions from a million up, in thousands below.
+const write = {
+  int: (n) => fmt.int(n),
+  eur: (eur) => (eur >= 1e6 ? fmt.meur(eur) : t("keur", { n: fmt.int(eur / 1e3) })),
 };
 
 async function loadOutlines() {
   const response = await fetch("/geo/territories-phase1.geojson");
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.message || `outlines unavailable (${response.status})`);
+    throw new Error(body.message ? fromApi(body.message)
+      : t("outlinesUnavailable", { status: response.status }));
   }
   const collection = await response.json();
   return collection.features
@@ -87,7 +201,11 @@ function projectDetails(id) {
 export async function drawMap(container, note, source) {
   const call = ++drawing;
   container.dataset.state = "loading";
-  note.textContent = "Carte : lecture des lauréats et des projets financés dans ce scénario…";
+  // Filled here, in the page's language (the markup's default may say otherwise).
+  for (const node of [container, note, document.querySelector("#map-details")]) {
+    if (node) node.lang = lang();
+  }
+  note.textContent = t("loading");
   if (outlines === null) outlines = loadOutlines();
   if (laureates === null) laureates = loadLaureates();
   let shapes;
@@ -102,14 +220,12 @@ export async function drawMap(container, note, source) {
     laureates = null;
     container.replaceChildren();
     container.dataset.state = "error";
-    note.textContent = `Pas de carte : ${error.message}. Le graphique en barres montre la ` +
-      "répartition.";
+    note.textContent = t("noMap", { reason: error.message });
     return;
   }
   if (call !== drawing) return;
   const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img",
-    "aria-label": "Carte de la France métropolitaine : territoires d'industrie (phase 1) et " +
-      "lauréats du fonds, financés ou non dans ce scénario" });
+    "aria-label": t("chart") });
   const territories = el("g", { class: "territories" });
   for (const t of shapes) {
     territories.append(el("path", { class: "territory", d: t.d, "data-id": t.id }, title(t.name)));
@@ -121,8 +237,8 @@ export async function drawMap(container, note, source) {
     const cx = x(p.location.longitude);
     const cy = y(p.location.latitude);
     const isFunded = funded.has(p.id);
-    const name = p.company ? p.company.name : "Lauréat";
-    const label = `${name} — ${isFunded ? "financé" : "non financé"} dans ce scénario`;
+    const name = p.company ? p.company.name : t("laureate");
+    const label = t(isFunded ? "pointFunded" : "pointUnfunded", { name });
     if (isFunded) {
       fundedCount += 1;
       fundedLayer.append(el("circle", { class: "laureate funded", cx: cx.toFixed(1),
@@ -149,14 +265,13 @@ function legend(points, fundedCount) {
   };
   const entries = [
     [symbol(el("circle", { class: "funded", cx: 6, cy: 6, r: 4 })),
-      `Lauréat financé dans ce scénario (${fr.int(fundedCount)})`],
+      t("funded", { n: fmt.int(fundedCount) })],
     [symbol(el("rect", { class: "unfunded", x: 2.5, y: 2.5, width: 7, height: 7 })),
-      `Lauréat non financé (${fr.int(points.placed.length - fundedCount)})`],
+      t("unfunded", { n: fmt.int(points.placed.length - fundedCount) })],
     [symbol(el("rect", { class: "generated", x: 1.5, y: 1.5, width: 9, height: 9 })),
-      `Candidat généré (données simulées) : ${fr.int(points.generated)}, non dessinés ` +
-      "(sans position)"],
+      t("generated", { n: fmt.int(points.generated) })],
     [symbol(el("rect", { class: "territory", x: 0.5, y: 0.5, width: 11, height: 11 })),
-      "Territoire d'industrie (phase 1)"],
+      t("territory")],
   ];
   const list = document.createElement("ul");
   list.className = "map-legend";
@@ -170,19 +285,15 @@ function legend(points, fundedCount) {
 
 function caption(points, fundedCount) {
   const left = [];
-  if (points.overseas) left.push(`${fr.int(points.overseas)} outre-mer`);
-  if (points.unplaced) {
-    left.push(`${fr.int(points.unplaced)} sans position GPS (localisés par code postal ou ` +
-      "département)");
-  }
-  return `Lauréats : les ${fr.int(points.total)} projets réels du fonds (open data « Plan de ` +
-    "relance – projets industriels », DGE, printemps 2022) ; " +
-    `${fr.int(points.placed.length)} sont placés à leur position GPS, dont ` +
-    `${fr.int(fundedCount)} financés dans ce scénario` +
-    `${left.length ? `, et ${left.join(", ")}, non dessinés` : ""}. ` +
-    `Candidats générés : ${fr.int(points.generated)} projets simulés pour compléter le vivier ` +
-    "de candidats, sans position : ils comptent dans le résultat mais pas sur la carte. " +
-    "Survolez ou cliquez un point pour voir l'entreprise et ses chiffres.";
+  if (points.overseas) left.push(t("overseas", { n: fmt.int(points.overseas) }));
+  if (points.unplaced) left.push(t("unplaced", { n: fmt.int(points.unplaced) }));
+  return t("caption", {
+    total: fmt.int(points.total),
+    placed: fmt.int(points.placed.length),
+    funded: fmt.int(fundedCount),
+    left: left.length ? t("notDrawn", { list: left.join(", ") }) : "",
+    generated: fmt.int(points.generated),
+  });
 }
 
 // ---- the details of one laureate, on hover or click --------------------------------------
@@ -201,7 +312,7 @@ async function show(target, funded) {
     project = await projectDetails(id);
   } catch (error) {
     if (panel.dataset.projectId === id) {
-      panel.textContent = `Détails indisponibles : ${error.message}`;
+      panel.textContent = t("detailsUnavailable", { reason: error.message });
     }
     return;
   }
@@ -215,39 +326,35 @@ function describe(project, allocatedEur) {
   const heading = document.createElement("h4");
   heading.textContent = company ? company.name : project.name;
   const lines = [
-    company && [company.siren ? `SIREN ${company.siren}` : "SIREN non publié",
-      SIZES[company.size], project.sector].filter(Boolean).join(" · "),
-    `Projet : ${project.name}`,
-    [where.communeCode ? `commune ${where.communeCode}` : null,
-      where.postalCode ? `code postal ${where.postalCode}` : null,
-      `département ${where.departmentCode}`].filter(Boolean).join(", ") +
-      ` · ${project.territory ? `territoire : ${project.territory.name}`
-        : "hors des territoires d'industrie (phase 1)"}`,
-    allocatedEur ? `Financé dans ce scénario : ${fr.eur(allocatedEur)} d'aide`
-      : "Non financé dans ce scénario",
+    company && [company.siren ? t("siren", { siren: company.siren }) : t("noSiren"),
+      SIZES.includes(company.size) ? t(company.size) : company.size, project.sector]
+      .filter(Boolean).join(" · "),
+    t("project", { name: project.name }),
+    [where.communeCode ? t("commune", { code: where.communeCode }) : null,
+      where.postalCode ? t("postalCode", { code: where.postalCode }) : null,
+      t("department", { code: where.departmentCode })].filter(Boolean).join(", ") +
+      ` · ${project.territory ? t("inTerritory", { name: project.territory.name }) : t("outside")}`,
+    allocatedEur ? t("fundedWith", { eur: write.eur(allocatedEur) }) : t("notFunded"),
   ].filter(Boolean).map((text) => {
     const p = document.createElement("p");
     p.textContent = text;
     return p;
   });
   const table = document.createElement("dl");
-  for (const [key, label, unit] of FIGURES) {
+  for (const [key, unit] of FIGURES) {
     const figure = project.figures[key];
-    const format = fr[unit];
+    const format = write[unit];
     const term = document.createElement("dt");
-    term.textContent = label;
+    term.textContent = t(key);
     const value = document.createElement("dd");
-    value.textContent = `${format(figure.value)} (${SOURCES[figure.source]}, entre ` +
-      `${format(figure.low)} et ${format(figure.high)})`;
+    value.textContent = t("figure", { value: format(figure.value),
+      source: SOURCES.includes(figure.source) ? t(figure.source) : figure.source,
+      low: format(figure.low), high: format(figure.high) });
     value.className = `source-${figure.source.toLowerCase()}`;
     table.append(term, value);
   }
   const origin = document.createElement("p");
   origin.className = "hint";
-  origin.textContent = project.origin === "LAUREATE"
-    ? "Lauréat réel du fonds. « déclaré » : chiffre publié dans la description du projet ; " +
-      "« estimé » : chiffre absent de la publication, estimé par le modèle ; fourchette du 10e " +
-      "au 90e centile."
-    : "Candidat généré : données simulées.";
+  origin.textContent = project.origin === "LAUREATE" ? t("realLaureate") : t("generatedProject");
   return [heading, ...lines, table, origin];
 }
