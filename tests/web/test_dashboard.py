@@ -78,7 +78,7 @@ def test_loads_and_shows_the_announced_programme(page_en: Page, live_server: str
         expect(page.locator("#map")).to_have_attribute("data-state", "ready")
         assert page.locator("#map path.territory").count() > 100
     else:
-        expect(page.locator("#map-note")).to_contain_text("Pas de carte")
+        expect(page.locator("#map-note")).to_contain_text("No map")
 
 
 def test_a_first_visitor_reads_the_result_in_french(page: Page, live_server: str) -> None:
