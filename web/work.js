@@ -111,3 +111,8 @@ export async function track(label, work) {
     }
   }
 }
+
+// Whether a work is under way (the buttons are locked meanwhile, the cancel button excepted).
+export function busy() {
+  return running !== null;
+}
