@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli import render
+from cli import exports, render
 from cli.db import projects_of
 from cli.errors import CliError
 from settings import Settings
@@ -266,6 +266,7 @@ def add_run(commands: Commands) -> None:
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
     run.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
     run.add_argument("--check", action="store_true", help="exit 1 if the expect: block fails")
+    exports.add_export(run, "the result")
     add_time_limit(run)
     run.set_defaults(handler=_run)
 
@@ -286,6 +287,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         draw = partial(render.draw_run, scenario=scenario, result=result, problems=problems)
         render.render(draw, args.output)
+    exports.export_run(args, settings, scenario, projects, result)
     if args.check and problems:
         for problem in problems:
             print(f"{args.file}: expect.{problem}", file=sys.stderr)
@@ -334,6 +336,7 @@ def add_compare(commands: Commands) -> None:
     compare.add_argument("--format", choices=("table", "csv"), default="table")
     compare.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
     compare.add_argument("--plot", metavar="PATH.png", help="draw per-region bars to a PNG")
+    exports.add_export(compare, "the comparison")
     add_time_limit(compare)
     compare.set_defaults(handler=_compare)
 
@@ -350,6 +353,7 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
         render.emit(render.csv_text(comparison.rows()), args.output)
     else:
         render.render(lambda console: render.draw_comparison(console, comparison), args.output)
+    exports.export_comparison(args, settings, comparison)
     if args.plot is not None:
         _plot_regions(comparison, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
