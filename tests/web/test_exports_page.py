@@ -182,6 +182,23 @@ def test_an_infeasible_scenario_exports_say_so(
         assert SHEETS[lang]["regions"] not in tables  # no allocation to list
 
 
+def test_an_invalid_what_if_exports_its_problems(page: Page, tmp_path: Path) -> None:
+    announced(page)
+    page.fill("#fragile", "140")
+    page.click("#run")
+    expect(page.locator('[data-field="fragileShareMin"]')).to_have_class("field invalid")
+    source = source_of(page, "#export-xlsx")
+    assert source["scenario"]["fragileShareMin"] == pytest.approx(1.4)
+    for selector in ("#export-xlsx", "#export-csv"):
+        _, path = download(page, selector, tmp_path)
+        tables = workbook_tables(path) if path.suffix == ".xlsx" else csv_tables(path)
+        assert "invalide" in str(summary(tables, "fr")[LABELS["fr"]["status"]]).lower()
+        problems = tables[SHEETS["fr"]["problems"]]
+        field = problems[0].index(LABELS["fr"]["field"])
+        assert [row[field] for row in problems[1:]] == ["fragileShareMin"]
+        assert SHEETS["fr"]["regions"] not in tables
+
+
 COMPARED = ["france-relance-2020", "fragile-first"]
 COMPARISON = """query($n: [String!]!) { compareScenarios(names: $n) { ... on Comparison {
     names outcomes { name values } regions { code allocatedEur } } } }"""
