@@ -11,7 +11,16 @@ from playwright.sync_api import Page, expect
 from tests.web.conftest import ARTIFACTS
 
 # Words that read the same in both languages: their static text may not differ.
-SAME_IN_BOTH = {"kicker", "mode", "contributions", "score", "points", "date", "budgetShort", "point"}
+SAME_IN_BOTH = {
+    "kicker",
+    "mode",
+    "contributions",
+    "score",
+    "points",
+    "date",
+    "budgetShort",
+    "point",
+}
 
 
 def spaces(text: str) -> str:

@@ -34,10 +34,11 @@ async def test_dashboard_page_loads_its_modules_in_french(web: httpx.AsyncClient
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert '<html lang="fr">' in page.text
-    assert "<h1 data-i18n=\"heading\">Fonds d'accélération industrielle" in page.text
+    assert '<h1 data-i18n="heading">Fonds d\'accélération industrielle' in page.text
     # The page's own words and switch first, so they are in place before the others fill it.
     page_js = page.text.index('<script type="module" src="/static/page.js">')
     assert page_js < page.text.index('<script type="module" src="/static/app.js">')
+    assert '<script type="module" src="/static/sweep.js">' in page.text
 
 
 @pytest.mark.parametrize(
@@ -46,6 +47,7 @@ async def test_dashboard_page_loads_its_modules_in_french(web: httpx.AsyncClient
         pytest.param("/static/app.js", "javascript", id="app"),
         pytest.param("/static/page.js", "javascript", id="page"),
         pytest.param("/static/i18n.js", "javascript", id="i18n"),
+        pytest.param("/static/sweep.js", "javascript", id="sweep"),
         pytest.param("/static/map.js", "javascript", id="map"),
         pytest.param("/static/form.js", "javascript", id="form"),
         pytest.param("/static/levers.js", "javascript", id="levers"),
