@@ -1,0 +1,329 @@
+"""The printable report (/report) in headless Chromium: its figures against the API's answer, in
+French and in English, printed to PDF on exactly one A4 page, in black and white."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from tests.web.conftest import ARTIFACTS, deprecated_uses
+
+SHIPPED = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+RESULT = """__typename
+  ... on SimulationResult {
+    jobs spentEur budgetEur fragileShare decarbonisationShare projectsFunded
+    jobsRange { p10 p90 }
+    regions { code name allocatedEur jobs projectsFunded }
+    bindingConstraints { name shadowPrice }
+    provenance { data { fingerprint } code { engine } }
+  }
+  ... on Infeasible { conflictNames relaxations { name suggested unit } }
+  ... on InvalidScenario { problems { field } }"""
+COUNTS = """laureates: projects(first: 0, filter: {origin: LAUREATE}) { totalCount }
+  generated: projects(first: 0, filter: {origin: GENERATED}) { totalCount }"""
+
+
+def api(server: str, query: str, **variables: Any) -> dict[str, Any]:
+    response = httpx.post(
+        f"{server}/graphql", json={"query": query, "variables": variables}, timeout=120
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def run(server: str, name: str) -> dict[str, Any]:
+    query = f"query($n: String!) {{ scenario(name: $n) {{ title }} {COUNTS} "
+    query += f"outcome: runScenario(name: $n) {{ {RESULT} }} }}"
+    return api(server, query, n=name)
+
+
+@pytest.fixture
+def tabs(browser: Browser, live_server: str) -> Iterator[Any]:
+    """Opens fresh tabs in a language (None: a first visitor, in French); any script error or
+    deprecated field in the page's queries fails the test."""
+    errors: list[str] = []
+    queries: set[str] = set()
+    contexts = []
+
+    def open_tab(lang: str | None = None) -> Page:
+        context = browser.new_context(
+            viewport={"width": 1000, "height": 1200}, base_url=live_server
+        )
+        context.set_default_timeout(120_000)  # a solve on a busy 2-core machine
+        if lang is not None:
+            context.add_init_script(f"localStorage.setItem('territoires.lang', '{lang}')")
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("request", lambda r: queries.add(r.post_data or "") if "/graphql" in r.url else None)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+    assert not deprecated_uses(queries)
+
+
+def report(tab: Page, address: str) -> Page:
+    tab.goto(address)
+    expect(tab.locator("body")).to_have_attribute("data-ready", "true")
+    return tab
+
+
+def plain(text: str) -> str:
+    """Intl's narrow and non-breaking spaces, the PDF's ligatures (ﬁ) and line breaks as plain
+    spaces and letters, so that texts compare as a reader sees them."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).replace("\u2212", "-")).strip()
+
+
+def text(tab: Page, selector: str) -> str:
+    return plain(tab.locator(selector).inner_text())
+
+
+# Numbers as Intl writes them in fr-FR and en-GB (spaces made plain by `plain`).
+def fr_int(n: float) -> str:
+    return f"{round(n):,}".replace(",", " ")
+
+
+def fr_decimal(n: float, digits: int = 1) -> str:
+    return f"{n:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def en_int(n: float) -> str:
+    return f"{round(n):,}"
+
+
+def printed(tab: Page, name: str) -> str:
+    """Prints the report to A4 as a browser would (print media, no backgrounds), keeps the PDF
+    and a screenshot as artefacts, and returns the text of its only page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    path = ARTIFACTS / f"{name}.pdf"
+    tab.pdf(path=str(path), format="A4", print_background=False)
+    pages = PdfReader(path).pages
+    assert len(pages) == 1, f"{name}: {len(pages)} pages"
+    return plain(pages[0].extract_text())
+
+
+def test_the_route_serves_the_report_page(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/report?name=france-relance-2020", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="/static/report.js">' in response.text
+
+
+def test_french_report_of_the_programme(tabs: Any, live_server: str) -> None:
+    expected = run(live_server, "france-relance-2020")
+    r = expected["outcome"]
+    tab = report(tabs(), "/report?name=france-relance-2020")
+    assert tab.evaluate("document.documentElement.lang") == "fr"
+    assert text(tab, "#report-title") == expected["scenario"]["title"]
+    assert "Rapport de scénario — Territoires d'industrie, Fonds d'accélération" in plain(
+        tab.locator(".kicker").text_content() or ""
+    )
+    assert re.fullmatch(
+        r"Produit le \d{1,2} \w+ \d{4} · scénario « france-relance-2020 »",
+        text(tab, "#report-meta"),
+    )
+    # Inputs: the 400 M EUR budget and the 69 % floor of the scenario file.
+    inputs = text(tab, "#inputs")
+    assert "Budget de l'État : 400,0 M€" in inputs
+    assert "Plancher territoires fragiles (part des euros) : 69,0 %" in inputs
+    assert "lauréats et projets générés" in text(tab, "#levers")
+    # Headline figures, each as the API gives it, the jobs with their estimated p10-p90 range.
+    assert text(tab, "#fig-jobs .value") == fr_int(r["jobs"])
+    jobs_note = text(tab, "#fig-jobs")
+    assert "estimé" in jobs_note
+    assert f"{fr_int(r['jobsRange']['p10'])} – {fr_int(r['jobsRange']['p90'])}" in jobs_note
+    assert text(tab, "#fig-spent .value") == f"{fr_decimal(r['spentEur'] / 1e6)} M€"
+    assert text(tab, "#fig-fragile .value") == f"{fr_decimal(r['fragileShare'] * 100)} %"
+    decarbonisation = f"{fr_decimal(r['decarbonisationShare'] * 100)} %"
+    assert text(tab, "#fig-decarbonisation .value") == decarbonisation
+    assert text(tab, "#fig-funded .value") == fr_int(r["projectsFunded"])
+    # The region table row by row, largest allocation first, and its total.
+    regions = sorted(r["regions"], key=lambda g: -g["allocatedEur"])
+    rows = tab.locator("#region-table tbody tr")
+    expect(rows).to_have_count(len(regions))
+    for i, region in enumerate(regions):
+        cells = [plain(c) for c in rows.nth(i).locator("th, td").all_inner_texts()]
+        assert cells == [
+            region["name"],
+            fr_decimal(region["allocatedEur"] / 1e6),
+            fr_int(region["jobs"]),
+            fr_int(region["projectsFunded"]),
+        ]
+    total = [plain(c) for c in tab.locator("#region-table tfoot tr").all_inner_texts()]
+    assert fr_int(r["projectsFunded"]) in total[0]
+    # The chart: one bar per region, lengths in proportion to the euros.
+    widths = tab.eval_on_selector_all(
+        "#region-chart rect.bar", "bars => bars.map(b => b.width.baseVal.value)"
+    )
+    assert len(widths) == len(regions)
+    for width, region in zip(widths, regions, strict=True):
+        assert width / widths[0] == pytest.approx(
+            region["allocatedEur"] / regions[0]["allocatedEur"], rel=1e-3
+        )
+    # Binding constraints in French words, composed from the structured fields, not the API's
+    # English: the budget's price per extra M EUR first.
+    sentences = [plain(s) for s in tab.locator("#constraints li").all_inner_texts()]
+    assert len(sentences) == len(r["bindingConstraints"])
+    budget = next(b for b in r["bindingConstraints"] if b["name"] == "budget")
+    price = f"{budget['shadowPrice']:+.1f}".replace(".", ",")
+    assert f"Budget de l'État : {price} emplois par million d'euros de plus." in sentences
+    assert not any("Message du serveur" in s for s in sentences)
+    # Provenance: the dataset's fingerprint, the code's version, the note on generated data.
+    provenance = text(tab, "#provenance")
+    assert r["provenance"]["data"]["fingerprint"] in provenance
+    assert f"moteur {r['provenance']['code']['engine']}" in provenance
+    note = text(tab, "#data-note")
+    assert f"{fr_int(expected['laureates']['totalCount'])} lauréats" in note
+    generated = fr_int(expected["generated"]["totalCount"])
+    assert f"{generated} autres projets sont générés (données simulées)" in note
+    expect(tab.locator("#print")).to_have_text("Imprimer")
+
+    pdf = printed(tab, "report-fr")
+    assert expected["scenario"]["title"] in pdf
+    assert fr_int(r["jobs"]) in pdf
+    assert "rapport de scénario" in pdf.casefold()  # the kicker, in capitals
+    assert "données simulées" in pdf
+
+
+def test_english_report_of_the_programme(tabs: Any, live_server: str) -> None:
+    expected = run(live_server, "france-relance-2020")
+    r = expected["outcome"]
+    tab = report(tabs("en"), "/report?name=france-relance-2020")
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    assert "Scenario report — Territoires d'industrie" in plain(
+        tab.locator(".kicker").text_content() or ""
+    )
+    assert "State budget: €400.0m" in text(tab, "#inputs")
+    assert text(tab, "#fig-jobs .value") == en_int(r["jobs"])
+    assert f"{en_int(r['jobsRange']['p10'])} – {en_int(r['jobsRange']['p90'])}" in text(
+        tab, "#fig-jobs"
+    )
+    assert text(tab, "#fig-fragile .value") == f"{r['fragileShare'] * 100:.1f}%"
+    budget = next(b for b in r["bindingConstraints"] if b["name"] == "budget")
+    sentences = [plain(s) for s in tab.locator("#constraints li").all_inner_texts()]
+    assert f"The State's budget: {budget['shadowPrice']:+.1f} jobs per extra €1m." in sentences
+    expect(tab.locator("#print")).to_have_text("Print")
+
+    pdf = printed(tab, "report-en")
+    assert expected["scenario"]["title"] in pdf
+    assert en_int(r["jobs"]) in pdf
+
+
+def test_what_if_report(tabs: Any, live_server: str) -> None:
+    scenario = {"title": "Plancher fragile à 75 %", "fragileShareMin": 0.75}
+    query = f"query($s: ScenarioInput!) {{ outcome: simulate(scenario: $s) {{ {RESULT} }} }}"
+    r = api(live_server, query, s=scenario)["outcome"]
+    assert r["__typename"] == "SimulationResult"
+    tab = report(tabs(), f"/report?scenario={quote(json.dumps(scenario))}")
+    assert text(tab, "#report-title") == "Plancher fragile à 75 %"
+    assert "Plancher territoires fragiles (part des euros) : 75,0 %" in text(tab, "#inputs")
+    assert text(tab, "#fig-jobs .value") == fr_int(r["jobs"])
+    assert text(tab, "#fig-fragile .value") == f"{fr_decimal(r['fragileShare'] * 100)} %"
+    assert "plancher 75,0 %" in text(tab, "#fig-fragile")
+    # The floor binds: its price per point is a French sentence too.
+    fragile = next(b for b in r["bindingConstraints"] if b["name"] == "fragile_share")
+    price = f"{fragile['shadowPrice']:+.1f}".replace(".", ",")
+    assert any(
+        s.startswith(f"Plancher territoires fragiles (part des euros) : {price} emploi")
+        for s in tab.locator("#constraints li").all_inner_texts()
+    )
+
+    pdf = printed(tab, "report-what-if")
+    assert "Plancher fragile à 75 %" in pdf
+    assert fr_int(r["jobs"]) in pdf
+
+
+def test_infeasible_scenario_says_so_on_one_page(tabs: Any, live_server: str) -> None:
+    expected = run(live_server, "infeasible-corsica-floor")
+    r = expected["outcome"]
+    assert r["__typename"] == "Infeasible"
+    tab = report(tabs(), "/report?name=infeasible-corsica-floor")
+    status = text(tab, "#report-status")
+    assert status.startswith("Scénario infaisable : aucune répartition ne respecte")
+    assert "Message du serveur (en anglais) : Infeasible" in status  # the API's own words, led in
+    expect(tab.locator("#figures-section")).to_be_hidden()
+    expect(tab.locator("#regions-section")).to_be_hidden()
+    assert "Corse ≥ 10,0" in text(tab, "#levers")
+    conflicts = [plain(s) for s in tab.locator("#constraints li").all_inner_texts()]
+    assert conflicts == ["Plancher de l'enveloppe régionale (Corse)"]  # region_94_min
+    relaxation = next(x for x in r["relaxations"] if x["name"] == "region_94_min")
+    suggested = f"{fr_int(relaxation['suggested'])} €"
+    assert f"Plancher de l'enveloppe régionale (Corse) : passer de 10 000 000 € à {suggested}." in [
+        plain(s) for s in tab.locator("#relaxations li").all_inner_texts()
+    ]
+
+    pdf = printed(tab, "report-infeasible")
+    assert expected["scenario"]["title"] in pdf
+    assert "Scénario infaisable" in pdf
+
+
+def test_invalid_what_if_and_bad_addresses_say_so(tabs: Any) -> None:
+    tab = report(tabs(), f"/report?scenario={quote(json.dumps({'budgetEur': -5}))}")
+    assert text(tab, "#report-status") == "Scénario invalide : rien n'a été calculé."
+    assert text(tab, "#constraints li").startswith(
+        "« budgetEur » : Message du serveur (en anglais)"
+    )
+    assert "budgetEur : -5" in text(tab, "#inputs")  # what was asked, as given
+    printed(tab, "report-invalid")
+
+    tab = report(tabs(), "/report?scenario=%7Bnot-json")
+    assert "n'est pas un JSON valide" in text(tab, "#report-status")
+    tab = report(tabs("en"), "/report")
+    assert text(tab, "#report-status").startswith("No scenario given")
+
+
+def test_print_is_black_and_white(tabs: Any) -> None:
+    tab = report(tabs(), "/report?name=france-relance-2020")
+    fills = "bars => bars.map(b => [getComputedStyle(b).fill, getComputedStyle(b).stroke])"
+
+    def colours(values: list[list[str]]) -> set[tuple[int, ...]]:
+        return {
+            tuple(int(v) for v in re.findall(r"\d+", value)[:3])
+            for pair in values
+            for value in pair
+        }
+
+    # On screen the bars are the dashboard's blue, so the print rules below are what turns them
+    # grey (r = g = b) with a black outline.
+    assert any(len(set(rgb)) > 1 for rgb in colours(tab.eval_on_selector_all("rect.bar", fills)))
+    tab.emulate_media(media="print")
+    printed_colours = colours(tab.eval_on_selector_all("rect.bar", fills))
+    assert printed_colours and all(len(set(rgb)) == 1 for rgb in printed_colours), printed_colours
+    expect(tab.locator("#print")).to_be_hidden()
+    texts = tab.eval_on_selector_all(
+        "main *",
+        "nodes => nodes.filter(n => n.childNodes.length && n.offsetParent !== null)"
+        ".map(n => [getComputedStyle(n).color, parseFloat(getComputedStyle(n).fontSize)])",
+    )
+    assert {color for color, _ in texts} == {"rgb(0, 0, 0)"}
+    assert min(size for _, size in texts) >= 8 * 96 / 72 - 0.01  # 8 pt in CSS pixels
+    # Nothing runs past the printed width (186 mm between the 12 mm margins).
+    tab.set_viewport_size({"width": round(186 / 25.4 * 96), "height": 1000})
+    overflow = tab.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_scenario_prints_on_one_page(tabs: Any, name: str) -> None:
+    tab = report(tabs(), f"/report?name={name}")
+    status = text(tab, "#report-status")
+    assert not status.startswith("Le rapport n'a pas pu être produit"), status
+    printed(tab, f"report-{name}")
