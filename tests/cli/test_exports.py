@@ -107,3 +107,20 @@ def test_a_failure_while_exporting_leaves_no_file(
     out.mkdir()
     assert main(["run", ANNOUNCED, "--export", str(out / "announced.xlsx")]) == 1
     assert list(out.iterdir()) == []
+
+
+def test_the_readme_export_commands_work(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli.helpers import ROOT
+    from tests.cli.test_saved import readme_commands
+
+    monkeypatch.chdir(tmp_path)
+    for needle in ("--export resultat.xlsx", "--export comparaison.csv"):
+        (args,) = readme_commands(needle)
+        # the shipped files as the README names them from the project's folder
+        args = [str(ROOT / a) if a.startswith("scenarios/") else a for a in args]
+        assert main(args) == 0
+    assert openpyxl.load_workbook(tmp_path / "resultat.xlsx").sheetnames[0] == "Synthèse"
+    text = (tmp_path / "comparaison.csv").read_bytes().decode("utf-8-sig")
+    assert text.startswith("Outcomes\r\n")

@@ -4,6 +4,7 @@ GraphQL answer of the same scenario, and the refusals coded as /graphql codes th
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,27 @@ async def test_an_unreachable_database_is_a_503_without_a_trace(tmp_path: Path) 
     assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
     assert response.headers["retry-after"] == "5"
+
+
+def readme_urls() -> list[tuple[str, dict[str, str]]]:
+    """The export URLs of the README's curl lines, with their --data-urlencode parameters."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    found = []
+    for line in readme.splitlines():
+        if line.startswith("curl ") and "/exports/" in line:
+            words = shlex.split(line.split(" #")[0])
+            url = next(w for w in words if w.startswith("http"))
+            data = [words[i + 1] for i, w in enumerate(words) if w == "--data-urlencode"]
+            found.append((url, dict(d.split("=", 1) for d in data)))
+    return found
+
+
+async def test_the_readme_urls_answer_files(client: httpx.AsyncClient) -> None:
+    urls = readme_urls()
+    assert len(urls) == 3
+    for url, params in urls:
+        path = url.removeprefix("http://127.0.0.1:8000")
+        response = await client.get(path, params=params) if params else await client.get(path)
+        assert response.status_code == 200, (url, response.text)
+        suffix = url.split("?")[0].rsplit(".", 1)[1]
+        assert response.headers["content-disposition"].endswith(f'.{suffix}"')
