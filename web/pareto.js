@@ -4,6 +4,7 @@ import * as api from "./api.js";
 import { frontChart } from "./charts.js";
 import { tableRow } from "./dom.js";
 import { fmt, fromApi, messages, readNumber } from "./i18n.js";
+import { busy, track } from "./work.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -49,7 +50,10 @@ const t = messages({
   },
   note: { fr: "Remarque : {note}.", en: "Note: {note}." },
   method: { fr: "Méthode : {method}", en: "Method: {method}" },
-  sameCriteria: { fr: "Choisissez deux critères différents.", en: "Choose two different criteria." },
+  sameCriteria: {
+    fr: "Choisissez deux critères différents.",
+    en: "Choose two different criteria.",
+  },
   pointCount: {
     fr: "Donnez un nombre entier de points, de {min} à {max}.",
     en: "Give a whole number of points from {min} to {max}.",
@@ -162,23 +166,36 @@ async function onPareto(event, readScenario) {
       .map(([field, text]) => t("problem", { field, message: text })).join("; ") });
     return;
   }
+  if (busy()) return; // another work holds the page (its button is locked meanwhile)
   const button = $("#draw-pareto");
   button.disabled = true;
   button.dataset.working = "true";
   $("#pareto-progress").hidden = false;
   try {
-    const front = await api.paretoFront(scenario, x, y, points);
-    if (front.__typename === "InvalidScenario") {
-      message.textContent = fromApi(problems(front) || front.message);
+    // The page's progress line counts the time and its cancel button aborts the request; a
+    // cancelled front leaves the panel as it was. The API's refusal stays beside the panel.
+    const answer = await track(t("computing"), async (progress, signal) => {
+      try {
+        return { front: await api.paretoFront(scenario, x, y, points, { signal }) };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { error };
+      }
+    });
+    if (answer === null) return;
+    if (answer.error) {
+      message.textContent = answer.error.message;
+      return;
+    }
+    if (answer.front.__typename === "InvalidScenario") {
+      message.textContent = fromApi(problems(answer.front) || answer.front.message);
       $("#pareto-front").hidden = true;
       return;
     }
-    showFront(front);
-  } catch (error) {
-    message.textContent = error.message;
+    showFront(answer.front);
   } finally {
     delete button.dataset.working;
-    button.disabled = false;
+    button.disabled = busy();
     $("#pareto-progress").hidden = true;
   }
 }

@@ -26,7 +26,10 @@ const t = messages({
     en: "Target jobs (the result gives the probability of reaching it)",
   },
   draws: { fr: "Tirages Monte Carlo (1 à {max})", en: "Monte Carlo draws (1 to {max})" },
-  seed: { fr: "Graine (même graine, mêmes chiffres)", en: "Seed (the same seed, the same figures)" },
+  seed: {
+    fr: "Graine (même graine, mêmes chiffres)",
+    en: "Seed (the same seed, the same figures)",
+  },
   objective: { fr: "Optimisation", en: "Objective" },
   asInBase: { fr: "comme le scénario de départ", en: "as in the base" },
   asInBaseWith: { fr: "comme le scénario de départ ({mode})", en: "as in the base ({mode})" },
@@ -59,7 +62,10 @@ const t = messages({
   // The base's values, as placeholders and tooltips.
   ownBand: { fr: "celui de la fourchette de chaque déclaration", en: "the declaration band's own" },
   none: { fr: "aucun", en: "none" },
-  rootOfProjects: { fr: "√ du nombre de projets en concurrence", en: "√ of the competing projects" },
+  rootOfProjects: {
+    fr: "√ du nombre de projets en concurrence",
+    en: "√ of the competing projects",
+  },
   setIn: { fr: "fixé dans {name}", en: "set in {name}" },
 });
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
 
-from playwright.sync_api import Page, Request, Route, expect
+from playwright.sync_api import Error, Page, Request, Route, expect
 
 from tests.web.conftest import ARTIFACTS
 from tests.web.test_dashboard import announced, api, jobs
@@ -259,3 +260,42 @@ def test_a_duplicate_point_says_why_in_french(page: Page) -> None:
         "efficace",
     ]
     expect(page.locator("#pareto-summary")).to_contain_text("4 points, dont 3 prouvés efficaces")
+
+
+def test_a_front_cancelled_leaves_the_panel_as_it_was(page: Page) -> None:
+    announced(page)
+    page.fill("#pareto-points", "3")
+    page.click("#draw-pareto")
+    expect(page.locator("#pareto-points-table tbody tr")).to_have_count(3)
+    before = cells(page, "#pareto-points-table")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        if "paretoFront" in (route.request.post_data or ""):
+            held.append(route)  # never answered before the planner cancels
+        else:
+            route.continue_()
+
+    page.route("**/graphql", hold)
+    page.fill("#pareto-points", "5")
+    page.click("#draw-pareto")
+    expect(page.locator("#progress-text")).to_contain_text("Calcul du front de Pareto")
+    expect(page.locator("#pareto-progress")).to_be_visible()
+    expect(page.locator("#draw-pareto")).to_be_disabled()
+    expect(page.locator("#cancel")).to_be_enabled()
+    page.click("#cancel")
+    expect(page.locator("#progress-text")).to_have_text("Annulé")
+    expect(page.locator("#pareto-progress")).to_be_hidden()
+    expect(page.locator("#draw-pareto")).to_be_enabled()
+    assert len(held) == 1
+    with contextlib.suppress(Error):
+        held[0].continue_()  # the page aborted it: its answer, if any, is not read
+    page.unroute("**/graphql", hold)
+    # The earlier front stays, untouched, and nothing is said to have failed.
+    assert cells(page, "#pareto-points-table") == before
+    expect(page.locator("#pareto-message")).to_have_text("")
+    expect(page.locator("#api-error")).to_be_hidden()
+    # The panel works again.
+    page.fill("#pareto-points", "4")
+    page.click("#draw-pareto")
+    expect(page.locator("#pareto-points-table tbody tr")).to_have_count(4)
