@@ -22,6 +22,15 @@ const t = messages({
   euros: { fr: "{n} euros", en: "euros" },
   regionalEuro: { fr: "{n} euro régional", en: "euro" },
   regionalEuros: { fr: "{n} euros régionaux", en: "euros" },
+  atThreshold: {
+    fr: "Non financé : au seuil, il entrerait avec une fraction d'emploi de plus{cut}.",
+    en: "Not funded: at the threshold, it would enter with a fraction of a job more{cut}.",
+  },
+  atThresholdCut: { fr: ", ou {eur} d'aide en moins", en: ", or {eur} less aid" },
+  wouldEnter: { fr: "Non financé : il entrerait {ways}.", en: "Not funded: it would enter {ways}." },
+  moreJobs: { fr: "avec {n} emplois de plus", en: "with {n} more jobs" },
+  lessAid: { fr: "en demandant {eur} d'aide en moins", en: "asking {eur} less aid" },
+  or: { fr: "{a} ou {b}", en: "{a} or {b}" },
   roundStatus: { fr: "{index} ({status})", en: "{index} ({status})" },
   FEASIBLE: { fr: "réalisable", en: "feasible" },
   INFEASIBLE: { fr: "infaisable", en: "infeasible" },
@@ -106,10 +115,25 @@ function showNextInLine(projects) {
     const row = tableRow([n.project ? `${n.project.name} (${n.projectId})` : `${n.projectId}`,
       fixed(n.score, 1), fixed(n.threshold, 1),
       n.jobsNeeded == null ? "—" : fixed(n.jobsNeeded, 1),
-      n.aidCutEur == null ? "—" : fmt.int(n.aidCutEur), fromApi(n.text)]);
+      n.aidCutEur == null ? "—" : fmt.int(n.aidCutEur), needs(n)]);
     row.dataset.projectId = n.projectId;
     return row;
   }));
+}
+
+// What an unfunded project would need to enter: in English, the API's own words (which say
+// more: its rate of jobs); in French, said from its figures (the API's words, with their
+// lead-in, when it gives none).
+function needs(n) {
+  if (lang() === "en") return n.text;
+  const cut = n.aidCutEur == null ? null : fmt.eur(n.aidCutEur);
+  if (n.jobsNeeded != null && n.jobsNeeded < 0.05) { // as the engine says it: at the threshold
+    return t("atThreshold", { cut: cut ? t("atThresholdCut", { eur: cut }) : "" });
+  }
+  const ways = [n.jobsNeeded == null ? null : t("moreJobs", { n: fixed(n.jobsNeeded, 1) }),
+    cut && t("lessAid", { eur: cut })].filter(Boolean);
+  return ways.length ? t("wouldEnter", { ways: ways.reduce((a, b) => t("or", { a, b })) })
+    : fromApi(n.text);
 }
 
 // The matching rule in the page's words, from its name and rate: "each regional euro needs 1

@@ -9,8 +9,8 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.web.test_dashboard import announced
-from tests.web.test_levers import WithLevers, cells
+from tests.web.test_dashboard import announced, api
+from tests.web.test_levers import ANNOUNCED, WithLevers, cells
 
 
 def is_run(post_data: str | None) -> bool:
@@ -145,14 +145,29 @@ def test_an_english_visitor_is_refused_in_english(page_en: Page) -> None:
     assert sent == []
 
 
-def test_the_lever_panels_in_french(page: Page) -> None:
-    # The same co-funded result in two rounds test_levers.py reads in English.
+def french(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def test_the_lever_panels_in_french(page: Page, live_server: str) -> None:
     announced(page)
     expect(page.locator("#criteria tbody tr")).to_have_count(4)
     criteria = cells(page, "#criteria")
     assert criteria[0][0] == "emplois créés"
     assert [spaced(c) for c in criteria[0][2:]] == ["emplois", "100 %"]
     assert [row[3] for row in criteria[1:]] == ["indicatif seulement"] * 3
+    # What the next in line would need, said in French from the API's figures.
+    listed = api(live_server, ANNOUNCED)["runScenario"]["nextInLine"]
+    needing = [(i, n) for i, n in enumerate(listed) if (n["jobsNeeded"] or 0) >= 0.05]
+    assert needing, listed
+    rows = cells(page, "#next-in-line")
+    for i, project in needing:
+        assert spaced(rows[i][1]) == french(project["score"], 1)
+        assert spaced(rows[i][5]).startswith(
+            f"Non financé : il entrerait avec {french(project['jobsNeeded'], 1)} emplois de plus"
+        ), rows[i]
+
+    # The same co-funded result in two rounds test_levers.py reads in English.
     page.route("**/graphql", WithLevers())
     page.click("#run-saved")
     expect(page.locator("#funding-panel")).to_be_visible()
