@@ -296,14 +296,16 @@ function valueWriter(name) {
   return (v) => fmt.num(v, 2);
 }
 
+// The rows as a table; the problem column only when a point was not solved.
 function showRows(name, rows) {
   const table = $("#sweep-rows");
   const write = valueWriter(name);
+  const problems = rows.some((row) => row.error);
   const head = [t(name), t("status"), t("jobs"), t("spent"), t("projects"),
-    t("fragileShare"), t("decarbonisationShare"), t("problem")];
+    t("fragileShare"), t("decarbonisationShare"), ...(problems ? [t("problem")] : [])];
   const body = element("tbody");
   for (const row of rows) {
-    body.append(tableRow([
+    const cells = [
       dash(row[name], write),
       ROW_STATUSES.has(row.status) ? t(row.status) : row.status,
       dash(row.jobs, fmt.int),
@@ -311,8 +313,8 @@ function showRows(name, rows) {
       dash(row.projects_funded, fmt.int),
       dash(row.fragile_share, (v) => fmt.pct(v, 1)),
       dash(row.decarbonisation_share, (v) => fmt.pct(v, 1)),
-      row.error ? fromApi(row.error) : "",
-    ]));
+    ];
+    body.append(tableRow(problems ? [...cells, row.error ? fromApi(row.error) : ""] : cells));
   }
   table.replaceChildren(
     element("caption", { textContent: t("caption") }),

@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from schema.auth import DEV_API_KEY
+from tests.web.conftest import ARTIFACTS
+from tests.web.test_accessibility import AXE, GRAVE
 
 pytestmark = pytest.mark.slow
 
@@ -114,6 +116,15 @@ def test_a_long_sweep_cancelled_from_the_page_keeps_the_rows_computed(
     shown = table_rows(page)
     assert len(shown) == len(rows)  # the rows computed before the cancel, as the API has them
     assert [number(cells[0]) for cells in shown] == [row["budget_eur"] / 1e6 for row in rows]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#sweep-panel").screenshot(path=str(ARTIFACTS / "sweep-cancelled-fr.png"))
+    if AXE.exists():  # the panel with its rows: no serious accessibility violation either
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(
+            """async () => (await axe.run("#sweep-panel", { resultTypes: ["violations"] }))
+                .violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)"""
+        )
+        assert not [v for v in found if v.split()[0] in GRAVE], found
     # The page is usable again: another sweep can start (here refused for its key, in French).
     expect(page.locator("#sweep-start")).to_be_enabled()
     page.fill("#sweep-key", "not-a-key")
