@@ -326,4 +326,8 @@ def test_every_shipped_scenario_prints_on_one_page(tabs: Any, name: str) -> None
     tab = report(tabs(), f"/report?name={name}")
     status = text(tab, "#report-status")
     assert not status.startswith("Le rapport n'a pas pu être produit"), status
+    # Every constraint the shipped scenarios bind or break is named in French, none is left to
+    # the API's English.
+    sentences = tab.locator("#constraints li, #relaxations li").all_inner_texts()
+    assert sentences and not [s for s in sentences if "Message du serveur" in s]
     printed(tab, f"report-{name}")
