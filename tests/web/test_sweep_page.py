@@ -141,6 +141,12 @@ def test_a_bad_key_or_a_value_that_is_no_number_is_refused_in_french(page: Page)
     page.click("#sweep-start")
     expect(page.locator("#sweep-error")).to_have_text("Clé d'API refusée : vérifiez la clé saisie.")
     expect(page.locator("#sweep-from").locator("..").locator(".error")).to_have_text("")
+    # A grid past the server's limit (2,000 solves a job): its English words after a lead-in.
+    fill_sweep(page, "budget_eur", "100", "1 000", "0,1", DEV_API_KEY)  # 9,001 points
+    expect(page.locator("#sweep-error")).to_have_text(
+        "Balayage refusé. Message du serveur (en anglais) : grid: 9001 points (one solve each): "
+        "a job may ask for at most 2000"
+    )
     assert page.locator("#sweep-panel").get_attribute("data-job") is None  # nothing started
 
 
