@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from tests.conftest import _in_ci
 from tests.web.conftest import ARTIFACTS, deprecated_uses
 
 SHIPPED = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
@@ -331,3 +332,22 @@ def test_every_shipped_scenario_prints_on_one_page(tabs: Any, name: str) -> None
     sentences = tab.locator("#constraints li, #relaxations li").all_inner_texts()
     assert sentences and not [s for s in sentences if "Message du serveur" in s]
     printed(tab, f"report-{name}")
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("name", ["france-relance-2020", "infeasible-corsica-floor"])
+def test_no_serious_accessibility_violation(tabs: Any, name: str) -> None:
+    if not AXE.exists():
+        reason = "needs axe-core (npm ci --prefix tests/web)"
+        if _in_ci():
+            pytest.fail(f"{reason} (CI=true: the accessibility check must run)", pytrace=False)
+        pytest.skip(reason)
+    tab = report(tabs(), f"/report?name={name}")
+    tab.add_script_tag(path=str(AXE))
+    found = tab.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+            .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" "))}`)"""
+    )
+    assert not [v for v in found if v.split()[0] in ("serious", "critical")], found
