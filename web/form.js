@@ -101,8 +101,8 @@ export function fieldError(field, message, regionCode = null, path = null) {
 }
 
 // A number typed in the input `selector`, null when empty; a refusal names the field `label`.
-function typed(selector, field, label, errors) {
-  const read = readTyped($(selector), label);
+function typed(selector, field, label, errors, kind = "number") {
+  const read = readTyped($(selector), label, kind);
   if (read.error) errors.push([field, read.error]);
   return read.error ? null : read.value;
 }
@@ -111,7 +111,7 @@ export function readScenario() {
   const errors = [];
   const scenario = { name: "what-if", base: $("#base").value || null };
   for (const [field, spec] of Object.entries(FIELDS)) {
-    const value = typed(spec.input, field, t(field), errors);
+    const value = typed(spec.input, field, t(field), errors, spec.kind);
     if (value !== null) scenario[field] = spec.toApi(value);
   }
   if ($("#mode").value) scenario.mode = $("#mode").value;
@@ -176,7 +176,7 @@ function showSetting(input, setting, show, otherwise) {
 }
 
 export function effectiveShare(field) {
-  const read = readTyped($(FIELDS[field].input), t(field));
+  const read = readTyped($(FIELDS[field].input), t(field), FIELDS[field].kind);
   if (!read.error && read.value !== null) return FIELDS[field].toApi(read.value);
   return baseValues[field] ?? 0;
 }

@@ -29,8 +29,8 @@ const t = messages({
 
 // A number typed in `input` (a share for a percent), null when empty; a refusal names the input
 // by `label` (its aria-label when none is given) and goes to errors as [field, message, path].
-function typed(input, field, path, errors, label = input.getAttribute("aria-label")) {
-  const read = readTyped(input, label);
+function typed(input, field, path, errors, label = input.getAttribute("aria-label"), kind) {
+  const read = readTyped(input, label, kind); // undefined: the input's own kind
   if (read.error) errors.push([field, read.error, path]);
   return read.error ? null : read.value;
 }
@@ -50,7 +50,7 @@ function readCoFunding(errors) {
   const matching = {};
   if ($("#matching-rule").value) matching.rule = $("#matching-rule").value;
   const rate = typed($("#matching-rate"), "coFunding", "co_funding.matching.rate", errors,
-    t("matchingRate"));
+    t("matchingRate"), "share");
   if (rate !== null) matching.rate = rate;
   const contributions = [];
   for (const row of $("#contribution-rows").rows) {
@@ -80,7 +80,7 @@ function readControls(errors) {
   const forceOut = projectIds($("#force-out"), "controls.force_out", errors);
   if (forceOut) controls.forceOut = forceOut;
   const next = typed($("#next-count"), "controls", "controls.next_in_line", errors,
-    t("nextInLine"));
+    t("nextInLine"), "number");
   if (next !== null) controls.nextInLine = Math.round(next);
   return Object.keys(controls).length ? controls : null;
 }

@@ -31,9 +31,8 @@ function looksLikeShare(text, value) {
 }
 
 // The value an input holds for the API ({value}: null when empty; a share for percent and
-// share fields) or {error} naming the field `label`.
-export function readTyped(input, label) {
-  const kind = input.dataset.kind ?? "number";
+// share fields) or {error} naming the field `label`; `kind` as above, the input's by default.
+export function readTyped(input, label, kind = input.dataset.kind ?? "number") {
   const text = input.value.trim();
   // an <input type="number"> holding text shows it but gives "" as its value
   const read = input.validity?.badInput ? { error: "notANumber" } : readNumber(text);
