@@ -99,7 +99,8 @@ function statusMessage(outcome) {
   const seconds = fmt.num(outcome.solver.timeS, 2);
   if (lang() === "fr" && ["OPTIMAL", "FEASIBLE"].includes(outcome.status)) {
     return t("solved", { head: t(outcome.status), mode: t(outcome.mode),
-      jobs: fmt.int(outcome.jobs), spent: fmt.meur(outcome.spentEur), fragile: fmt.pct(outcome.fragileShare),
+      jobs: fmt.int(outcome.jobs), spent: fmt.meur(outcome.spentEur),
+      fragile: fmt.pct(outcome.fragileShare),
       decarbonisation: fmt.pct(outcome.decarbonisationShare), seconds });
   }
   return t("solvedOther", { message: fromApi(outcome.message), seconds });

@@ -17,6 +17,7 @@ const t = messages({
   status: { fr: "statut", en: "status" },
   input: { fr: "Entrée", en: "Input" },
   noDifference: { fr: "(aucune différence)", en: "(no difference)" },
+  unset: { fr: "non fixé", en: "null" },
   region: { fr: "Région", en: "Region" },
   delta: { fr: "({change})", en: "({change})" },
   jobs: { fr: "emplois créés", en: "jobs created" },
@@ -59,6 +60,14 @@ function signed(unit, value) {
   return value === 0 ? `±${fmt.int(0)}` : fmt.signedInt(value);
 }
 
+// An input's value as the scenario sets it: euros in M€, other numbers in the page's notation,
+// words, lists and objects as the API gives them.
+function inputValue(path, value) {
+  if (value === null || value === undefined) return t("unset");
+  if (typeof value !== "number") return JSON.stringify(value);
+  return path.endsWith("_eur") ? fmt.meur(value) : fmt.num(value, 4);
+}
+
 function withDelta(main, unit, change, first) {
   const cell = document.createElement("span");
   cell.textContent = main;
@@ -80,7 +89,8 @@ function showComparison(comparison) {
     ...comparison.outcomes.map((o) => tableRow([outcomeLabel(o), ...o.values.map((v, i) =>
       withDelta(formatValue(o.measuredIn, v), o.measuredIn, o.deltas[i], i === 0))])));
   $("#compare-inputs").replaceChildren(head(t("input")), ...(comparison.inputs.length
-    ? comparison.inputs.map((d) => tableRow([d.path, ...d.values.map((v) => JSON.stringify(v))]))
+    ? comparison.inputs.map((d) => tableRow([d.path,
+      ...d.values.map((v) => inputValue(d.path, v))]))
     : [tableRow([t("noDifference"), ...names.map(() => "")])]));
   $("#compare-regions").replaceChildren(head(t("region")), ...comparison.regions.map((r) =>
     tableRow([r.name, ...r.allocatedEur.map((v, i) =>

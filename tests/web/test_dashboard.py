@@ -245,6 +245,9 @@ def test_a_comparison_and_a_curve_in_french(page: Page, live_server: str) -> Non
         re.compile(r"\d,\d\s?%.*pt\)")
     )
     expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(re.compile(r"\d,\d\s?M€"))
+    # fragile-first sets the floor at 0.85 (scenarios/fragile-first.yaml), written the French way.
+    inputs = page.locator("#compare-inputs tr", has_text="fragile_share_min")
+    expect(inputs).to_contain_text("0,85")
 
     page.fill("#curve-points", "6")
     page.click("#draw-curve")
