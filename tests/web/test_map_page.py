@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.conftest import needs_real_data
+from tests.web.conftest import ARTIFACTS
 from tests.web.test_dashboard import api, funded_ids, map_drawn, metropolitan_laureates
 
 COUNTS = """{ laureates: projects(first: 0, filter: {origin: LAUREATE}) { totalCount }
@@ -79,3 +80,5 @@ def test_the_map_in_english(page_en: Page, live_server: str) -> None:
     # en-GB: "€1.5m" or "€285k", and the figure's source in English.
     assert re.fullmatch(r"€[\d,]+(\.\d)?(m|k) \((stated|estimated), between .+ and .+\)", first)
     expect(details).to_contain_text("A real laureate of the fund.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page_en.locator("#allocation").screenshot(path=str(ARTIFACTS / "map-en.png"))

@@ -325,3 +325,5 @@ def test_a_robust_base_shows_its_values_in_french(page: Page) -> None:
     )
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#range-panel").screenshot(path=str(ARTIFACTS / "robust-range-fr.png"))
+    page.click("#uncertainty-inputs summary")
+    page.locator("#uncertainty-inputs").screenshot(path=str(ARTIFACTS / "uncertainty-form-fr.png"))
