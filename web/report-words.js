@@ -20,7 +20,10 @@ export const t = messages({
   regionsTitle: { fr: "Répartition par région", en: "Allocation by region" },
   provenanceTitle: { fr: "Données et calcul", en: "Data and computation" },
 
-  meta: { fr: "Produit le {date} · scénario « {name} »", en: "Produced on {date} · scenario “{name}”" },
+  meta: {
+    fr: "Produit le {date} · scénario « {name} »",
+    en: "Produced on {date} · scenario “{name}”",
+  },
   metaNoName: { fr: "Produit le {date}", en: "Produced on {date}" },
   whatIf: { fr: "Simulation (scénario personnalisé)", en: "What-if simulation" },
   noReport: { fr: "Aucun rapport", en: "No report" },
@@ -66,7 +69,10 @@ export const t = messages({
   budget: { fr: "Budget de l'État", en: "State budget" },
   mode: { fr: "Mode", en: "Mode" },
   modeCONTINUOUS: { fr: "continu (aide partielle possible)", en: "continuous (partial aid)" },
-  modeALL_OR_NOTHING: { fr: "tout ou rien (projets entiers)", en: "all or nothing (whole projects)" },
+  modeALL_OR_NOTHING: {
+    fr: "tout ou rien (projets entiers)",
+    en: "all or nothing (whole projects)",
+  },
   fragileFloor: {
     fr: "Plancher territoires fragiles (part des euros)",
     en: "Fragile-territory floor (share of euros)",
@@ -156,7 +162,10 @@ export const t = messages({
     fr: "Aucune contrainte ne limite l'optimum.",
     en: "No constraint holds the optimum back.",
   },
-  price: { fr: "{what} : {price} {jobs} par {per}{worst}{relaxed}.", en: "{what}: {price} {jobs} per {per}{worst}{relaxed}." },
+  price: {
+    fr: "{what} : {price} {jobs} par {per}{worst}{relaxed}.",
+    en: "{what}: {price} {jobs} per {per}{worst}{relaxed}.",
+  },
   jobsOne: { fr: "emploi", en: "jobs" },
   jobsMany: { fr: "emplois", en: "jobs" },
   equivalents: { fr: "équivalents-emplois", en: "jobs-equivalents" },
@@ -170,7 +179,10 @@ export const t = messages({
     fr: "Assouplissements possibles (un seul suffit)",
     en: "Possible relaxations (any one suffices)",
   },
-  relax: { fr: "{what} : passer de {current} à {suggested}.", en: "{what}: from {current} to {suggested}." },
+  relax: {
+    fr: "{what} : passer de {current} à {suggested}.",
+    en: "{what}: from {current} to {suggested}.",
+  },
   problemsTitle: { fr: "Problèmes du scénario", en: "Problems in the scenario" },
   problem: { fr: "« {field} » : {message}", en: "{field}: {message}" },
 
@@ -230,7 +242,10 @@ export const t = messages({
     fr: ", géographie générée (pas les fichiers de l'ANCT)",
     en: ", generated geography (not the ANCT files)",
   },
-  noDataVersion: { fr: "Données : aucun jeu de données enregistré.", en: "Data: no dataset recorded." },
+  noDataVersion: {
+    fr: "Données : aucun jeu de données enregistré.",
+    en: "Data: no dataset recorded.",
+  },
   provCode: {
     fr: "Calcul : moteur {engine}, HiGHS {highs}, highspy {highspy}, SciPy {scipy}, "
       + "NumPy {numpy} ; limite de temps {limit} s{gap}.",

@@ -91,7 +91,9 @@ async function load(from) {
 
 function fillList(list, sentences, empty = null) {
   const shown = sentences.slice(0, LISTED).map((s) => element("li", s));
-  if (sentences.length > LISTED) shown.push(element("li", t("more", { n: sentences.length - LISTED })));
+  if (sentences.length > LISTED) {
+    shown.push(element("li", t("more", { n: sentences.length - LISTED })));
+  }
   if (!shown.length && empty) shown.push(element("li", empty));
   list.replaceChildren(...shown);
   list.hidden = false;
@@ -105,9 +107,11 @@ function capped(list, shown = 3) {
   return list.length > shown ? t("andMore", { list: head, n: list.length - shown }) : head;
 }
 
-// An envelope's bounds in M€: "20,0–30,0", "≥ 20,0", "≤ 30,0" (the table's column says M€).
+// An envelope's bounds in M€ (the column says so): "20,0–30,0", "≥ 20,0", "≤ 30,0".
 function envelope(min, max) {
-  if (min != null && max != null) return t("between", { min: fmt.meurNumber(min), max: fmt.meurNumber(max) });
+  if (min != null && max != null) {
+    return t("between", { min: fmt.meurNumber(min), max: fmt.meurNumber(max) });
+  }
   if (min != null) return t("atLeast", { value: fmt.meurNumber(min) });
   return max != null ? t("atMost", { value: fmt.meurNumber(max) }) : "";
 }
@@ -197,7 +201,9 @@ function drawInputs(inputs, regionNames) {
   ];
   pairs(rows);
   const list = levers(inputs, regionNames);
-  $("#levers").textContent = list.length ? t("levers", { list: list.join(t("separator")) }) : t("noLevers");
+  $("#levers").textContent = list.length
+    ? t("levers", { list: list.join(t("separator")) })
+    : t("noLevers");
   $("#inputs-section").hidden = false;
 }
 
@@ -268,7 +274,8 @@ function regionChart(rows) {
     "aria-label": t("chartLabel") });
   for (let tick = 0; tick <= axisTop + 1e-9; tick += step) {
     chart.append(svg("line", { class: "grid", x1: x(tick), x2: x(tick), y1: top - 3, y2: height }));
-    chart.append(svg("text", { x: x(tick), y: top - 6, "text-anchor": "middle" }, fmt.num(tick, 1)));
+    const label = fmt.num(tick, 1);
+    chart.append(svg("text", { x: x(tick), y: top - 6, "text-anchor": "middle" }, label));
   }
   rows.forEach((region, i) => {
     const y = top + i * rowHeight;
@@ -386,6 +393,7 @@ function drawn(title, name) {
 
 async function main() {
   translatePage(t);
+  $("#report-status").textContent = t("loading");
   $("#print").addEventListener("click", () => window.print());
   const from = source(new URLSearchParams(window.location.search));
   try {
