@@ -1,0 +1,165 @@
+"""Accessibility of the dashboard, as a public-sector site must have it: axe-core (the npm
+package, pinned in tests/web/package-lock.json and installed by `make test`) finds no serious or
+critical violation in French or in English once a result is shown, with every panel of the form
+open; and the keyboard alone reaches the controls in order, runs a scenario and switches the
+language."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import _in_ci
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+GRAVE = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    if not AXE.exists():
+        reason = (
+            "needs axe-core (make web-audit, or npm ci --prefix tests/web)"
+            if shutil.which("npm")
+            else "needs npm to install axe-core"
+        )
+        if _in_ci():
+            pytest.fail(f"{reason} (CI=true: the accessibility check must run)", pytrace=False)
+        pytest.skip(reason)
+    return AXE
+
+
+def everything_shown(page: Page) -> None:
+    """A result, a short curve and a comparison on screen, every folded panel of the form open,
+    one row in each lever table."""
+    expect(page.locator("#kpis")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#run")).to_be_enabled()
+    page.fill("#curve-points", "3")
+    page.click("#draw-curve")
+    expect(page.locator("#curve circle")).to_have_count(3)
+    expect(page.locator("#compare")).to_be_enabled()
+    choices = page.locator("#compare-choices input")
+    choices.nth(0).check()
+    choices.nth(1).check()
+    page.click("#compare")
+    expect(page.locator("#comparison")).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    for button in ["#add-contribution", "#add-department", "#add-territory", "#add-sector"]:
+        page.click(button)
+    page.click("#add-round")
+
+
+def violations(page: Page, axe: Path) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(axe))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+            .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.map((n) => n.target.join(" ")) }))"""
+    )
+    return found
+
+
+def described(found: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['nodes'][:8])}"
+        + (f" and {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
+        for v in found
+    )
+
+
+def test_no_serious_violation_in_french(page: Page, axe_script: Path) -> None:
+    everything_shown(page)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
+    assert not grave, "axe-core, page in French:\n" + described(grave)
+
+
+def test_no_serious_violation_in_english(page_en: Page, axe_script: Path) -> None:
+    everything_shown(page_en)
+    expect(page_en.locator("html")).to_have_attribute("lang", "en")
+    grave = [v for v in violations(page_en, axe_script) if v["impact"] in GRAVE]
+    assert not grave, "axe-core, page in English:\n" + described(grave)
+
+
+def test_the_check_finds_what_it_must(page: Page, axe_script: Path) -> None:
+    # The same check on a field without a label and on grey-on-white text: both reported.
+    everything_shown(page)
+    page.evaluate(
+        """() => {
+            const unlabelled = document.createElement("input");
+            unlabelled.type = "text";
+            const faint = document.createElement("p");
+            faint.textContent = "texte illisible";
+            faint.style.cssText = "color: #bbb; background: #fff";
+            document.querySelector("main").append(unlabelled, faint);
+        }"""
+    )
+    found = {v["id"] for v in violations(page, axe_script) if v["impact"] in GRAVE}
+    assert {"label", "color-contrast"} <= found, found
+
+
+def focused(page: Page) -> str:
+    """The focused element's id, "skip" for the skip link, else its tag name."""
+    return str(
+        page.evaluate(
+            """() => { const node = document.activeElement;
+                return node.classList.contains("skip-link") ? "skip" : node.id || node.tagName; }"""
+        )
+    )
+
+
+def test_the_keyboard_reaches_the_controls_in_order(page: Page) -> None:
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#run")).to_be_enabled()
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+    expected = ["skip", "lang-switch", "base", "budget", "fragile", "decarbonisation",
+                "min-spend", "aid-cap", "fragile-projects", "mode", "SUMMARY", "run"]  # fmt: skip
+    positions = [stops.index(stop) for stop in expected]
+    assert positions == sorted(positions), stops
+    assert stops[0] == "skip"
+    # The skip link takes the keyboard past the banner, and shows while it has the focus.
+    skip = page.locator(".skip-link")
+    skip.focus()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#base")).to_be_focused()
+
+
+def test_enter_on_the_run_button_runs_the_scenario(page: Page) -> None:
+    expect(page.locator("#kpis")).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    expect(page.locator("#kpi-fragile")).not_to_contain_text("80")
+    page.focus("#fragile")
+    page.keyboard.type("80")
+    page.focus("#run")
+    expect(page.locator("#run")).to_have_text("Lancer la simulation")
+    page.keyboard.press("Enter")
+    expect(page.locator("#kpi-fragile")).to_contain_text("80")
+
+
+def test_the_language_switch_works_with_the_keyboard(page: Page) -> None:
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#lang-switch")).to_be_enabled()
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    expect(page.locator("#lang-switch")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#lang-switch")).to_have_text("Français")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#lang-switch")).to_be_enabled()
+    page.locator("#lang-switch").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#lang-switch")).to_have_text("English")
