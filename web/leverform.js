@@ -14,7 +14,7 @@ const $ = (selector) => document.querySelector(selector);
 
 const t = messages({
   matchingRate: { fr: "Taux de contrepartie", en: "Matching rate" },
-  nextInLine: { fr: "Projets listés ensuite", en: "Projects listed next in line" },
+  nextInLine: { fr: "Projets en liste d'attente", en: "Projects listed next in line" },
   notIds: { fr: "pas un numéro de projet : {ids} (donnez des nombres)",
     en: "not a project id: {ids} (give numbers)" },
   chooseRegion: { fr: "choisissez la région", en: "choose the region" },

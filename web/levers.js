@@ -29,6 +29,7 @@ const t = messages({
   atThresholdCut: { fr: ", ou {eur} d'aide en moins", en: ", or {eur} less aid" },
   wouldEnter: { fr: "Non financé : il entrerait {ways}.", en: "Not funded: it would enter {ways}." },
   moreJobs: { fr: "avec {n} emplois de plus", en: "with {n} more jobs" },
+  moreJob: { fr: "avec {n} emploi de plus", en: "with {n} more job" }, // below 2 in French
   lessAid: { fr: "en demandant {eur} d'aide en moins", en: "asking {eur} less aid" },
   or: { fr: "{a} ou {b}", en: "{a} or {b}" },
   roundStatus: { fr: "{index} ({status})", en: "{index} ({status})" },
@@ -61,7 +62,7 @@ const CRITERIA = {
     unit: { fr: "emplois", en: "jobs" } },
   co2_avoided_t: { label: { fr: "tCO2e évitées par an", en: "tCO2e avoided a year" },
     unit: { fr: "tCO2e/an", en: "tCO2e/year" } },
-  leverage: { label: { fr: "investissement mobilisé par l'aide", en: "investment leveraged" },
+  leverage: { label: { fr: "effet de levier", en: "investment leveraged" },
     unit: { fr: "€ d'investissement par € d'aide", en: "EUR of investment per EUR of aid" } },
 };
 const criterionWords = messages(Object.fromEntries(Object.entries(CRITERIA)
@@ -130,7 +131,8 @@ function needs(n) {
   if (n.jobsNeeded != null && n.jobsNeeded < 0.05) { // as the engine says it: at the threshold
     return t("atThreshold", { cut: cut ? t("atThresholdCut", { eur: cut }) : "" });
   }
-  const ways = [n.jobsNeeded == null ? null : t("moreJobs", { n: fixed(n.jobsNeeded, 1) }),
+  const jobs = n.jobsNeeded >= 2 ? "moreJobs" : "moreJob";
+  const ways = [n.jobsNeeded == null ? null : t(jobs, { n: fixed(n.jobsNeeded, 1) }),
     cut && t("lessAid", { eur: cut })].filter(Boolean);
   return ways.length ? t("wouldEnter", { ways: ways.reduce((a, b) => t("or", { a, b })) })
     : fromApi(n.text);

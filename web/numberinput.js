@@ -65,14 +65,20 @@ export function understood(input) {
   return "";
 }
 
-// The input's hint area: its own <small class="hint understood">, made beside it once.
+let hints = 0; // for the hints' ids
+
+// The input's hint area: its own <small class="hint understood">, made beside it once and
+// named as the input's description.
 function hintOf(input) {
   const next = input.nextElementSibling;
   if (next?.classList.contains("understood")) return next;
   const hint = document.createElement("small");
   hint.className = "hint understood";
+  hint.id = `understood-${++hints}`;
   hint.setAttribute("aria-live", "polite");
   input.after(hint);
+  const described = input.getAttribute("aria-describedby");
+  input.setAttribute("aria-describedby", described ? `${described} ${hint.id}` : hint.id);
   return hint;
 }
 

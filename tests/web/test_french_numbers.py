@@ -123,7 +123,7 @@ def test_a_value_that_is_not_a_number_is_refused_in_french_naming_the_field(page
     row.locator("input.release").fill("la moitié")
     page.click("#run")
     expect(row.locator("td.error")).to_contain_text(
-        "« Libéré, % du budget » : « la moitié » n'est pas un nombre"
+        "« Ouvert, % du budget » : « la moitié » n'est pas un nombre"
     )
     expect(field.locator(".error")).to_have_text("")
     page.fill("#budget", "12 %")  # an amount takes no percent sign
@@ -163,8 +163,10 @@ def test_the_lever_panels_in_french(page: Page, live_server: str) -> None:
     rows = cells(page, "#next-in-line")
     for i, project in needing:
         assert spaced(rows[i][1]) == french(project["score"], 1)
+        needed = project["jobsNeeded"]
+        jobs = "emplois" if needed >= 2 else "emploi"  # French plural from 2
         assert spaced(rows[i][5]).startswith(
-            f"Non financé : il entrerait avec {french(project['jobsNeeded'], 1)} emplois de plus"
+            f"Non financé : il entrerait avec {french(needed, 1)} {jobs} de plus"
         ), rows[i]
 
     # The same co-funded result in two rounds test_levers.py reads in English.
