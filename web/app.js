@@ -251,7 +251,7 @@ function drawCurve(scenario, parameter, values) {
       progress(points.length, values.length);
     }
     return { __typename: "TradeOffCurve", points };
-  });
+  }, { place: $("#curve-form") });
 }
 
 async function onCurve(event) {

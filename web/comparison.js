@@ -121,7 +121,7 @@ function compare(names) {
     }
     signal.throwIfAborted();
     return api.compareScenarios(names, { signal });
-  });
+  }, { place: $("#compare-form .actions") });
 }
 
 async function onCompare(event) {

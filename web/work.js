@@ -37,11 +37,18 @@ function lockButtons(locked) {
   });
 }
 
+let home = null; // where the progress line sits in the page, between works placed elsewhere
+
 // Runs `work(progress, signal)`: `progress(done, total)` moves the bar and the count, `signal`
 // aborts when the planner cancels (pass it to the API's requests, check it between steps).
-// Returns what the work returns; null when it was cancelled or failed (its error shown).
-export async function track(label, work) {
+// `place`, an element, shows the progress line there (beside the form that started the work)
+// rather than under the scenario form. Returns what the work returns; null when it was
+// cancelled or failed (its error shown).
+export async function track(label, work, { place = null } = {}) {
   const box = $("#progress");
+  home ??= box.parentElement;
+  const where = place ?? home;
+  if (box.parentElement !== where) where.append(box);
   const text = $("#progress-text");
   const bar = $("#progress-bar");
   const spinner = box.querySelector(".spinner");

@@ -72,6 +72,8 @@ def test_a_curve_counts_its_points_chunk_by_chunk_and_draws(page: Page) -> None:
         page.click("#draw-curve")
         # 12 values go in chunks of 5, 5 and 2: after the first, 5 of 12 are done.
         expect(page.locator("#progress-text")).to_contain_text("5 / 12")
+        # Shown beside the curve's own form, where the planner is.
+        expect(page.locator("#curve-form #progress")).to_be_visible()
         expect(page.locator("#progress-bar")).to_have_js_property("value", 5)
         expect(page.locator("#progress-bar")).to_have_js_property("max", 12)
         expect(page.locator("#cancel")).to_be_enabled()
@@ -117,6 +119,10 @@ def test_cancelling_a_curve_keeps_the_chart_shown(
     page.click("#draw-curve")
     expect(page.locator("#curve circle")).to_have_count(12)
     expect(page.locator("#progress")).to_be_hidden()
+    # A solve after it shows its progress under the scenario form again.
+    with gate(page, lambda body, n: "simulate(" in body):
+        page.click("#run")
+        expect(page.locator("#scenario-form #progress")).to_be_visible()
 
 
 def test_cancelling_a_solve_leaves_the_result_as_it_was(page: Page) -> None:
@@ -125,7 +131,7 @@ def test_cancelling_a_solve_leaves_the_result_as_it_was(page: Page) -> None:
     with gate(page, lambda body, n: "simulate(" in body):
         page.fill("#fragile", "80")
         page.click("#run")
-        expect(page.locator("#progress")).to_be_visible()
+        expect(page.locator("#scenario-form #progress")).to_be_visible()
         expect(page.locator("#run")).to_be_disabled()
         # No count for a single solve: the bar is indeterminate.
         assert not page.locator("#progress-bar").evaluate("bar => bar.hasAttribute('value')")
@@ -172,6 +178,7 @@ def test_a_comparison_counts_its_scenarios_and_can_be_cancelled(page: Page) -> N
     with gate(page, run_scenario_after(1)) as keeper:
         page.click("#compare")
         expect(page.locator("#progress-text")).to_contain_text("1 / 3")
+        expect(page.locator("#compare-form #progress")).to_be_visible()
         page.click("#cancel")
         expect(page.locator("#progress-text")).to_have_text("Annulé")
         assert keeper.count("compareScenarios") == 0
