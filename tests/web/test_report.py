@@ -351,3 +351,28 @@ def test_no_serious_accessibility_violation(tabs: Any, name: str) -> None:
             .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" "))}`)"""
     )
     assert not [v for v in found if v.split()[0] in ("serious", "critical")], found
+
+
+def test_an_infeasible_what_if_shows_what_was_asked(tabs: Any) -> None:
+    # Corsica's projects ask for less than 10 M EUR in all (scenarios/infeasible-corsica-floor).
+    scenario = {"regionEnvelopes": [{"regionCode": "94", "minEur": 10_000_000}]}
+    tab = report(tabs(), f"/report?scenario={quote(json.dumps(scenario))}")
+    assert text(tab, "#report-status").startswith("Scénario infaisable")
+    assert '"regionCode":"94"' in text(tab, "#inputs")  # no resolved inputs: the what-if as sent
+    assert "Plancher de l'enveloppe régionale (Corse)" in text(tab, "#constraints")
+    printed(tab, "report-infeasible-what-if")
+
+
+def test_the_dashboard_links_to_the_report_of_its_result(page: Page) -> None:
+    """The dashboard's "report" link after a what-if opens this page on the same result."""
+    expect(page.locator("#kpi-jobs")).not_to_be_empty()
+    page.fill("#fragile", "80")
+    page.click("#run")
+    expect(page.locator("#results-title")).to_contain_text("modifié")
+    shown = plain(page.locator("#kpi-jobs").inner_text())
+    with page.context.expect_page() as opened:
+        page.click("#report-link")
+    tab = opened.value
+    expect(tab.locator("body")).to_have_attribute("data-ready", "true", timeout=120_000)
+    assert plain(tab.locator("#fig-jobs .value").inner_text()) == shown
+    assert "80,0 %" in plain(tab.locator("#inputs").inner_text())
