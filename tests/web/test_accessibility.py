@@ -163,3 +163,41 @@ def test_the_language_switch_works_with_the_keyboard(page: Page) -> None:
     page.keyboard.press("Space")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#lang-switch")).to_have_text("English")
+
+
+def luminance(rgb: str) -> float:
+    """Relative luminance of a CSS `rgb(r, g, b)` colour (WCAG 2.x)."""
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted([luminance(a), luminance(b)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_luminance_matches_the_wcag_examples() -> None:
+    # Black on white is 21:1; #767676 on white is the lightest grey passing AA, 4.54:1.
+    assert contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21)
+    assert contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)") == pytest.approx(4.54, abs=0.01)
+
+
+def test_colours_axe_does_not_check_are_legible(page: Page) -> None:
+    # Placeholders (the base's values, "shown in grey") are text: 4.5:1 on the field's
+    # background; the keyboard focus ring is a graphical object: 3:1 on the page's white.
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    colours = page.evaluate(
+        """() => {
+            const input = document.querySelector("#budget");
+            input.focus();
+            return {
+                placeholder: getComputedStyle(input, "::placeholder").color,
+                field: getComputedStyle(input).backgroundColor,
+                focus: getComputedStyle(input).outlineColor,
+                page: getComputedStyle(document.body).backgroundColor,
+            };
+        }"""
+    )
+    assert contrast(colours["placeholder"], colours["field"]) >= 4.5, colours
+    assert contrast(colours["focus"], colours["page"]) >= 3, colours
