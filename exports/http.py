@@ -53,6 +53,7 @@ from simulation.scenario import Scenario, ScenarioError
 
 log = logging.getLogger("territoires.exports")
 
+# The tables in the language asked, built (and written) in a worker thread, off the event loop.
 Build = Callable[[Lang], list[Table]]
 WRITERS: dict[str, tuple[str, Callable[[Sequence[Table], Lang], bytes]]] = {
     "xlsx": (workbook.MEDIA_TYPE, lambda tables, _lang: workbook.workbook_bytes(tables)),
@@ -99,11 +100,10 @@ def error_response(
     return JSONResponse(body, status, headers)
 
 
-class Invalid(Exception):
+class Invalid:
     """The scenario itself is wrong: exported as a file that says so (the API's InvalidScenario)."""
 
     def __init__(self, name: str, error: ScenarioError) -> None:
-        super().__init__(str(error))
         self.name = name
         self.outcome = InvalidScenario.of(error)
 
