@@ -8,6 +8,7 @@ import { fmt, fromApi, messages } from "./i18n.js";
 import { numberInput, readTyped, showReadings } from "./numberinput.js";
 
 const POLL_MS = 500;
+const MISSED_POLLS = 5;
 const PAGE = 100; // the API's largest page of rows
 const DEFAULT_BASE = "france-relance-2020";
 const ENDED = new Set(["DONE", "FAILED", "INTERRUPTED", "CANCELLED"]);
@@ -235,11 +236,11 @@ function showError(message) {
 
 // An API refusal in the page's language: our own words for the codes a planner can act on,
 // the server's (with its lead-in) for the rest.
-function refusal(error, key = "refused") {
+function refusal(error) {
   if (["UNAUTHENTICATED", "FORBIDDEN", "TOO_MANY_JOBS"].includes(error.code)) {
     return t(error.code);
   }
-  return t(key, { message: error.message });
+  return t("refused", { message: error.message });
 }
 
 function running(on) {
@@ -267,11 +268,20 @@ function showProgress(job) {
 
 const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
+// Polls the job until it ends; a few missed answers in a row (the network, a server busy for a
+// moment) are waited out, the job running on meanwhile.
 async function poll(id) {
+  let missed = 0;
   for (;;) {
-    const { job } = await request(JOB, { id, first: 0 });
-    showProgress(job);
-    if (ENDED.has(job.status)) return job;
+    try {
+      const { job } = await request(JOB, { id, first: 0 });
+      missed = 0;
+      showProgress(job);
+      if (ENDED.has(job.status)) return job;
+    } catch (error) {
+      missed += 1;
+      if (missed > MISSED_POLLS) throw error;
+    }
     await pause(POLL_MS);
   }
 }
