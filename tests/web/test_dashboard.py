@@ -191,6 +191,31 @@ def test_an_infeasible_scenario_in_french(page: Page) -> None:
     expect(row.locator("td.error")).to_contain_text("Conflit : ")
 
 
+def test_an_api_refusal_is_shown_after_a_french_lead_in(page: Page) -> None:
+    jobs_shown = announced(page)
+    busy = {
+        "errors": [
+            {"message": "the solver is busy: retry in 5 s", "extensions": {"code": "SERVICE_BUSY"}}
+        ],
+        "data": None,
+    }
+    page.route(
+        "**/graphql",
+        lambda route: (
+            route.fulfill(json=busy)
+            if "simulate(" in (route.request.post_data or "")
+            else route.continue_()
+        ),
+    )
+    page.click("#run")
+    expect(page.locator("#api-error")).to_have_text(
+        "Message du serveur (en anglais) : the solver is busy: retry in 5 s"
+    )
+    expect(page.locator("#kpi-jobs")).to_have_text(jobs_shown)  # the last result stays
+    expect(page.locator("#run")).to_be_enabled()
+    page.unroute("**/graphql")
+
+
 def compared_jobs_delta(server: str, names: list[str]) -> float:
     query = """query($n: [String!]!) { compareScenarios(names: $n) {
         ... on Comparison { outcomes { name deltas } } } }"""
