@@ -148,6 +148,11 @@ export const t = messages({
   inRegions: { fr: "dans {n} régions", en: "in {n} regions" },
 
   chartLabel: { fr: "Aide par région, en millions d'euros", en: "Aid by region, in €m" },
+  chartBounds: {
+    fr: "Aide par région, en millions d'euros ; trait plein : plafond de l'enveloppe, "
+      + "pointillés : plancher",
+    en: "Aid by region, in €m; solid stroke: the envelope's maximum, dashed: its minimum",
+  },
   region: { fr: "Région", en: "Region" },
   aid: { fr: "Aide (M€)", en: "Aid (€m)" },
   jobsColumn: { fr: "Emplois", en: "Jobs" },

@@ -268,7 +268,8 @@ function regionChart(rows) {
   const rowHeight = 14;
   const top = 16;
   const height = top + rows.length * rowHeight + 2;
-  const { step, top: axisTop } = ticks(Math.max(1, ...rows.map((r) => r.allocatedEur)) / 1e6);
+  const reach = rows.flatMap((r) => [r.allocatedEur, r.minEur ?? 0, r.maxEur ?? 0]);
+  const { step, top: axisTop } = ticks(Math.max(1, ...reach) / 1e6);
   const x = (meur) => left + (meur / axisTop) * (width - left - right);
   const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
     "aria-label": t("chartLabel") });
@@ -283,7 +284,15 @@ function regionChart(rows) {
     chart.append(svg("text", { x: left - 4, y: y + 10.5, "text-anchor": "end" }, region.name));
     chart.append(svg("rect", { class: "bar", x: left, y: y + 2, height: rowHeight - 4,
       width: Math.max(0, x(meur) - left), "data-code": region.code }));
-    chart.append(svg("text", { x: x(meur) + 3, y: y + 10.5 }, fmt.meurNumber(region.allocatedEur)));
+    const after = Math.max(meur, (region.maxEur ?? 0) / 1e6); // clear of the envelope's stroke
+    chart.append(svg("text", { x: x(after) + 3, y: y + 10.5 }, fmt.meurNumber(region.allocatedEur)));
+    // An envelope's bounds as black strokes across the row: solid its maximum, dashed its minimum.
+    for (const [bound, side] of [[region.minEur, "min"], [region.maxEur, "max"]]) {
+      if (bound == null) continue;
+      const at = x(bound / 1e6);
+      const mark = { class: `bound ${side}`, x1: at, x2: at, y1: y, y2: y + rowHeight };
+      chart.append(svg("line", mark));
+    }
   });
   return chart;
 }
@@ -301,11 +310,11 @@ function cells(tag, values) {
 
 function drawRegions(regions) {
   const rows = [...regions].sort((a, b) => b.allocatedEur - a.allocatedEur);
-  const caption = element("figcaption", t("chartLabel"));
+  // The envelopes' marks and column only when the scenario sets some.
+  const bounded = rows.some((r) => r.minEur != null || r.maxEur != null);
+  const caption = element("figcaption", t(bounded ? "chartBounds" : "chartLabel"));
   $("#region-chart").replaceChildren(regionChart(rows), caption);
   const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
-  // The envelopes' column only when the scenario sets some.
-  const bounded = rows.some((r) => r.minEur != null || r.maxEur != null);
   const extra = (values, value) => (bounded ? [...values, value] : values);
   const head = element("thead");
   head.append(cells("th", extra([t("region"), t("aid"), t("jobsColumn"), t("projects")],

@@ -40,7 +40,8 @@ def api(server: str, query: str, **variables: Any) -> dict[str, Any]:
     )
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 def run(server: str, name: str) -> dict[str, Any]:
@@ -376,3 +377,31 @@ def test_the_dashboard_links_to_the_report_of_its_result(page: Page) -> None:
     expect(tab.locator("body")).to_have_attribute("data-ready", "true", timeout=120_000)
     assert plain(tab.locator("#fig-jobs .value").inner_text()) == shown
     assert "80,0 %" in plain(tab.locator("#inputs").inner_text())
+
+
+def test_region_envelopes_on_the_chart_and_in_the_table(tabs: Any, live_server: str) -> None:
+    query = """query($n: String!) { outcome: runScenario(name: $n) {
+        ... on SimulationResult { regions { name allocatedEur minEur maxEur } } } }"""
+    regions = api(live_server, query, n="equal-regions")["outcome"]["regions"]
+    bounds = [b for r in regions for b in (r["minEur"], r["maxEur"]) if b is not None]
+    assert bounds  # equal-regions sets a minimum and a maximum per metropolitan region
+    tab = report(tabs(), "/report?name=equal-regions")
+    expect(tab.locator("#region-chart line.bound")).to_have_count(len(bounds))
+    assert text(tab, "#region-table thead th:last-child") == "Enveloppe (M€)"
+    for region in regions:
+        row = tab.locator("#region-table tbody tr").filter(
+            has=tab.get_by_role("rowheader", name=region["name"], exact=True)
+        )
+        low, high = region["minEur"], region["maxEur"]
+        if low is not None and high is not None:
+            envelope = f"{fr_decimal(low / 1e6)}–{fr_decimal(high / 1e6)}"
+        elif low is not None or high is not None:
+            envelope = f"{'≥' if low is not None else '≤'} {fr_decimal((low or high) / 1e6)}"
+        else:
+            envelope = ""
+        assert plain(row.locator("td").last.inner_text()) == envelope
+    tab.emulate_media(media="print")
+    strokes = tab.eval_on_selector_all(
+        "#region-chart line.bound", "lines => lines.map(l => getComputedStyle(l).stroke)"
+    )
+    assert set(strokes) == {"rgb(0, 0, 0)"}
