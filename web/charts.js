@@ -1,5 +1,5 @@
 // Small SVG charts drawn by hand: no library, no build step.
-import { fmt, lang, messages } from "./i18n.js";
+import { fmt, messages } from "./i18n.js";
 
 // Modules that took fmt from here before it moved to i18n.js keep working.
 export { fmt } from "./i18n.js";
@@ -21,20 +21,21 @@ const t = messages({
 
 // How the page names a status of the API (SimulationStatus, ParetoStatus...); in English, as
 // the API spells it, in lower case.
-const STATUSES = {
-  OPTIMAL: "optimal",
-  FEASIBLE: "réalisable, optimum non prouvé",
-  INFEASIBLE: "irréalisable",
-  TIME_LIMIT: "limite de temps atteinte",
-  ERROR: "erreur du solveur",
-  EFFICIENT: "efficace",
-  DUPLICATE: "doublon",
-  UNPROVEN: "non prouvé",
-  INVALID: "invalide",
-};
+const STATUSES = messages({
+  OPTIMAL: { fr: "optimal", en: "optimal" },
+  FEASIBLE: { fr: "réalisable, optimum non prouvé", en: "feasible" },
+  INFEASIBLE: { fr: "irréalisable", en: "infeasible" },
+  TIME_LIMIT: { fr: "limite de temps atteinte", en: "time limit" },
+  ERROR: { fr: "erreur du solveur", en: "error" },
+  EFFICIENT: { fr: "efficace", en: "efficient" },
+  DUPLICATE: { fr: "doublon", en: "duplicate" },
+  UNPROVEN: { fr: "non prouvé", en: "unproven" },
+  INVALID: { fr: "invalide", en: "invalid" },
+});
+const KNOWN = ["OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT", "ERROR", "EFFICIENT",
+  "DUPLICATE", "UNPROVEN", "INVALID"];
 export function statusWord(status) {
-  if (lang() === "fr" && status in STATUSES) return STATUSES[status];
-  return status.toLowerCase().replace("_", " ");
+  return KNOWN.includes(status) ? STATUSES(status) : status.toLowerCase().replace("_", " ");
 }
 
 const NS = "http://www.w3.org/2000/svg";
