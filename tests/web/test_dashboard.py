@@ -15,7 +15,8 @@ from tests.conftest import REAL_DATA, needs_real_data
 from tests.web.conftest import ARTIFACTS
 
 OUTCOME = """__typename ... on SimulationResult { jobs spentEur budgetEur unspentEur fragileShare
-    decarbonisationShare projectsFunded regions { code } bindingConstraints { name } }"""
+    decarbonisationShare projectsFunded regions { code }
+    bindingConstraints { name shadowPrice } }"""
 
 
 def api(server: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -109,6 +110,10 @@ def test_a_first_visitor_reads_the_result_in_french(page: Page, live_server: str
     assert expected["bindingConstraints"]
     first = page.locator("#binding li").first
     expect(first).to_contain_text(re.compile(r"^[+\-−][\d\u202f\u00a0]+,\d emplois par "))
+    # Its price, the API's shadowPrice with one decimal and its sign, written the French way.
+    price = f"{expected['bindingConstraints'][0]['shadowPrice']:+,.1f}"
+    shown = spaced(first.inner_text()).replace("−", "-")
+    assert shown.startswith(price.replace(",", " ").replace(".", ",")), (shown, price)
     expect(first).to_contain_text("Contrainte saturée")
     expect(page.locator("#results-title")).to_contain_text("Résultat")
     chart = page.locator("#region-bars svg")
