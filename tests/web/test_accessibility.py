@@ -136,6 +136,36 @@ def test_the_keyboard_reaches_the_controls_in_order(page: Page) -> None:
     expect(page.locator("#base")).to_be_focused()
 
 
+def test_every_visible_control_is_reached_with_the_tab_key(page: Page) -> None:
+    everything_shown(page)
+    # Each visible control gets a number; Tab walks the page once and notes what it reached.
+    controls: int = page.evaluate(
+        """() => {
+            const selector = "a[href], button, input, select, textarea, summary, [tabindex]";
+            const shown = [...document.querySelectorAll(selector)].filter((node) =>
+                node.checkVisibility() && !node.disabled && node.tabIndex >= 0
+                && !(node.type === "radio" && !node.checked));
+            shown.forEach((node, i) => { node.dataset.probe = i; });
+            document.activeElement.blur();
+            window.reached = new Set();
+            document.addEventListener("focusin", (event) => {
+                if (event.target.dataset.probe) window.reached.add(event.target.dataset.probe);
+            });
+            return shown.length;
+        }"""
+    )
+    assert controls > 50
+    page.locator("h1").click()  # the walk starts from the top
+    for _ in range(controls + 20):
+        page.keyboard.press("Tab")
+    missed: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll("[data-probe]")]
+            .filter((node) => !window.reached.has(node.dataset.probe))
+            .map((node) => node.id || node.outerHTML.slice(0, 80))"""
+    )
+    assert not missed, missed
+
+
 def test_enter_on_the_run_button_runs_the_scenario(page: Page) -> None:
     expect(page.locator("#kpis")).to_be_visible()
     expect(page.locator("#run")).to_be_enabled()
