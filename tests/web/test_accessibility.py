@@ -34,8 +34,8 @@ def axe_script() -> Path:
 
 
 def everything_shown(page: Page) -> None:
-    """A result, a short curve and a comparison on screen, every folded panel of the form open,
-    one row in each lever table."""
+    """A result, a short curve, a comparison and a small Pareto front on screen, every folded
+    panel of the form open, one row in each lever table."""
     expect(page.locator("#kpis")).to_be_visible()
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     expect(page.locator("#run")).to_be_enabled()
@@ -49,6 +49,10 @@ def everything_shown(page: Page) -> None:
     page.click("#compare")
     expect(page.locator("#comparison")).to_be_visible()
     expect(page.locator("#run")).to_be_enabled()
+    page.fill("#pareto-points", "3")
+    page.click("#draw-pareto")
+    expect(page.locator("#pareto-front")).to_be_visible()
+    expect(page.locator("#draw-pareto")).to_be_enabled()
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     for button in ["#add-contribution", "#add-department", "#add-territory", "#add-sector"]:
         page.click(button)
@@ -85,6 +89,21 @@ def test_no_serious_violation_in_english(page_en: Page, axe_script: Path) -> Non
     expect(page_en.locator("html")).to_have_attribute("lang", "en")
     grave = [v for v in violations(page_en, axe_script) if v["impact"] in GRAVE]
     assert not grave, "axe-core, page in English:\n" + described(grave)
+
+
+def test_no_serious_violation_around_refusals(page: Page, axe_script: Path) -> None:
+    # An infeasible result (its conflicts beside the fields) and a value that is not a number.
+    expect(page.locator("#kpis")).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    page.select_option("#base", "infeasible-corsica-floor")
+    page.click("#run-saved")
+    expect(page.locator("#infeasible")).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    page.fill("#fragile", "abc")
+    page.click("#run")
+    expect(page.locator("label[data-field='fragileShareMin'] .error")).not_to_be_empty()
+    grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
+    assert not grave, "axe-core, refusals in French:\n" + described(grave)
 
 
 def test_the_check_finds_what_it_must(page: Page, axe_script: Path) -> None:
