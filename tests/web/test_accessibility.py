@@ -195,6 +195,11 @@ def test_enter_on_the_run_button_runs_the_scenario(page: Page) -> None:
     expect(page.locator("#run")).to_have_text("Lancer la simulation")
     page.keyboard.press("Enter")
     expect(page.locator("#kpi-fragile")).to_contain_text("80")
+    # The keyboard keeps its place: the buttons were disabled while it ran, and the next Tab
+    # goes on from the run button.
+    expect(page.locator("#run")).to_be_enabled()
+    page.keyboard.press("Tab")
+    expect(page.locator("#run-saved")).to_be_focused()
 
 
 def test_the_language_switch_works_with_the_keyboard(page: Page) -> None:
