@@ -91,6 +91,26 @@ def test_no_serious_violation_in_english(page_en: Page, axe_script: Path) -> Non
     assert not grave, "axe-core, page in English:\n" + described(grave)
 
 
+@pytest.mark.parametrize(
+    ("base", "panel"),
+    [
+        pytest.param("march-2021-top-up", "#funding-panel", id="co-funding"),
+        pytest.param("revues-regionales-2021", "#rounds-panel", id="review-rounds"),
+    ],
+)
+def test_no_serious_violation_in_the_lever_panels(
+    page: Page, axe_script: Path, base: str, panel: str
+) -> None:
+    expect(page.locator("#kpis")).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    page.select_option("#base", base)
+    page.click("#run-saved")
+    expect(page.locator(panel)).to_be_visible()
+    expect(page.locator("#run")).to_be_enabled()
+    grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
+    assert not grave, f"axe-core, {base} in French:\n" + described(grave)
+
+
 def test_no_serious_violation_around_refusals(page: Page, axe_script: Path) -> None:
     # An infeasible result (its conflicts beside the fields) and a value that is not a number.
     expect(page.locator("#kpis")).to_be_visible()
