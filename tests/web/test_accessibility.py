@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import _in_ci
+from tests.conftest import _in_ci, needs_real_data
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 GRAVE = {"serious", "critical"}
@@ -109,6 +109,15 @@ def test_no_serious_violation_in_the_lever_panels(
     expect(page.locator("#run")).to_be_enabled()
     grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
     assert not grave, f"axe-core, {base} in French:\n" + described(grave)
+
+
+@needs_real_data
+def test_no_serious_violation_in_the_map_and_its_details(page: Page, axe_script: Path) -> None:
+    expect(page.locator("#map")).to_have_attribute("data-state", "ready")
+    page.locator("#map circle.laureate.funded").last.hover()
+    expect(page.locator("#map-details h4")).to_be_visible()
+    grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
+    assert not grave, "axe-core, the map and a laureate's details:\n" + described(grave)
 
 
 def test_no_serious_violation_around_refusals(page: Page, axe_script: Path) -> None:
