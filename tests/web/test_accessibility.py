@@ -135,6 +135,18 @@ def test_no_serious_violation_around_refusals(page: Page, axe_script: Path) -> N
     assert not grave, "axe-core, refusals in French:\n" + described(grave)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_serious_violation_in_the_printable_report(
+    page: Page, axe_script: Path, lang: str
+) -> None:
+    page.evaluate(f"localStorage.setItem('territoires.lang', '{lang}')")
+    page.goto("/report?name=france-relance-2020")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    grave = [v for v in violations(page, axe_script) if v["impact"] in GRAVE]
+    assert not grave, f"axe-core, the report in {lang}:\n" + described(grave)
+
+
 def test_the_check_finds_what_it_must(page: Page, axe_script: Path) -> None:
     # The same check on a field without a label and on grey-on-white text: both reported.
     everything_shown(page)
