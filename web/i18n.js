@@ -117,6 +117,23 @@ export function fromApi(text) {
   return text ? LEAD_IN("api", { text }) : text;
 }
 
+// The same as an element, for where it is shown: the English words inside lang="en", so that a
+// screen reader reads them with an English voice (the lead-in stays in the page's language).
+export function apiText(text) {
+  const span = document.createElement("span");
+  if (!text) return span;
+  const english = document.createElement("span");
+  english.lang = "en";
+  english.textContent = text;
+  if (lang() === "en") {
+    span.append(english);
+    return span;
+  }
+  const [before, after] = LEAD_IN("api", { text: "\u0000" }).split("\u0000");
+  span.append(before, english, after);
+  return span;
+}
+
 // A number typed by a French or an English reader: "12 207", "0,75", "1.5", "75 %".
 // Returns {value} (a percent sign divides by 100) or {error: "empty" | "notANumber"}.
 export function readNumber(raw) {
