@@ -21,8 +21,8 @@ from simulation.scenario import (
 FULL = {
     "version": 1,
     "name": "decarbonisation-push",
-    "title": "Decarbonisation push",
-    "description": "Half of the euros to decarbonising projects.",
+    "title": "Priorité à la décarbonation",
+    "description": "La moitié des euros à des projets de décarbonation.",
     "base": "france-relance-2020",
     "budget_eur": 400_000_000,
     "mode": "all_or_nothing",
