@@ -242,7 +242,7 @@ def test_compare_two_scenarios_and_draw_the_curve(page_en: Page, live_server: st
     delta = compared_jobs_delta(live_server, names)
     tick_and_compare(page, names)
     table = page.locator("#compare-outcomes")
-    expect(table).to_contain_text("Rural and fragile territories first")
+    expect(table).to_contain_text("Territoires ruraux et fragiles d'abord")
     sign = "-" if delta < 0 else "+"  # Intl's sign
     expect(table.locator("tr", has_text="jobs created")).to_contain_text(
         f"({sign}{jobs(abs(delta))})"
