@@ -5,7 +5,8 @@
 
 import * as api from "./api.js";
 import { el, title } from "./charts.js";
-import { fmt, fromApi, lang, messages } from "./i18n.js";
+import { fmt, fromApi, messages } from "./i18n.js";
+import { fillPicker } from "./mappicker.js";
 
 const WIDTH = 560;
 const COS_LAT = Math.cos((46.5 * Math.PI) / 180); // equirectangular, true at mid-France
@@ -28,10 +29,12 @@ const t = messages({
     en: "outlines unavailable ({status})",
   },
   chart: {
-    fr: "Carte de la France métropolitaine : territoires d'industrie (phase 1) et lauréats du "
-      + "fonds, financés ou non dans ce scénario",
-    en: "Map of mainland France: the Territoires d'industrie (phase 1) and the fund's laureates, "
-      + "funded or not in this scenario",
+    fr: "Carte de la France métropolitaine : {territories} territoires d'industrie (phase 1) et "
+      + "{placed} lauréats du fonds, dont {funded} financés dans ce scénario. La liste « Choisir "
+      + "un lauréat sur la carte » donne le détail de chacun.",
+    en: "Map of mainland France: {territories} Territoires d'industrie (phase 1) and {placed} of "
+      + "the fund's laureates, {funded} of them funded in this scenario. The list “Pick a "
+      + "laureate on the map” gives each one's details.",
   },
   laureate: { fr: "Lauréat", en: "Laureate" },
   pointFunded: { fr: "{name} — financé dans ce scénario", en: "{name} — funded in this scenario" },
@@ -56,14 +59,15 @@ const t = messages({
       + "« Plan de relance – projets industriels », DGE, printemps 2022) ; {placed} sont placés à "
       + "leur position GPS, dont {funded} financés dans ce scénario{left}. Candidats générés : "
       + "{generated} projets simulés pour compléter le vivier de candidats, sans position : ils "
-      + "comptent dans le résultat mais pas sur la carte. Survolez ou cliquez un point pour voir "
-      + "l'entreprise et ses chiffres.",
+      + "comptent dans le résultat mais pas sur la carte. Survolez ou cliquez un point, ou "
+      + "choisissez un lauréat dans la liste sous la carte, pour voir l'entreprise et ses "
+      + "chiffres.",
     en: "Laureates: the fund's {total} real projects (the State's real data: open data “Plan de "
       + "relance – projets industriels”, DGE, spring 2022); {placed} are placed at their GPS "
       + "position, {funded} of them funded in this scenario{left}. Generated candidates: "
       + "{generated} simulated projects that complete the pool of candidates, without a "
-      + "position: they count in the result but not on the map. Hover over or click a point to "
-      + "see the company and its figures.",
+      + "position: they count in the result but not on the map. Hover over or click a point, or "
+      + "pick a laureate in the list below the map, to see the company and its figures.",
   },
   notDrawn: { fr: ", et {list}, non dessinés", en: ", and {list}, not drawn" },
   overseas: { fr: "{n} outre-mer", en: "{n} overseas" },
@@ -143,6 +147,7 @@ let outlines = null;
 let laureates = null;
 const details = new Map(); // project id -> promise of its details
 let drawing = 0; // the latest drawMap call: an older one that finishes later draws nothing
+let shown = null; // the map on screen: {svg, funded, at: Map id -> [x, y] of its point}
 
 const isMetropolitan = (code) => code.length === 2 && code >= "11";
 // Overseas: the regions 01-06 and the collectivities (New Caledonia 988, French Polynesia 987).
@@ -177,13 +182,13 @@ function pathOf(geometry) {
 }
 
 async function loadLaureates() {
-  const [{ nodes, totalCount }, generated] = await Promise.all([api.laureatePoints(),
-    api.generatedCount()]);
+  const [{ nodes, totalCount }, generated, regions] = await Promise.all([api.laureatePoints(),
+    api.generatedCount(), api.listRegions()]);
   const placed = nodes.filter((n) => n.location.latitude != null
     && isMetropolitan(n.location.regionCode));
   const overseas = nodes.filter((n) => !isMetropolitan(n.location.regionCode)).length;
   return { placed, total: totalCount, overseas, unplaced: totalCount - placed.length - overseas,
-    generated };
+    generated, regions: new Map(regions.map((r) => [r.code, r.name])) };
 }
 
 function projectDetails(id) {
@@ -201,10 +206,6 @@ function projectDetails(id) {
 export async function drawMap(container, note, source) {
   const call = ++drawing;
   container.dataset.state = "loading";
-  // Filled here, in the page's language (the markup's default may say otherwise).
-  for (const node of [container, note, document.querySelector("#map-details")]) {
-    if (node) node.lang = lang();
-  }
   note.textContent = t("loading");
   if (outlines === null) outlines = loadOutlines();
   if (laureates === null) laureates = loadLaureates();
@@ -219,13 +220,14 @@ export async function drawMap(container, note, source) {
     outlines = null;
     laureates = null;
     container.replaceChildren();
+    shown = null;
+    document.querySelector(".map-pick").hidden = true;
     container.dataset.state = "error";
     note.textContent = t("noMap", { reason: error.message });
     return;
   }
   if (call !== drawing) return;
-  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img",
-    "aria-label": t("chart") });
+  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img" });
   const territories = el("g", { class: "territories" });
   for (const t of shapes) {
     territories.append(el("path", { class: "territory", d: t.d, "data-id": t.id }, title(t.name)));
@@ -233,9 +235,11 @@ export async function drawMap(container, note, source) {
   const unfunded = el("g", { class: "laureates" });
   const fundedLayer = el("g", { class: "laureates" }); // drawn last: on top
   let fundedCount = 0;
+  const at = new Map();
   for (const p of points.placed) {
     const cx = x(p.location.longitude);
     const cy = y(p.location.latitude);
+    at.set(p.id, [cx, cy]);
     const isFunded = funded.has(p.id);
     const name = p.company ? p.company.name : t("laureate");
     const label = t(isFunded ? "pointFunded" : "pointUnfunded", { name });
@@ -248,12 +252,36 @@ export async function drawMap(container, note, source) {
         y: (cy - 2.2).toFixed(1), width: 4.4, height: 4.4, "data-id": p.id }, title(label)));
     }
   }
-  svg.append(territories, unfunded, fundedLayer);
-  svg.addEventListener("mouseover", (event) => show(event.target, funded));
-  svg.addEventListener("click", (event) => show(event.target, funded));
+  // The chosen point's ring, on top of every point (the page's focus colour while the list of
+  // laureates has the keyboard focus).
+  const ring = el("g", { class: "map-ring", visibility: "hidden" },
+    el("circle", { class: "halo", r: 6.5 }), el("circle", { class: "mark", r: 6.5 }));
+  svg.append(territories, unfunded, fundedLayer, ring);
+  svg.setAttribute("aria-label", t("chart", { territories: fmt.int(shapes.length),
+    placed: fmt.int(points.placed.length), funded: fmt.int(fundedCount) }));
+  // The mouse's way to a laureate; the keyboard's is the list below (the points take no focus:
+  // a tab stop for each of a thousand points would bar the way to the rest of the page).
+  const pointed = (event) => {
+    if (event.target.classList.contains("laureate")) choose(event.target.dataset.id);
+  };
+  svg.addEventListener("mouseover", pointed);
+  svg.addEventListener("click", pointed);
   container.replaceChildren(svg, legend(points, fundedCount));
   container.dataset.state = "ready";
   note.textContent = caption(points, fundedCount);
+  shown = { svg, funded, at };
+  const picker = document.querySelector("#map-pick");
+  fillPicker(picker, document.querySelector("#map-pick-label"), points.placed.map((p) => ({
+    id: p.id, name: p.company ? p.company.name : t("laureate"),
+    regionCode: p.location.regionCode })), funded, points.regions);
+  if (!picker.dataset.wired) {
+    picker.dataset.wired = "true";
+    picker.addEventListener("change", () => { if (picker.value) choose(picker.value); });
+  }
+  picker.parentElement.hidden = false;
+  // A laureate shown before this result: its details again, funded or not in this one.
+  const before = document.querySelector("#map-details").dataset.projectId;
+  if (before && at.has(before)) choose(before);
   performance.mark("map-drawn"); // read by the browser tests, which report the load time
 }
 
@@ -296,16 +324,19 @@ function caption(points, fundedCount) {
   });
 }
 
-// ---- the details of one laureate, on hover or click --------------------------------------
+// ---- the details of one laureate: hovered, clicked or chosen in the list ------------------
 
-async function show(target, funded) {
-  if (!target.classList || !target.classList.contains("laureate") || !target.dataset.id) return;
+async function choose(id) {
+  if (!shown || !id || !shown.at.has(id)) return;
+  const { svg, funded, at } = shown;
   const panel = document.querySelector("#map-details");
-  const id = target.dataset.id;
-  document.querySelectorAll("#map .laureate.selected").forEach((p) => {
-    p.classList.remove("selected");
-  });
-  target.classList.add("selected");
+  svg.querySelectorAll(".laureate.selected").forEach((p) => p.classList.remove("selected"));
+  svg.querySelector(`.laureate[data-id="${CSS.escape(id)}"]`).classList.add("selected");
+  const ring = svg.querySelector(".map-ring");
+  const [cx, cy] = at.get(id);
+  ring.setAttribute("transform", `translate(${cx.toFixed(1)},${cy.toFixed(1)})`);
+  ring.setAttribute("visibility", "visible");
+  document.querySelector("#map-pick").value = id;
   panel.dataset.projectId = id;
   let project;
   try {
