@@ -12,13 +12,11 @@ from strawberry.dataloader import DataLoader
 
 from models import Award, Fund, Region, Territory, laureates, queries
 from schema.cache import Version, data_version
-from schema.runner import Runner
+from schema.runner import FINAL, Runner
 from settings import Settings
 from simulation.result import Status
 from studies.jobs import JobRunner
 
-# Answers that a retry would give again; a time limit (with or without an allocation) may not.
-FINAL = frozenset({Status.OPTIMAL, Status.INFEASIBLE})
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 

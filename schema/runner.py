@@ -23,7 +23,7 @@ from models.queries import load_projects
 from simulation.curve import Curve, trade_off_curve
 from simulation.pareto import Front, front
 from simulation.projects import ProjectColumns
-from simulation.result import Result
+from simulation.result import Result, Status
 from simulation.scenario import Scenario
 from simulation.solve import solve
 
@@ -33,6 +33,8 @@ QUEUE_TIMEOUT_S = 10.0  # waiting for a free slot, before the API answers "busy"
 RETRY_AFTER_S = 5
 PROJECT_SETS = 8  # distinct project selections kept in memory
 RESULTS = 16  # recent results kept: a comparison or an export after its runs solves nothing
+# Answers that a retry would give again; a time limit (with or without an allocation) may not.
+FINAL = frozenset({Status.OPTIMAL, Status.INFEASIBLE})
 
 
 class SolverTimeout(GraphQLError):
@@ -89,8 +91,8 @@ class Runner:
     async def solve(self, scenario: Scenario, projects: ProjectColumns) -> Result:
         """The engine's result, or the one it gave to the same scenario on the same projects
         (the engine is deterministic: seeded draws, one HiGHS thread), kept for the few most
-        recent scenarios. Projects count as the same when they are the same read-only arrays,
-        which `projects` hands out while the data version is unchanged."""
+        recent scenarios when final (FINAL). Projects count as the same when they are the same
+        read-only arrays, which `projects` hands out while the data version is unchanged."""
         key = orjson.dumps(scenario.to_dict(), option=orjson.OPT_SORT_KEYS)
         kept = self._results.get(key)
         if kept is not None and kept[0] is projects:
@@ -98,9 +100,10 @@ class Runner:
             return kept[1]
         job = partial(solve, scenario, projects, time_limit_s=self.time_limit_s)
         result = await self._run(job)
-        self._results[key] = (projects, result)
-        while len(self._results) > RESULTS:
-            self._results.pop(next(iter(self._results)))
+        if result.status in FINAL:  # a time limit or an error is solved again when asked again
+            self._results[key] = (projects, result)
+            while len(self._results) > RESULTS:
+                self._results.pop(next(iter(self._results)))
         return result
 
     async def curve(

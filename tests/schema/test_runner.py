@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ import schema.runner
 from schema.runner import RESULTS, Runner, SolverBusy, SolverTimeout
 from server import create_app
 from settings import Settings
+from simulation.result import Status
 from simulation.scenario import Scenario
 from tests.schema.helpers import gql
 
@@ -73,12 +75,13 @@ async def test_a_solve_past_its_time_limit_is_a_clear_error(
 class Gate:
     """A stand-in for the engine's solve: counts solves running at once, waits to be released."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: Status = Status.OPTIMAL) -> None:
+        self.answer = SimpleNamespace(status=status)
         self.lock = threading.Lock()
         self.running = self.most = self.started = 0
         self.release = threading.Event()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
+    def __call__(self, *args: Any, **kwargs: Any) -> SimpleNamespace:
         with self.lock:
             self.started += 1
             self.running += 1
@@ -88,7 +91,7 @@ class Gate:
         finally:
             with self.lock:
                 self.running -= 1
-        return "solved"
+        return self.answer
 
 
 async def wait_for(condition: Any) -> None:
@@ -112,7 +115,7 @@ async def test_a_timed_out_solve_keeps_its_slot_until_its_thread_ends(
     await asyncio.sleep(0.2)
     assert gate.started == 1, "a second solve started while the timed-out one still ran"
     gate.release.set()
-    assert await second == "solved"
+    assert await second is gate.answer
     assert gate.most == 1
 
 
@@ -127,7 +130,7 @@ async def test_time_in_the_queue_is_not_solve_time(monkeypatch: pytest.MonkeyPat
         await first  # the first one overruns its limit while the second waits in line
     await asyncio.sleep(0.5)  # and its thread goes on past the second one's own limit
     gate.release.set()
-    assert await second == "solved"
+    assert await second is gate.answer
 
 
 async def test_a_full_queue_is_a_busy_error_with_a_retry_hint(
@@ -141,7 +144,7 @@ async def test_a_full_queue_is_a_busy_error_with_a_retry_hint(
     with pytest.raises(SolverBusy) as raised:
         await runner.solve(Scenario(), None)  # type: ignore[arg-type]
     gate.release.set()
-    assert await first == "solved"
+    assert await first is gate.answer
     extensions = raised.value.extensions or {}
     assert extensions["code"] == "SERVICE_BUSY"
     assert extensions["retryAfterS"] > 0
@@ -156,8 +159,8 @@ async def test_the_same_scenario_on_the_same_projects_is_solved_once(
     monkeypatch.setattr(schema.runner, "solve", gate)
     runner = Runner(time_limit_s=30)
     projects, reloaded = object(), object()
-    assert await runner.solve(Scenario(), projects) == "solved"  # type: ignore[arg-type]
-    assert await runner.solve(Scenario(), projects) == "solved"  # type: ignore[arg-type]
+    assert await runner.solve(Scenario(), projects) is gate.answer  # type: ignore[arg-type]
+    assert await runner.solve(Scenario(), projects) is gate.answer  # type: ignore[arg-type]
     assert gate.started == 1
     await runner.solve(Scenario(budget_eur=1), projects)  # type: ignore[arg-type]
     await runner.solve(Scenario(), reloaded)  # type: ignore[arg-type]  # new data: solved again
@@ -166,3 +169,16 @@ async def test_the_same_scenario_on_the_same_projects_is_solved_once(
         await runner.solve(Scenario(budget_eur=budget), projects)  # type: ignore[arg-type]
     await runner.solve(Scenario(), reloaded)  # type: ignore[arg-type]
     assert gate.started == 4 + RESULTS
+
+
+async def test_a_time_limit_is_solved_again_when_asked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = Gate(Status.TIME_LIMIT)
+    gate.release.set()
+    monkeypatch.setattr(schema.runner, "solve", gate)
+    runner = Runner(time_limit_s=30)
+    projects = object()
+    for _ in range(2):
+        await runner.solve(Scenario(), projects)  # type: ignore[arg-type]
+    assert gate.started == 2
