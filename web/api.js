@@ -1,5 +1,5 @@
 // The public GraphQL API, nothing else: the dashboard doubles as an example client.
-import { fromApi, messages } from "./i18n.js";
+import { apiText, fromApi, messages } from "./i18n.js";
 
 const t = messages({
   noAnswer: { fr: "L'API à l'adresse /graphql n'a pas répondu ({reason}).",
@@ -36,12 +36,35 @@ fragment Outcome on SimulationOutcome {
 }`;
 
 // `code` is the API's error code (extensions.code: SERVICE_BUSY, SOLVER_TIMEOUT...) when it
-// gave one.
+// gave one; `apiMessage` the API's own (English) words, when the error is the API's refusal.
 export class ApiError extends Error {
-  constructor(message, code = null) {
+  constructor(message, code = null, apiMessage = null) {
     super(message);
     this.code = code;
+    this.apiMessage = apiMessage;
   }
+}
+
+// An error as the page shows it: the API's English after its lead-in and marked lang="en", the
+// page's own words as they are.
+export function errorText(error) {
+  return error.apiMessage ? apiText(error.apiMessage) : document.createTextNode(error.message);
+}
+
+// The API's words inside a sentence of the page: t(key, { message: API_WORDS }) marks their
+// place, inWords(sentence, node) gives the sentence's nodes with `node` (apiText(...) or
+// errorText(...)) in that place.
+export const API_WORDS = "\u0000";
+export function inWords(sentence, node) {
+  const [before, after = ""] = sentence.split(API_WORDS);
+  return [before, node, after].filter((part) => part !== "");
+}
+
+// An element (a list item, a paragraph...) whose whole text is the API's words.
+export function apiElement(tag, text) {
+  const node = document.createElement(tag);
+  node.append(apiText(text));
+  return node;
 }
 
 // One GraphQL request; `signal` (an AbortSignal) cancels it: the promise then rejects with the
@@ -63,8 +86,8 @@ export async function request(query, variables = {}, { signal, headers = {} } = 
   const body = await response.json().catch(() => null);
   if (signal?.aborted) throw signal.reason;
   if (body && body.errors && body.errors.length) {
-    throw new ApiError(fromApi(body.errors.map((e) => e.message).join("; ")),
-      body.errors[0].extensions?.code ?? null);
+    const words = body.errors.map((e) => e.message).join("; ");
+    throw new ApiError(fromApi(words), body.errors[0].extensions?.code ?? null, words);
   }
   if (!response.ok || !body) {
     throw new ApiError(t("status", { status: response.status, text: response.statusText }));

@@ -3,7 +3,7 @@ import { curveChart, regionBars, statusWord } from "./charts.js";
 import {
   buildEnvelopeRows, clearFieldErrors, effectiveShare, fieldError, readScenario, showBaseValues,
 } from "./form.js";
-import { fmt, fromApi, lang, messages, readNumber } from "./i18n.js";
+import { apiText, fmt, lang, messages, readNumber } from "./i18n.js";
 import { item, paragraph, tableRow } from "./dom.js";
 import { baselineLabel, bindingItem } from "./explain.js";
 import { startComparison } from "./comparison.js";
@@ -98,12 +98,13 @@ function figure(cell, main, aside = null) {
 function statusMessage(outcome) {
   const seconds = fmt.num(outcome.solver.timeS, 2);
   if (lang() === "fr" && ["OPTIMAL", "FEASIBLE"].includes(outcome.status)) {
-    return t("solved", { head: t(outcome.status), mode: t(outcome.mode),
+    return [t("solved", { head: t(outcome.status), mode: t(outcome.mode),
       jobs: fmt.int(outcome.jobs), spent: fmt.meur(outcome.spentEur),
       fragile: fmt.pct(outcome.fragileShare),
-      decarbonisation: fmt.pct(outcome.decarbonisationShare), seconds });
+      decarbonisation: fmt.pct(outcome.decarbonisationShare), seconds })];
   }
-  return t("solvedOther", { message: fromApi(outcome.message), seconds });
+  return api.inWords(t("solvedOther", { message: api.API_WORDS, seconds }),
+    apiText(outcome.message));
 }
 
 // `source` is how the result was asked for: {name} of a scenario or a {scenario} input.
@@ -120,7 +121,7 @@ function showOutcome(outcome, heading, source) {
   showExports(source);
   if (outcome.__typename === "InvalidScenario") return showInvalid(outcome);
   if (outcome.__typename === "Infeasible") return showInfeasible(outcome);
-  $("#status-message").textContent = statusMessage(outcome);
+  $("#status-message").replaceChildren(...statusMessage(outcome));
   $("#kpi-jobs").textContent = fmt.int(outcome.jobs);
   const funding = outcome.funding;
   // Regional money comes on top of the State's budget: say whose euros were spent.
@@ -137,7 +138,8 @@ function showOutcome(outcome, heading, source) {
   const binding = outcome.bindingConstraints.map(bindingItem);
   if (!binding.length) binding.push(item(t("noBinding")));
   $("#binding").replaceChildren(...binding);
-  $("#unspent-reasons").replaceChildren(...outcome.unspentReasons.map((r) => item(fromApi(r))));
+  $("#unspent-reasons").replaceChildren(...outcome.unspentReasons
+    .map((r) => api.apiElement("li", r)));
   $("#baselines tbody").replaceChildren(...outcome.baselines.map((b) => {
     const label = baselineLabel(b);
     return tableRow([b.feasible ? label : t("breaks", { label }), fmt.int(b.jobs),
@@ -170,29 +172,30 @@ function showInvalid(outcome) {
   const loose = [];
   for (const problem of outcome.problems) {
     const region = problem.path.match(/^constraints\.regions\.([^.]+)/);
-    if (!fieldError(problem.field, fromApi(problem.message), region && region[1], problem.path)) {
+    if (!fieldError(problem.field, apiText(problem.message), region && region[1], problem.path)) {
       loose.push(t("problem", { path: problem.path, message: problem.message }));
     }
   }
-  $("#infeasible").replaceChildren(paragraph(
-    loose.length ? fromApi(loose.join("; ")) : t("fixFields")));
+  $("#infeasible").replaceChildren(loose.length ? api.apiElement("p", loose.join("; "))
+    : paragraph(t("fixFields")));
   return outcome;
 }
 
 function showInfeasible(outcome) {
   $("#status-message").textContent = t("infeasible");
   const box = $("#infeasible");
-  box.replaceChildren(paragraph(fromApi(outcome.message)));
+  box.replaceChildren(api.apiElement("p", outcome.message));
   if (outcome.relaxations.length) {
     const list = document.createElement("ul");
-    list.append(...outcome.relaxations.map((r) => item(fromApi(`${capital(r.text)}.`))));
+    list.append(...outcome.relaxations.map((r) => api.apiElement("li", `${capital(r.text)}.`)));
     box.append(paragraph(t("relaxations")), list);
   }
   for (const relaxation of outcome.relaxations) {
     const region = relaxation.name.match(/^region_(\w+)_(min|max)$/);
-    fieldError(CONFLICT_FIELDS[relaxation.name],
-      t("conflict", { text: lang() === "en" ? relaxation.text : fromApi(relaxation.text) }),
-      region && region[1]);
+    const conflict = document.createElement("span");
+    conflict.append(...api.inWords(t("conflict", { text: api.API_WORDS }),
+      apiText(relaxation.text)));
+    fieldError(CONFLICT_FIELDS[relaxation.name], conflict, region && region[1]);
   }
   return outcome;
 }
@@ -271,8 +274,8 @@ async function onCurve(event) {
   const curve = await drawCurve(scenario, parameter, values);
   if (!curve) return;
   if (curve.__typename === "InvalidScenario") {
-    $("#curve-message").textContent = fromApi(curve.problems.map((p) => t("problem",
-      { path: p.path, message: p.message })).join("; "));
+    $("#curve-message").replaceChildren(apiText(curve.problems.map((p) => t("problem",
+      { path: p.path, message: p.message })).join("; ")));
     return;
   }
   curveChart($("#curve"), curve.points, { label: t(parameter),

@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { statusWord } from "./charts.js";
 import { tableRow } from "./dom.js";
-import { fmt, fromApi, lang, messages } from "./i18n.js";
+import { apiText, fmt, lang, messages } from "./i18n.js";
 import { comparisonExport, comparisonFileName } from "./links.js";
 import { track } from "./work.js";
 
@@ -135,7 +135,7 @@ async function onCompare(event) {
   const comparison = await compare(names);
   if (!comparison) return;
   if (comparison.__typename === "InvalidScenario") {
-    $("#compare-message").textContent = fromApi(comparison.message);
+    $("#compare-message").replaceChildren(apiText(comparison.message));
     return;
   }
   showComparison(comparison);

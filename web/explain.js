@@ -2,7 +2,7 @@
 // (composed in French from their name, label, price and unit), the simple rules the optimum
 // is measured against.
 import { item } from "./dom.js";
-import { fromApi, lang, locale, messages } from "./i18n.js";
+import { apiText, lang, locale, messages } from "./i18n.js";
 
 const t = messages({
   perPoint: { fr: "{price} {jobs} par point {what}{suffix}.",
@@ -84,7 +84,11 @@ function capital(text) {
 // (or for a constraint the page cannot word) the API's own words.
 export function bindingItem(b) {
   const words = lang() === "fr" ? constraintWords(b.name) : null;
-  if (!words) return item(fromApi(`${capital(b.text)}.`), t("binding", { label: b.label }));
+  if (!words) {
+    const li = item("", t("binding", { label: b.label }));
+    li.prepend(apiText(`${capital(b.text)}.`));
+    return li;
+  }
   const [label, what] = words;
   let jobs = t(b.unit.startsWith("jobs-equivalents") ? "equivalents" : "jobs");
   if (b.unit.includes("worst case")) jobs = t("worstCase", { jobs });

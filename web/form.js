@@ -87,7 +87,7 @@ export function fieldError(field, message, regionCode = null, path = null) {
   const row = regionCode && document.querySelector(`#envelope-rows tr[data-code="${regionCode}"]`);
   if (row) {
     $("#envelopes").open = true;
-    row.querySelector("td.error").textContent = message;
+    row.querySelector("td.error").replaceChildren(message); // text, or the API's words
     row.querySelectorAll("td").forEach((td) => td.classList.add("invalid"));
     return true;
   }
@@ -96,7 +96,8 @@ export function fieldError(field, message, regionCode = null, path = null) {
   box.classList.add("invalid");
   if (box.tagName === "DETAILS") box.open = true;
   const error = box.querySelector(".error");
-  error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
+  if (error.textContent) error.append(" ");
+  error.append(message);
   return true;
 }
 

@@ -179,8 +179,10 @@ function rowFor(path) {
     : null;
 }
 
+// `message` is text, or an element (the API's words marked lang="en").
 function append(box, message) {
-  box.textContent = box.textContent ? `${box.textContent} ${message}` : message;
+  if (box.textContent) box.append(" ");
+  box.append(message);
 }
 
 // Puts a message next to the lever input a scenario-file path names; false when none does.

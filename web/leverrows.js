@@ -1,7 +1,7 @@
 // The lever inputs' editable rows: regional contributions, review rounds, department and
 // territory envelopes and sector floors, each added and removed by the planner.
 import * as api from "./api.js";
-import { fmt, fromApi, messages } from "./i18n.js";
+import { fmt, messages } from "./i18n.js";
 import { numberInput } from "./numberinput.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -165,7 +165,8 @@ export function buildLeverInputs(regions) {
     document.querySelectorAll("#sector-rows select").forEach(fillSectorSelect);
     $("#sectors-listed").textContent = "";
   }).catch((error) => {
-    $("#sectors-listed").textContent = t("sectorsFailed", { message: fromApi(error.message) });
+    $("#sectors-listed").replaceChildren(...api.inWords(
+      t("sectorsFailed", { message: api.API_WORDS }), api.errorText(error)));
   });
   $("#add-contribution").addEventListener("click", () => {
     addContribution().querySelector("select").focus();

@@ -1,7 +1,7 @@
 // The result's levers: every criterion, the next projects in line, who pays (State and
 // regions) and the review rounds against the hindsight optimum.
 import { paragraph, tableRow } from "./dom.js";
-import { fmt, fromApi, lang, locale, messages } from "./i18n.js";
+import { apiText, fmt, lang, locale, messages } from "./i18n.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -135,7 +135,7 @@ function needs(n) {
   const ways = [n.jobsNeeded == null ? null : t(jobs, { n: fixed(n.jobsNeeded, 1) }),
     cut && t("lessAid", { eur: cut })].filter(Boolean);
   return ways.length ? t("wouldEnter", { ways: ways.reduce((a, b) => t("or", { a, b })) })
-    : fromApi(n.text);
+    : apiText(n.text);
 }
 
 // The matching rule in the page's words, from its name and rate: "each regional euro needs 1

@@ -3,7 +3,7 @@
 import * as api from "./api.js";
 import { frontChart } from "./charts.js";
 import { tableRow } from "./dom.js";
-import { fmt, fromApi, messages, readNumber } from "./i18n.js";
+import { apiText, fmt, messages, readNumber } from "./i18n.js";
 import { busy, track } from "./work.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -111,9 +111,13 @@ function showFront(front) {
       : front.status.toLowerCase().replace("_", " ") }));
   }
   if (front.relaxation) parts.push(t("relaxation"));
-  if (front.note) parts.push(t("note", { note: fromApi(front.note) }));
-  $("#pareto-summary").textContent = parts.join(" ");
-  $("#pareto-method").textContent = t("method", { method: fromApi(front.method) });
+  const summary = [parts.join(" ")];
+  if (front.note) {
+    summary.push(" ", ...api.inWords(t("note", { note: api.API_WORDS }), apiText(front.note)));
+  }
+  $("#pareto-summary").replaceChildren(...summary);
+  $("#pareto-method").replaceChildren(...api.inWords(t("method", { method: api.API_WORDS }),
+    apiText(front.method)));
   $("#pareto-x-head").textContent = xLabel;
   $("#pareto-y-head").textContent = yLabel;
   const drawable = front.points.some((p) => !["INFEASIBLE", "ERROR"].includes(p.status));
@@ -184,11 +188,11 @@ async function onPareto(event, readScenario) {
     });
     if (answer === null) return;
     if (answer.error) {
-      message.textContent = answer.error.message;
+      message.replaceChildren(api.errorText(answer.error));
       return;
     }
     if (answer.front.__typename === "InvalidScenario") {
-      message.textContent = fromApi(problems(answer.front) || answer.front.message);
+      message.replaceChildren(apiText(problems(answer.front) || answer.front.message));
       $("#pareto-front").hidden = true;
       return;
     }

@@ -2,9 +2,9 @@
 // solved on the server as a job (startSweep, with an API key typed here and never stored), its
 // progress polled from job(id), cancellable (cancelJob: the job stops after its running batch),
 // its rows shown as a table once it ends, those computed so far when it was cancelled.
-import { listScenarios, request } from "./api.js";
+import { API_WORDS, errorText, inWords, listScenarios, request } from "./api.js";
 import { tableRow } from "./dom.js";
-import { fmt, fromApi, messages } from "./i18n.js";
+import { apiText, fmt, messages } from "./i18n.js";
 import { numberInput, readTyped, showReadings } from "./numberinput.js";
 
 const POLL_MS = 500;
@@ -228,11 +228,15 @@ function readAxis() {
   return { parameter: name, range: range.join(":") };
 }
 
+// `message`: text, or nodes (the API's words inside the page's sentence).
 function showError(message) {
   const box = $("#sweep-error");
-  box.textContent = message || "";
-  box.hidden = !message;
+  box.replaceChildren(...[message || []].flat());
+  box.hidden = !box.textContent;
 }
+
+// t(key, { message }) with the error's words in the message's place.
+const withError = (key, error) => inWords(t(key, { message: API_WORDS }), errorText(error));
 
 // An API refusal in the page's language: our own words for the codes a planner can act on,
 // the server's (with its lead-in) for the rest.
@@ -240,7 +244,7 @@ function refusal(error) {
   if (["UNAUTHENTICATED", "FORBIDDEN", "TOO_MANY_JOBS"].includes(error.code)) {
     return t(error.code);
   }
-  return t("refused", { message: error.message });
+  return withError("refused", error);
 }
 
 function running(on) {
@@ -324,7 +328,7 @@ function showRows(name, rows) {
       dash(row.fragile_share, (v) => fmt.pct(v, 1)),
       dash(row.decarbonisation_share, (v) => fmt.pct(v, 1)),
     ];
-    body.append(tableRow(problems ? [...cells, row.error ? fromApi(row.error) : ""] : cells));
+    body.append(tableRow(problems ? [...cells, row.error ? apiText(row.error) : ""] : cells));
   }
   table.replaceChildren(
     element("caption", { textContent: t("caption") }),
@@ -338,7 +342,9 @@ function ending(job) {
   const counts = { done: fmt.int(job.done), total: fmt.int(job.total) };
   if (job.status === "DONE") return t("doneAll", counts);
   if (job.status === "CANCELLED") return t("cancelledSome", counts);
-  if (job.status === "FAILED") return t("failed", { ...counts, message: fromApi(job.error) });
+  if (job.status === "FAILED") {
+    return inWords(t("failed", { ...counts, message: API_WORDS }), apiText(job.error));
+  }
   return t("interrupted", counts);
 }
 
@@ -372,9 +378,9 @@ async function sweep(base, axis, key) {
   try {
     const ended = await poll(job.id);
     showRows(axis.parameter, await allRows(job.id));
-    $("#sweep-status").textContent = ending(ended);
+    $("#sweep-status").replaceChildren(...[ending(ended)].flat());
   } catch (error) {
-    showError(t("lost", { message: error.message }));
+    showError(withError("lost", error));
   } finally {
     cancel.onclick = null;
     running(false);
@@ -403,7 +409,7 @@ async function start(panel) {
     }
     if ([...base.options].some((o) => o.value === DEFAULT_BASE)) base.value = DEFAULT_BASE;
   } catch (error) {
-    showError(t("noScenarios", { message: error.message }));
+    showError(withError("noScenarios", error));
   }
 }
 

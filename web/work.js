@@ -1,6 +1,7 @@
 // Long work on the page (a solve, a curve, a comparison, a front): the progress line says what
 // runs, for how long and, when the work counts its steps, how far it is; the cancel button stops
 // it. A cancelled work changes nothing shown: its caller gets null and keeps the page as it was.
+import { errorText } from "./api.js";
 import { fmt, messages } from "./i18n.js";
 
 const t = messages({
@@ -28,11 +29,13 @@ function isCancel(error, signal) {
   return signal.aborted || error?.name === "AbortError";
 }
 
-// Every button waits while the work runs, the cancel button excepted; a panel still computing
-// on its own (data-working) keeps its button disabled afterwards.
+// Every button waits while the work runs, except the cancel button and the language switch (a
+// reload in the other language drops the work); a panel still computing on its own
+// (data-working) keeps its button disabled afterwards.
+const NEVER_LOCKED = new Set(["cancel", "lang-switch"]);
 function lockButtons(locked) {
   document.querySelectorAll("button").forEach((button) => {
-    if (button.id === "cancel") return;
+    if (NEVER_LOCKED.has(button.id)) return;
     button.disabled = locked || "working" in button.dataset;
   });
 }
@@ -97,7 +100,7 @@ export async function track(label, work, { place = null } = {}) {
     if (isCancel(error, controller.signal)) {
       outcome = "cancelled";
     } else {
-      alert.textContent = error.message;
+      alert.replaceChildren(errorText(error));
       alert.hidden = false;
     }
     return null;
@@ -119,7 +122,7 @@ export async function track(label, work, { place = null } = {}) {
   }
 }
 
-// Whether a work is under way (the buttons are locked meanwhile, the cancel button excepted).
+// Whether a work is under way (the buttons are locked meanwhile, but for cancel and language).
 export function busy() {
   return running !== null;
 }
