@@ -10,8 +10,9 @@ from typing import Literal
 from exports.labels import LABELS, SHEETS, WORDS, Lang
 from schema.provenance import DataVersion
 
-# What a number is: written with its own number format (thousands, percent) in the workbook.
-Kind = Literal["text", "int", "euros", "share", "decimal"]
+# What a number is: written with its own number format (thousands, percent) in the workbook;
+# "id" is an identifier (a project id): a whole number shown without thousands separator.
+Kind = Literal["text", "id", "int", "euros", "share", "decimal"]
 Plain = str | int | float | None
 
 

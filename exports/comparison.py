@@ -18,6 +18,11 @@ UNIT_KINDS: Mapping[str, Kind] = {
     "share": "share",
     "projects": "int",
 }
+# Inputs known by their path in the scenario file (simulation.compare.input_differences).
+EURO_INPUTS = ("co_funding.contributions.",)  # a region's contribution, in euros
+SHARE_SECTIONS = ("constraints.sectors.",)  # a sector's floor, a share of the euros
+SHARE_INPUTS = ("max_aid_intensity", "rate", "realisation_rate")  # rate: co_funding.matching
+ID_INPUTS = ("seed",)
 
 
 def comparison_tables(comparison: Comparison, names: Names, lang: Lang = "fr") -> list[Table]:
@@ -75,7 +80,7 @@ def comparison_tables(comparison: Comparison, names: Names, lang: Lang = "fr") -
         ],
     )
     project_columns = (
-        Column(labels["project_id"], "int"),
+        Column(labels["project_id"], "id"),
         Column(labels["project"]),
         Column(labels["origin"]),
         *(Column(f"{labels['allocated_eur']} {n}", "euros") for n in comparison.names),
@@ -95,17 +100,31 @@ def comparison_tables(comparison: Comparison, names: Names, lang: Lang = "fr") -
     return [outcomes, inputs, regions, projects]
 
 
+def input_kind(path: str, value: int | float) -> Kind:
+    """What an input's number is, by its path in the scenario file: euros (``*_eur``, a
+    region's contribution), a share of 0 to 1 (``*_share*``, a sector's floor, the aid-intensity
+    cap, the matching rate, the realisation rate), an identifier (the draws' seed), else a
+    count or a decimal."""
+    field = path.rsplit(".", 1)[-1]
+    if field.endswith("_eur") or path.startswith(EURO_INPUTS):
+        return "euros"
+    if "_share" in field or field in SHARE_INPUTS or path.startswith(SHARE_SECTIONS):
+        return "share"
+    if field in ID_INPUTS:
+        return "id"
+    return "int" if isinstance(value, int) else "decimal"
+
+
 def _input_cell(path: str, value: object) -> Cell:
-    """An input's value as a scenario file holds it: euros and shares as numbers, lists and
-    objects as JSON text, unset as empty."""
+    """An input's value as a scenario file holds it: numbers of their kind (input_kind), lists
+    and objects as JSON text, unset as empty."""
     if value is None:
         return None
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        if path.endswith("_eur"):
-            return Typed(int(value), "euros")
-        return Typed(value, "int" if isinstance(value, int) else "decimal")
+        kind = input_kind(path, value)
+        return Typed(int(value) if kind == "euros" else value, kind)
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)

@@ -19,6 +19,7 @@ BOM = "\ufeff"
 # A text Excel would read as a formula ("=...", "+24.2 jobs", "-57.5 jobs", "@..."): written
 # after an apostrophe, Excel's mark of a text cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SIGNIFICANT = 12  # digits of a float written (the workbook keeps the full float)
 
 
 def csv_bytes(tables: Sequence[Table], lang: Lang) -> bytes:
@@ -47,10 +48,14 @@ def _field(value: Plain, kind: str, lang: Lang) -> str:
 
 
 def number_text(value: int | float, lang: Lang) -> str:
-    """Every digit of ``value``, never in exponent notation, with the decimal mark of ``lang``."""
+    """``value`` to 12 significant digits (a whole number: every digit), never in exponent
+    notation, with the decimal mark of ``lang``. Twelve digits drop a float's binary noise
+    (0.16000000000000003 is written 0,16) and keep more than any figure here means."""
     if isinstance(value, int) or (float(value).is_integer() and abs(value) < 2**53):
         return str(int(value))
-    text = np.format_float_positional(float(value), trim="-")
+    text = np.format_float_positional(
+        float(value), precision=SIGNIFICANT, unique=True, fractional=False, trim="-"
+    )
     return text.replace(".", ",") if lang == "fr" else text
 
 

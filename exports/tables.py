@@ -213,7 +213,7 @@ def _funded(result: Result, projects: ProjectColumns, names: Names, lang: Lang) 
     words = WORDS[lang]
     regional = result.regional_eur
     keys: list[tuple[str, Kind]] = [
-        ("project_id", "int"),
+        ("project_id", "id"),
         ("project", "text"),
         ("company", "text"),
         ("origin", "text"),

@@ -16,6 +16,7 @@ from exports.cells import Kind, Plain, Table, kind_of
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel writes the separators of the reader's locale: "12 207" in French, "12,207" in English.
 FORMATS: Mapping[Kind, str] = {
+    "id": "0",
     "int": "#,##0",
     "euros": "#,##0",
     "share": "0.0%",
@@ -53,7 +54,7 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
                     text = str(value)
                     sheet.write_string(r, c, text, wrapped if len(text) > LONG_TEXT else None)
                 else:
-                    whole = kind in ("int", "euros") and float(value).is_integer()
+                    whole = kind in ("id", "int", "euros") and float(value).is_integer()
                     sheet.write_number(r, c, int(value) if whole else value, numbers[kind])
                 widths[c] = max(widths[c], _shown_length(value, kind))
         sheet.freeze_panes(1, 0)
@@ -70,5 +71,7 @@ def _shown_length(value: Plain, kind: Kind) -> int:
     if kind == "share":
         return 7
     number = float(value or 0)
+    if kind == "id":
+        return len(f"{number:.0f}")
     digits = len(f"{abs(number):,.0f}")
     return digits + (2 if kind == "decimal" else 0) + (1 if number < 0 else 0)

@@ -8,9 +8,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from exports.comparison import input_kind
 from exports.tables import (
     LABELS,
     SHEETS,
+    Column,
     Names,
     Problem,
     ProjectName,
@@ -202,3 +204,53 @@ def test_comparison_tables_hold_values_and_deltas_against_the_first() -> None:
     changes = {row[0]: row for row in found["Projets"].rows}
     assert changes[3][3:] == (0, 10 * M)
     assert 1 not in changes and 2 not in changes  # funded in both
+
+
+def test_comparison_inputs_are_typed_by_what_they_are() -> None:
+    # The fragile floor and the aid-intensity cap are shares (a percent format: 0.69 reads
+    # 69,0 %), the budget euros.
+    low = scenario(15, "low")
+    high = scenario(20, "high", fragile_share_min=0.69, max_aid_intensity=0.5)
+    runs = [(low, solve(low, PROJECTS)), (high, solve(high, PROJECTS))]
+    inputs = {
+        row[0]: row[1:] for row in by_name(comparison_tables(compare(runs), NAMES))["Entrées"].rows
+    }
+    assert inputs["budget_eur"] == (Typed(15 * M, "euros"), Typed(20 * M, "euros"))
+    assert inputs["constraints.fragile_share_min"] == (Typed(0.0, "share"), Typed(0.69, "share"))
+    assert inputs["constraints.max_aid_intensity"] == (None, Typed(0.5, "share"))
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "kind"),
+    [
+        ("budget_eur", 400 * M, "euros"),
+        ("constraints.regions.84.min_eur", 20 * M, "euros"),
+        ("co_funding.contributions.84", 13_400_000, "euros"),
+        ("constraints.fragile_share_min", 0.69, "share"),
+        ("constraints.fragile_project_share_min", 0.5, "share"),
+        ("constraints.min_spend_share", 0.9, "share"),
+        ("constraints.max_aid_intensity", 0.5, "share"),
+        ("constraints.sectors.Chimie", 0.05, "share"),
+        ("co_funding.matching.rate", 1.0, "share"),
+        ("uncertainty.realisation_rate", 0.8, "share"),
+        ("uncertainty.seed", 12345, "id"),
+        ("uncertainty.draws", 1000, "int"),
+        ("controls.next_in_line", 10, "int"),
+        ("uncertainty.robust_budget", 200.0, "decimal"),
+    ],
+)
+def test_an_input_kind_follows_its_path(path: str, value: float, kind: str) -> None:
+    assert input_kind(path, value) == kind
+
+
+def test_project_ids_are_identifiers_and_region_codes_text() -> None:
+    sc = scenario()
+    found = by_name(result_tables(sc, solve(sc, PROJECTS), PROJECTS, NAMES, STAMP))
+    funded = found["Projets financés"]
+    assert funded.columns[0] == Column("Identifiant projet", "id")
+    assert found["Régions"].columns[0] == Column("Code", "text")
+    low, high = scenario(15, "low"), scenario(40, "high")
+    runs = [(low, solve(low, PROJECTS)), (high, solve(high, PROJECTS))]
+    compared = by_name(comparison_tables(compare(runs), NAMES))
+    assert compared["Projets"].columns[0] == Column("Identifiant projet", "id")
+    assert compared["Régions"].columns[0] == Column("Code", "text")

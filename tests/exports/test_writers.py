@@ -10,8 +10,9 @@ import pytest
 
 from exports.cells import Column, Table, Typed
 from exports.csvfile import csv_bytes, number_text
-from exports.tables import SHEETS, result_tables
+from exports.tables import SHEETS, comparison_tables, result_tables
 from exports.workbook import workbook_bytes
+from simulation.compare import compare
 from simulation.solve import solve
 from tests.exports.conftest import french_number, sections
 from tests.exports.test_tables import NAMES, PROJECTS, STAMP, M, scenario
@@ -113,3 +114,43 @@ def test_an_empty_table_still_has_its_header_and_a_typed_cell_its_kind() -> None
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([table, mixed])))
     assert [c.value for c in book["Vide"][1]] == ["x", "y"]
     assert book["Mixte"]["A2"].number_format == "0.0%"
+
+
+def test_a_float_in_the_csv_has_twelve_significant_digits_the_workbook_all() -> None:
+    noisy = 0.1 + 0.06  # 0.16000000000000003
+    assert (number_text(noisy, "fr"), number_text(noisy, "en")) == ("0,16", "0.16")
+    assert number_text(1 / 3, "fr") == "0,333333333333"
+    assert number_text(12345.678901234567, "en") == "12345.6789012"
+    assert number_text(1.5e-20, "en") == "0.000000000000000000015"  # never 1.5e-20
+    table = Table("T", (Column("x", "decimal"),), [(noisy,)])
+    assert sections(csv_bytes([table], "fr"))["T"] == [["x"], ["0,16"]]
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([table])))
+    assert book["T"]["A2"].value == noisy  # every bit of the float
+
+
+def test_project_ids_show_without_separator_and_region_codes_stay_text() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(hand_tables())))
+    funded = book["Projets financés"]
+    assert (funded["A2"].value, funded["A2"].number_format) == (1, "0")  # never "1 234"
+    regions = {row[0].value: row[0] for row in book["Régions"].iter_rows(min_row=2)}
+    assert regions["84"].data_type == "s"  # a code, not the number 84
+    ids = Table("T", (Column("id", "id"),), [(1234,)])
+    assert sections(csv_bytes([ids], "fr"))["T"] == [["id"], ["1234"]]
+    assert openpyxl.load_workbook(io.BytesIO(workbook_bytes([ids])))["T"]["A2"].number_format == "0"
+
+
+def test_a_compared_share_input_has_the_percent_format() -> None:
+    low = scenario(15, "low")
+    high = scenario(15, "high", fragile_share_min=0.69)
+    tables = comparison_tables(
+        compare([(low, solve(low, PROJECTS)), (high, solve(high, PROJECTS))]), NAMES
+    )
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(tables)))
+    cells = {row[0].value: row for row in book["Entrées"].iter_rows(min_row=2)}
+    floor = cells["constraints.fragile_share_min"][2]
+    assert (floor.value, floor.number_format) == (0.69, "0.0%")  # 69,0 %, not "0,7"
+    assert sections(csv_bytes(tables, "fr"))["Entrées"][1] == [
+        "constraints.fragile_share_min",
+        "0",
+        "0,69",
+    ]
