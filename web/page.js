@@ -244,9 +244,10 @@ const t = messages({
     en: "Map: the fund's laureates and the Territoires d'industrie (phase 1)",
   },
   mapHint: {
-    fr: "Survolez ou cliquez un lauréat sur la carte : son entreprise et ses chiffres "
-      + "s'affichent ici.",
-    en: "Hover over or click a laureate on the map: its company and its figures show here.",
+    fr: "Survolez ou cliquez un lauréat sur la carte, ou choisissez-le dans la liste : son "
+      + "entreprise et ses chiffres s'affichent ici.",
+    en: "Hover over or click a laureate on the map, or pick one in the list: its company and its "
+      + "figures show here.",
   },
   overseas: { fr: "Régions d'outre-mer", en: "Overseas regions" },
   curve: { fr: "Courbe d'arbitrage", en: "Trade-off curve" },

@@ -158,6 +158,7 @@ def test_the_keyboard_picks_a_laureate_and_sees_what_a_click_shows(
     funded = aid.keys() & laureates.keys()
     regions = region_names(live_server)
     map_drawn(page)
+    expect(page.locator("#map-details")).to_contain_text("ou choisissez-le dans la liste")
     # The points are no tab stops (a thousand of them would bar the way): the list is one.
     assert page.locator("#map [tabindex]").count() == 0
     picker = page.get_by_label("Choisir un lauréat sur la carte", exact=True)
@@ -229,6 +230,7 @@ def test_the_keyboard_picks_a_laureate_not_funded_in_english(
     laureates = metropolitan_laureates(live_server)
     funded = funded_ids(live_server, 'runScenario(name: "france-relance-2020")') & laureates.keys()
     map_drawn(page)
+    expect(page.locator("#map-details")).to_contain_text("or pick one in the list")
     picker = page.get_by_label("Pick a laureate on the map", exact=True)
     expect(picker).to_have_attribute("id", "map-pick")
     label = page.locator("#map svg").first.get_attribute("aria-label") or ""
