@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from exports.labels import LABELS, SHEETS, WORDS, Lang
+from exports.labels import LABELS, SHEETS, WHAT_IF, WORDS, Lang
 from schema.provenance import DataVersion
 
 # What a number is: written with its own number format (thousands, percent) in the workbook;
@@ -82,6 +82,11 @@ def summary_table(lang: Lang, rows: Sequence[tuple[str, Plain, Kind]]) -> Table:
         columns_of(lang, ("label", "text"), ("value", "text")),
         [(labels[key], Typed(value, kind)) for key, value, kind in rows],
     )
+
+
+def scenario_words(name: str, lang: Lang) -> str:
+    """A scenario's name; an unnamed what-if's: the word for a simulation."""
+    return WORDS[lang]["what_if"] if name == WHAT_IF else name
 
 
 def data_words(data: DataVersion | None, lang: Lang) -> str:

@@ -8,6 +8,9 @@ from typing import Literal
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
+# The name a what-if carries when it is given none (schema.scenarios.ScenarioInput's default):
+# the summary writes the word for a simulation instead (WORDS[lang]["what_if"]).
+WHAT_IF = "what-if"
 
 # Sheet names (31 characters at most, Excel's limit), one per table, in workbook order.
 SHEETS: Mapping[Lang, Mapping[str, str]] = {
@@ -61,6 +64,7 @@ LABELS: Mapping[Lang, Mapping[str, str]] = {
         "projects_funded": "Projets financés",
         "data": "Données",
         "generated_at": "Généré le (UTC)",
+        "diagnosis": "Diagnostic",
         # Column headings
         "label": "Indicateur",
         "value": "Valeur",
@@ -93,7 +97,9 @@ LABELS: Mapping[Lang, Mapping[str, str]] = {
         "jobs_per_meur": "Emplois par M€ d'aide",
         "threshold": "Seuil (emplois par M€)",
         "why_funded": "Pourquoi financé (texte du moteur, en anglais)",
-        "conflict": "Contrainte en conflit",
+        "conflict": "Contrainte en conflit (texte du moteur, en anglais)",
+        "engine_constraint": "Contrainte (texte du moteur, en anglais)",
+        "engine_text": "En clair (texte du moteur, en anglais)",
         "current": "Valeur actuelle",
         "suggested": "Valeur suggérée",
         "path": "Chemin dans le fichier",
@@ -121,6 +127,7 @@ LABELS: Mapping[Lang, Mapping[str, str]] = {
         "projects_funded": "Projects funded",
         "data": "Data",
         "generated_at": "Generated at (UTC)",
+        "diagnosis": "Diagnosis",
         "label": "Indicator",
         "value": "Value",
         "name": "Name",
@@ -153,6 +160,8 @@ LABELS: Mapping[Lang, Mapping[str, str]] = {
         "threshold": "Threshold (jobs per M EUR)",
         "why_funded": "Why funded",
         "conflict": "Conflicting constraint",
+        "engine_constraint": "Constraint",
+        "engine_text": "In words",
         "current": "Current value",
         "suggested": "Suggested value",
         "path": "Path in the file",
@@ -173,6 +182,12 @@ WORDS: Mapping[Lang, Mapping[str, str]] = {
         "time_limit": "limite de temps atteinte sans allocation",
         "error": "erreur du solveur",
         "invalid": "scénario invalide : rien n'a été calculé",
+        "diagnosis_complete": "complet : les conflits forment le plus petit ensemble en conflit et "
+        "chaque relâchement a été cherché",
+        "diagnosis_partial": "partiel : arrêté à la limite de temps ; les conflits sont bien en "
+        "conflit mais peut-être pas le plus petit ensemble, et des relâchements n'ont pas été "
+        "cherchés",
+        "what_if": "simulation",
         "laureate": "lauréat",
         "generated": "généré (données simulées)",
         "estimated": "estimé",
@@ -199,6 +214,11 @@ WORDS: Mapping[Lang, Mapping[str, str]] = {
         "time_limit": "time limit reached without an allocation",
         "error": "solver error",
         "invalid": "invalid scenario: nothing was solved",
+        "diagnosis_complete": "complete: the conflicts are the smallest conflicting set and "
+        "every relaxation was searched",
+        "diagnosis_partial": "partial: stopped at the time limit; the conflicts do conflict but "
+        "may not be the smallest set, and some relaxations were not searched",
+        "what_if": "what-if",
         "laureate": "laureate",
         "generated": "generated (simulated data)",
         "estimated": "estimated",

@@ -26,6 +26,7 @@ from exports.cells import (
     Typed,
     columns_of,
     kind_of,
+    scenario_words,
     stamp_rows,
     summary_table,
 )
@@ -85,7 +86,7 @@ def result_tables(
 def _result_summary(scenario: Scenario, result: Result, stamp: Stamp, lang: Lang) -> Table:
     ranged = result.jobs_range
     rows: list[tuple[str, Plain, Kind]] = [
-        ("scenario", scenario.name, "text"),
+        ("scenario", scenario_words(scenario.name, lang), "text"),
         ("status", WORDS[lang][str(result.status)], "text"),
         ("message", result.message, "text"),
         ("jobs", result.jobs, "decimal"),
@@ -280,14 +281,18 @@ def _funded(result: Result, projects: ProjectColumns, names: Names, lang: Lang) 
 
 
 def infeasible_tables(scenario: Scenario, result: Result, stamp: Stamp, lang: Lang) -> list[Table]:
-    """What conflicts and what to relax (the API's Infeasible)."""
+    """What conflicts and what to relax, and whether the diagnosis is complete (the API's
+    Infeasible; no diagnosis at all counts as partial, as its diagnosisComplete)."""
     diagnosis = result.diagnosis
+    complete = diagnosis is not None and diagnosis.complete
+    diagnosed = "diagnosis_complete" if complete else "diagnosis_partial"
     summary = summary_table(
         lang,
         [
-            ("scenario", scenario.name, "text"),
+            ("scenario", scenario_words(scenario.name, lang), "text"),
             ("status", WORDS[lang]["infeasible"], "text"),
             ("message", result.message, "text"),
+            ("diagnosis", WORDS[lang][diagnosed], "text"),
             ("spent_eur", 0, "euros"),
             ("budget_eur", result.budget_eur, "euros"),
             *stamp_rows(stamp, lang),
@@ -309,11 +314,11 @@ def infeasible_tables(scenario: Scenario, result: Result, stamp: Stamp, lang: La
         columns_of(
             lang,
             ("name", "text"),
-            ("constraint", "text"),
+            ("engine_constraint", "text"),
             ("current", "decimal"),
             ("suggested", "decimal"),
             ("unit", "text"),
-            ("text", "text"),
+            ("engine_text", "text"),
         ),
         [_relaxation(r, lang) for r in relaxations],
     )
@@ -348,7 +353,7 @@ def invalid_tables(
     summary = summary_table(
         lang,
         [
-            ("scenario", name, "text"),
+            ("scenario", scenario_words(name, lang), "text"),
             ("status", WORDS[lang]["invalid"], "text"),
             ("message", message, "text"),
             *stamp_rows(stamp, lang),

@@ -4,11 +4,13 @@ three projects whose optimum is worked out by hand."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from exports.comparison import input_kind
+from exports.labels import WHAT_IF, Lang
 from exports.tables import (
     LABELS,
     SHEETS,
@@ -20,12 +22,14 @@ from exports.tables import (
     Table,
     Typed,
     comparison_tables,
+    infeasible_tables,
     invalid_tables,
     result_tables,
 )
+from schema.scenarios import ScenarioInput
 from simulation.compare import compare
 from simulation.explain import explain_at
-from simulation.result import Status
+from simulation.result import Result, Status
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.solve import solve
 from tests.simulation.conftest import projects_of
@@ -254,3 +258,60 @@ def test_project_ids_are_identifiers_and_region_codes_text() -> None:
     compared = by_name(comparison_tables(compare(runs), NAMES))
     assert compared["Projets"].columns[0] == Column("Identifiant projet", "id")
     assert compared["Régions"].columns[0] == Column("Code", "text")
+
+
+def infeasible_corner() -> tuple[Scenario, Result]:
+    # Region 11's projects ask 20 M EUR in all: a 25 M EUR floor for it cannot be met.
+    sc = scenario(40, regions={"11": RegionEnvelope(min_eur=25 * M)})
+    result = solve(sc, PROJECTS)
+    assert result.status == Status.INFEASIBLE and result.diagnosis is not None
+    return sc, result
+
+
+def test_an_infeasible_summary_says_whether_its_diagnosis_is_complete() -> None:
+    sc, result = infeasible_corner()
+    assert result.diagnosis is not None and result.diagnosis.complete  # three projects: quick
+    values = summary(by_name(infeasible_tables(sc, result, STAMP, "fr"))["Synthèse"])
+    assert str(values["Diagnostic"]).startswith("complet :")
+    # Stopped at the time limit: not irreducible, a relaxation not searched (as the API's
+    # Infeasible.diagnosisComplete false).
+    partial = replace(result.diagnosis, irreducible=False, unsettled=("region_11_min",))
+    cut = replace(result, diagnosis=partial)
+    values = summary(by_name(infeasible_tables(sc, cut, STAMP, "fr"))["Synthèse"])
+    assert str(values["Diagnostic"]).startswith("partiel : arrêté à la limite de temps")
+    english = summary(by_name(infeasible_tables(sc, cut, STAMP, "en"))["Summary"])
+    assert str(english["Diagnosis"]).startswith("partial: stopped at the time limit")
+    none = summary(infeasible_tables(sc, replace(result, diagnosis=None), STAMP, "en")[0])
+    assert str(none["Diagnosis"]).startswith("partial")
+
+
+def test_french_headers_say_which_texts_are_the_engines_english() -> None:
+    sc, result = infeasible_corner()
+    found = by_name(infeasible_tables(sc, result, STAMP, "fr"))
+    engine = "(texte du moteur, en anglais)"
+    assert [c.header for c in found["Conflits"].columns] == [
+        "Nom",
+        f"Contrainte en conflit {engine}",
+    ]
+    headers = [c.header for c in found["Relâchements"].columns]
+    assert headers[1] == f"Contrainte {engine}" and headers[5] == f"En clair {engine}"
+    (relaxed,) = [row for row in found["Relâchements"].rows if row[0] == "region_11_min"]
+    assert relaxed[1] == result.diagnosis.relaxations[0].label  # type: ignore[union-attr]
+    english = by_name(infeasible_tables(sc, result, STAMP, "en"))
+    assert [c.header for c in english["Relaxations"].columns][1::4] == ["Constraint", "In words"]
+
+
+@pytest.mark.parametrize(("lang", "word"), [("fr", "simulation"), ("en", "what-if")])
+def test_an_unnamed_what_if_is_called_a_simulation(lang: Lang, word: str) -> None:
+    what_if = scenario(name=WHAT_IF)
+    solved = result_tables(what_if, solve(what_if, PROJECTS), PROJECTS, NAMES, STAMP, lang)
+    assert summary(solved[0])[LABELS[lang]["scenario"]] == word
+    invalid = invalid_tables(WHAT_IF, "scenario: bad", [], STAMP, lang)
+    assert summary(invalid[0])[LABELS[lang]["scenario"]] == word
+    named = scenario(name="essai")
+    kept = result_tables(named, solve(named, PROJECTS), PROJECTS, NAMES, STAMP, lang)
+    assert summary(kept[0])[LABELS[lang]["scenario"]] == "essai"
+
+
+def test_the_what_if_name_is_the_scenario_inputs_default() -> None:
+    assert ScenarioInput().name == WHAT_IF
