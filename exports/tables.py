@@ -325,16 +325,8 @@ def infeasible_tables(scenario: Scenario, result: Result, stamp: Stamp, lang: La
     return [summary, conflict_table, relaxation_table]
 
 
-def relaxation_unit(relaxation: Relaxation) -> Kind:
-    """Money limits (budget, minimum spend, regional envelopes) in euros, floors and caps as
-    shares (as the API's Relaxation.unit)."""
-    name = relaxation.name
-    money = name in ("budget", "min_spend") or name.startswith("region_")
-    return "euros" if money else "share"
-
-
 def _relaxation(r: Relaxation, lang: Lang) -> tuple[Cell, ...]:
-    kind = relaxation_unit(r)
+    kind: Kind = r.unit  # as the API's Relaxation.unit
     current, suggested = Typed(r.current, kind), Typed(r.suggested, kind)
     return (r.name, r.label, current, suggested, WORDS[lang][kind], r.text)
 

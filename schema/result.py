@@ -338,13 +338,6 @@ class SimulationResult(Mirror):
         ]
 
 
-def _unit(relaxation: engine.Relaxation) -> Unit:
-    # The diagnosis relaxes money limits (budget, minimum spend, regional envelopes) in euros,
-    # and floors and caps as shares.
-    money = relaxation.name in ("budget", "min_spend") or relaxation.name.startswith("region_")
-    return Unit.EUROS if money else Unit.SHARE
-
-
 @mirror(engine.Relaxation, descriptions={"suggested": "The smallest value that is feasible."})
 class Relaxation(Mirror):
     unit: Unit = strawberry.field(description="What `current` and `suggested` are in.")
@@ -376,7 +369,7 @@ class Infeasible:
             message=result.message,
             conflicts=list(diagnosis.conflicts) if diagnosis else [],
             conflict_names=list(diagnosis.names) if diagnosis else [],
-            relaxations=[Relaxation.of(r, unit=_unit(r)) for r in relaxations],
+            relaxations=[Relaxation.of(r, unit=Unit(r.unit)) for r in relaxations],
             diagnosis_complete=diagnosis.complete if diagnosis else False,
             provenance=provenance,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +67,13 @@ class Relaxation:
     current: float
     suggested: float
     text: str
+
+    @property
+    def unit(self) -> Literal["euros", "share"]:
+        """What ``current`` and ``suggested`` are in: money limits (budget, minimum spend,
+        regional envelopes) are relaxed in euros, floors and caps as shares."""
+        money = self.name in ("budget", "min_spend") or self.name.startswith("region_")
+        return "euros" if money else "share"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from exports.tables import (
     LABELS,
     SHEETS,
     Column,
+    Kind,
     Names,
     Problem,
     ProjectName,
@@ -26,10 +28,11 @@ from exports.tables import (
     invalid_tables,
     result_tables,
 )
+from schema.result import Unit
 from schema.scenarios import ScenarioInput
 from simulation.compare import compare
 from simulation.explain import explain_at
-from simulation.result import Result, Status
+from simulation.result import Relaxation, Result, Status
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.solve import solve
 from tests.simulation.conftest import projects_of
@@ -315,3 +318,25 @@ def test_an_unnamed_what_if_is_called_a_simulation(lang: Lang, word: str) -> Non
 
 def test_the_what_if_name_is_the_scenario_inputs_default() -> None:
     assert ScenarioInput().name == WHAT_IF
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("budget", "euros"),
+        ("min_spend", "euros"),
+        ("region_94_min", "euros"),
+        ("fragile_share", "share"),
+        ("max_aid_intensity", "share"),
+    ],
+)
+def test_a_relaxation_is_written_in_the_apis_unit(name: str, unit: str) -> None:
+    relaxation = Relaxation(name, "a limit", 0.5, 0.25, "relax it")
+    assert relaxation.unit == unit == Unit(unit).value  # the API's Relaxation.unit
+    sc, result = infeasible_corner()
+    assert result.diagnosis is not None
+    diagnosis = replace(result.diagnosis, relaxations=(relaxation,))
+    tables = infeasible_tables(sc, replace(result, diagnosis=diagnosis), STAMP, "fr")
+    (row,) = by_name(tables)["Relâchements"].rows
+    kind = cast(Kind, unit)
+    assert row[2:5] == (Typed(0.5, kind), Typed(0.25, kind), {"euros": "€", "share": "part"}[unit])
