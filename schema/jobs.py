@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any, cast
 
@@ -199,6 +201,23 @@ def _too_many(error: stored.TooManyJobsError) -> GraphQLError:
     )
 
 
+@contextmanager
+def _job_refusals(id: strawberry.ID) -> Iterator[None]:
+    """What resuming or cancelling a stored job refuses, as coded errors: an unknown id or a job
+    in the wrong state (BAD_USER_INPUT naming id), another key's job (FORBIDDEN), the key's share
+    of active jobs taken (TOO_MANY_JOBS, a resume)."""
+    try:
+        yield
+    except LookupError:
+        raise UserInputError("id", f"no job {id}") from None
+    except stored.NotYourJobError as error:
+        raise AuthError(str(error), FORBIDDEN) from None
+    except stored.JobStateError as error:
+        raise UserInputError("id", str(error)) from None
+    except stored.TooManyJobsError as error:
+        raise _too_many(error) from None
+
+
 async def _start(info: Info, kind: str, spec: dict[str, Any], total: int) -> stored.Job:
     settings = info.context.settings
     try:
@@ -291,7 +310,7 @@ class JobMutation:
     )
     async def resume_job(self, info: Info, id: strawberry.ID) -> Job:
         settings = info.context.settings
-        try:
+        with _job_refusals(id):
             async with info.context.sessions() as session, session.begin():
                 job = await stored.requeue(
                     session,
@@ -300,14 +319,6 @@ class JobMutation:
                     heartbeat_s=settings.job_heartbeat_s,
                     max_active=settings.jobs_per_key,
                 )
-        except LookupError:
-            raise UserInputError("id", f"no job {id}") from None
-        except stored.NotYourJobError as error:
-            raise AuthError(str(error), FORBIDDEN) from None
-        except stored.JobStateError as error:
-            raise UserInputError("id", str(error)) from None
-        except stored.TooManyJobsError as error:
-            raise _too_many(error) from None
         info.context.jobs.start(job.id)
         return Job.of(job)
 
@@ -320,15 +331,9 @@ class JobMutation:
         ),
     )
     async def cancel_job(self, info: Info, id: strawberry.ID) -> Job:
-        try:
+        with _job_refusals(id):
             async with info.context.sessions() as session, session.begin():
                 job = await stored.cancel(session, str(id), _key_hash(info))
-        except LookupError:
-            raise UserInputError("id", f"no job {id}") from None
-        except stored.NotYourJobError as error:
-            raise AuthError(str(error), FORBIDDEN) from None
-        except stored.JobStateError as error:
-            raise UserInputError("id", str(error)) from None
         info.context.jobs.cancel(job.id)
         return Job.of(job)
 
