@@ -109,6 +109,10 @@ def _result_summary(scenario: Scenario, result: Result, stamp: Stamp, lang: Lang
     return summary_table(lang, rows)
 
 
+# Before an English sentence of the engine in a French table whose other rows are French.
+ENGINE_ENGLISH = "(texte du moteur, en anglais)"
+
+
 def constraint_words(binding: BindingConstraint, lang: Lang) -> tuple[str, str, str]:
     """The constraint, its price's unit and the sentence, in ``lang``; English: the engine's."""
     if lang == "en":
@@ -122,7 +126,9 @@ def constraint_words(binding: BindingConstraint, lang: Lang) -> tuple[str, str, 
     units = {"jobs per percentage point": "per_point", "jobs per M EUR": "per_meur"}
     unit_key = units.get(binding.unit)
     if label is None or unit_key is None:
-        return binding.label, binding.unit, binding.text  # a lever's own words (English)
+        # A lever without French words (a sector floor, a department's envelope, a score in
+        # jobs-equivalents...): the engine's English, said to be so.
+        return binding.label, binding.unit, f"{ENGINE_ENGLISH} {binding.text}"
     unit = WORDS["fr"][unit_key]
     price = f"{binding.shadow_price:+.1f}".replace(".", ",").replace("-", "−")
     if unit_key == "per_point":

@@ -24,6 +24,7 @@ from exports.tables import (
     Table,
     Typed,
     comparison_tables,
+    constraint_words,
     infeasible_tables,
     invalid_tables,
     result_tables,
@@ -32,7 +33,7 @@ from schema.result import Unit
 from schema.scenarios import ScenarioInput
 from simulation.compare import compare
 from simulation.explain import explain_at
-from simulation.result import Relaxation, Result, Status
+from simulation.result import BindingConstraint, Relaxation, Result, Status
 from simulation.scenario import Constraints, RegionEnvelope, Scenario
 from simulation.solve import solve
 from tests.simulation.conftest import projects_of
@@ -340,3 +341,22 @@ def test_a_relaxation_is_written_in_the_apis_unit(name: str, unit: str) -> None:
     (row,) = by_name(tables)["Relâchements"].rows
     kind = cast(Kind, unit)
     assert row[2:5] == (Typed(0.5, kind), Typed(0.25, kind), {"euros": "€", "share": "part"}[unit])
+
+
+def test_a_constraint_without_french_words_says_its_text_is_the_engines_english() -> None:
+    text = "+2.0 jobs-equivalents per point of the Chimie sector floor"
+    sector = BindingConstraint(
+        "sector_Chimie",
+        "the Chimie sector floor",
+        2.0,
+        "jobs-equivalents per percentage point",
+        text,
+    )
+    assert constraint_words(sector, "fr") == (
+        "the Chimie sector floor",
+        "jobs-equivalents per percentage point",
+        f"(texte du moteur, en anglais) {text}",
+    )
+    assert constraint_words(sector, "en")[2] == text
+    budget = BindingConstraint("budget", "the budget", 5.0, "jobs per M EUR", "+5.0 jobs ...")
+    assert constraint_words(budget, "fr")[2] == "+5,0 emplois par M€ de plus pour le budget"
