@@ -1,7 +1,7 @@
 // The words of the printable report (report.js), French first, and the sentences it composes
 // from the API's structured fields (binding constraints, relaxations) instead of its English.
 
-import { fmt, fromApi, locale, messages } from "./i18n.js";
+import { apiText, fmt, locale, messages } from "./i18n.js";
 
 export const t = messages({
   pageTitle: {
@@ -136,6 +136,14 @@ export const t = messages({
     en: "estimated p10–p90 range: {low} – {high} ({draws} draws)",
   },
   noRange: { fr: "fourchette non calculée", en: "no range computed" },
+  // Why the range may sit above the headline figure, the declared total (docs/uncertainty.md);
+  // one printed line in either language.
+  rangeNote: {
+    fr: "Fourchette : Monte-Carlo sur celle de chaque projet financé ; les estimations tirent "
+      + "vers le haut, elle peut dépasser le total déclaré.",
+    en: "Range: Monte Carlo over each funded project's own range; estimates skew upwards, so it "
+      + "can sit above the declared total.",
+  },
   spent: { fr: "Aide publique engagée", en: "Public aid spent" },
   spentOf: {
     fr: "budget {budget} ; non dépensé {unspent}",
@@ -311,7 +319,7 @@ export function constraintName(name, regionNames) {
 // "Budget de l'État : +31,0 emplois par million d'euros de plus."
 export function priceSentence(b, regionNames) {
   const what = constraintName(b.name, regionNames);
-  if (!what) return fromApi(b.text);
+  if (!what) return apiText(b.text); // the API's words, marked as English
   const equivalents = b.unit.startsWith("jobs-equivalents");
   const few = Math.abs(b.shadowPrice) < 2;
   return t("price", {
@@ -326,7 +334,7 @@ export function priceSentence(b, regionNames) {
 
 export function relaxationSentence(r, regionNames) {
   const what = constraintName(r.name, regionNames);
-  if (!what) return fromApi(r.text);
+  if (!what) return apiText(r.text);
   return t("relax", {
     what, current: amount(r.current, r.unit), suggested: amount(r.suggested, r.unit),
   });

@@ -2,8 +2,8 @@
 // ScenarioInput>. It runs the scenario through the public API in the page's language and lays it
 // out for one A4 page in black and white (report.css); the words are in report-words.js.
 
-import { request } from "./api.js";
-import { fmt, fromApi, lang, translatePage } from "./i18n.js";
+import { API_WORDS, errorText, inWords, request } from "./api.js";
+import { apiText, fmt, lang, translatePage } from "./i18n.js";
 import { constraintName, priceSentence, relaxationSentence, t } from "./report-words.js";
 
 const SETTING = "value origin";
@@ -89,8 +89,13 @@ async function load(from) {
   return { ...data, title: from.scenario.title || t("whatIf"), name: from.scenario.name };
 }
 
+// A sentence is text, an element (the API's words) or a list of both.
 function fillList(list, sentences, empty = null) {
-  const shown = sentences.slice(0, LISTED).map((s) => element("li", s));
+  const shown = sentences.slice(0, LISTED).map((s) => {
+    const li = element("li");
+    li.append(...[s].flat());
+    return li;
+  });
   if (sentences.length > LISTED) {
     shown.push(element("li", t("more", { n: sentences.length - LISTED })));
   }
@@ -241,6 +246,11 @@ function drawFigures(r) {
     figure("fig-funded", t("funded"), fmt.int(r.projectsFunded),
       t("inRegions", { n: fmt.int(r.regions.filter((g) => g.projectsFunded > 0).length) })),
   );
+  if (r.jobsRange) {
+    const note = element("p", t("rangeNote"), "note range-note");
+    note.id = "range-note";
+    $("#figures").after(note);
+  }
   $("#figures-section").hidden = false;
 }
 
@@ -357,8 +367,8 @@ function drawProvenance(provenance, data) {
 
 function drawResult(r, regionNames) {
   const status = t(`status${r.status}`);
-  $("#report-status").textContent = r.status === "OPTIMAL" ? status
-    : `${status} ${fromApi(r.message)}`;
+  $("#report-status").replaceChildren(...(r.status === "OPTIMAL" ? [status]
+    : [status, " ", apiText(r.message)]));
   drawInputs(r.inputs, regionNames);
   drawFigures(r);
   drawRegions(r.regions);
@@ -369,12 +379,12 @@ function drawResult(r, regionNames) {
 }
 
 function drawInfeasible(r, data, regionNames, from) {
-  $("#report-status").textContent = `${t("infeasible")} ${fromApi(r.message)}`;
+  $("#report-status").replaceChildren(t("infeasible"), " ", apiText(r.message));
   if (data.scenario?.inputs) drawInputs(data.scenario.inputs, regionNames);
   else if (from.scenario) drawGiven(from.scenario);
   $("#constraints-title").textContent = t("conflictsTitle");
   const conflicts = r.conflicts.map((text, i) =>
-    constraintName(r.conflictNames[i] ?? "", regionNames) ?? fromApi(text));
+    constraintName(r.conflictNames[i] ?? "", regionNames) ?? apiText(text));
   fillList($("#constraints"), conflicts);
   if (r.relaxations.length) {
     $("#relaxations-title").textContent = t("relaxationsTitle");
@@ -389,7 +399,7 @@ function drawInvalid(r, from) {
   if (from.scenario) drawGiven(from.scenario);
   $("#constraints-title").textContent = t("problemsTitle");
   fillList($("#constraints"), r.problems.map((p) =>
-    t("problem", { field: p.field || p.path, message: fromApi(p.message) })));
+    inWords(t("problem", { field: p.field || p.path, message: API_WORDS }), apiText(p.message))));
   $("#constraints-section").hidden = false;
 }
 
@@ -421,7 +431,8 @@ async function main() {
     else drawInvalid(outcome, from);
     drawProvenance(outcome.provenance, data);
   } catch (error) {
-    $("#report-status").textContent = t("failed", { error: fromApi(error.message) });
+    $("#report-status").replaceChildren(...inWords(t("failed", { error: API_WORDS }),
+      errorText(error)));
   } finally {
     document.querySelector("main").removeAttribute("aria-busy");
     document.documentElement.lang = lang();

@@ -227,6 +227,30 @@ def test_english_report_of_the_programme(tabs: Any, live_server: str) -> None:
     assert en_int(r["jobs"]) in pdf
 
 
+def test_the_jobs_range_says_why_it_can_sit_above_the_figure(tabs: Any, live_server: str) -> None:
+    r = run(live_server, "france-relance-2020")["outcome"]
+    # Estimated figures skew upwards: the range sits above the declared total it ranges.
+    assert r["jobsRange"]["p10"] > r["jobs"]
+    tab = report(tabs(), "/report?name=france-relance-2020")
+    assert text(tab, "#range-note") == (
+        "Fourchette : Monte-Carlo sur celle de chaque projet financé ; les estimations tirent "
+        "vers le haut, elle peut dépasser le total déclaré."
+    )
+    assert "tirent vers le haut" in printed(tab, "report-range-note")  # still one page
+    # One printed line: as high as one line of its text.
+    one_line = tab.evaluate(
+        "() => { const n = document.querySelector('#range-note');"
+        " return n.getClientRects().length === 1 && n.offsetHeight"
+        " < 1.5 * parseFloat(getComputedStyle(n).lineHeight); }"
+    )
+    assert one_line
+    tab = report(tabs("en"), "/report?name=france-relance-2020")
+    assert text(tab, "#range-note") == (
+        "Range: Monte Carlo over each funded project's own range; estimates skew upwards, so it "
+        "can sit above the declared total."
+    )
+
+
 def test_what_if_report(tabs: Any, live_server: str) -> None:
     scenario = {"title": "Plancher fragile à 75 %", "fragileShareMin": 0.75}
     query = f"query($s: ScenarioInput!) {{ outcome: simulate(scenario: $s) {{ {RESULT} }} }}"
