@@ -134,13 +134,16 @@ export function apiText(text) {
   return span;
 }
 
-// A number typed by a French or an English reader: "12 207", "0,75", "1.5", "75 %".
+// A number typed by a French or an English reader: "12 207", "0,75", "1.5", "75 %"; on the
+// English page commas that group thousands too ("12,207", "1,234.5"), as English readers write.
 // Returns {value} (a percent sign divides by 100) or {error: "empty" | "notANumber"}.
+const ENGLISH_GROUPS = /^[-+\u2212]?\d{1,3}(,\d{3})+(\.\d*)?%?$/;
 export function readNumber(raw) {
-  const text = String(raw ?? "").replace(/[\s\u00a0\u202f]/g, "");
+  let text = String(raw ?? "").replace(/[\s\u00a0\u202f]/g, "");
   if (text === "") return { error: "empty" };
+  if (lang() === "en" && ENGLISH_GROUPS.test(text)) text = text.replace(/,/g, "");
   const percent = text.endsWith("%");
-  const body = (percent ? text.slice(0, -1) : text).replace(",", ".").replace(/^−/, "-");
+  const body = (percent ? text.slice(0, -1) : text).replace(",", ".").replace(/^\u2212/, "-");
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(body) || (text.match(/,/g) || []).length > 1) {
     return { error: "notANumber" };
   }
