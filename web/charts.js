@@ -1,9 +1,6 @@
 // Small SVG charts drawn by hand: no library, no build step.
 import { fmt, messages } from "./i18n.js";
 
-// Modules that took fmt from here before it moved to i18n.js keep working.
-export { fmt } from "./i18n.js";
-
 const t = messages({
   regionChart: { fr: "Répartition par région, en millions d'euros",
     en: "Allocation by region, in millions of euros" },
@@ -54,7 +51,7 @@ export function title(text) {
 }
 
 // A "nice" upper bound and tick step for an axis starting at zero.
-function ticks(max, count = 5) {
+export function ticks(max, count = 5) {
   const raw = max / count || 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
