@@ -1,5 +1,10 @@
 // Small DOM builders shared by the page's panels: list items, paragraphs, table rows.
 
+// "the budget" -> "The budget" (the API's sentences start in lower case).
+export function capital(text) {
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
+}
+
 export function item(text, hint = null) {
   const li = document.createElement("li");
   li.textContent = text;

@@ -1,7 +1,7 @@
-// The words of the printable report (report.js), French first, and the sentences it composes
-// from the API's structured fields (binding constraints, relaxations) instead of its English.
+// The words of the printable report (report.js), French first. The constraints' sentences,
+// shared with the dashboard, are in constraints.js.
 
-import { apiText, fmt, locale, messages } from "./i18n.js";
+import { messages } from "./i18n.js";
 
 export const t = messages({
   pageTitle: {
@@ -175,75 +175,14 @@ export const t = messages({
     fr: "Aucune contrainte ne limite l'optimum.",
     en: "No constraint holds the optimum back.",
   },
-  price: {
-    fr: "{what} : {price} {jobs} par {per}{worst}{relaxed}.",
-    en: "{what}: {price} {jobs} per {per}{worst}{relaxed}.",
-  },
-  jobsOne: { fr: "emploi", en: "jobs" },
-  jobsMany: { fr: "emplois", en: "jobs" },
-  equivalents: { fr: "équivalents-emplois", en: "jobs-equivalents" },
-  perMeur: { fr: "million d'euros de plus", en: "extra €1m" },
-  perPoint: { fr: "point de pourcentage de plus", en: "extra percentage point" },
-  worstCase: { fr: " dans le pire cas", en: " in the worst case" },
-  lpRelaxation: { fr: " (relaxation continue)", en: " (LP relaxation)" },
   more: { fr: "… et {n} autres.", en: "… and {n} more." },
   conflictsTitle: { fr: "Contraintes en conflit", en: "Conflicting constraints" },
   relaxationsTitle: {
     fr: "Assouplissements possibles (un seul suffit)",
     en: "Possible relaxations (any one suffices)",
   },
-  relax: {
-    fr: "{what} : passer de {current} à {suggested}.",
-    en: "{what}: from {current} to {suggested}.",
-  },
   problemsTitle: { fr: "Problèmes du scénario", en: "Problems in the scenario" },
   problem: { fr: "« {field} » : {message}", en: "{field}: {message}" },
-
-  cBudget: { fr: "Budget de l'État", en: "The State's budget" },
-  cMinSpend: { fr: "Dépense minimale", en: "The minimum spend" },
-  cFragile: {
-    fr: "Plancher territoires fragiles (part des euros)",
-    en: "The fragile-territory floor (share of euros)",
-  },
-  cDecarbonisation: {
-    fr: "Plancher décarbonation (part des euros)",
-    en: "The decarbonisation floor (share of euros)",
-  },
-  cFragileProjects: {
-    fr: "Plancher territoires fragiles (part des projets financés)",
-    en: "The fragile-territory floor (share of projects funded)",
-  },
-  cAidCap: { fr: "Plafond d'aide (intensité)", en: "The aid-intensity cap" },
-  min_region: {
-    fr: "Plancher de l'enveloppe régionale ({name})",
-    en: "{name}'s minimum envelope",
-  },
-  max_region: { fr: "Plafond de l'enveloppe régionale ({name})", en: "{name}'s maximum envelope" },
-  min_department: {
-    fr: "Plancher de l'enveloppe du département {name}",
-    en: "Department {name}'s minimum envelope",
-  },
-  max_department: {
-    fr: "Plafond de l'enveloppe du département {name}",
-    en: "Department {name}'s maximum envelope",
-  },
-  min_territory: {
-    fr: "Plancher de l'enveloppe du territoire {name}",
-    en: "Territory {name}'s minimum envelope",
-  },
-  max_territory: {
-    fr: "Plafond de l'enveloppe du territoire {name}",
-    en: "Territory {name}'s maximum envelope",
-  },
-  c_sector: {
-    fr: "Plancher de la filière « {name} » (part des euros)",
-    en: "The {name} sector floor (share of euros)",
-  },
-  c_contribution: { fr: "Cofinancement régional ({name})", en: "{name}'s regional contribution" },
-  c_matching: {
-    fr: "Règle d'appariement du cofinancement ({name})",
-    en: "The co-funding matching rule in {name}",
-  },
 
   provData: {
     fr: "Données : empreinte {fingerprint}, {count} projets (générateur v{version}, "
@@ -278,64 +217,3 @@ export const t = messages({
       + "with their range.",
   },
 });
-
-// ---- numbers Intl writes that fmt has no helper for ---------------------------------------
-
-const signed = (n) => new Intl.NumberFormat(locale(), {
-  signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1,
-}).format(n);
-
-function amount(value, unit) {
-  if (unit === "SHARE") return fmt.pct(value);
-  if (unit === "EUROS") return fmt.eur(value);
-  return fmt.int(value);
-}
-
-// ---- constraints in words, from their stable names ----------------------------------------
-
-const FIXED = {
-  budget: "cBudget", min_spend: "cMinSpend", fragile_share: "cFragile",
-  decarbonisation_share: "cDecarbonisation", fragile_project_share: "cFragileProjects",
-  max_aid_intensity: "cAidCap",
-};
-
-// "region_94_min" -> "Plancher de l'enveloppe régionale (Corse)"; null for a name not known here.
-export function constraintName(name, regionNames) {
-  if (FIXED[name]) return t(FIXED[name]);
-  const envelope = /^(region|department|territory)_(.+)_(min|max)$/.exec(name);
-  if (envelope) {
-    const [, kind, code, side] = envelope;
-    const who = kind === "region" ? regionNames.get(code) || code : code;
-    return t(`${side}_${kind}`, { name: who });
-  }
-  const other = /^(sector|contribution|matching)_(.+)$/.exec(name);
-  if (other) {
-    const [, kind, code] = other;
-    return t(`c_${kind}`, { name: kind === "sector" ? code : regionNames.get(code) || code });
-  }
-  return null;
-}
-
-// "Budget de l'État : +31,0 emplois par million d'euros de plus."
-export function priceSentence(b, regionNames) {
-  const what = constraintName(b.name, regionNames);
-  if (!what) return apiText(b.text); // the API's words, marked as English
-  const equivalents = b.unit.startsWith("jobs-equivalents");
-  const few = Math.abs(b.shadowPrice) < 2;
-  return t("price", {
-    what,
-    price: signed(b.shadowPrice),
-    jobs: t(equivalents ? "equivalents" : few ? "jobsOne" : "jobsMany"),
-    per: t(b.unit.endsWith("percentage point") ? "perPoint" : "perMeur"),
-    worst: b.unit.includes("worst case") ? t("worstCase") : "",
-    relaxed: b.text.endsWith("(LP relaxation)") ? t("lpRelaxation") : "",
-  });
-}
-
-export function relaxationSentence(r, regionNames) {
-  const what = constraintName(r.name, regionNames);
-  if (!what) return apiText(r.text);
-  return t("relax", {
-    what, current: amount(r.current, r.unit), suggested: amount(r.suggested, r.unit),
-  });
-}

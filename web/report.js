@@ -1,10 +1,13 @@
 // The printable report of one scenario: /report?name=<scenario> or /report?scenario=<JSON of a
 // ScenarioInput>. It runs the scenario through the public API in the page's language and lays it
-// out for one A4 page in black and white (report.css); the words are in report-words.js.
+// out for one A4 page in black and white (report.css); the words are in report-words.js, the
+// constraints' in constraints.js (the dashboard's too).
 
 import { API_WORDS, errorText, inWords, request } from "./api.js";
 import { apiText, fmt, lang, translatePage } from "./i18n.js";
-import { constraintName, priceSentence, relaxationSentence, t } from "./report-words.js";
+import { ticks } from "./charts.js";
+import { constraintName, priceSentence, relaxationSentence } from "./constraints.js";
+import { t } from "./report-words.js";
 
 const SETTING = "value origin";
 const INPUTS = `inputs {
@@ -262,14 +265,6 @@ function svg(tag, attrs, text = "") {
   return node;
 }
 
-// A round upper bound and step for an axis from zero.
-function ticks(max, count = 4) {
-  const raw = max / count || 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
-  return { step, top: Math.ceil(max / step) * step || step };
-}
-
 // Drawn at its printed size (1 unit = 1 CSS px), so that its text stays at 8 pt on paper.
 function regionChart(rows) {
   const width = 322;
@@ -279,7 +274,7 @@ function regionChart(rows) {
   const top = 16;
   const height = top + rows.length * rowHeight + 2;
   const reach = rows.flatMap((r) => [r.allocatedEur, r.minEur ?? 0, r.maxEur ?? 0]);
-  const { step, top: axisTop } = ticks(Math.max(1, ...reach) / 1e6);
+  const { step, top: axisTop } = ticks(Math.max(1, ...reach) / 1e6, 4);
   const x = (meur) => left + (meur / axisTop) * (width - left - right);
   const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
     "aria-label": t("chartLabel") });

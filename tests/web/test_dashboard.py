@@ -109,11 +109,11 @@ def test_a_first_visitor_reads_the_result_in_french(page: Page, live_server: str
     # The binding constraints composed in French from their names and prices.
     assert expected["bindingConstraints"]
     first = page.locator("#binding li").first
-    expect(first).to_contain_text(re.compile(r"^[+\-−][\d\u202f\u00a0]+,\d emplois par "))
+    expect(first).to_contain_text(re.compile(r" : [+\-−][\d\u202f\u00a0]+,\d emplois? par "))
     # Its price, the API's shadowPrice with one decimal and its sign, written the French way.
     price = f"{expected['bindingConstraints'][0]['shadowPrice']:+,.1f}"
     shown = spaced(first.inner_text()).replace("−", "-")
-    assert shown.startswith(price.replace(",", " ").replace(".", ",")), (shown, price)
+    assert f" : {price.replace(',', ' ').replace('.', ',')} " in shown, (shown, price)
     expect(first).to_contain_text("Contrainte saturée")
     expect(page.locator("#results-title")).to_contain_text("Résultat")
     chart = page.locator("#region-bars svg")
