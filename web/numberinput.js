@@ -3,7 +3,8 @@
 //   percent: a field labelled in %: "75" and "75 %" are 75 %; a bare decimal from 0 to 1
 //            written with a separator ("0,75") is read as a share, 75 %;
 //   share:   a number from 0 to 1: "0,75" is 0.75, and so is "75 %";
-//   number:  an amount or a count (M EUR, weights): no percent sign.
+//   number:  an amount or a count (M EUR, weights): no percent sign;
+//   whole:   a whole number (draws, a seed, jobs): "1 000" is 1000; no decimals, no percent.
 // A value that is not a number is refused naming the field by its label.
 import { fmt, messages, readNumber } from "./i18n.js";
 
@@ -16,11 +17,16 @@ const t = messages({
     fr: "« {label} » : « {text} » n'est pas un montant : pas de % ici (exemple : {example}).",
     en: "{label}: \"{text}\" is an amount, not a percentage (e.g. {example}).",
   },
+  notWhole: {
+    fr: "« {label} » : « {text} » n'est pas un nombre entier (exemple : {example}).",
+    en: "{label}: \"{text}\" is not a whole number (e.g. {example}).",
+  },
   either: { fr: "{a} ou {b}", en: "{a} or {b}" },
   understood: { fr: "compris : {value}", en: "read as {value}" },
 });
 
 function example(kind) {
+  if (kind === "whole") return fmt.int(2000);
   if (kind === "number") return t("either", { a: fmt.int(12207), b: fmt.num(0.5) });
   return t("either", { a: fmt.num(0.75), b: fmt.pct(0.75, 0) });
 }
@@ -40,6 +46,11 @@ export function readTyped(input, label, kind = input.dataset.kind ?? "number") {
   const shown = text || input.value;
   if (read.error || !Number.isFinite(read.value)) {
     return { error: t("notANumber", { label, text: shown, example: example(kind) }) };
+  }
+  if (kind === "whole") {
+    return read.percent || !Number.isInteger(read.value)
+      ? { error: t("notWhole", { label, text: shown, example: example(kind) }) }
+      : { value: read.value };
   }
   if (kind === "number") {
     return read.percent

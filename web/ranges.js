@@ -3,7 +3,8 @@
 // gives: uncertainty.realisation_rate) and the result's jobs range with the price of robustness.
 import { el, title } from "./charts.js";
 import { paragraph } from "./dom.js";
-import { fmt, locale, messages, readNumber } from "./i18n.js";
+import { fmt, locale, messages } from "./i18n.js";
+import { readTyped } from "./numberinput.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -49,16 +50,6 @@ const t = messages({
     en: "With the robust objective the result shows the price of robustness: the expected jobs "
       + "given up and the jobs gained at the 10th percentile.",
   },
-  // Refusals: a French reader is told which field and what to type.
-  notANumber: {
-    fr: "« {field} » : « {text} » n'est pas un nombre (exemple : {example}).",
-    en: "enter a number",
-  },
-  notWhole: {
-    fr: "« {field} » : « {text} » n'est pas un nombre entier (exemple : {example}).",
-    en: "enter a whole number",
-  },
-  either: { fr: "{a} ou {b}", en: "{a} or {b}" },
   // The base's values, as placeholders and tooltips.
   ownBand: { fr: "celui de la fourchette de chaque déclaration", en: "the declaration band's own" },
   none: { fr: "aucun", en: "none" },
@@ -119,28 +110,12 @@ export function buildUncertaintyInputs() {
     <p class="hint">${t("robustHint")}</p>`;
 }
 
-// An example of what the field takes, for its refusal.
-function example(kind) {
-  if (kind === "share") return t("either", { a: fmt.num(0.75), b: fmt.pct(0.75, 0) });
-  if (kind === "whole") return fmt.int(2000);
-  return fmt.num(2.5);
-}
-
-// The number typed in the field `name`, null when empty; a problem goes to errors as
-// [field, message, path]. A share takes "0,8" or "80 %"; the other fields refuse a percent.
+// The number typed in the field `name`, null when empty; a refusal naming the field goes to
+// errors as [field, message, path]. A share takes "0,8" or "80 %"; the others refuse a percent.
 function typed(name, spec, errors) {
-  const text = $(spec.input).value.trim();
-  const read = readNumber(text);
-  if (read.error === "empty") return null;
-  let refusal = null;
-  if (read.error || !Number.isFinite(read.value)) refusal = "notANumber";
-  else if (spec.kind === "whole" && (read.percent || !Number.isInteger(read.value))) {
-    refusal = "notWhole";
-  } else if (read.percent && spec.kind !== "share") refusal = "notANumber";
-  if (refusal === null) return read.value;
-  errors.push(["uncertainty", t(refusal, { field: NAMES(name), text, example: example(spec.kind) }),
-    `uncertainty.${spec.key}`]);
-  return null;
+  const read = readTyped($(spec.input), NAMES(name), spec.kind);
+  if (read.error) errors.push(["uncertainty", read.error, `uncertainty.${spec.key}`]);
+  return read.error ? null : read.value;
 }
 
 // Adds ScenarioInput.uncertainty to `scenario` when the planner filled any of it.

@@ -173,8 +173,9 @@ def test_whole_numbers_are_asked_before_anything_is_sent(page_en: Page) -> None:
     page_en.click("#uncertainty-inputs summary")
     page_en.fill("#draws", "2.5")
     page_en.click("#run")
+    # The field's name, what was typed and an example that reads back: "2,000" is 2000 here.
     expect(page_en.locator('[data-path="uncertainty.draws"] .error')).to_have_text(
-        "enter a whole number"
+        'Monte Carlo draws: "2.5" is not a whole number (e.g. 2,000).'
     )
     assert sent == []
 
@@ -296,6 +297,7 @@ def test_a_bad_number_is_refused_in_french_naming_its_field(page: Page) -> None:
     page.click("#uncertainty-inputs summary")
     page.fill("#draws", "2,5")
     page.fill("#realisation-rate", "beaucoup")
+    page.fill("#seed", "50 %")  # a whole number takes no percent
     page.click("#run")
     draws = page.locator('[data-path="uncertainty.draws"] .error')
     expect(draws).to_contain_text("« Tirages Monte Carlo » : « 2,5 » n'est pas un nombre entier")
@@ -303,6 +305,8 @@ def test_a_bad_number_is_refused_in_french_naming_its_field(page: Page) -> None:
     rate = page.locator('[data-path="uncertainty.realisation_rate"] .error')
     expect(rate).to_contain_text("« Taux de réalisation » : « beaucoup » n'est pas un nombre")
     assert spaced(rate.inner_text()).endswith("(exemple : 0,75 ou 75 %).")
+    seed = page.locator('[data-path="uncertainty.seed"] .error')
+    expect(seed).to_contain_text("« Graine » : « 50 % » n'est pas un nombre entier")
     assert sent == []
 
 
