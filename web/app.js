@@ -3,8 +3,8 @@ import { curveChart, regionBars, statusWord } from "./charts.js";
 import {
   buildEnvelopeRows, clearFieldErrors, effectiveShare, fieldError, readScenario, showBaseValues,
 } from "./form.js";
-import { apiText, fmt, lang, messages, readNumber } from "./i18n.js";
-import { item, paragraph, tableRow } from "./dom.js";
+import { apiText, fmt, lang, messages } from "./i18n.js";
+import { capital, item, paragraph, tableRow } from "./dom.js";
 import { baselineLabel, bindingItem } from "./explain.js";
 import { startComparison } from "./comparison.js";
 import { reportLink, resultExport, resultFileName } from "./links.js";
@@ -13,11 +13,15 @@ import { showLevers } from "./levers.js";
 import { buildUncertaintyInputs, showRange } from "./ranges.js";
 import { startPareto } from "./pareto.js";
 import { drawMap, isOverseas } from "./map.js";
+import { readTyped } from "./numberinput.js";
 import { track } from "./work.js";
 
 const $ = (selector) => document.querySelector(selector);
 const DEFAULT_BASE = "france-relance-2020";
 const CURVE_CHUNK = 5; // values per tradeOffCurve request: progress after each, cancel between
+// The server's limit on a curve's points (schema/whatif.py MAX_CURVE_POINTS): sent in chunks,
+// a larger count would go through as thousands of requests.
+const MAX_CURVE_POINTS = 200;
 
 const t = messages({
   loading: { fr: "Chargement", en: "Loading" },
@@ -56,6 +60,21 @@ const t = messages({
   relaxations: { fr: "Une seule de ces modifications suffit à le rendre réalisable :",
     en: "Any one of these changes makes it feasible:" },
   conflict: { fr: "Conflit : {text}.", en: "Conflict: {text}." },
+  idleTitle: { fr: "Résultat", en: "Result" },
+  idle: { fr: "Lancez un scénario pour voir l'allocation.",
+    en: "Run a scenario to see the allocation." },
+  asInBase: { fr: "comme le scénario de départ", en: "as in the base" },
+  needValue: { fr: "« {label} » : saisissez une valeur.", en: "{label}: type a value." },
+  wholeCount: { fr: "« {label} » : « {text} » n'est pas un nombre entier de points.",
+    en: "{label}: \"{text}\" is not a whole number of points." },
+  tooManyPoints: {
+    fr: "« {label} » : {max} points au plus (vous en demandez {count}).",
+    en: "{label}: at most {max} points (you asked for {count}).",
+  },
+  curveScenario: { fr: "Le scénario du formulaire n'est pas valide : corrigez les champs "
+    + "signalés en rouge, la courbe part de ce scénario.",
+    en: "The scenario in the form is not valid: fix the fields marked in red; the curve starts "
+    + "from that scenario." },
   curveRange: {
     fr: "Donnez une plage où « à » dépasse « de », et au moins 2 points.",
     en: "Give a range with 'to' above 'from' and at least 2 points.",
@@ -135,7 +154,7 @@ function showOutcome(outcome, heading, source) {
     t("ofEurosAndProjects", { share: fmt.pct(outcome.fragileProjectShare) }));
   figure($("#kpi-decarbonisation"), fmt.pct(outcome.decarbonisationShare), t("ofEuros"));
   $("#kpi-projects").textContent = fmt.int(outcome.projectsFunded);
-  const binding = outcome.bindingConstraints.map(bindingItem);
+  const binding = outcome.bindingConstraints.map((b) => bindingItem(b, state.regions));
   if (!binding.length) binding.push(item(t("noBinding")));
   $("#binding").replaceChildren(...binding);
   $("#unspent-reasons").replaceChildren(...outcome.unspentReasons
@@ -200,10 +219,6 @@ function showInfeasible(outcome) {
   return outcome;
 }
 
-function capital(text) {
-  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
-}
-
 // ---- wiring --------------------------------------------------------------------------------
 
 // A solve: cancelled, it leaves the page as it was.
@@ -231,14 +246,6 @@ function onRun(event) {
   run({ scenario }, t(changed.length ? "resultChanged" : "result", { title }));
 }
 
-// A percentage typed in French or English notation ("40", "40 %", "0,4"), as a share.
-function readPercent(raw) {
-  const read = readNumber(raw);
-  if (read.error) return NaN;
-  const share = read.percent || (/[.,]/.test(raw) && read.value > 0 && read.value < 1);
-  return share ? read.value : read.value / 100;
-}
-
 // The curve in chunks of CURVE_CHUNK values: the count moves after each, a cancel stops it
 // between chunks (and aborts the one under way); the chunks' points make one curve.
 function drawCurve(scenario, parameter, values) {
@@ -257,20 +264,52 @@ function drawCurve(scenario, parameter, values) {
   }, { place: $("#curve-form") });
 }
 
+// The text of the label of the curve's field `id`, in the page's language.
+function curveLabel(id) {
+  return $(`#${id}`).closest("label").querySelector("span").textContent;
+}
+
+// The curve's range and count, or {error} naming the field at fault.
+function readCurveRange() {
+  const read = {};
+  for (const [part, kind] of [["from", "percent"], ["to", "percent"], ["points", "number"]]) {
+    const label = curveLabel(`curve-${part}`);
+    const found = readTyped($(`#curve-${part}`), label, kind);
+    if (found.error) return found;
+    if (found.value === null) return { error: t("needValue", { label }) };
+    read[part] = found.value;
+  }
+  const label = curveLabel("curve-points");
+  if (!Number.isInteger(read.points)) {
+    return { error: t("wholeCount", { label, text: $("#curve-points").value.trim() }) };
+  }
+  if (read.points > MAX_CURVE_POINTS) {
+    return { error: t("tooManyPoints", { label, max: fmt.int(MAX_CURVE_POINTS),
+      count: fmt.int(read.points) }) };
+  }
+  if (read.points < 2 || read.to <= read.from) return { error: t("curveRange") };
+  return read;
+}
+
 async function onCurve(event) {
   event.preventDefault();
   const parameter = $("#curve-parameter").value;
-  const from = readPercent($("#curve-from").value);
-  const to = readPercent($("#curve-to").value);
-  const points = readNumber($("#curve-points").value);
-  const count = points.error ? NaN : Math.round(points.value);
   $("#curve-message").textContent = "";
-  if (![from, to, count].every(Number.isFinite) || count < 2 || to <= from) {
-    $("#curve-message").textContent = t("curveRange");
+  const range = readCurveRange();
+  if (range.error) {
+    $("#curve-message").textContent = range.error;
     return;
   }
+  // The curve runs the form's scenario: a field refused is refused here too, nothing sent.
+  const { scenario, errors } = readScenario();
+  clearFieldErrors();
+  if (errors.length) {
+    errors.forEach(([field, message, path]) => fieldError(field, message, null, path));
+    $("#curve-message").textContent = t("curveScenario");
+    return;
+  }
+  const { from, to, points: count } = range;
   const values = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
-  const { scenario } = readScenario();
   const curve = await drawCurve(scenario, parameter, values);
   if (!curve) return;
   if (curve.__typename === "InvalidScenario") {
@@ -289,7 +328,18 @@ async function showBase(name) {
   await showBaseValues(name);
 }
 
+// What the page shows before its first answer, in its language: a first load that fails
+// leaves these.
+function showIdle() {
+  $("#results-title").textContent = t("idleTitle");
+  $("#status-message").textContent = t("idle");
+  for (const select of ["#mode", "#matching-rule"]) {
+    $(`${select} option[value='']`).textContent = t("asInBase");
+  }
+}
+
 async function start() {
+  showIdle();
   const loaded = await track(t("loading"), async () => {
     const [scenarios, regions] = await Promise.all([api.listScenarios(), api.listRegions()]);
     state.scenarios = scenarios;

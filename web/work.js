@@ -4,10 +4,16 @@
 import { errorText } from "./api.js";
 import { fmt, messages } from "./i18n.js";
 
+// The line reads "{label}… {seconds} s" or "{label}… {done} / {total} ({seconds} s)": the
+// seconds sit apart, hidden from screen readers, so the live region announces the label and
+// the count when they change, not a clock ten times a second.
 const t = messages({
-  running: { fr: "{label}… {seconds} s", en: "{label}… {seconds} s" },
-  counted: { fr: "{label}… {done} / {total} ({seconds} s)",
-    en: "{label}… {done} / {total} ({seconds} s)" },
+  running: { fr: "{label}…", en: "{label}…" },
+  counted: { fr: "{label}… {done} / {total}", en: "{label}… {done} / {total}" },
+  seconds: { fr: " {seconds} s", en: " {seconds} s" },
+  countedSeconds: { fr: " ({seconds} s)", en: " ({seconds} s)" },
+  refused: { fr: "Un calcul est déjà en cours : attendez qu'il finisse ou annulez-le.",
+    en: "A computation is already running: wait for it to end or cancel it." },
   cancelled: { fr: "Annulé", en: "Cancelled" },
 });
 
@@ -29,14 +35,16 @@ function isCancel(error, signal) {
   return signal.aborted || error?.name === "AbortError";
 }
 
-// Every button waits while the work runs, except the cancel button and the language switch (a
-// reload in the other language drops the work); a panel still computing on its own
-// (data-working) keeps its button disabled afterwards.
+// One work at a time: every button, and every other control whose change starts work
+// (data-starts-work), waits while it runs, except the cancel button, the language switch (a
+// reload in the other language drops the work) and the controls of a panel's own work
+// (data-keep-enabled: the sweep's cancel). A panel still computing on its own (data-working)
+// keeps its button disabled afterwards.
 const NEVER_LOCKED = new Set(["cancel", "lang-switch"]);
-function lockButtons(locked) {
-  document.querySelectorAll("button").forEach((button) => {
-    if (NEVER_LOCKED.has(button.id)) return;
-    button.disabled = locked || "working" in button.dataset;
+function lockControls(locked) {
+  document.querySelectorAll("button, [data-starts-work]").forEach((control) => {
+    if (NEVER_LOCKED.has(control.id) || "keepEnabled" in control.dataset) return;
+    control.disabled = locked || "working" in control.dataset;
   });
 }
 
@@ -48,6 +56,13 @@ let home = null; // where the progress line sits in the page, between works plac
 // rather than under the scenario form. Returns what the work returns; null when it was
 // cancelled or failed (its error shown).
 export async function track(label, work, { place = null } = {}) {
+  if (running) {
+    // the controls are locked meanwhile: only a script (a key held down...) gets here
+    const alert = $("#api-error");
+    alert.replaceChildren(t("refused"));
+    alert.hidden = false;
+    return null;
+  }
   const box = $("#progress");
   home ??= box.parentElement;
   const where = place ?? home;
@@ -62,10 +77,17 @@ export async function track(label, work, { place = null } = {}) {
   running = controller;
   const started = performance.now();
   let count = null;
+  const what = document.createElement("span");
+  const time = document.createElement("span");
+  time.setAttribute("aria-hidden", "true");
+  text.replaceChildren(what, time);
+  const say = () => {
+    const words = count ? t("counted", { label, ...count }) : t("running", { label });
+    if (what.textContent !== words) what.textContent = words;
+  };
   const tick = () => {
     const seconds = fmt.num((performance.now() - started) / 1000, 1);
-    text.textContent = count ? t("counted", { label, seconds, ...count })
-      : t("running", { label, seconds });
+    time.textContent = t(count ? "countedSeconds" : "seconds", { seconds });
   };
   const progress = (done, total) => {
     count = { done: fmt.int(done), total: fmt.int(total) };
@@ -73,6 +95,7 @@ export async function track(label, work, { place = null } = {}) {
       bar.max = total;
       bar.value = done;
     }
+    say();
     tick();
   };
   if (bar) {
@@ -82,11 +105,12 @@ export async function track(label, work, { place = null } = {}) {
   }
   if (spinner) spinner.hidden = false;
   if (cancel) cancel.hidden = false;
+  say();
   tick();
   const timer = setInterval(tick, 100);
   box.hidden = false;
   $("#results").setAttribute("aria-busy", "true");
-  lockButtons(true);
+  lockControls(true);
   alert.hidden = true;
   let outcome = "done";
   try {
@@ -108,7 +132,7 @@ export async function track(label, work, { place = null } = {}) {
     clearInterval(timer);
     if (running === controller) running = null;
     $("#results").setAttribute("aria-busy", "false");
-    lockButtons(false);
+    lockControls(false);
     if (outcome === "cancelled") {
       // The line stays to say so, without spinner, bar or button; nothing else changed.
       alert.hidden = alertWasHidden;

@@ -4,6 +4,8 @@ and the cancel button that stops either (or a plain solve) leaving the page as i
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -194,3 +196,107 @@ def test_a_comparison_counts_its_scenarios_and_can_be_cancelled(page: Page) -> N
     expect(page.locator("#compare-outcomes tr").first).to_contain_text("Indicateur")
     expect(page.locator("#compare-outcomes tr").first.locator("th")).to_have_count(4)
     expect(page.locator("#progress")).to_be_hidden()
+
+
+def curve_values(gate_: Gate) -> list[list[float]]:
+    """The values each tradeOffCurve request sent, in order."""
+    sent = [json.loads(body)["variables"] for body in gate_.seen if "tradeOffCurve" in body]
+    return [variables["v"] for variables in sent]
+
+
+def test_a_curve_of_more_points_than_the_server_takes_is_refused_naming_the_field(
+    page: Page,
+) -> None:
+    announced(page)
+    with gate(page, lambda body, n: False) as keeper:
+        # 100,000 points in chunks of 5 would be 20,000 requests: refused, nothing sent.
+        page.fill("#curve-points", "100000")
+        page.click("#draw-curve")
+        expect(page.locator("#curve-message")).to_contain_text("« points » : 200 points au plus")
+        page.fill("#curve-points", "2,5")
+        page.click("#draw-curve")
+        expect(page.locator("#curve-message")).to_contain_text("nombre entier de points")
+        page.fill("#curve-points", "12")
+        page.fill("#curve-from", "abc")
+        page.click("#draw-curve")
+        expect(page.locator("#curve-message")).to_contain_text("« de (%) » : « abc »")
+        assert keeper.count("tradeOffCurve") == 0
+
+
+def test_a_curve_in_english_refuses_too_many_points_in_english(page_en: Page) -> None:
+    announced(page_en)
+    page_en.fill("#curve-points", "201")
+    page_en.click("#draw-curve")
+    expect(page_en.locator("#curve-message")).to_have_text(
+        "points: at most 200 points (you asked for 201)."
+    )
+
+
+def test_a_curve_reads_its_percents_as_the_form_does(page: Page) -> None:
+    announced(page)
+    with gate(page, lambda body, n: False) as keeper:
+        # "1,0" in a percent field is the share 1 (100 %), as in the scenario form; 0 is 0 %.
+        page.fill("#curve-from", "0")
+        page.fill("#curve-to", "1,0")
+        page.fill("#curve-points", "2")
+        page.click("#draw-curve")
+        expect(page.locator("#curve circle")).to_have_count(2)
+        assert curve_values(keeper) == [[0, 1]]
+
+
+def test_a_curve_from_a_form_with_a_refused_field_sends_nothing(page: Page) -> None:
+    announced(page)
+    with gate(page, lambda body, n: False) as keeper:
+        page.fill("#fragile", "abc")
+        page.click("#draw-curve")
+        # Refused as the run refuses it: on its field, and the curve says why it waits.
+        expect(page.locator("[data-field='fragileShareMin'] .error")).to_contain_text("abc")
+        expect(page.locator("#curve-message")).to_contain_text("n'est pas valide")
+        assert keeper.count("tradeOffCurve") == 0
+    expect(page.locator("#curve circle")).to_have_count(0)
+
+
+def test_work_is_exclusive_but_cancel_language_and_the_sweeps_cancel_stay_enabled(
+    page: Page,
+) -> None:
+    announced(page)
+    with gate(page, lambda body, n: "simulate(" in body) as keeper:
+        page.fill("#fragile", "80")
+        page.click("#run")
+        expect(page.locator("#scenario-form #progress")).to_be_visible()
+        # The base select starts work when it changes: locked, as are the buttons.
+        expect(page.locator("#base")).to_be_disabled()
+        expect(page.locator("#draw-curve")).to_be_disabled()
+        expect(page.locator("#cancel")).to_be_enabled()
+        expect(page.locator("#lang-switch")).to_be_enabled()
+        expect(page.locator("#sweep-cancel")).to_be_enabled()
+        # A second work started by a script while the first runs is refused, the first kept.
+        page.evaluate(
+            "() => document.querySelector('#curve-form').dispatchEvent("
+            "new Event('submit', { cancelable: true }))"
+        )
+        expect(page.locator("#api-error")).to_contain_text("déjà en cours")
+        assert keeper.count("tradeOffCurve") == 0
+        page.click("#cancel")
+        expect(page.locator("#progress-text")).to_have_text("Annulé")
+    expect(page.locator("#base")).to_be_enabled()
+    expect(page.locator("#run")).to_be_enabled()
+
+
+def test_the_live_region_announces_the_label_and_count_not_the_seconds(page: Page) -> None:
+    announced(page)
+    with gate(page, lambda body, n: "simulate(" in body):
+        page.click("#run")
+        text = page.locator("#progress-text")
+        expect(text).to_contain_text("Résolution…")
+        hidden = text.locator("[aria-hidden='true']")
+        # The seconds tick in a part hidden from screen readers, the rest stays as it is.
+        expect(hidden).to_have_text(re.compile(r"^ \d+,\d s$"))
+        first = hidden.inner_text()
+        expect(hidden).not_to_have_text(first)
+        spoken = text.evaluate(
+            "node => [...node.childNodes].filter((c) => !(c.getAttribute && "
+            "c.getAttribute('aria-hidden'))).map((c) => c.textContent).join('')"
+        )
+        assert spoken == "Résolution…"
+        page.click("#cancel")
