@@ -25,6 +25,8 @@ const t = messages({
   understood: { fr: "compris : {value}", en: "read as {value}" },
 });
 
+// Written by Intl in the page's notation, so that each reads back as its value ("12,207" on
+// the English page, "12 207" on the French one).
 function example(kind) {
   if (kind === "whole") return fmt.int(2000);
   if (kind === "number") return t("either", { a: fmt.int(12207), b: fmt.num(0.5) });

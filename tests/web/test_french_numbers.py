@@ -210,3 +210,32 @@ def test_the_base_values_in_french(page: Page) -> None:
         "Enveloppes du départ : 59 au plus 15,0 M€ ; 62 au plus 15,0 M€."
     )
     expect(page.locator("#next-count")).to_have_attribute("title", "fixé dans revue-juillet-2021")
+
+
+def test_the_refusals_examples_read_back_on_either_page(page: Page, page_en: Page) -> None:
+    # An amount's refusal gives two examples written by Intl; typed back into the same field
+    # (the budget, in M EUR) each is that value: "12,207" on the English page is 12,207 M EUR
+    # (commas group thousands there), "12 207" and "0,5" on the French one, "0.5" in English.
+    # And a comma is a decimal sign in French: "12,5" is 12.5 M EUR.
+    for tab, pattern in (
+        (page_en, r'"abc" is not a number \(e\.g\. (.+) or (.+)\)\.$'),
+        (page, r"« abc » n'est pas un nombre \(exemple : (.+) ou (.+)\)\.$"),
+    ):
+        sent = simulated(tab)
+        announced(tab)
+        tab.fill("#budget", "abc")
+        tab.click("#run")
+        error = tab.locator('[data-field="budgetEur"] .error')
+        expect(error).to_have_text(re.compile(pattern))
+        match = re.search(pattern, error.inner_text())
+        assert match is not None
+        whole, half = match.groups()
+        assert spaced(whole) == ("12,207" if tab is page_en else "12 207")
+        assert half == ("0.5" if tab is page_en else "0,5")
+        for typed, meur in ((whole, 12_207), (half, 0.5)):
+            tab.fill("#budget", typed)
+            run(tab)
+            assert sent[-1]["budgetEur"] == meur * 1_000_000, typed
+    page.fill("#budget", "12,5")
+    run(page)
+    assert sent[-1]["budgetEur"] == 12_500_000
