@@ -65,8 +65,6 @@ const t = messages({
     en: "Run a scenario to see the allocation." },
   asInBase: { fr: "comme le scénario de départ", en: "as in the base" },
   needValue: { fr: "« {label} » : saisissez une valeur.", en: "{label}: type a value." },
-  wholeCount: { fr: "« {label} » : « {text} » n'est pas un nombre entier de points.",
-    en: "{label}: \"{text}\" is not a whole number of points." },
   tooManyPoints: {
     fr: "« {label} » : {max} points au plus (vous en demandez {count}).",
     en: "{label}: at most {max} points (you asked for {count}).",
@@ -272,18 +270,15 @@ function curveLabel(id) {
 // The curve's range and count, or {error} naming the field at fault.
 function readCurveRange() {
   const read = {};
-  for (const [part, kind] of [["from", "percent"], ["to", "percent"], ["points", "number"]]) {
+  for (const [part, kind] of [["from", "percent"], ["to", "percent"], ["points", "whole"]]) {
     const label = curveLabel(`curve-${part}`);
     const found = readTyped($(`#curve-${part}`), label, kind);
     if (found.error) return found;
     if (found.value === null) return { error: t("needValue", { label }) };
     read[part] = found.value;
   }
-  const label = curveLabel("curve-points");
-  if (!Number.isInteger(read.points)) {
-    return { error: t("wholeCount", { label, text: $("#curve-points").value.trim() }) };
-  }
   if (read.points > MAX_CURVE_POINTS) {
+    const label = curveLabel("curve-points");
     return { error: t("tooManyPoints", { label, max: fmt.int(MAX_CURVE_POINTS),
       count: fmt.int(read.points) }) };
   }

@@ -4,7 +4,7 @@
 // its rows shown as a table once it ends, those computed so far when it was cancelled.
 import { API_WORDS, errorText, inWords, listScenarios, request } from "./api.js";
 import { tableRow } from "./dom.js";
-import { apiText, fmt, messages } from "./i18n.js";
+import { apiText, fmt, messages, readNumber } from "./i18n.js";
 import { numberInput, readTyped, showReadings } from "./numberinput.js";
 
 const POLL_MS = 500;
@@ -55,6 +55,9 @@ const t = messages({
   unitPercent: { fr: "{name} (%)", en: "{name} (%)" },
   unitMeur: { fr: "{name} (M€)", en: "{name} (M EUR)" },
   unitShare: { fr: "{name} (0 à 1)", en: "{name} (0 to 1)" },
+  unitPoints: { fr: "{name} (points de %)", en: "{name} (% points)" },
+  pointsHint: { fr: "En points : 5 ou 5 % font 5 points, 0,5 un demi-point.",
+    en: "In points: 5 or 5% is 5 points, 0.5 is half a point." },
   key: { fr: "Clé d'API", en: "API key" },
   start: { fr: "Lancer le balayage", en: "Start the sweep" },
   cancel: { fr: "Annuler", en: "Cancel" },
@@ -156,6 +159,8 @@ function build(panel) {
     element("span", { id: "sweep-progress-text" }),
     element("progress", { id: "sweep-bar", max: 1 }),
     element("button", { type: "button", id: "sweep-cancel", textContent: t("cancel") }));
+  // the sweep's own cancel: the page's work, running meanwhile, leaves it enabled
+  progress.querySelector("#sweep-cancel").dataset.keepEnabled = "";
   progress.setAttribute("role", "status");
   progress.querySelector("progress").setAttribute("aria-labelledby", "sweep-progress-text");
   const table = element("table", { id: "sweep-rows", className: "numbers", hidden: true });
@@ -170,25 +175,47 @@ function build(panel) {
   );
   panel.querySelector("#sweep-error").setAttribute("role", "alert");
   panel.querySelector("#sweep-status").setAttribute("aria-live", "polite");
+  const stepHint = element("small", { id: "sweep-step-hint", className: "hint" });
+  form.querySelector("#sweep-step").after(stepHint);
+  form.querySelector("#sweep-step").setAttribute("aria-describedby", stepHint.id);
   showReadings(form);
   return form;
 }
 
 const $ = (selector) => document.querySelector(selector);
 
+// How the form reads a field of a parameter of `kind`: a percent's step is a number of points
+// ("0,5" is half a point, not the share 50 %), the other fields as their parameter.
+function inputKind(kind, part) {
+  if (kind === "percent" && part === "step") return "points";
+  return kind === "meur" ? "number" : kind;
+}
+
 // The labels and proposed range of the parameter chosen: its unit in each label.
 function chooseParameter(name) {
   const { kind, from, to, step } = PARAMETERS[name];
-  const unit = { percent: "unitPercent", meur: "unitMeur", share: "unitShare" }[kind];
-  const inputKind = kind === "meur" ? "number" : kind;
   for (const [part, value] of [["from", from], ["to", to], ["step", step]]) {
     const input = $(`#sweep-${part}`);
+    const typed = inputKind(kind, part);
+    const unit = { percent: "unitPercent", points: "unitPoints", number: "unitMeur",
+      share: "unitShare" }[typed];
     const label = t(unit, { name: t(part) });
     $(`#sweep-${part}-label`).textContent = label;
     input.setAttribute("aria-label", label);
-    input.dataset.kind = inputKind;
+    input.dataset.kind = typed;
     input.value = value;
+    const hint = input.parentElement.querySelector(".understood");
+    if (hint) hint.textContent = "";
   }
+  $("#sweep-step-hint").textContent = kind === "percent" ? t("pointsHint") : "";
+}
+
+// A number of percentage points as a share: "5", "5 %" are 5 points (0.05), "0,5" half a
+// point (0.005); read as a share field first, for its refusals.
+function readPoints(input, label) {
+  const found = readTyped(input, label, "share");
+  if (found.error || found.value === null) return found;
+  return { value: readNumber(input.value).percent ? found.value : found.value / 100 };
 }
 
 function fieldError(id, message) {
@@ -206,7 +233,9 @@ function readAxis() {
   for (const part of ["from", "to", "step"]) {
     const id = `sweep-${part}`;
     const label = $(`#${id}-label`).textContent;
-    const found = readTyped($(`#${id}`), label);
+    const input = $(`#${id}`);
+    const found = input.dataset.kind === "points" ? readPoints(input, label)
+      : readTyped(input, label);
     const error = found.error ?? (found.value === null ? t("needValue", { label }) : null);
     fieldError(id, error);
     ok = ok && !error;

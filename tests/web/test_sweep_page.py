@@ -5,7 +5,9 @@ page still usable); a refused key and a value that is not a number told in Frenc
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -160,3 +162,26 @@ def test_the_panel_in_english_keeps_its_words(page_en: Page) -> None:
     expect(page_en.locator("#sweep-error")).to_have_text(
         "API key refused: check the key you typed."
     )
+
+
+def test_a_percent_step_is_a_number_of_points(page: Page) -> None:
+    def range_sent(click: Callable[[], None]) -> str:
+        with page.expect_request(lambda r: "startSweep" in (r.post_data or "")) as request:
+            click()
+        return str(json.loads(request.value.post_data or "{}")["variables"]["g"][0]["range"])
+
+    # From 50 % to 90 % by "0,5": half a point (0.005), not the share 0,5 (50 points).
+    first = range_sent(lambda: fill_sweep(page, "fragile_share_min", "50", "90", "0,5", "bad"))
+    assert first == "0.5:0.9:0.005"
+    expect(page.locator("#sweep-error")).to_have_text("Clé d'API refusée : vérifiez la clé saisie.")
+    expect(page.locator("#sweep-step-label")).to_have_text("Pas (points de %)")
+    expect(page.locator("#sweep-step-hint")).to_have_text(
+        "En points : 5 ou 5 % font 5 points, 0,5 un demi-point."
+    )
+    assert "sweep-step-hint" in (
+        page.locator("#sweep-step").get_attribute("aria-describedby") or ""
+    )
+    # "5 %" and "5" are both 5 points.
+    for step in ["5 %", "5"]:
+        page.fill("#sweep-step", step)
+        assert range_sent(lambda: page.click("#sweep-start")) == "0.5:0.9:0.05"
