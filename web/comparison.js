@@ -20,6 +20,9 @@ const t = messages({
   unset: { fr: "non fixé", en: "null" },
   region: { fr: "Région", en: "Region" },
   delta: { fr: "({change})", en: "({change})" },
+  // a signed amount in millions of euros: {number} is "+1,5" in French, {money} "+€1.5" in
+  // English, both signed by Intl
+  signedMeur: { fr: "{number} M€", en: "{money}m" },
   jobs: { fr: "emplois créés", en: "jobs created" },
   spent_eur: { fr: "dépensé", en: "spent" },
   unspent_eur: { fr: "non dépensé", en: "unspent" },
@@ -50,14 +53,23 @@ function formatValue(unit, value) {
   return fmt.int(value);
 }
 
+// A change in euros, in millions with one decimal and its sign: +1,5 M€ / +€1.5m.
+function signedMeur(eur) {
+  const locale = lang() === "fr" ? "fr-FR" : "en-GB";
+  const digits = { signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  const millions = eur / 1e6;
+  return t("signedMeur", {
+    number: new Intl.NumberFormat(locale, digits).format(millions),
+    money: new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", ...digits })
+      .format(millions),
+  });
+}
+
 // A change against the first scenario: points for shares, signed amounts otherwise.
 function signed(unit, value) {
   if (unit === "SHARE") return fmt.points(value);
-  if (unit === "EUROS") {
-    const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
-    return `${sign}${fmt.meur(Math.abs(value))}`;
-  }
-  return value === 0 ? `±${fmt.int(0)}` : fmt.signedInt(value);
+  if (unit === "EUROS") return signedMeur(value);
+  return fmt.signedInt(value);
 }
 
 // An input's value as the scenario sets it: euros in M€, other numbers in the page's notation,

@@ -221,12 +221,18 @@ def test_an_api_refusal_is_shown_after_a_french_lead_in(page: Page) -> None:
     page.unroute("**/graphql")
 
 
-def compared_jobs_delta(server: str, names: list[str]) -> float:
+def compared_jobs_delta(server: str, names: list[str], outcome: str = "jobs") -> float:
     query = """query($n: [String!]!) { compareScenarios(names: $n) {
         ... on Comparison { outcomes { name deltas } } } }"""
     outcomes = api(server, query, n=names)["compareScenarios"]["outcomes"]
-    delta: float = next(o for o in outcomes if o["name"] == "jobs")["deltas"][1]
+    delta: float = next(o for o in outcomes if o["name"] == outcome)["deltas"][1]
     return delta
+
+
+def assert_signs_by_intl(page: Page) -> None:
+    """Every change is signed by Intl (exceptZero): a zero change carries no sign, no '±'."""
+    for table in ["#compare-outcomes", "#compare-regions"]:
+        expect(page.locator(table)).not_to_contain_text("±")
 
 
 def tick_and_compare(page: Page, names: list[str]) -> None:
@@ -251,6 +257,11 @@ def test_compare_two_scenarios_and_draw_the_curve(page_en: Page, live_server: st
     expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(re.compile(r"€[\d.,]+m\)"))
     expect(table.locator("tr", has_text="fragile share (euros)")).to_contain_text(" pt)")
     expect(table.locator("tr", has_text="unspent")).to_contain_text(re.compile(r"€[\d.,]+m"))
+    # Money changes signed by Intl in the currency: "+€1.5m", "-€1.5m", "€0.0m".
+    spent = compared_jobs_delta(live_server, names, "spent_eur") / 1e6
+    money = f"{'-' if spent < -0.05 else '+' if spent >= 0.05 else ''}€{abs(spent):,.1f}m"
+    expect(table.locator("tr", has_text="spent").first).to_contain_text(f"({money})")
+    assert_signs_by_intl(page)
 
     page.fill("#curve-points", "6")
     page.click("#draw-curve")
@@ -275,6 +286,13 @@ def test_a_comparison_and_a_curve_in_french(page: Page, live_server: str) -> Non
         re.compile(r"\d,\d\s?%.*pt\)")
     )
     expect(page.locator("#compare-regions tr").nth(1)).to_contain_text(re.compile(r"\d,\d\s?M€"))
+    # Money changes: the number signed by Intl, then the unit ("+1,5 M€", "0,0 M€").
+    spent = compared_jobs_delta(live_server, names, "spent_eur") / 1e6
+    figure = f"{abs(spent):,.1f}".replace(",", " ").replace(".", ",")
+    sign = "[-−]" if spent < -0.05 else r"\+" if spent >= 0.05 else ""
+    row = table.locator("tr", has_text="dépensé").first
+    expect(row).to_contain_text(re.compile(rf"\({sign}{figure}[\s\u00a0\u202f]M€\)"))
+    assert_signs_by_intl(page)
     # fragile-first sets the floor at 0.85 (scenarios/fragile-first.yaml), written the French way.
     inputs = page.locator("#compare-inputs tr", has_text="fragile_share_min")
     expect(inputs).to_contain_text("0,85")
