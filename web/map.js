@@ -5,7 +5,7 @@
 
 import * as api from "./api.js";
 import { el, title } from "./charts.js";
-import { fmt, fromApi, messages } from "./i18n.js";
+import { fmt, messages } from "./i18n.js";
 import { fillPicker } from "./mappicker.js";
 
 const WIDTH = 560;
@@ -166,8 +166,9 @@ async function loadOutlines() {
   const response = await fetch("/geo/territories-phase1.geojson");
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.message ? fromApi(body.message)
-      : t("outlinesUnavailable", { status: response.status }));
+    // The server's own words (English) are shown after their lead-in, marked lang="en".
+    if (body.message) throw new api.ApiError(body.message, null, body.message);
+    throw new Error(t("outlinesUnavailable", { status: response.status }));
   }
   const collection = await response.json();
   return collection.features
@@ -223,7 +224,8 @@ export async function drawMap(container, note, source) {
     shown = null;
     document.querySelector(".map-pick").hidden = true;
     container.dataset.state = "error";
-    note.textContent = t("noMap", { reason: error.message });
+    note.replaceChildren(...api.inWords(t("noMap", { reason: api.API_WORDS }),
+      api.errorText(error)));
     return;
   }
   if (call !== drawing) return;
@@ -343,7 +345,8 @@ async function choose(id) {
     project = await projectDetails(id);
   } catch (error) {
     if (panel.dataset.projectId === id) {
-      panel.textContent = t("detailsUnavailable", { reason: error.message });
+      panel.replaceChildren(...api.inWords(t("detailsUnavailable", { reason: api.API_WORDS }),
+        api.errorText(error)));
     }
     return;
   }

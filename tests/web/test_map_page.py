@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import needs_real_data
 from tests.web.conftest import ARTIFACTS
@@ -304,3 +304,31 @@ def test_no_serious_violation_in_the_map_with_a_laureate_picked(
     grave = [v for v in found if v["impact"] in GRAVE]
     assert not grave, "axe-core, the map with a laureate picked:\n" + described(grave)
     page.locator("#allocation").screenshot(path=str(ARTIFACTS / "map-picked-fr.png"))
+
+
+def test_the_servers_words_on_a_missing_map_are_marked_english(
+    browser: Browser, live_server: str
+) -> None:
+    # The outlines' address answers 503 with the server's English message: the note says there
+    # is no map in French, then the server's words after the lead-in, inside lang="en".
+    context = browser.new_context(base_url=live_server)
+    tab = context.new_page()
+    tab.route(
+        "**/geo/territories-phase1.geojson",
+        lambda route: route.fulfill(status=503, json={"message": "the outlines are not built"}),
+    )
+    tab.goto("/")
+    expect(tab.locator("#map")).to_have_attribute("data-state", "error")
+    note = tab.locator("#map-note")
+    expect(note).to_have_text(
+        "Pas de carte : Message du serveur (en anglais) : the outlines are not built. "
+        "Le graphique en barres montre la répartition."
+    )
+    expect(note.locator('[lang="en"]')).to_have_text("the outlines are not built")
+    # Without words from the server, the page's own: the status, in French.
+    tab.route("**/geo/territories-phase1.geojson", lambda route: route.fulfill(status=404))
+    tab.select_option("#base", "equal-regions")
+    tab.click("#run-saved")
+    expect(note).to_contain_text("Pas de carte : contours indisponibles (404).")
+    expect(note.locator('[lang="en"]')).to_have_count(0)
+    context.close()
