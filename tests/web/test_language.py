@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import httpx
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import ARTIFACTS
 
@@ -118,3 +119,36 @@ def test_english_keeps_the_words_it_had(page_en: Page) -> None:
     expect(page_en.locator("#compare")).to_have_text("Compare")
     expect(page_en.locator("#curve-form label > span").first).to_have_text("Floor")
     expect(page_en.locator("footer")).to_contain_text("ANCT territory lists and outlines")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "idle", "as_in_base"),
+    [
+        ("en", "Result", "Run a scenario to see the allocation.", "as in the base"),
+        (
+            None,
+            "Résultat",
+            "Lancez un scénario pour voir l'allocation.",
+            "comme le scénario de départ",
+        ),
+    ],
+)
+def test_a_first_load_that_fails_leaves_the_idle_texts_in_the_page_language(
+    browser: Browser, live_server: str, lang: str | None, title: str, idle: str, as_in_base: str
+) -> None:
+    context = browser.new_context(base_url=live_server)
+    if lang is not None:
+        context.add_init_script(f"localStorage.setItem('territoires.lang', '{lang}')")
+    tab = context.new_page()
+    down = {"errors": [{"message": "down", "extensions": {"code": "SERVICE_UNAVAILABLE"}}]}
+    tab.route("**/graphql", lambda route: route.fulfill(json=down))
+    try:
+        tab.goto("/")
+        expect(tab.locator("#api-error")).to_be_visible()
+        # The texts a script fills after the API answers, set at start in the page's language.
+        expect(tab.locator("#results-title")).to_have_text(title)
+        expect(tab.locator("#status-message")).to_have_text(idle)
+        for select in ["#mode", "#matching-rule"]:
+            expect(tab.locator(f"{select} option[value='']")).to_have_text(as_in_base)
+    finally:
+        context.close()
