@@ -215,7 +215,9 @@ def test_a_curve_of_more_points_than_the_server_takes_is_refused_naming_the_fiel
         expect(page.locator("#curve-message")).to_contain_text("« points » : 200 points au plus")
         page.fill("#curve-points", "2,5")
         page.click("#draw-curve")
-        expect(page.locator("#curve-message")).to_contain_text("« points » : « 2,5 » n'est pas un nombre entier")
+        expect(page.locator("#curve-message")).to_contain_text(
+            "« points » : « 2,5 » n'est pas un nombre entier"
+        )
         page.fill("#curve-points", "12")
         page.fill("#curve-from", "abc")
         page.click("#draw-curve")
