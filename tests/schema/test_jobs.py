@@ -391,17 +391,19 @@ async def test_two_starts_at_once_cannot_both_pass_the_limit_of_a_key(jobs_url: 
     await engine.dispose()
 
 
+# 60 points of one solve each (60 batches of 1): a job long enough to be stopped while it runs.
+LONG_GRID = [
+    {"parameter": "budget_eur", "range": "10000000:69000000:1000000"},
+    {"parameter": "fragile_share_min", "values": [0.5]},
+]
+
+
 @pytest.mark.slow
 async def test_a_server_stopping_interrupts_its_running_job_and_another_resumes_it(
     jobs_url: str,
 ) -> None:
-    # 60 points of one solve each: the job is still running when the server stops.
-    grid = [
-        {"parameter": "budget_eur", "range": "10000000:69000000:1000000"},
-        {"parameter": "fragile_share_min", "values": [0.5]},
-    ]
     async with serving(jobs_url) as (http, _):
-        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=None)
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=LONG_GRID, d=None)
         job_id = started["data"]["startSweep"]["id"]
         async with asyncio.timeout(POLL_S):
             while (await post(http, JOB, id=job_id, first=0))["data"]["job"]["done"] < 1:
@@ -725,13 +727,8 @@ async def test_an_ended_job_cannot_be_cancelled(small_db: str, status: str) -> N
 async def test_a_running_sweep_cancelled_stops_after_its_batch_and_keeps_its_rows(
     jobs_url: str,
 ) -> None:
-    # 60 points of one solve each (60 batches of 1): still running when it is cancelled.
-    grid = [
-        {"parameter": "budget_eur", "range": "10000000:69000000:1000000"},
-        {"parameter": "fragile_share_min", "values": [0.5]},
-    ]
     async with serving(jobs_url) as (http, app):
-        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=grid, d=None)
+        started = await post(http, START_SWEEP, KEY, s=SCENARIO_INPUT, g=LONG_GRID, d=None)
         job_id = started["data"]["startSweep"]["id"]
         async with asyncio.timeout(POLL_S):
             while (await post(http, JOB, id=job_id, first=0))["data"]["job"]["done"] < 2:

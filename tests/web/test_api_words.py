@@ -13,6 +13,7 @@ from playwright.sync_api import Error, Locator, Page, Route, expect
 
 from tests.web.conftest import ARTIFACTS
 from tests.web.test_dashboard import announced, api
+from tests.web.test_pareto_page import noted
 
 LEAD_IN = "Message du serveur (en anglais) : "
 INFEASIBLE = """query($n: String!) { runScenario(name: $n) { __typename
@@ -90,17 +91,6 @@ def test_an_unspent_reason_is_marked_english(page: Page, live_server: str) -> No
     expect(items).to_have_text([LEAD_IN + reason for reason in reasons])
     for i, reason in enumerate(reasons):
         assert english(items.nth(i)) == [reason]
-
-
-def noted(route: Route) -> None:
-    """The API's front with a note (the one a scenario with review rounds gets)."""
-    if "paretoFront" not in (route.request.post_data or ""):
-        route.continue_()
-        return
-    response = route.fetch()
-    body = response.json()
-    body["data"]["paretoFront"]["note"] = "review rounds are not played"
-    route.fulfill(response=response, json=body)
 
 
 def test_the_pareto_note_and_method_are_marked_english(page: Page) -> None:
